@@ -1,0 +1,71 @@
+#include "core/account.hpp"
+
+#include "core/text.hpp"
+
+namespace cunji {
+
+std::string_view to_string(role r) noexcept {
+  switch (r) {
+    case role::buyer: return "buyer";
+    case role::farmer: return "farmer";
+    case role::partner: return "partner";
+    case role::admin: return "admin";
+  }
+  return "buyer";
+}
+
+std::optional<role> parse_role(std::string_view s) noexcept {
+  for (auto r : {role::buyer, role::farmer, role::partner, role::admin})
+    if (to_string(r) == s) return r;
+  return std::nullopt;
+}
+
+std::optional<std::string> check_name(std::string_view name, std::size_t max_chars) {
+  const auto len = text::utf8_length(name);
+  if (!len) return "must be valid UTF-8";
+  if (*len < 1 || *len > max_chars) return "must be 1.." + std::to_string(max_chars) + " characters";
+  if (text::has_control_chars(name)) return "must not contain control characters";
+  if (name.find_first_not_of(" \t\r\n") == std::string_view::npos) return "must not be blank";
+  return std::nullopt;
+}
+
+std::optional<std::string> check_phone(std::string_view phone) {
+  std::string_view digits = phone;
+  if (!digits.empty() && digits.front() == '+') digits.remove_prefix(1);
+  const bool all_digits = !digits.empty() && digits.find_first_not_of("0123456789") == std::string_view::npos;
+  if (!all_digits || phone.size() < 5 || phone.size() > 20)
+    return "must be 5..20 characters: digits with an optional leading +";
+  return std::nullopt;
+}
+
+std::optional<std::string> check_password(std::string_view password) {
+  const auto len = text::utf8_length(password);
+  if (!len) return "must be valid UTF-8";
+  if (*len < 8 || *len > 128) return "must be 8..128 characters";
+  return std::nullopt;
+}
+
+std::vector<field_error> validate_registration(const registration& r) {
+  std::vector<field_error> errors;
+  if (r.role == role::admin) errors.push_back({"role", "must be buyer or farmer"});
+  if (auto m = check_name(r.name)) errors.push_back({"name", *m});
+  if (auto m = check_phone(r.phone)) errors.push_back({"phone", *m});
+  if (auto m = check_password(r.password)) errors.push_back({"password", *m});
+  if ((r.role == role::farmer || r.role == role::partner) && !r.village_id)
+    errors.push_back({"village_id", "is required for a " + std::string(to_string(r.role))});
+  if (r.village_id && *r.village_id <= 0) errors.push_back({"village_id", "must be a positive id"});
+  return errors;
+}
+
+std::optional<std::int64_t> login_retry_after(std::span<const unix_seconds> failures, unix_seconds now,
+                                              const login_throttle& policy) noexcept {
+  if (policy.max_failures <= 0 || failures.size() < static_cast<std::size_t>(policy.max_failures)) return std::nullopt;
+  // Logins open again once fewer than max_failures fall inside the window, that is when the
+  // max_failures-th newest failure leaves it.
+  const auto boundary = failures[static_cast<std::size_t>(policy.max_failures) - 1];
+  const auto reopens = boundary + policy.window_s;
+  if (reopens <= now) return std::nullopt;
+  return reopens - now;
+}
+
+}  // namespace cunji

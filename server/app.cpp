@@ -1,0 +1,115 @@
+#include "server/app.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <ctime>
+#include <exception>
+
+#include "server/crypto.hpp"
+#include "server/json_input.hpp"
+#include "server/problem.hpp"
+#include "storage/accounts.hpp"
+
+namespace cunji::server {
+
+std::optional<std::string> context::query(std::string_view name) const {
+  for (auto& [k, v] : parse_query(req.target()))
+    if (k == name) return v;
+  return std::nullopt;
+}
+
+app::app(server_config cfg, storage::database& db) : cfg_(std::move(cfg)), db_(db), cpu_(cfg_.cpu_threads) {
+  crypto_init();
+  if (!cfg_.clock) cfg_.clock = [] { return static_cast<unix_seconds>(std::time(nullptr)); };
+  // Logins for unknown phones verify against this hash, so they take as long as real ones.
+  dummy_hash_ = hash_password("not a real password", cfg_.password);
+  add_system_routes(routes_);
+  add_account_routes(routes_);
+}
+
+app::~app() { cpu_.join(); }
+
+unix_seconds app::now() const { return cfg_.clock(); }
+
+namespace {
+bool is_json_media_type(std::string_view ct) {
+  const auto semi = ct.find(';');
+  auto type = ct.substr(0, semi);
+  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+  return beast::iequals(type, "application/json");
+}
+
+std::optional<std::string_view> bearer_token(const request& req) {
+  const auto it = req.find(http::field::authorization);
+  if (it == req.end()) return std::nullopt;
+  const auto v = it->value();
+  if (v.size() < 7 || !beast::iequals(v.substr(0, 7), "Bearer ")) return std::string_view{};
+  auto t = v.substr(7);
+  while (!t.empty() && t.front() == ' ') t.remove_prefix(1);
+  return std::string_view(t.data(), t.size());
+}
+}  // namespace
+
+net::awaitable<response> app::handle(const request& req, const net::ip::address& remote, std::string& route_out) {
+  std::exception_ptr failure;
+  try {
+    co_return co_await dispatch(req, remote, route_out);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  try {
+    std::rethrow_exception(failure);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s %s: %s\n", std::string(req.method_string()).c_str(), route_out.c_str(), e.what());
+  } catch (...) {
+    std::fprintf(stderr, "error: %s %s: unknown exception\n", std::string(req.method_string()).c_str(),
+                 route_out.c_str());
+  }
+  co_return problem(http::status::internal_server_error, "internal", "The server failed to answer this request.");
+}
+
+net::awaitable<response> app::dispatch(const request& req, const net::ip::address& remote, std::string& route_out) {
+  const auto path = target_path(req.target());
+  auto m = routes_.find(req.method(), path);
+  route_out = m.tmpl.empty() ? "unmatched" : std::string(m.tmpl);
+  if (!m.route) {
+    if (m.allow.empty()) co_return problem(http::status::not_found, "not_found", "No such resource.");
+    auto res = problem(http::status::method_not_allowed, "method_not_allowed",
+                       "This resource does not support " + std::string(req.method_string()) + ".");
+    res.set(http::field::allow, m.allow);
+    co_return res;
+  }
+  const route& r = *m.route;
+  context ctx{*this, req, std::move(m.params), std::nullopt, {}, {}, remote};
+
+  // Checks in API.md's order: media type, token, JSON.
+  const bool has_body = !req.body().empty();
+  if (r.body != body_mode::none && (has_body || r.body == body_mode::required)) {
+    if (!is_json_media_type(req[http::field::content_type]))
+      co_return problem(http::status::unsupported_media_type, "unsupported_media_type",
+                        "Send the body as application/json.");
+  }
+  if (auto tok = bearer_token(req); tok && r.auth != auth_mode::none) {
+    auto acct = tok->empty() ? std::nullopt
+                             : storage::account_by_session(db_.reader(), hash_token(*tok), now());
+    if (!acct) co_return problem(error{errc::unauthenticated, "The bearer token is invalid or has expired."});
+    ctx.caller = std::move(acct);
+    ctx.token = std::string(*tok);
+  } else if (r.auth == auth_mode::required) {
+    co_return problem(error{errc::unauthenticated, "This request needs an Authorization: Bearer token."});
+  }
+  if (r.body != body_mode::none) {
+    if (has_body || r.body == body_mode::required) {
+      std::string why;
+      auto v = parse_json(req.body(), &why);
+      if (!v) co_return problem(http::status::bad_request, "malformed_json", "The body is not valid JSON: " + why);
+      if (!v->is_object())
+        co_return problem(error{errc::validation_failed, "The body must be a JSON object."});
+      ctx.body = std::move(*v);
+    } else {
+      ctx.body = json::object{};
+    }
+  }
+  co_return co_await r.fn(ctx);
+}
+
+}  // namespace cunji::server

@@ -1,0 +1,35 @@
+#pragma once
+// Everything the server can be told, with the defaults the README documents.
+#include <chrono>
+#include <cstddef>
+#include <algorithm>
+#include <functional>
+#include <string>
+#include <thread>
+
+#include "core/time.hpp"
+#include "server/crypto.hpp"
+
+namespace cunji::server {
+
+struct server_config {
+  std::string host = "127.0.0.1";
+  unsigned short port = 8080;
+  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  unsigned cpu_threads = 2;  // argon2id hashing, off the I/O threads
+
+  std::size_t header_limit = 8 * 1024;     // bytes of request line and headers: 431 beyond
+  std::size_t body_limit = 1024 * 1024;    // bytes of body: 413 beyond
+  std::chrono::milliseconds request_timeout{30'000};  // a started request must arrive whole in this time
+  std::chrono::milliseconds idle_timeout{60'000};     // keep-alive connections idle longer are closed
+  std::size_t max_connections = 10'000;    // beyond: an immediate 503 "overloaded"
+  bool quiet = false;                      // no access log
+
+  password_params password{};
+  std::chrono::seconds token_ttl{30 * 24 * 3600};
+
+  // "Now" for every rule that depends on time; tests replace it.
+  std::function<unix_seconds()> clock;
+};
+
+}  // namespace cunji::server

@@ -1,0 +1,51 @@
+#pragma once
+// Request bodies: parsing with a nesting limit, and reading fields with every error collected
+// (unknown fields included, so no client can set what it must not).
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "server/http.hpp"
+
+namespace cunji::server {
+
+inline constexpr std::size_t max_json_depth = 32;
+
+// Parses `body` as JSON; nullopt if malformed or nested deeper than max_json_depth.
+std::optional<json::value> parse_json(std::string_view body, std::string* why = nullptr);
+
+class fields {
+ public:
+  // Every key of `obj` not in `allowed` becomes an error "is not a known field".
+  fields(const json::object& obj, std::initializer_list<std::string_view> allowed);
+
+  // Each getter returns nullopt when the field is absent or null (recording "is required" if
+  // `required`), or of the wrong type (recording that).
+  std::optional<std::string> str(std::string_view name, bool required);
+  std::optional<std::int64_t> integer(std::string_view name, bool required);
+  std::optional<bool> boolean(std::string_view name, bool required);
+  const json::object* object(std::string_view name, bool required);
+  const json::array* array(std::string_view name, bool required);
+  bool has(std::string_view name) const;
+
+  void add(std::string field, std::string message) { errors_.push_back({std::move(field), std::move(message)}); }
+  // Records `message` for `name` if it is set.
+  void check(std::string_view name, const std::optional<std::string>& message) {
+    if (message) add(std::string(name), *message);
+  }
+  bool ok() const noexcept { return errors_.empty(); }
+  std::vector<field_error>& errors() noexcept { return errors_; }
+  const json::object& obj() const noexcept { return obj_; }
+
+ private:
+  const json::value* get(std::string_view name, bool required);
+  const json::object& obj_;
+  std::vector<field_error> errors_;
+};
+
+}  // namespace cunji::server

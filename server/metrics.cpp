@@ -1,0 +1,81 @@
+#include "server/metrics.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace cunji::server {
+
+histogram::histogram(std::vector<double> upper_bounds)
+    : bounds_(std::move(upper_bounds)), buckets_(new std::atomic<std::uint64_t>[bounds_.size()]) {
+  for (std::size_t i = 0; i < bounds_.size(); ++i) buckets_[i].store(0);
+}
+
+void histogram::observe(double v) noexcept {
+  for (std::size_t i = 0; i < bounds_.size(); ++i)
+    if (v <= bounds_[i]) buckets_[i].fetch_add(1, std::memory_order_relaxed);
+  count_.fetch_add(1, std::memory_order_relaxed);
+  sum_micros_.fetch_add(static_cast<std::uint64_t>(std::llround(v * 1e6)), std::memory_order_relaxed);
+}
+
+void histogram::render(std::string& out, std::string_view name) const {
+  for (std::size_t i = 0; i < bounds_.size(); ++i)
+    out += fmt::format("{}_bucket{{le=\"{}\"}} {}\n", name, bounds_[i], buckets_[i].load(std::memory_order_relaxed));
+  const auto n = count_.load(std::memory_order_relaxed);
+  out += fmt::format("{}_bucket{{le=\"+Inf\"}} {}\n", name, n);
+  out += fmt::format("{}_sum {}\n", name, static_cast<double>(sum_micros_.load(std::memory_order_relaxed)) / 1e6);
+  out += fmt::format("{}_count {}\n", name, n);
+}
+
+metrics::metrics()
+    : latency_({0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5}),
+      batch_size_({1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024}),
+      commit_latency_({0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1}) {}
+
+void metrics::record_request(std::string_view method, std::string_view route, unsigned status,
+                             std::chrono::microseconds elapsed) {
+  latency_.observe(static_cast<double>(elapsed.count()) / 1e6);
+  std::lock_guard lk(m_);
+  ++requests_[{std::string(method), std::string(route), status}];
+}
+
+void metrics::record_batch(std::size_t size, std::chrono::microseconds commit, bool committed) {
+  batch_size_.observe(static_cast<double>(size));
+  commit_latency_.observe(static_cast<double>(commit.count()) / 1e6);
+  if (!committed) failed_batches_.fetch_add(1, std::memory_order_relaxed);
+}
+
+std::string metrics::render() const {
+  std::string out;
+  out += "# HELP cunji_http_requests_total HTTP requests by method, route template and status.\n";
+  out += "# TYPE cunji_http_requests_total counter\n";
+  {
+    std::lock_guard lk(m_);
+    for (const auto& [key, n] : requests_) {
+      const auto& [method, route, status] = key;
+      out += fmt::format("cunji_http_requests_total{{method=\"{}\",route=\"{}\",status=\"{}\"}} {}\n", method, route,
+                         status, n);
+    }
+  }
+  out += "# HELP cunji_http_request_duration_seconds Time from a request's header to its response written.\n";
+  out += "# TYPE cunji_http_request_duration_seconds histogram\n";
+  latency_.render(out, "cunji_http_request_duration_seconds");
+  out += "# HELP cunji_http_open_connections Open client connections.\n";
+  out += "# TYPE cunji_http_open_connections gauge\n";
+  out += fmt::format("cunji_http_open_connections {}\n", open_connections.load());
+  out += "# HELP cunji_http_rejected_connections_total Connections answered 503 because the limit was reached.\n";
+  out += "# TYPE cunji_http_rejected_connections_total counter\n";
+  out += fmt::format("cunji_http_rejected_connections_total {}\n", rejected_connections.load());
+  out += "# HELP cunji_writer_batch_size Write commands committed together in one transaction.\n";
+  out += "# TYPE cunji_writer_batch_size histogram\n";
+  batch_size_.render(out, "cunji_writer_batch_size");
+  out += "# HELP cunji_writer_commit_seconds Time from BEGIN to COMMIT of a writer batch, fsync included.\n";
+  out += "# TYPE cunji_writer_commit_seconds histogram\n";
+  commit_latency_.render(out, "cunji_writer_commit_seconds");
+  out += "# HELP cunji_writer_failed_batches_total Writer batches whose transaction failed.\n";
+  out += "# TYPE cunji_writer_failed_batches_total counter\n";
+  out += fmt::format("cunji_writer_failed_batches_total {}\n", failed_batches_.load());
+  return out;
+}
+
+}  // namespace cunji::server

@@ -1,0 +1,55 @@
+#pragma once
+// Prometheus text exposition: requests by route and status, request latency, connections,
+// and the writer's batch sizes and commit latency.
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <tuple>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace cunji::server {
+
+// A fixed-bucket histogram safe to update from many threads.
+class histogram {
+ public:
+  explicit histogram(std::vector<double> upper_bounds);
+  void observe(double v) noexcept;
+  // Appends `name_bucket`, `name_sum` and `name_count` lines.
+  void render(std::string& out, std::string_view name) const;
+  std::uint64_t count() const noexcept { return count_.load(std::memory_order_relaxed); }
+
+ private:
+  std::vector<double> bounds_;
+  std::unique_ptr<std::atomic<std::uint64_t>[]> buckets_;
+  std::atomic<std::uint64_t> count_{0};
+  std::atomic<std::uint64_t> sum_micros_{0};  // sum in millionths of the unit
+};
+
+class metrics {
+ public:
+  metrics();
+  void record_request(std::string_view method, std::string_view route, unsigned status,
+                      std::chrono::microseconds elapsed);
+  void record_batch(std::size_t size, std::chrono::microseconds commit, bool committed);
+  std::string render() const;
+
+  std::atomic<std::int64_t> open_connections{0};
+  std::atomic<std::uint64_t> rejected_connections{0};
+
+ private:
+  mutable std::mutex m_;
+  std::map<std::tuple<std::string, std::string, unsigned>, std::uint64_t> requests_;
+  histogram latency_;
+  histogram batch_size_;
+  histogram commit_latency_;
+  std::atomic<std::uint64_t> failed_batches_{0};
+};
+
+}  // namespace cunji::server

@@ -1,0 +1,95 @@
+#include "storage/accounts.hpp"
+
+#include "storage/sqlite.hpp"
+
+namespace cunji::storage {
+
+namespace {
+constexpr const char* account_columns = "id, role, name, phone, village_id, created_at";
+
+account read_account(const query& q) {
+  account a;
+  a.id = q.i64(0);
+  a.role = parse_role(q.text(1)).value_or(role::buyer);
+  a.name = q.str(2);
+  a.phone = q.str(3);
+  a.village_id = q.opt_i64(4);
+  a.created_at = q.i64(5);
+  return a;
+}
+}  // namespace
+
+bool village_exists(connection& c, std::int64_t id) {
+  auto q = c.prepare("SELECT 1 FROM villages WHERE id = ?");
+  q.bind(1, id);
+  return q.step();
+}
+
+result<account> insert_account(connection& c, const registration& r, const std::string& password_hash,
+                               unix_seconds now) {
+  if (r.village_id && !village_exists(c, *r.village_id))
+    return validation({{"village_id", "no such village"}});
+  {
+    auto q = c.prepare("SELECT 1 FROM accounts WHERE phone = ?");
+    q.bind(1, r.phone);
+    if (q.step()) return error{errc::conflict, "An account with this phone number already exists.", {{"phone", "is taken"}}};
+  }
+  auto q = c.prepare(
+      "INSERT INTO accounts (role, name, phone, password_hash, village_id, created_at) VALUES (?, ?, ?, ?, ?, ?) "
+      "RETURNING id, role, name, phone, village_id, created_at");
+  q.bind_all(to_string(r.role), r.name, r.phone, password_hash, r.village_id, now);
+  q.step();
+  return read_account(q);
+}
+
+std::optional<account> find_account(connection& c, std::int64_t id) {
+  auto q = c.prepare(std::string("SELECT ") + account_columns + " FROM accounts WHERE id = ?");
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  return read_account(q);
+}
+
+std::optional<credentials> find_credentials(connection& c, const std::string& phone) {
+  auto q = c.prepare("SELECT id, password_hash FROM accounts WHERE phone = ?");
+  q.bind(1, phone);
+  if (!q.step()) return std::nullopt;
+  return credentials{q.i64(0), q.str(1)};
+}
+
+std::vector<unix_seconds> recent_login_failures(connection& c, const std::string& phone, unix_seconds since,
+                                                int limit) {
+  auto q = c.prepare("SELECT at FROM login_failures WHERE phone = ? AND at > ? ORDER BY at DESC LIMIT ?");
+  q.bind_all(phone, since, limit);
+  std::vector<unix_seconds> out;
+  while (q.step()) out.push_back(q.i64(0));
+  return out;
+}
+
+void record_login_failure(connection& c, const std::string& phone, unix_seconds at) {
+  c.run("INSERT INTO login_failures (phone, at) VALUES (?, ?)", phone, at);
+}
+
+void insert_session(connection& c, const token_hash& h, std::int64_t account_id, unix_seconds now,
+                    unix_seconds expires_at) {
+  auto q = c.prepare("INSERT INTO sessions (token_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)");
+  q.bind_blob(1, h.data(), h.size()).bind(2, account_id).bind(3, now).bind(4, expires_at);
+  q.run();
+}
+
+std::optional<account> account_by_session(connection& c, const token_hash& h, unix_seconds now) {
+  auto q = c.prepare(
+      "SELECT a.id, a.role, a.name, a.phone, a.village_id, a.created_at FROM sessions s "
+      "JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ? AND s.expires_at > ?");
+  q.bind_blob(1, h.data(), h.size()).bind(2, now);
+  if (!q.step()) return std::nullopt;
+  return read_account(q);
+}
+
+bool delete_session(connection& c, const token_hash& h) {
+  auto q = c.prepare("DELETE FROM sessions WHERE token_hash = ?");
+  q.bind_blob(1, h.data(), h.size());
+  q.run();
+  return c.changes() > 0;
+}
+
+}  // namespace cunji::storage

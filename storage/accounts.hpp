@@ -1,0 +1,44 @@
+#pragma once
+// Account, session and login-failure SQL.
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/account.hpp"
+#include "core/error.hpp"
+
+namespace cunji::storage {
+
+class connection;
+
+using token_hash = std::array<unsigned char, 32>;
+
+// Inserts an account. Errors: conflict (phone taken), validation_failed (village_id unknown).
+result<account> insert_account(connection& c, const registration& r, const std::string& password_hash,
+                               unix_seconds now);
+
+std::optional<account> find_account(connection& c, std::int64_t id);
+
+struct credentials {
+  std::int64_t account_id;
+  std::string password_hash;
+};
+std::optional<credentials> find_credentials(connection& c, const std::string& phone);
+
+// Failed logins for `phone` after `since`, newest first, at most `limit`.
+std::vector<unix_seconds> recent_login_failures(connection& c, const std::string& phone, unix_seconds since,
+                                                int limit);
+void record_login_failure(connection& c, const std::string& phone, unix_seconds at);
+
+void insert_session(connection& c, const token_hash& h, std::int64_t account_id, unix_seconds now,
+                    unix_seconds expires_at);
+// The account a live session belongs to.
+std::optional<account> account_by_session(connection& c, const token_hash& h, unix_seconds now);
+// Returns true if a session was deleted.
+bool delete_session(connection& c, const token_hash& h);
+
+bool village_exists(connection& c, std::int64_t id);
+
+}  // namespace cunji::storage

@@ -1,0 +1,60 @@
+#include "storage/database.hpp"
+
+#include <ctime>
+#include <utility>
+
+#include "storage/migrations.hpp"
+
+namespace cunji::storage {
+
+namespace {
+std::atomic<std::uint64_t> next_database_id{1};
+
+struct reader_slot {
+  std::uint64_t db_id;
+  connection* conn;
+};
+// Ids are never reused, so a slot left behind by a closed database never matches again.
+thread_local std::vector<reader_slot> tl_readers;
+}  // namespace
+
+database::database(database_options opts) : opts_(std::move(opts)), id_(next_database_id++) {
+  connection_options co{opts_.synchronous, opts_.busy_timeout_ms};
+  connection w(opts_.path, open_mode::read_write, co);
+  migrate(w);
+  writer_options wo;
+  wo.max_batch = opts_.max_batch;
+  wo.on_batch = opts_.on_batch;
+  wo.maintenance_every = opts_.maintenance_every;
+  wo.maintenance = [](connection& c) { purge_expired(c, static_cast<std::int64_t>(std::time(nullptr))); };
+  writer_ = std::make_unique<storage::writer>(std::move(w), std::move(wo));
+}
+
+database::~database() {
+  close_writer();
+  for (auto& slot : tl_readers)
+    if (slot.db_id == id_) slot.conn = nullptr;
+}
+
+void database::close_writer() { writer_->stop(); }
+
+connection& database::reader() {
+  for (auto& slot : tl_readers)
+    if (slot.db_id == id_ && slot.conn) return *slot.conn;
+  auto c = std::make_unique<connection>(opts_.path, open_mode::read_only,
+                                        connection_options{opts_.synchronous, opts_.busy_timeout_ms});
+  auto* raw = c.get();
+  {
+    std::lock_guard lk(readers_m_);
+    readers_.push_back(std::move(c));
+  }
+  tl_readers.push_back({id_, raw});
+  return *raw;
+}
+
+void purge_expired(connection& c, std::int64_t now) {
+  c.run("DELETE FROM sessions WHERE expires_at <= ?", now);
+  c.run("DELETE FROM login_failures WHERE at <= ?", now - 24 * 3600);
+}
+
+}  // namespace cunji::storage

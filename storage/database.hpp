@@ -1,0 +1,55 @@
+#pragma once
+// The storage engine: migrations at open, one read-only connection per calling thread, and
+// the single group-committing writer.
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "storage/sqlite.hpp"
+#include "storage/writer.hpp"
+
+namespace cunji::storage {
+
+struct database_options {
+  std::string path;
+  std::string synchronous = "FULL";
+  int busy_timeout_ms = 5000;
+  std::size_t max_batch = 1024;
+  std::function<void(const writer_stats&)> on_batch;
+  std::chrono::seconds maintenance_every{60};
+};
+
+class database {
+ public:
+  // Opens (creating if needed) the database, applies migrations, starts the writer.
+  explicit database(database_options opts);
+  database(const database&) = delete;
+  database& operator=(const database&) = delete;
+  ~database();
+
+  // This thread's read-only connection (opened on first use). Use it for one synchronous
+  // read at a time; never hold a query across a suspension point.
+  connection& reader();
+
+  storage::writer& writer() noexcept { return *writer_; }
+
+  // Finishes every queued write and stops the writer. Reads stay possible.
+  void close_writer();
+
+  const std::string& path() const noexcept { return opts_.path; }
+
+ private:
+  database_options opts_;
+  std::uint64_t id_;
+  std::mutex readers_m_;
+  std::vector<std::unique_ptr<connection>> readers_;
+  std::unique_ptr<storage::writer> writer_;
+};
+
+// Deletes expired sessions, old login failures and, later, expired idempotency keys.
+void purge_expired(connection& c, std::int64_t now);
+
+}  // namespace cunji::storage

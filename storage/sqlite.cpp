@@ -1,0 +1,131 @@
+#include "storage/sqlite.hpp"
+
+#include <sqlite3.h>
+
+#include <string>
+
+namespace cunji::storage {
+
+bool sqlite_error::is_constraint() const noexcept { return (code_ & 0xFF) == SQLITE_CONSTRAINT; }
+bool sqlite_error::is_full() const noexcept { return (code_ & 0xFF) == SQLITE_FULL; }
+
+void stmt_deleter::operator()(sqlite3_stmt* s) const noexcept { sqlite3_finalize(s); }
+void db_deleter::operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
+
+void throw_sqlite(sqlite3* db, int rc, std::string_view context) {
+  std::string msg(context);
+  msg += ": ";
+  msg += db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  throw sqlite_error(db ? sqlite3_extended_errcode(db) : rc, msg);
+}
+
+query::~query() {
+  if (s_) {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
+}
+
+namespace {
+void check_bind(sqlite3_stmt* s, int rc) {
+  if (rc != SQLITE_OK) throw_sqlite(sqlite3_db_handle(s), rc, "bind");
+}
+}  // namespace
+
+query& query::bind(int i, std::int64_t v) {
+  check_bind(s_, sqlite3_bind_int64(s_, i, v));
+  return *this;
+}
+query& query::bind(int i, double v) {
+  check_bind(s_, sqlite3_bind_double(s_, i, v));
+  return *this;
+}
+query& query::bind(int i, std::string_view v) {
+  check_bind(s_, sqlite3_bind_text64(s_, i, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
+  return *this;
+}
+query& query::bind_blob(int i, const void* data, std::size_t n) {
+  check_bind(s_, sqlite3_bind_blob64(s_, i, data, n, SQLITE_TRANSIENT));
+  return *this;
+}
+query& query::bind(int i, std::nullopt_t) {
+  check_bind(s_, sqlite3_bind_null(s_, i));
+  return *this;
+}
+
+bool query::step() {
+  const int rc = sqlite3_step(s_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  throw_sqlite(sqlite3_db_handle(s_), rc, "step");
+}
+
+void query::run() {
+  while (step()) {
+  }
+}
+
+bool query::is_null(int col) const noexcept { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
+std::int64_t query::i64(int col) const noexcept { return sqlite3_column_int64(s_, col); }
+double query::f64(int col) const noexcept { return sqlite3_column_double(s_, col); }
+std::string_view query::text(int col) const noexcept {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, col));
+  if (!p) return {};
+  return {p, static_cast<std::size_t>(sqlite3_column_bytes(s_, col))};
+}
+
+connection::connection(const std::string& path, open_mode mode, const connection_options& opts) : path_(path) {
+  const int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI |
+                    (mode == open_mode::read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  db_.reset(raw);
+  if (rc != SQLITE_OK) throw_sqlite(raw, rc, "open " + path);
+  sqlite3_extended_result_codes(raw, 1);
+  sqlite3_busy_timeout(raw, opts.busy_timeout_ms);
+  if (mode == open_mode::read_write) {
+    exec("PRAGMA journal_mode=WAL");
+    const auto sync = opts.synchronous;
+    if (sync != "FULL" && sync != "NORMAL" && sync != "OFF" && sync != "EXTRA")
+      throw sqlite_error(SQLITE_MISUSE, "bad synchronous mode " + sync);
+    exec("PRAGMA synchronous=" + sync);
+  }
+  exec("PRAGMA foreign_keys=ON");
+}
+
+connection::~connection() {
+  cache_.clear();  // finalize statements before closing
+}
+
+void connection::exec(std::string_view sql) {
+  std::string s(sql);
+  char* err = nullptr;
+  const int rc = sqlite3_exec(db_.get(), s.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string msg = err ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    throw sqlite_error(sqlite3_extended_errcode(db_.get()), "exec: " + msg);
+  }
+}
+
+query connection::prepare(std::string_view sql) {
+  auto it = cache_.find(std::string(sql));
+  if (it == cache_.end()) {
+    sqlite3_stmt* s = nullptr;
+    const char* tail = nullptr;
+    const int rc = sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                                      &s, &tail);
+    if (rc != SQLITE_OK) throw_sqlite(db_.get(), rc, "prepare");
+    statement st(s);
+    if (tail && std::string_view(tail, sql.data() + sql.size() - tail).find_first_not_of(" \t\r\n;") !=
+                    std::string_view::npos)
+      throw sqlite_error(SQLITE_MISUSE, "prepare: more than one statement in: " + std::string(sql));
+    it = cache_.emplace(std::string(sql), std::move(st)).first;
+  }
+  return query(it->second.get());
+}
+
+std::int64_t connection::last_insert_rowid() const noexcept { return sqlite3_last_insert_rowid(db_.get()); }
+int connection::changes() const noexcept { return sqlite3_changes(db_.get()); }
+
+}  // namespace cunji::storage

@@ -1,0 +1,137 @@
+#pragma once
+// The single writer. One thread owns the only read-write connection. Callers submit commands;
+// the writer drains its queue into one transaction, runs each command inside its own SAVEPOINT
+// (a command that fails rolls back alone), commits once per batch (group commit: one fsync
+// serves the whole batch), and only then completes every command on its caller's executor.
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <type_traits>
+
+#include "core/error.hpp"
+#include "storage/sqlite.hpp"
+
+namespace cunji::storage {
+
+namespace detail {
+struct command {
+  virtual ~command() = default;
+  // Runs inside the command's savepoint. Returns false when the command's result is an error,
+  // and its changes must be rolled back. May throw (then also rolled back).
+  virtual bool run(connection& c) = 0;
+  virtual void fail(std::exception_ptr e) noexcept = 0;
+  virtual void complete() noexcept = 0;
+};
+}  // namespace detail
+
+struct writer_stats {
+  std::size_t batch_size;
+  std::chrono::microseconds commit_time;  // BEGIN to COMMIT done, fsync included
+  bool committed;
+};
+
+struct writer_options {
+  std::size_t max_batch = 1024;
+  // Called on the writer thread after every batch (metrics). Must not block.
+  std::function<void(const writer_stats&)> on_batch;
+  // Called on the writer thread between batches, at most once per `maintenance_every`
+  // (purging expired rows). Errors are swallowed.
+  std::function<void(connection&)> maintenance;
+  std::chrono::seconds maintenance_every{60};
+};
+
+class writer {
+ public:
+  writer(connection conn, writer_options opts);
+  writer(const writer&) = delete;
+  writer& operator=(const writer&) = delete;
+  ~writer();
+
+  // Submits `fn`, a callable `cunji::result<T>(connection&)`, and completes `token` with
+  // `(std::exception_ptr, cunji::result<T>)` once the batch holding it has committed (or
+  // failed). A returned error rolls back the command's changes; an exception (SQLite I/O,
+  // full disk) also fails it, and a failed COMMIT fails every command of the batch.
+  template <class Fn, class Token>
+  auto async_submit(Fn fn, Token&& token) {
+    using R = std::invoke_result_t<Fn&, connection&>;
+    return boost::asio::async_initiate<Token, void(std::exception_ptr, R)>(
+        [this](auto handler, Fn f) {
+          using H = decltype(handler);
+          enqueue(std::make_unique<op<Fn, H, R>>(std::move(f), std::move(handler)));
+        },
+        token, std::move(fn));
+  }
+
+  // Runs `fn` the same way and blocks the calling thread for its result (CLI, tests).
+  template <class Fn>
+  auto submit_sync(Fn fn) -> std::invoke_result_t<Fn&, connection&>;
+
+  // Stops taking commands, finishes every queued command, and joins the thread.
+  void stop();
+
+  std::size_t batches() const noexcept;
+
+ private:
+  template <class Fn, class Handler, class R>
+  struct op final : detail::command {
+    op(Fn f, Handler h)
+        : fn(std::move(f)),
+          handler(std::move(h)),
+          work(boost::asio::prefer(boost::asio::get_associated_executor(handler),
+                                   boost::asio::execution::outstanding_work.tracked)) {}
+    bool run(connection& c) override {
+      out.emplace(fn(c));
+      return out->ok();
+    }
+    void fail(std::exception_ptr e) noexcept override {
+      err = e;
+      out.reset();
+    }
+    void complete() noexcept override {
+      auto ex = work;
+      boost::asio::post(ex, [h = std::move(handler), e = err, o = std::move(out), w = std::move(work)]() mutable {
+        if (e || !o) {
+          std::move(h)(e ? e : std::make_exception_ptr(std::runtime_error("writer stopped")),
+                       R(cunji::error{cunji::errc::conflict, "failed"}));
+        } else {
+          std::move(h)(nullptr, std::move(*o));
+        }
+      });
+    }
+    Fn fn;
+    Handler handler;
+    std::decay_t<decltype(boost::asio::prefer(std::declval<boost::asio::associated_executor_t<Handler>>(),
+                                              boost::asio::execution::outstanding_work.tracked))>
+        work;
+    std::optional<R> out;
+    std::exception_ptr err;
+  };
+
+  void enqueue(std::unique_ptr<detail::command> cmd);
+  void loop();
+  void run_batch(std::deque<std::unique_ptr<detail::command>>& batch);
+
+  connection conn_;
+  writer_options opts_;
+  mutable std::mutex m_;
+  std::condition_variable cv_;
+  std::deque<std::unique_ptr<detail::command>> queue_;
+  bool stopping_ = false;
+  std::size_t batches_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace cunji::storage
+
+#include "storage/writer_sync.hpp"
