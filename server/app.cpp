@@ -103,7 +103,7 @@ net::awaitable<response> app::dispatch(const request& req, const net::ip::addres
       auto v = parse_json(req.body(), &why);
       if (!v) co_return problem(http::status::bad_request, "malformed_json", "The body is not valid JSON: " + why);
       if (!v->is_object())
-        co_return problem(error{errc::validation_failed, "The body must be a JSON object."});
+        co_return problem(http::status::bad_request, "malformed_json", "The body must be a JSON object.");
       ctx.body = std::move(*v);
     } else {
       ctx.body = json::object{};

@@ -27,15 +27,21 @@ struct connection_state {
 
 namespace {
 
-// The canned answer for connections over the limit: no parsing, no allocation per request.
-constexpr std::string_view overloaded_response =
-    "HTTP/1.1 503 Service Unavailable\r\n"
-    "Content-Type: application/problem+json\r\n"
-    "Retry-After: 1\r\n"
-    "Connection: close\r\n"
-    "Content-Length: 113\r\n"
-    "\r\n"
-    R"({"type":"overloaded","title":"Service overloaded","status":503,"detail":"Too many open connections; retry later."})";
+// The canned answer for connections over the limit: built once, written without parsing.
+const std::string& overloaded_response() {
+  static const std::string text = [] {
+    const std::string body =
+        R"({"type":"overloaded","title":"Service overloaded","status":503,)"
+        R"("detail":"Too many open connections; retry later."})";
+    return "HTTP/1.1 503 Service Unavailable\r\n"
+           "Content-Type: application/problem+json\r\n"
+           "Retry-After: 1\r\n"
+           "Connection: close\r\n"
+           "Content-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body;
+  }();
+  return text;
+}
 
 bool is_disconnect(const beast::error_code& ec) {
   return ec == http::error::end_of_stream || ec == net::error::eof || ec == net::error::connection_reset ||
@@ -62,7 +68,7 @@ net::awaitable<void> linger_close(beast::tcp_stream& stream, std::chrono::millis
 net::awaitable<void> reject_connection(tcp::socket sock) {
   beast::tcp_stream stream(std::move(sock));
   stream.expires_after(std::chrono::seconds(2));
-  auto [ec, n] = co_await net::async_write(stream, net::buffer(overloaded_response), as_tuple_awaitable);
+  auto [ec, n] = co_await net::async_write(stream, net::buffer(overloaded_response()), as_tuple_awaitable);
   (void)n;
   if (!ec) co_await linger_close(stream, std::chrono::milliseconds(500), 64 * 1024);
 }

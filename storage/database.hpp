@@ -18,7 +18,7 @@ struct database_options {
   std::string synchronous = "FULL";
   int busy_timeout_ms = 5000;
   std::size_t max_batch = 1024;
-  std::function<void(const writer_stats&)> on_batch;
+  std::function<void(const writer_stats&)> on_batch{};
   std::chrono::seconds maintenance_every{60};
 };
 

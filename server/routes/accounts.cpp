@@ -26,9 +26,7 @@ net::awaitable<response> create_account(context& ctx, registration r) {
   };
   auto res = co_await ctx.a.write(std::move(insert));
   if (!res) co_return problem(res.err());
-  auto out = json_response(http::status::created, to_json(res.value()));
-  out.set(http::field::location, "/v1/accounts/" + std::to_string(res->id));
-  co_return out;
+  co_return json_response(http::status::created, to_json(res.value()));
 }
 
 net::awaitable<response> register_account(context& ctx) {

@@ -1,0 +1,89 @@
+#pragma once
+// An in-process server on an ephemeral port, and a small blocking HTTP client for tests.
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json/value.hpp>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "server/server.hpp"
+#include "storage/database.hpp"
+#include "support/temp_dir.hpp"
+
+namespace cunji::test {
+
+namespace http = boost::beast::http;
+
+struct reply {
+  unsigned status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;  // names lowercased
+  boost::json::value json() const;
+  std::string header(const std::string& lower_name) const;
+  // The problem `type` of an error reply ("" if none).
+  std::string type() const;
+};
+
+using header_list = std::vector<std::pair<std::string, std::string>>;
+
+class http_client {
+ public:
+  explicit http_client(unsigned short port);
+  reply request(http::verb method, const std::string& target, const std::string& body = "",
+                const header_list& headers = {});
+  // Sends `raw` bytes as they are and reads one response.
+  reply raw(const std::string& raw);
+  bool connected() const;
+
+ private:
+  reply read_reply();
+  boost::asio::io_context ioc_;
+  boost::asio::ip::tcp::socket sock_;
+  boost::beast::flat_buffer buf_;
+  unsigned short port_;
+};
+
+class test_server {
+ public:
+  explicit test_server(std::function<void(server::server_config&)> tweak = {});
+  ~test_server();
+
+  unsigned short port() const noexcept { return port_; }
+  storage::database& db() noexcept { return *db_; }
+  server::server& srv() noexcept { return *srv_; }
+  void advance_clock(std::int64_t seconds) { now_ += seconds; }
+  unix_seconds now() const { return now_; }
+
+  // One request on a new connection; `token` becomes a bearer header.
+  reply get(const std::string& target, const std::string& token = "");
+  reply post(const std::string& target, const std::string& json, const std::string& token = "");
+  reply del(const std::string& target, const std::string& token = "");
+  reply send(http::verb m, const std::string& target, const std::string& body, const header_list& headers);
+
+  // Helpers that go through the API (and REQUIRE success).
+  std::string login(const std::string& phone, const std::string& password);
+  // Makes an admin account directly in storage and logs it in.
+  std::string admin_token();
+  // A county and a village made directly in storage; returns the village id.
+  std::int64_t make_village(bool poverty_stricken = false);
+  // Registers a buyer (or a farmer with a village) over the API and returns its token.
+  std::string new_user(const std::string& role, std::optional<std::int64_t> village_id = std::nullopt);
+
+ private:
+  temp_dir dir_;
+  std::atomic<unix_seconds> now_{1'795'442'400};  // 2026-11-23T14:00:00Z
+  std::unique_ptr<storage::database> db_;
+  std::unique_ptr<server::server> srv_;
+  unsigned short port_ = 0;
+  int next_phone_ = 0;
+};
+
+}  // namespace cunji::test
