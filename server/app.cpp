@@ -1,6 +1,7 @@
 #include "server/app.hpp"
 
 #include <boost/json/serialize.hpp>
+#include <charconv>
 #include <ctime>
 #include <exception>
 
@@ -17,6 +18,14 @@ std::optional<std::string> context::query(std::string_view name) const {
   return std::nullopt;
 }
 
+std::optional<std::int64_t> context::path_id(std::string_view name) const {
+  const auto s = params.get(name);
+  std::int64_t v = 0;
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc{} || p != s.data() + s.size() || s.empty() || v <= 0) return std::nullopt;
+  return v;
+}
+
 app::app(server_config cfg, storage::database& db) : cfg_(std::move(cfg)), db_(db), cpu_(cfg_.cpu_threads) {
   crypto_init();
   if (!cfg_.clock) cfg_.clock = [] { return static_cast<unix_seconds>(std::time(nullptr)); };
@@ -24,6 +33,10 @@ app::app(server_config cfg, storage::database& db) : cfg_(std::move(cfg)), db_(d
   dummy_hash_ = hash_password("not a real password", cfg_.password);
   add_system_routes(routes_);
   add_account_routes(routes_);
+  add_region_routes(routes_);
+  add_villager_routes(routes_);
+  add_shop_routes(routes_);
+  add_listing_routes(routes_);
 }
 
 app::~app() { cpu_.join(); }

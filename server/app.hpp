@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/account.hpp"
+#include "core/region.hpp"
 #include "server/config.hpp"
 #include "server/http.hpp"
 #include "server/metrics.hpp"
@@ -33,6 +34,9 @@ struct context {
   net::ip::address remote;
 
   const json::object& body_object() const { return body.as_object(); }
+  // The positive integer in path parameter `name`, or nullopt (the caller answers 404).
+  std::optional<std::int64_t> path_id(std::string_view name = "id") const;
+  bool is(role r) const noexcept { return caller && caller->role == r; }
   // A query-string parameter, if present.
   std::optional<std::string> query(std::string_view name) const;
 };
@@ -63,6 +67,8 @@ class app {
   storage::database& db() noexcept { return db_; }
   server::metrics& stats() noexcept { return metrics_; }
   const std::string& dummy_password_hash() const noexcept { return dummy_hash_; }
+  // The Taobao-village thresholds in force (fee schedule).
+  taobao_village_thresholds village_thresholds() const { return {}; }
 
   // Runs `f()` on the CPU pool; co_await the result to resume on the caller's executor.
   // (Not a coroutine itself: GCC 12 mishandles lambda temporaries inside co_await
@@ -95,5 +101,9 @@ class app {
 // Route registration, one function per area (server/routes/*.cpp).
 void add_system_routes(route_table& t);
 void add_account_routes(route_table& t);
+void add_region_routes(route_table& t);
+void add_villager_routes(route_table& t);
+void add_shop_routes(route_table& t);
+void add_listing_routes(route_table& t);
 
 }  // namespace cunji::server

@@ -1,11 +1,24 @@
 #pragma once
 // Domain types to their JSON representation (API.md's resource shapes).
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <optional>
+#include <string>
 
 #include "core/account.hpp"
+#include "core/catalog.hpp"
+#include "core/region.hpp"
 
 namespace cunji::server {
 
 boost::json::object to_json(const account& a);
+boost::json::object to_json(const county& c);
+boost::json::object to_json(const village& v, const taobao_village_thresholds& t);
+boost::json::object to_json(const villager& v);
+boost::json::object to_json(const shop& s);
+boost::json::object to_json(const listing& l);
+
+// {"items": [...], "next_cursor": "..." | null}
+boost::json::object list_body(boost::json::array items, const std::optional<std::string>& next_cursor);
 
 }  // namespace cunji::server

@@ -5,51 +5,94 @@
 namespace cunji::storage {
 
 namespace {
-county read_county(const query& q) {
-  return county{q.i64(0), q.str(1), q.str(2), q.i64(3) != 0, q.i64(4)};
+constexpr const char* county_cols = "id, name, province, poverty_stricken, created_at";
+constexpr const char* village_cols = "id, county_id, name, created_at, active_shops";
+
+county read_county(const query& q) { return county{q.i64(0), q.str(1), q.str(2), q.i64(3) != 0, q.i64(4)}; }
+village read_village(const query& q) {
+  village v{q.i64(0), q.i64(1), q.str(2), q.i64(3)};
+  v.active_shops = q.i64(4);
+  return v;
 }
-village read_village(const query& q) { return village{q.i64(0), q.i64(1), q.str(2), q.i64(3)}; }
 }  // namespace
 
 county insert_county(connection& c, const std::string& name, const std::string& province, bool poverty_stricken,
                      unix_seconds now) {
-  auto q = c.prepare(
-      "INSERT INTO counties (name, province, poverty_stricken, created_at) VALUES (?, ?, ?, ?) "
-      "RETURNING id, name, province, poverty_stricken, created_at");
+  auto q = c.prepare(std::string("INSERT INTO counties (name, province, poverty_stricken, created_at) "
+                                 "VALUES (?, ?, ?, ?) RETURNING ") +
+                     county_cols);
   q.bind_all(name, province, poverty_stricken, now);
   q.step();
   return read_county(q);
 }
 
-result<village> insert_village(connection& c, std::int64_t county_id, const std::string& name, unix_seconds now) {
-  if (!find_county(c, county_id)) return validation({{"county_id", "no such county"}});
-  auto q = c.prepare(
-      "INSERT INTO villages (county_id, name, created_at) VALUES (?, ?, ?) RETURNING id, county_id, name, created_at");
-  q.bind_all(county_id, name, now);
-  q.step();
-  return read_village(q);
+std::optional<county> update_county(connection& c, std::int64_t id, const county_patch& p) {
+  auto cur = find_county(c, id);
+  if (!cur) return std::nullopt;
+  if (p.name) cur->name = *p.name;
+  if (p.province) cur->province = *p.province;
+  if (p.poverty_stricken) cur->poverty_stricken = *p.poverty_stricken;
+  c.run("UPDATE counties SET name = ?, province = ?, poverty_stricken = ? WHERE id = ?", cur->name, cur->province,
+        cur->poverty_stricken, id);
+  return cur;
 }
 
 std::optional<county> find_county(connection& c, std::int64_t id) {
-  auto q = c.prepare("SELECT id, name, province, poverty_stricken, created_at FROM counties WHERE id = ?");
+  auto q = c.prepare(std::string("SELECT ") + county_cols + " FROM counties WHERE id = ?");
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
   return read_county(q);
 }
 
-std::optional<village> find_village(connection& c, std::int64_t id) {
-  auto q = c.prepare("SELECT id, county_id, name, created_at FROM villages WHERE id = ?");
-  q.bind(1, id);
-  if (!q.step()) return std::nullopt;
-  return read_village(q);
+std::vector<county> list_counties(connection& c, std::optional<bool> poverty_stricken, std::int64_t after_id,
+                                  int limit) {
+  std::string sql = std::string("SELECT ") + county_cols + " FROM counties WHERE id > ?";
+  if (poverty_stricken) sql += " AND poverty_stricken = ?";
+  sql += " ORDER BY id LIMIT ?";
+  auto q = c.prepare(sql);
+  if (poverty_stricken)
+    q.bind_all(after_id, *poverty_stricken, limit);
+  else
+    q.bind_all(after_id, limit);
+  std::vector<county> out;
+  while (q.step()) out.push_back(read_county(q));
+  return out;
 }
 
-}  // namespace cunji::storage
-
-namespace cunji::storage {
 std::int64_t count_counties(connection& c) {
   auto q = c.prepare("SELECT count(*) FROM counties");
   q.step();
   return q.i64(0);
 }
+
+result<village> insert_village(connection& c, std::int64_t county_id, const std::string& name, unix_seconds now) {
+  if (!find_county(c, county_id)) return validation({{"county_id", "no such county"}});
+  auto q = c.prepare(std::string("INSERT INTO villages (county_id, name, created_at) VALUES (?, ?, ?) RETURNING ") +
+                     village_cols);
+  q.bind_all(county_id, name, now);
+  q.step();
+  return read_village(q);
+}
+
+std::optional<village> find_village(connection& c, std::int64_t id) {
+  auto q = c.prepare(std::string("SELECT ") + village_cols + " FROM villages WHERE id = ?");
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  return read_village(q);
+}
+
+std::vector<village> list_villages(connection& c, const village_filter& f) {
+  std::string sql = std::string("SELECT ") + village_cols + " FROM villages WHERE id > ?";
+  if (f.county_id) sql += " AND county_id = ?";
+  sql += " ORDER BY id LIMIT ?";
+  auto q = c.prepare(sql);
+  if (f.county_id)
+    q.bind_all(f.after_id, *f.county_id, f.limit);
+  else
+    q.bind_all(f.after_id, f.limit);
+  std::vector<village> out;
+  while (q.step()) out.push_back(read_village(q));
+  return out;
+}
+
 }  // namespace cunji::storage

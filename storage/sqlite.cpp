@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "storage/fts_tokenizer.hpp"
+
 namespace cunji::storage {
 
 bool sqlite_error::is_constraint() const noexcept { return (code_ & 0xFF) == SQLITE_CONSTRAINT; }
@@ -83,6 +85,7 @@ connection::connection(const std::string& path, open_mode mode, const connection
   if (rc != SQLITE_OK) throw_sqlite(raw, rc, "open " + path);
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, opts.busy_timeout_ms);
+  register_cunji_tokenizer(raw);  // listings_fts needs it on every connection
   if (mode == open_mode::read_write) {
     exec("PRAGMA journal_mode=WAL");
     const auto sync = opts.synchronous;

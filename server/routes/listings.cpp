@@ -1,0 +1,197 @@
+// Listings: shop managers create and edit them; anyone browses and searches the active ones.
+#include <charconv>
+
+#include "core/text.hpp"
+#include "server/app.hpp"
+#include "server/json_input.hpp"
+#include "server/json_output.hpp"
+#include "server/problem.hpp"
+#include "server/query_params.hpp"
+#include "storage/catalog.hpp"
+#include "storage/fts_tokenizer.hpp"
+
+namespace cunji::server {
+
+namespace {
+
+response no_listing() { return problem(error{errc::not_found, "No such listing."}); }
+
+// Reads the listing fields present in `f` into a patch, checking each value.
+storage::listing_patch read_listing_fields(fields& f, bool creating) {
+  storage::listing_patch p;
+  p.title = f.str("title", creating);
+  p.description = f.str("description", false);
+  p.category = f.str("category", creating);
+  p.unit = f.str("unit", creating);
+  p.price_fen = f.integer("price_fen", creating);
+  p.stock = f.integer("stock", creating);
+  if (p.title) f.check("title", check_title(*p.title));
+  if (p.description) f.check("description", check_description(*p.description));
+  if (p.category && !is_category(*p.category)) f.add("category", "is not a known category");
+  if (p.unit && !is_unit(*p.unit)) f.add("unit", "is not a known unit");
+  if (p.price_fen) f.check("price_fen", check_price(*p.price_fen));
+  if (p.stock) f.check("stock", check_stock(*p.stock));
+  if (auto st = f.str("status", false)) {
+    p.status = parse_listing_status(*st);
+    if (!p.status || (creating && p.status == listing_status::archived))
+      f.add("status", creating ? "must be active or draft" : "must be active, draft or archived");
+  }
+  return p;
+}
+
+response listing_response(http::status status, const listing& l) {
+  auto res = json_response(status, to_json(l));
+  res.set(http::field::etag, listing_etag(l.id, l.version));
+  return res;
+}
+
+net::awaitable<response> create_listing(context& ctx) {
+  const auto shop_id = ctx.path_id();
+  auto s = shop_id ? storage::find_shop(ctx.a.db().reader(), *shop_id) : std::nullopt;
+  if (!s) co_return problem(error{errc::not_found, "No such shop."});
+  if (!can_manage(*ctx.caller, *s))
+    co_return problem(error{errc::forbidden, "Only the shop's owner or the partner running it can add listings."});
+  fields f(ctx.body_object(), {"title", "description", "category", "unit", "price_fen", "stock", "status"});
+  const auto p = read_listing_fields(f, true);
+  if (!f.ok()) co_return problem(validation(std::move(f.errors())));
+  storage::new_listing l{*p.title, p.description.value_or(""), *p.category, *p.unit, *p.price_fen, *p.stock,
+                         p.status.value_or(listing_status::active)};
+  auto cmd = [sid = s->id, l, now = ctx.a.now()](storage::connection& c) -> result<listing> {
+    const auto cur = storage::find_shop(c, sid);
+    if (!cur) return error{errc::not_found, "No such shop."};
+    return storage::insert_listing(c, *cur, l, now);
+  };
+  auto res = co_await ctx.a.write(std::move(cmd));
+  if (!res) co_return problem(res.err());
+  co_return listing_response(http::status::created, res.value());
+}
+
+net::awaitable<response> get_listing(context& ctx) {
+  const auto id = ctx.path_id();
+  auto& db = ctx.a.db().reader();
+  auto l = id ? storage::find_listing(db, *id) : std::nullopt;
+  if (!l) co_return no_listing();
+  if (l->status == listing_status::draft) {
+    const auto s = storage::find_shop(db, l->shop_id);
+    if (!s || !can_view(ctx.caller, *s, *l)) co_return no_listing();
+  }
+  co_return listing_response(http::status::ok, *l);
+}
+
+// The version named by an If-Match header for listing `id`: nullopt when there is no header
+// or it is "*"; -1 when it cannot match this listing (the answer is then 412).
+std::optional<std::int64_t> if_match_version(const request& req, std::int64_t id) {
+  const auto it = req.find(http::field::if_match);
+  if (it == req.end()) return std::nullopt;
+  std::string_view v = it->value();
+  if (v == "*") return std::nullopt;
+  const std::string prefix = "\"" + std::to_string(id) + "-";
+  // One strong tag is what clients send back; a list may hold several.
+  while (!v.empty()) {
+    const auto comma = v.find(',');
+    auto tag = v.substr(0, comma);
+    while (!tag.empty() && tag.front() == ' ') tag.remove_prefix(1);
+    while (!tag.empty() && tag.back() == ' ') tag.remove_suffix(1);
+    if (tag.size() > prefix.size() + 1 && tag.substr(0, prefix.size()) == prefix && tag.back() == '"') {
+      const auto num = tag.substr(prefix.size(), tag.size() - prefix.size() - 1);
+      std::int64_t ver = 0;
+      const auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), ver);
+      if (ec == std::errc{} && p == num.data() + num.size()) return ver;
+    }
+    if (comma == std::string_view::npos) break;
+    v.remove_prefix(comma + 1);
+  }
+  return -1;
+}
+
+net::awaitable<response> patch_listing(context& ctx) {
+  const auto id = ctx.path_id();
+  auto& db = ctx.a.db().reader();
+  auto l = id ? storage::find_listing(db, *id) : std::nullopt;
+  if (!l) co_return no_listing();
+  const auto s = storage::find_shop(db, l->shop_id);
+  if (!s || !can_view(ctx.caller, *s, *l)) co_return no_listing();
+  if (!can_manage(*ctx.caller, *s))
+    co_return problem(error{errc::forbidden, "Only the shop's owner or the partner running it can edit listings."});
+  fields f(ctx.body_object(), {"title", "description", "category", "unit", "price_fen", "stock", "status"});
+  const auto p = read_listing_fields(f, false);
+  if (!f.ok()) co_return problem(validation(std::move(f.errors())));
+  const auto expected = if_match_version(ctx.req, *id);
+  if (expected == -1)
+    co_return problem(error{errc::precondition_failed, "The listing has changed since it was read (If-Match)."});
+  auto cmd = [id = *id, p, expected, now = ctx.a.now()](storage::connection& c) {
+    return storage::update_listing(c, id, p, expected, now);
+  };
+  auto res = co_await ctx.a.write(std::move(cmd));
+  if (!res) co_return problem(res.err());
+  co_return listing_response(http::status::ok, res.value());
+}
+
+struct sort_spec {
+  std::string_view name;
+  storage::listing_sort sort;
+  std::string_view tag;
+  std::size_t keys;
+};
+constexpr sort_spec sorts[] = {
+    {"newest", storage::listing_sort::newest, "ln", 1},
+    {"price_asc", storage::listing_sort::price_asc, "lpa", 2},
+    {"price_desc", storage::listing_sort::price_desc, "lpd", 2},
+    {"relevance", storage::listing_sort::relevance, "lr", 3},
+};
+
+net::awaitable<response> browse(context& ctx) {
+  query_params qp(ctx.req.target());
+  storage::listing_query q;
+  const auto text = qp.str("q");
+  if (text) {
+    const auto len = cunji::text::utf8_length(*text);
+    if (!len)
+      qp.add("q", "must be valid UTF-8");
+    else if (*len > query_max_chars)
+      qp.add("q", "must be at most 100 characters");
+  }
+  q.category = qp.str("category");
+  if (q.category && !is_category(*q.category)) qp.add("category", "is not a known category");
+  q.county_id = qp.id("county_id");
+  q.village_id = qp.id("village_id");
+  q.shop_id = qp.id("shop_id");
+  q.poverty_relief_only = qp.boolean("poverty_relief").value_or(false);
+  q.min_price_fen = qp.integer("min_price_fen", 0, price_max_fen);
+  q.max_price_fen = qp.integer("max_price_fen", 0, price_max_fen);
+  q.in_stock_only = qp.boolean("in_stock").value_or(false);
+  q.limit = qp.limit();
+  const bool has_text = text && !text->empty();
+  const auto sort_name = qp.str("sort").value_or(has_text ? "relevance" : "newest");
+  const sort_spec* spec = nullptr;
+  for (const auto& s : sorts)
+    if (s.name == sort_name) spec = &s;
+  if (!spec) qp.add("sort", "must be relevance, newest, price_asc or price_desc");
+  if (spec && spec->sort == storage::listing_sort::relevance && !has_text) spec = &sorts[0];
+  std::optional<cursor> after;
+  if (spec) after = qp.cursor_for(spec->tag, spec->keys);
+  if (!qp.ok()) co_return problem(validation(std::move(qp.errors())));
+
+  q.sort = spec->sort;
+  if (after) q.after = after->keys;
+  if (has_text) {
+    q.match = storage::build_match_query(*text);
+    // Nothing searchable in the text (only punctuation, say): nothing matches.
+    if (!q.match) co_return json_response(http::status::ok, list_body({}, std::nullopt));
+  }
+  auto page = storage::browse_listings(ctx.a.db().reader(), q);
+  json::array items;
+  for (const auto& l : page.items) items.push_back(to_json(l));
+  co_return json_response(http::status::ok, list_body(std::move(items), next_cursor(spec->tag, page.next_keys)));
+}
+
+}  // namespace
+
+void add_listing_routes(route_table& t) {
+  t.add(http::verb::post, "/v1/shops/{id}/listings", {auth_mode::required, body_mode::required, create_listing});
+  t.add(http::verb::get, "/v1/listings", {auth_mode::none, body_mode::none, browse});
+  t.add(http::verb::get, "/v1/listings/{id}", {auth_mode::optional, body_mode::none, get_listing});
+  t.add(http::verb::patch, "/v1/listings/{id}", {auth_mode::required, body_mode::required, patch_listing});
+}
+
+}  // namespace cunji::server
