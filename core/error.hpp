@@ -32,7 +32,8 @@ struct error {
   errc code;
   std::string detail;
   std::vector<field_error> errors{};
-  std::int64_t retry_after_s = 0;  // rate_limited only
+  std::int64_t retry_after_s = 0;         // rate_limited only
+  std::vector<std::int64_t> listing_ids{};  // insufficient_stock: the listings short of stock
 };
 
 inline error validation(std::vector<field_error> errors, std::string detail = "The request has invalid fields.") {

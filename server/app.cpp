@@ -9,6 +9,7 @@
 #include "server/json_input.hpp"
 #include "server/problem.hpp"
 #include "storage/accounts.hpp"
+#include "storage/fee_schedule.hpp"
 
 namespace cunji::server {
 
@@ -37,11 +38,17 @@ app::app(server_config cfg, storage::database& db) : cfg_(std::move(cfg)), db_(d
   add_villager_routes(routes_);
   add_shop_routes(routes_);
   add_listing_routes(routes_);
+  add_order_routes(routes_);
+  add_money_routes(routes_);
 }
 
 app::~app() { cpu_.join(); }
 
 unix_seconds app::now() const { return cfg_.clock(); }
+
+taobao_village_thresholds app::village_thresholds() {
+  return storage::load_fee_schedule(db_.reader()).thresholds();
+}
 
 namespace {
 bool is_json_media_type(std::string_view ct) {

@@ -68,7 +68,7 @@ class app {
   server::metrics& stats() noexcept { return metrics_; }
   const std::string& dummy_password_hash() const noexcept { return dummy_hash_; }
   // The Taobao-village thresholds in force (fee schedule).
-  taobao_village_thresholds village_thresholds() const { return {}; }
+  taobao_village_thresholds village_thresholds();
 
   // Runs `f()` on the CPU pool; co_await the result to resume on the caller's executor.
   // (Not a coroutine itself: GCC 12 mishandles lambda temporaries inside co_await
@@ -105,5 +105,7 @@ void add_region_routes(route_table& t);
 void add_villager_routes(route_table& t);
 void add_shop_routes(route_table& t);
 void add_listing_routes(route_table& t);
+void add_order_routes(route_table& t);
+void add_money_routes(route_table& t);
 
 }  // namespace cunji::server

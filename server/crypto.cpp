@@ -30,10 +30,12 @@ std::string new_token() {
   return out;
 }
 
-storage::token_hash hash_token(std::string_view token) {
-  storage::token_hash h{};
-  crypto_hash_sha256(h.data(), reinterpret_cast<const unsigned char*>(token.data()), token.size());
+std::array<unsigned char, 32> sha256(std::string_view bytes) {
+  std::array<unsigned char, 32> h{};
+  crypto_hash_sha256(h.data(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
   return h;
 }
+
+storage::token_hash hash_token(std::string_view token) { return sha256(token); }
 
 }  // namespace cunji::server

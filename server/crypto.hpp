@@ -1,5 +1,6 @@
 #pragma once
 // Password hashing (argon2id) and bearer tokens, with libsodium.
+#include <array>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -24,6 +25,8 @@ bool verify_password(const std::string& encoded_hash, std::string_view password)
 
 // 32 random bytes, base64url without padding (43 characters).
 std::string new_token();
+// SHA-256 of any bytes.
+std::array<unsigned char, 32> sha256(std::string_view bytes);
 // What is stored for a token: its SHA-256.
 storage::token_hash hash_token(std::string_view token);
 

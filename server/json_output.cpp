@@ -77,6 +77,57 @@ boost::json::object to_json(const listing& l) {
           {"updated_at", format_rfc3339(l.updated_at)}};
 }
 
+boost::json::object to_json(const order& o) {
+  boost::json::array items;
+  for (const auto& i : o.items)
+    items.push_back({{"listing_id", i.listing_id},
+                     {"title", i.title},
+                     {"unit", i.unit},
+                     {"unit_price_fen", i.unit_price_fen},
+                     {"quantity", i.quantity},
+                     {"line_total_fen", i.line_total_fen}});
+  boost::json::array fees;
+  for (const auto& f : o.money.partner_fees)
+    fees.push_back({{"partner_id", f.partner_id}, {"kind", to_string(f.kind)}, {"amount_fen", f.amount_fen}});
+  boost::json::value pay = nullptr;
+  if (o.paid_with) pay = boost::json::object{{"method", o.paid_with->method}, {"reference", nullable(o.paid_with->reference)}};
+  return {{"id", o.id},
+          {"shop_id", o.shop_id},
+          {"village_id", o.village_id},
+          {"county_id", o.county_id},
+          {"poverty_relief", o.poverty_relief},
+          {"status", to_string(o.status)},
+          {"placed_by", o.placed_by},
+          {"buyer_account_id", nullable(o.buyer_account_id)},
+          {"villager_id", nullable(o.villager_id)},
+          {"items", std::move(items)},
+          {"subtotal_fen", o.money.subtotal_fen},
+          {"delivery", boost::json::object{{"method", to_string(o.delivery)}, {"address", nullable(o.address)}}},
+          {"delivery_fee_fen", o.money.delivery_fee_fen},
+          {"total_fen", o.money.total_fen},
+          {"platform_commission_fen", o.money.platform_commission_fen},
+          {"shop_proceeds_fen", o.money.shop_proceeds_fen},
+          {"partner_fees", std::move(fees)},
+          {"payment", std::move(pay)},
+          {"tracking", nullable(o.tracking)},
+          {"cancel_reason", nullable(o.cancel_reason)},
+          {"created_at", format_rfc3339(o.created_at)},
+          {"updated_at", format_rfc3339(o.updated_at)}};
+}
+
+boost::json::object to_json(const fee_schedule& s) {
+  boost::json::object cats;
+  for (const auto& [k, v] : s.category_commission_bps) cats[k] = v;
+  return {{"platform_commission_bps", s.platform_commission_bps},
+          {"category_commission_bps", std::move(cats)},
+          {"poverty_county_commission_bps", s.poverty_county_commission_bps},
+          {"assisted_buying_fee_bps", s.assisted_buying_fee_bps},
+          {"assisted_selling_fee_bps", s.assisted_selling_fee_bps},
+          {"address_delivery_fee_fen", s.address_delivery_fee_fen},
+          {"taobao_village_min_shops", s.taobao_village_min_shops},
+          {"taobao_village_min_gmv_fen", s.taobao_village_min_gmv_fen}};
+}
+
 boost::json::object list_body(boost::json::array items, const std::optional<std::string>& next_cursor) {
   return {{"items", std::move(items)}, {"next_cursor", nullable(next_cursor)}};
 }

@@ -7,6 +7,8 @@
 
 #include "core/account.hpp"
 #include "core/catalog.hpp"
+#include "core/fees.hpp"
+#include "core/order.hpp"
 #include "core/region.hpp"
 
 namespace cunji::server {
@@ -17,6 +19,9 @@ boost::json::object to_json(const village& v, const taobao_village_thresholds& t
 boost::json::object to_json(const villager& v);
 boost::json::object to_json(const shop& s);
 boost::json::object to_json(const listing& l);
+
+boost::json::object to_json(const order& o);
+boost::json::object to_json(const fee_schedule& s);
 
 // {"items": [...], "next_cursor": "..." | null}
 boost::json::object list_body(boost::json::array items, const std::optional<std::string>& next_cursor);

@@ -2,6 +2,7 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 namespace cunji::server {
@@ -105,6 +106,14 @@ std::string_view slug_of(errc code) noexcept {
 
 response problem(const error& e) {
   auto res = problem(status_of(e.code), slug_of(e.code), e.detail, e.errors);
+  if (!e.listing_ids.empty()) {
+    auto body = json::parse(res.body()).as_object();
+    json::array ids;
+    for (auto id : e.listing_ids) ids.push_back(id);
+    body["listing_ids"] = std::move(ids);
+    res.body() = json::serialize(body);
+    res.prepare_payload();
+  }
   if (e.code == errc::rate_limited) res.set(http::field::retry_after, std::to_string(e.retry_after_s));
   if (e.code == errc::unauthenticated) res.set(http::field::www_authenticate, "Bearer");
   return res;

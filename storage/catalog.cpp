@@ -146,6 +146,10 @@ result<listing> update_listing(connection& c, std::int64_t id, const listing_pat
   if (p.price_fen) next.price_fen = *p.price_fen;
   if (p.stock) next.stock = *p.stock;
   if (p.status) next.status = *p.status;
+  const bool unchanged = next.title == cur->title && next.description == cur->description &&
+                         next.category == cur->category && next.unit == cur->unit &&
+                         next.price_fen == cur->price_fen && next.stock == cur->stock && next.status == cur->status;
+  if (unchanged) return *cur;  // nothing to write: the version (and ETag) stay
   next.version = cur->version + 1;
   next.updated_at = now;
   const auto s = find_shop(c, cur->shop_id);

@@ -3,6 +3,7 @@
 #include <ctime>
 #include <utility>
 
+#include "storage/idempotency.hpp"
 #include "storage/migrations.hpp"
 
 namespace cunji::storage {
@@ -55,6 +56,7 @@ connection& database::reader() {
 void purge_expired(connection& c, std::int64_t now) {
   c.run("DELETE FROM sessions WHERE expires_at <= ?", now);
   c.run("DELETE FROM login_failures WHERE at <= ?", now - 24 * 3600);
+  c.run("DELETE FROM idempotency_keys WHERE created_at <= ?", now - idempotency_ttl_s);
 }
 
 }  // namespace cunji::storage

@@ -1,6 +1,11 @@
 // Browsing and searching listings: one SQL text per combination of filters (all values bound),
 // keyset pagination, and an index or the FTS index behind every query.
+#include <sqlite3.h>
+
 #include <bit>
+#include <cmath>
+#include <memory>
+#include <string_view>
 #include <variant>
 
 #include "storage/catalog.hpp"
@@ -37,8 +42,171 @@ namespace {
 
 using value = std::variant<std::int64_t, double, std::string>;
 
-// Title matches weigh ten times description matches.
-constexpr const char* score_expr = "bm25(listings_fts, 10.0, 1.0)";
+// Relevance is FTS5's bm25 with title matches weighing ten times description matches, as
+// bm25(listings_fts, 10.0, 1.0) computes it, except that the collection statistics (number of
+// rows, average row length, rows matching each phrase) are those of the listings up to the
+// walk's snapshot id. Plain bm25 uses the statistics of the whole table, so a listing added
+// during a walk changes the scores of the others and can reorder them between pages (a walk
+// then skips some matches and repeats others); with the statistics pinned to the snapshot,
+// every page of a walk sees the same scores. Until something is added the two are equal.
+constexpr const char* score_expr = "cunji_rank(listings_fts, ?)";  // ? = snapshot id
+constexpr const char* rank_function_name = "cunji_rank";
+constexpr double title_weight = 10.0;
+constexpr double description_weight = 1.0;
+
+// Collection statistics as of the snapshot, computed once per statement (FTS5 auxdata).
+struct rank_stats {
+  double avgdl = 0;
+  std::vector<double> idf;  // per phrase
+  std::vector<double> freq;  // scratch: weighted phrase frequencies of the current row
+};
+
+struct phrase_count {
+  std::int64_t snapshot;
+  std::int64_t hits = 0;
+};
+
+int count_up_to_snapshot(const Fts5ExtensionApi* api, Fts5Context* fts, void* user) {
+  auto* p = static_cast<phrase_count*>(user);
+  if (api->xRowid(fts) <= p->snapshot) ++p->hits;
+  return SQLITE_OK;
+}
+
+// FTS5 varints (the SQLite record format's): 7 bits a byte, high bit set while more follow;
+// a ninth byte holds 8 bits.
+std::int64_t sum_varints(const unsigned char* p, int n) {
+  std::int64_t sum = 0;
+  int i = 0;
+  while (i < n) {
+    std::uint64_t v = 0;
+    for (int k = 0; k < 9 && i < n; ++k) {
+      const unsigned char byte = p[i++];
+      if (k == 8) {
+        v = (v << 8) | byte;
+        break;
+      }
+      v = (v << 7) | (byte & 0x7F);
+      if (!(byte & 0x80)) break;
+    }
+    sum += static_cast<std::int64_t>(v);
+  }
+  return sum;
+}
+
+// Rows added after the snapshot and their tokens (all columns), read in the statement's own
+// read transaction so they agree with xRowCount and xColumnTotalSize.
+int later_rows(sqlite3* db, std::int64_t snapshot, std::int64_t& rows, std::int64_t& tokens) {
+  sqlite3_stmt* raw = nullptr;
+  int rc = sqlite3_prepare_v2(db, "SELECT sz FROM listings_fts_docsize WHERE id > ?1", -1, &raw, nullptr);
+  std::unique_ptr<sqlite3_stmt, stmt_deleter> st(raw);
+  if (rc != SQLITE_OK) return rc;
+  sqlite3_bind_int64(raw, 1, snapshot);
+  while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
+    ++rows;
+    tokens += sum_varints(static_cast<const unsigned char*>(sqlite3_column_blob(raw, 0)), sqlite3_column_bytes(raw, 0));
+  }
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+int rank_stats_for(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, std::int64_t snapshot,
+                   rank_stats*& out) {
+  out = static_cast<rank_stats*>(api->xGetAuxdata(fts, 0));
+  if (out) return SQLITE_OK;
+  auto st = std::make_unique<rank_stats>();
+  sqlite3_int64 rows = 0, tokens = 0;
+  int rc = api->xRowCount(fts, &rows);
+  if (rc == SQLITE_OK) rc = api->xColumnTotalSize(fts, -1, &tokens);
+  std::int64_t later = 0, later_tokens = 0;
+  if (rc == SQLITE_OK) rc = later_rows(sqlite3_context_db_handle(ctx), snapshot, later, later_tokens);
+  if (rc != SQLITE_OK) return rc;
+  const sqlite3_int64 n_row = std::max<sqlite3_int64>(1, rows - later);
+  const sqlite3_int64 n_token = tokens - later_tokens;
+  // The same arithmetic as FTS5's bm25 (fts5_aux.c), so the scores are equal to the last bit.
+  st->avgdl = (double)n_token / (double)n_row;
+  const int phrases = api->xPhraseCount(fts);
+  for (int i = 0; i < phrases; ++i) {
+    phrase_count count{snapshot};
+    rc = api->xQueryPhrase(fts, i, &count, count_up_to_snapshot);
+    if (rc != SQLITE_OK) return rc;
+    const sqlite3_int64 n_hit = count.hits;
+    double idf = std::log((n_row - n_hit + 0.5) / (n_hit + 0.5));
+    if (idf <= 0.0) idf = 1e-6;
+    st->idf.push_back(idf);
+  }
+  st->freq.resize(st->idf.size());
+  rc = api->xSetAuxdata(fts, st.get(), [](void* p) { delete static_cast<rank_stats*>(p); });
+  if (rc != SQLITE_OK) return rc;
+  out = st.release();
+  return SQLITE_OK;
+}
+
+// cunji_rank(listings_fts, snapshot_id): see score_expr.
+void rank_function(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, int n_val,
+                   sqlite3_value** vals) {
+  if (n_val != 1) {
+    sqlite3_result_error(ctx, "cunji_rank(listings_fts, snapshot_id) takes one argument", -1);
+    return;
+  }
+  const double k1 = 1.2;
+  const double b = 0.75;
+  rank_stats* st = nullptr;
+  int rc = rank_stats_for(api, fts, ctx, sqlite3_value_int64(vals[0]), st);
+  int n_inst = 0;
+  if (rc == SQLITE_OK) {
+    std::fill(st->freq.begin(), st->freq.end(), 0.0);
+    rc = api->xInstCount(fts, &n_inst);
+  }
+  for (int i = 0; rc == SQLITE_OK && i < n_inst; ++i) {
+    int ip = 0, ic = 0, io = 0;
+    rc = api->xInst(fts, i, &ip, &ic, &io);
+    if (rc == SQLITE_OK) st->freq[static_cast<std::size_t>(ip)] += ic == 0 ? title_weight : description_weight;
+  }
+  double d = 0.0;
+  if (rc == SQLITE_OK) {
+    int n_tok = 0;
+    rc = api->xColumnSize(fts, -1, &n_tok);
+    d = (double)n_tok;
+  }
+  double score = 0.0;
+  for (std::size_t i = 0; rc == SQLITE_OK && i < st->idf.size(); ++i) {
+    const double f = st->freq[i];
+    score += st->idf[i] * ((f * (k1 + 1.0)) / (f + k1 * (1 - b + b * d / st->avgdl)));
+  }
+  if (rc == SQLITE_OK)
+    sqlite3_result_double(ctx, -1.0 * score);
+  else
+    sqlite3_result_error_code(ctx, rc);
+}
+
+void register_rank_function(sqlite3* db) {
+  fts5_api* api = nullptr;
+  sqlite3_stmt* raw = nullptr;
+  int rc = sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &raw, nullptr);
+  std::unique_ptr<sqlite3_stmt, stmt_deleter> st(raw);
+  if (rc != SQLITE_OK) throw_sqlite(db, rc, "cunji_rank: FTS5 unavailable");
+  rc = sqlite3_bind_pointer(raw, 1, static_cast<void*>(&api), "fts5_api_ptr", nullptr);
+  if (rc != SQLITE_OK) throw_sqlite(db, rc, "cunji_rank: bind");
+  rc = sqlite3_step(raw);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) throw_sqlite(db, rc, "cunji_rank: step");
+  st.reset();
+  if (api == nullptr || api->iVersion < 2) throw sqlite_error(SQLITE_ERROR, "cunji_rank: no usable fts5_api");
+  rc = api->xCreateFunction(api, rank_function_name, nullptr, rank_function, nullptr);
+  if (rc != SQLITE_OK) throw_sqlite(nullptr, rc, "cunji_rank: xCreateFunction");
+}
+
+// Prepares SQL that uses cunji_rank, registering the function on this connection the first
+// time it is missing.
+query prepare_ranked(connection& c, const std::string& sql) {
+  try {
+    return c.prepare(sql);
+  } catch (const sqlite_error& e) {
+    if (std::string_view(e.what()).find(std::string("no such function: ") + rank_function_name) ==
+        std::string_view::npos)
+      throw;
+  }
+  register_rank_function(c.handle());
+  return c.prepare(sql);
+}
 
 void add_filters(const listing_query& q, std::string& sql, std::vector<value>& args) {
   if (q.category) {
@@ -80,32 +248,35 @@ std::int64_t max_listing_id(connection& c) {
   return q.i64(0);
 }
 
-std::optional<double> score_of(connection& c, const std::string& match, std::int64_t id) {
-  auto q = c.prepare(std::string("SELECT ") + score_expr +
-                     " FROM listings_fts WHERE listings_fts MATCH ? AND rowid = ?");
-  q.bind(1, match).bind(2, id);
-  if (!q.step()) return std::nullopt;
-  return q.f64(0);
-}
+// One browse query, ready to run: the SQL text and its bindings. browse_listings runs it;
+// explain_browse asks SQLite for its plan.
+struct browse_sql {
+  std::string sql;
+  std::vector<value> args;
+  bool relevance = false;
+  std::int64_t snapshot = 0;  // relevance: the highest listing id the walk includes
+};
 
-listing_page relevance_page(connection& c, const listing_query& q) {
-  // Keyset: [snapshot max id, bit pattern of the last score, last id].
-  std::int64_t snapshot = 0;
+browse_sql relevance_sql(connection& c, const listing_query& q) {
+  // Keyset: [snapshot max id, bit pattern of the last score, last id]. Scores are computed with
+  // the statistics as of the snapshot, so the last item's score is the one it had on its page.
+  browse_sql b;
+  b.relevance = true;
   std::optional<std::pair<double, std::int64_t>> after;
   if (q.after && q.after->size() == 3) {
-    snapshot = (*q.after)[0];
-    const auto last_id = (*q.after)[2];
-    const auto score = score_of(c, *q.match, last_id).value_or(std::bit_cast<double>((*q.after)[1]));
-    after = std::pair{score, last_id};
+    b.snapshot = (*q.after)[0];
+    after = std::pair{std::bit_cast<double>((*q.after)[1]), (*q.after)[2]};
   } else {
-    snapshot = max_listing_id(c);
+    b.snapshot = max_listing_id(c);
   }
-  std::vector<value> args;
-  std::string sql = std::string("SELECT ") + listing_select + ", " + score_expr +
-                    " AS score FROM listings_fts CROSS JOIN listings l ON l.id = listings_fts.rowid "
-                    "JOIN counties c ON c.id = l.county_id WHERE listings_fts MATCH ? AND l.visible = 1 AND l.id <= ?";
+  auto& sql = b.sql;
+  auto& args = b.args;
+  sql = std::string("SELECT ") + listing_select + ", " + score_expr +
+        " AS score FROM listings_fts CROSS JOIN listings l ON l.id = listings_fts.rowid "
+        "JOIN counties c ON c.id = l.county_id WHERE listings_fts MATCH ? AND l.visible = 1 AND l.id <= ?";
+  args.emplace_back(b.snapshot);  // score_expr's
   args.emplace_back(*q.match);
-  args.emplace_back(snapshot);
+  args.emplace_back(b.snapshot);
   add_filters(q, sql, args);
   if (after) {
     sql += " AND (score > ? OR (score = ? AND l.id > ?))";
@@ -115,29 +286,16 @@ listing_page relevance_page(connection& c, const listing_query& q) {
   }
   sql += " ORDER BY score, l.id LIMIT ?";
   args.emplace_back(static_cast<std::int64_t>(q.limit) + 1);
-  auto st = c.prepare(sql);
-  bind_values(st, args);
-  listing_page page;
-  double last_score = 0;
-  while (st.step()) {
-    if (static_cast<int>(page.items.size()) == q.limit) {
-      const auto& last = page.items.back();
-      page.next_keys = {snapshot, std::bit_cast<std::int64_t>(last_score), last.id};
-      break;
-    }
-    page.items.push_back(read_listing_row(st, 0));
-    last_score = st.f64(15);
-  }
-  return page;
+  return b;
 }
 
-}  // namespace
+browse_sql build_browse_sql(connection& c, const listing_query& q) {
+  if (q.sort == listing_sort::relevance && q.match) return relevance_sql(c, q);
 
-listing_page browse_listings(connection& c, const listing_query& q) {
-  if (q.sort == listing_sort::relevance && q.match) return relevance_page(c, q);
-
-  std::vector<value> args;
-  std::string sql = std::string("SELECT ") + listing_select + " FROM ";
+  browse_sql b;
+  auto& sql = b.sql;
+  auto& args = b.args;
+  sql = std::string("SELECT ") + listing_select + " FROM ";
   if (q.match) {
     // The FTS index drives: CROSS JOIN fixes the join order.
     sql += "listings_fts CROSS JOIN listings l ON l.id = listings_fts.rowid JOIN counties c ON c.id = l.county_id "
@@ -176,21 +334,44 @@ listing_page browse_listings(connection& c, const listing_query& q) {
   }
   sql += " LIMIT ?";
   args.emplace_back(static_cast<std::int64_t>(q.limit) + 1);
-  auto st = c.prepare(sql);
-  bind_values(st, args);
+  return b;
+}
+
+}  // namespace
+
+listing_page browse_listings(connection& c, const listing_query& q) {
+  const auto b = build_browse_sql(c, q);
+  auto st = b.relevance ? prepare_ranked(c, b.sql) : c.prepare(b.sql);
+  bind_values(st, b.args);
   listing_page page;
+  double last_score = 0;
   while (st.step()) {
     if (static_cast<int>(page.items.size()) == q.limit) {
       const auto& last = page.items.back();
-      if (q.sort == listing_sort::price_asc || q.sort == listing_sort::price_desc)
+      if (b.relevance)
+        page.next_keys = {b.snapshot, std::bit_cast<std::int64_t>(last_score), last.id};
+      else if (q.sort == listing_sort::price_asc || q.sort == listing_sort::price_desc)
         page.next_keys = {last.price_fen, last.id};
       else
         page.next_keys = {last.id};
       break;
     }
     page.items.push_back(read_listing_row(st, 0));
+    if (b.relevance) last_score = st.f64(15);
   }
   return page;
+}
+
+std::string explain_browse(connection& c, const listing_query& q) {
+  const auto b = build_browse_sql(c, q);
+  auto st = b.relevance ? prepare_ranked(c, "EXPLAIN QUERY PLAN " + b.sql) : c.prepare("EXPLAIN QUERY PLAN " + b.sql);
+  bind_values(st, b.args);
+  std::string plan;
+  while (st.step()) {
+    if (!plan.empty()) plan += '\n';
+    plan += st.str(3);  // id, parent, notused, detail
+  }
+  return plan;
 }
 
 }  // namespace cunji::storage

@@ -137,6 +137,19 @@ std::int64_t test_server::make_village(bool poverty_stricken) {
   return res->id;
 }
 
+std::pair<std::int64_t, std::string> test_server::direct_user(role r, std::optional<std::int64_t> village_id) {
+  const std::string phone = "+86137" + std::to_string(10000000 + next_phone_++);
+  const auto token = server::new_token();
+  const auto now = now_.load();
+  auto res = db_->writer().submit_sync([&](storage::connection& c) -> result<account> {
+    auto a = storage::insert_account(c, {r, "直建用户", phone, "unused-password", village_id}, "no-login", now);
+    if (a) storage::insert_session(c, server::hash_token(token), a->id, now, now + 30 * 24 * 3600);
+    return a;
+  });
+  REQUIRE(res.ok());
+  return {res->id, token};
+}
+
 std::string test_server::new_user(const std::string& role, std::optional<std::int64_t> village_id) {
   const std::string phone = "+86139" + std::to_string(10000000 + next_phone_++);
   std::string body = R"({"role":")" + role + R"(","name":"测试用户","phone":")" + phone +

@@ -76,6 +76,9 @@ class test_server {
   std::int64_t make_village(bool poverty_stricken = false);
   // Registers a buyer (or a farmer with a village) over the API and returns its token.
   std::string new_user(const std::string& role, std::optional<std::int64_t> village_id = std::nullopt);
+  // An account and a live session made directly in storage (no password hashing): fast, for
+  // tests that need hundreds of users. Returns {account id, token}.
+  std::pair<std::int64_t, std::string> direct_user(role r, std::optional<std::int64_t> village_id = std::nullopt);
 
  private:
   temp_dir dir_;

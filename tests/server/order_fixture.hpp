@@ -1,0 +1,66 @@
+#pragma once
+// A small marketplace for order tests: a county and village, a farmer's shop with listings,
+// a partner running a shop for a villager, buyers, and an admin.
+#include <boost/json/serialize.hpp>
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "test_client.hpp"
+
+namespace cunji::test {
+
+struct market {
+  explicit market(test_server& s, bool poverty = false, std::int64_t stock = 100, std::int64_t price = 1000) : s(s) {
+    village = s.make_village(poverty);
+    admin = s.admin_token();
+    std::tie(farmer_id, farmer) = s.direct_user(role::farmer, village);
+    std::tie(partner_id, partner) = s.direct_user(role::partner, village);
+    auto r = s.post("/v1/shops", R"({"name":"李家果园"})", farmer);
+    REQUIRE(r.status == 201);
+    shop = r.json().at("id").as_int64();
+    listing = new_listing(farmer, shop, stock, price);
+    r = s.post("/v1/villagers", R"({"name":"张奶奶"})", partner);
+    REQUIRE(r.status == 201);
+    villager = r.json().at("id").as_int64();
+    r = s.post("/v1/shops", R"({"name":"张奶奶的土鸡蛋","villager_id":)" + std::to_string(villager) + "}", partner);
+    REQUIRE(r.status == 201);
+    partner_shop = r.json().at("id").as_int64();
+    partner_listing = new_listing(partner, partner_shop, stock, price);
+  }
+
+  std::int64_t new_listing(const std::string& token, std::int64_t shop_id, std::int64_t stock, std::int64_t price,
+                           const std::string& category = "fruit") {
+    auto r = s.post("/v1/shops/" + std::to_string(shop_id) + "/listings",
+                    R"({"title":"奉节脐橙 10斤","category":")" + category + R"(","unit":"box","price_fen":)" +
+                        std::to_string(price) + R"(,"stock":)" + std::to_string(stock) + "}",
+                    token);
+    REQUIRE(r.status == 201);
+    return r.json().at("id").as_int64();
+  }
+
+  static std::string order_body(std::int64_t shop, std::int64_t listing, std::int64_t qty,
+                                const std::string& extra = "") {
+    return R"({"shop_id":)" + std::to_string(shop) + R"(,"items":[{"listing_id":)" + std::to_string(listing) +
+           R"(,"quantity":)" + std::to_string(qty) + R"(}],"delivery":{"method":"station_pickup"})" + extra + "}";
+  }
+
+  std::int64_t stock_of(std::int64_t listing_id) {
+    auto r = s.get("/v1/listings/" + std::to_string(listing_id));
+    REQUIRE(r.status == 200);
+    return r.json().at("stock").as_int64();
+  }
+
+  boost::json::object ledger() {
+    auto r = s.get("/v1/admin/ledger/check", admin);
+    REQUIRE(r.status == 200);
+    return r.json().as_object();
+  }
+
+  test_server& s;
+  std::int64_t village = 0, farmer_id = 0, partner_id = 0, shop = 0, listing = 0, villager = 0, partner_shop = 0,
+               partner_listing = 0;
+  std::string admin, farmer, partner;
+};
+
+}  // namespace cunji::test
