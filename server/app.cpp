@@ -40,6 +40,7 @@ app::app(server_config cfg, storage::database& db) : cfg_(std::move(cfg)), db_(d
   add_listing_routes(routes_);
   add_order_routes(routes_);
   add_money_routes(routes_);
+  add_report_routes(routes_);
 }
 
 app::~app() { cpu_.join(); }

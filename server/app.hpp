@@ -107,5 +107,6 @@ void add_shop_routes(route_table& t);
 void add_listing_routes(route_table& t);
 void add_order_routes(route_table& t);
 void add_money_routes(route_table& t);
+void add_report_routes(route_table& t);
 
 }  // namespace cunji::server

@@ -103,8 +103,10 @@ struct listing_page {
 
 // Browsable listings (active, in active shops) matching the query, in the query's order.
 // Keysets: newest [id]; price_asc/price_desc [price_fen, id]; relevance [snapshot_max_id,
-// bit pattern of the last score, id] (the score of the last item is recomputed on the next
-// page, and listings added after the first page are left out, so a walk sees each match once).
+// bit pattern of the last score, id]. Relevance is bm25 (title x10) computed with the
+// collection statistics of the listings up to snapshot_max_id, and listings added after the
+// first page are left out, so additions neither show up in a walk nor reorder it: a walk sees
+// each match once.
 listing_page browse_listings(connection& c, const listing_query& q);
 
 // The query plan SQLite picks for the SQL that browse_listings runs for `q` (same text, same

@@ -4,6 +4,7 @@
 #include <map>
 #include <tuple>
 
+#include "storage/reports.hpp"
 #include "storage/sqlite.hpp"
 
 namespace cunji::storage {
@@ -247,6 +248,7 @@ ledger_report check_ledger(connection& c, std::size_t max_mismatches) {
     std::erase_if(actual, [](const auto& kv) { return kv.second == 0; });
     if (expected != actual) mismatch(id_text + " (" + std::string(to_string(o.status)) + "): postings do not match");
   }
+  for (auto& m : check_rollups(c, max_mismatches)) mismatch("rollups: " + std::move(m));  // storage/reports.cpp
   return r;
 }
 

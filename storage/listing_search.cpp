@@ -2,6 +2,7 @@
 // keyset pagination, and an index or the FTS index behind every query.
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <memory>
@@ -122,7 +123,7 @@ int rank_stats_for(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_contex
   const sqlite3_int64 n_row = std::max<sqlite3_int64>(1, rows - later);
   const sqlite3_int64 n_token = tokens - later_tokens;
   // The same arithmetic as FTS5's bm25 (fts5_aux.c), so the scores are equal to the last bit.
-  st->avgdl = (double)n_token / (double)n_row;
+  st->avgdl = static_cast<double>(n_token) / static_cast<double>(n_row);
   const int phrases = api->xPhraseCount(fts);
   for (int i = 0; i < phrases; ++i) {
     phrase_count count{snapshot};
@@ -165,7 +166,7 @@ void rank_function(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_contex
   if (rc == SQLITE_OK) {
     int n_tok = 0;
     rc = api->xColumnSize(fts, -1, &n_tok);
-    d = (double)n_tok;
+    d = static_cast<double>(n_tok);
   }
   double score = 0.0;
   for (std::size_t i = 0; rc == SQLITE_OK && i < st->idf.size(); ++i) {
@@ -249,12 +250,17 @@ std::int64_t max_listing_id(connection& c) {
 }
 
 // One browse query, ready to run: the SQL text and its bindings. browse_listings runs it;
-// explain_browse asks SQLite for its plan.
+// explain_browse asks SQLite for its plan. A relevance query is two statements: `sql` ranks the
+// matches in the FTS index alone (no join: scoring every match is the cost, joining every match
+// would double it), and `row_sql` fetches and filters one listing at a time, in rank order,
+// until the page is full.
 struct browse_sql {
   std::string sql;
   std::vector<value> args;
   bool relevance = false;
   std::int64_t snapshot = 0;  // relevance: the highest listing id the walk includes
+  std::string row_sql;        // relevance: one listing by id (first parameter), with the filters
+  std::vector<value> row_args;
 };
 
 browse_sql relevance_sql(connection& c, const listing_query& q) {
@@ -269,23 +275,21 @@ browse_sql relevance_sql(connection& c, const listing_query& q) {
   } else {
     b.snapshot = max_listing_id(c);
   }
-  auto& sql = b.sql;
-  auto& args = b.args;
-  sql = std::string("SELECT ") + listing_select + ", " + score_expr +
-        " AS score FROM listings_fts CROSS JOIN listings l ON l.id = listings_fts.rowid "
-        "JOIN counties c ON c.id = l.county_id WHERE listings_fts MATCH ? AND l.visible = 1 AND l.id <= ?";
-  args.emplace_back(b.snapshot);  // score_expr's
-  args.emplace_back(*q.match);
-  args.emplace_back(b.snapshot);
-  add_filters(q, sql, args);
+  b.sql = std::string("SELECT rowid, ") + score_expr +
+          " AS score FROM listings_fts WHERE listings_fts MATCH ? AND rowid <= ?";
+  b.args.emplace_back(b.snapshot);  // score_expr's
+  b.args.emplace_back(*q.match);
+  b.args.emplace_back(b.snapshot);
   if (after) {
-    sql += " AND (score > ? OR (score = ? AND l.id > ?))";
-    args.emplace_back(after->first);
-    args.emplace_back(after->first);
-    args.emplace_back(after->second);
+    b.sql += " AND (score > ? OR (score = ? AND rowid > ?))";
+    b.args.emplace_back(after->first);
+    b.args.emplace_back(after->first);
+    b.args.emplace_back(after->second);
   }
-  sql += " ORDER BY score, l.id LIMIT ?";
-  args.emplace_back(static_cast<std::int64_t>(q.limit) + 1);
+  b.sql += " ORDER BY score, rowid";
+  b.row_sql = std::string("SELECT ") + listing_select +
+              " FROM listings l JOIN counties c ON c.id = l.county_id WHERE l.id = ? AND l.visible = 1";
+  add_filters(q, b.row_sql, b.row_args);
   return b;
 }
 
@@ -325,11 +329,13 @@ browse_sql build_browse_sql(connection& c, const listing_query& q) {
       break;
     case listing_sort::newest:
     case listing_sort::relevance:  // relevance without a query: newest
+      // With a search, order by the FTS rowid (the listing id): FTS5 then walks its index
+      // backwards and stops at the limit instead of collecting every match to sort.
       if (has_after) {
-        sql += " AND l.id < ?";
+        sql += q.match ? " AND listings_fts.rowid < ?" : " AND l.id < ?";
         args.emplace_back((*q.after)[0]);
       }
-      sql += " ORDER BY l.id DESC";
+      sql += q.match ? " ORDER BY listings_fts.rowid DESC" : " ORDER BY l.id DESC";
       break;
   }
   sql += " LIMIT ?";
@@ -341,35 +347,60 @@ browse_sql build_browse_sql(connection& c, const listing_query& q) {
 
 listing_page browse_listings(connection& c, const listing_query& q) {
   const auto b = build_browse_sql(c, q);
-  auto st = b.relevance ? prepare_ranked(c, b.sql) : c.prepare(b.sql);
-  bind_values(st, b.args);
   listing_page page;
-  double last_score = 0;
+  if (b.relevance) {
+    auto hits = prepare_ranked(c, b.sql);
+    bind_values(hits, b.args);
+    double last_score = 0;
+    while (hits.step()) {
+      const auto id = hits.i64(0);
+      const auto score = hits.f64(1);
+      auto row = c.prepare(b.row_sql);
+      row.bind(1, id);
+      int i = 1;
+      for (const auto& a : b.row_args) std::visit([&](const auto& v) { row.bind(++i, v); }, a);
+      if (!row.step()) continue;  // filtered out, or not browsable
+      if (static_cast<int>(page.items.size()) == q.limit) {
+        page.next_keys = {b.snapshot, std::bit_cast<std::int64_t>(last_score), page.items.back().id};
+        break;
+      }
+      page.items.push_back(read_listing_row(row, 0));
+      last_score = score;
+    }
+    return page;
+  }
+  auto st = c.prepare(b.sql);
+  bind_values(st, b.args);
   while (st.step()) {
     if (static_cast<int>(page.items.size()) == q.limit) {
       const auto& last = page.items.back();
-      if (b.relevance)
-        page.next_keys = {b.snapshot, std::bit_cast<std::int64_t>(last_score), last.id};
-      else if (q.sort == listing_sort::price_asc || q.sort == listing_sort::price_desc)
+      if (q.sort == listing_sort::price_asc || q.sort == listing_sort::price_desc)
         page.next_keys = {last.price_fen, last.id};
       else
         page.next_keys = {last.id};
       break;
     }
     page.items.push_back(read_listing_row(st, 0));
-    if (b.relevance) last_score = st.f64(15);
   }
   return page;
 }
 
 std::string explain_browse(connection& c, const listing_query& q) {
   const auto b = build_browse_sql(c, q);
-  auto st = b.relevance ? prepare_ranked(c, "EXPLAIN QUERY PLAN " + b.sql) : c.prepare("EXPLAIN QUERY PLAN " + b.sql);
-  bind_values(st, b.args);
   std::string plan;
-  while (st.step()) {
-    if (!plan.empty()) plan += '\n';
-    plan += st.str(3);  // id, parent, notused, detail
+  auto explain = [&](const std::string& sql, const std::vector<value>& args, bool ranked) {
+    auto st = ranked ? prepare_ranked(c, "EXPLAIN QUERY PLAN " + sql) : c.prepare("EXPLAIN QUERY PLAN " + sql);
+    bind_values(st, args);
+    while (st.step()) {
+      if (!plan.empty()) plan += '\n';
+      plan += st.str(3);  // id, parent, notused, detail
+    }
+  };
+  explain(b.sql, b.args, b.relevance);
+  if (b.relevance) {
+    std::vector<value> row_args{std::int64_t{0}};
+    row_args.insert(row_args.end(), b.row_args.begin(), b.row_args.end());
+    explain(b.row_sql, row_args, false);
   }
   return plan;
 }

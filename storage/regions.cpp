@@ -1,5 +1,7 @@
 #include "storage/regions.hpp"
 
+#include <algorithm>
+
 #include "storage/sqlite.hpp"
 
 namespace cunji::storage {
@@ -12,6 +14,20 @@ county read_county(const query& q) { return county{q.i64(0), q.str(1), q.str(2),
 village read_village(const query& q) {
   village v{q.i64(0), q.i64(1), q.str(2), q.i64(3)};
   v.active_shops = q.i64(4);
+  return v;
+}
+
+// Village columns and gmv_365d_fen: the village's cumulative sales (sales_cum, scope 1) up to
+// ?1 (the window's last day) minus those up to ?2 (the day before its first).
+constexpr const char* village_stats_cols =
+    "v.id, v.county_id, v.name, v.created_at, v.active_shops, "
+    "coalesce((SELECT gmv_fen FROM sales_cum WHERE scope_kind = 1 AND scope_id = v.id AND day <= ?1 "
+    "ORDER BY day DESC LIMIT 1), 0) - "
+    "coalesce((SELECT gmv_fen FROM sales_cum WHERE scope_kind = 1 AND scope_id = v.id AND day <= ?2 "
+    "ORDER BY day DESC LIMIT 1), 0)";
+village read_village_stats(const query& q) {
+  auto v = read_village(q);
+  v.gmv_365d_fen = q.i64(5);
   return v;
 }
 }  // namespace
@@ -81,17 +97,38 @@ std::optional<village> find_village(connection& c, std::int64_t id) {
   return read_village(q);
 }
 
+std::optional<village> find_village(connection& c, std::int64_t id, day_number today) {
+  const auto w = gmv_window(today);
+  auto q = c.prepare(std::string("SELECT ") + village_stats_cols + " FROM villages v WHERE v.id = ?3");
+  q.bind_all(w.to - 1, w.from - 1, id);
+  if (!q.step()) return std::nullopt;
+  return read_village_stats(q);
+}
+
 std::vector<village> list_villages(connection& c, const village_filter& f) {
-  std::string sql = std::string("SELECT ") + village_cols + " FROM villages WHERE id > ?";
-  if (f.county_id) sql += " AND county_id = ?";
-  sql += " ORDER BY id LIMIT ?";
-  auto q = c.prepare(sql);
-  if (f.county_id)
-    q.bind_all(f.after_id, *f.county_id, f.limit);
-  else
-    q.bind_all(f.after_id, f.limit);
+  std::string sql = std::string("SELECT ") + village_stats_cols + " FROM villages v WHERE v.id > ?3";
+  if (f.county_id) sql += " AND v.county_id = ?4";
+  // A village with fewer active shops than the threshold is not a Taobao village whatever its
+  // GMV: skipped without reading its sales.
+  if (f.taobao_village == true) sql += " AND v.active_shops >= ?5";
+  sql += " ORDER BY v.id LIMIT ?6";
+  const auto w = gmv_window(f.today);
+  // With the Taobao filter, rows are read in batches and filtered until the page is full.
+  const int batch = f.taobao_village ? std::max(f.limit, 128) : f.limit;
   std::vector<village> out;
-  while (q.step()) out.push_back(read_village(q));
+  std::int64_t after = f.after_id;
+  while (static_cast<int>(out.size()) < f.limit) {
+    auto q = c.prepare(sql);
+    q.bind_all(w.to - 1, w.from - 1, after, f.county_id.value_or(0), f.thresholds.min_shops, batch);
+    int read = 0;
+    while (static_cast<int>(out.size()) < f.limit && q.step()) {
+      ++read;
+      auto v = read_village_stats(q);
+      after = v.id;
+      if (!f.taobao_village || taobao_status(v, f.thresholds) == *f.taobao_village) out.push_back(std::move(v));
+    }
+    if (read < batch) break;
+  }
   return out;
 }
 

@@ -107,14 +107,14 @@ void writer::run_batch(std::deque<std::unique_ptr<detail::command>>& batch) {
       if (!ok[i]) batch[i]->fail(e);  // also those never run
   }
   const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
-  const auto n = batch.size();
-  for (auto& cmd : batch) cmd->complete();
-  batch.clear();
+  // Count the batch before answering anyone, so whoever sees an answer also sees the count.
   {
     std::lock_guard lk(m_);
     ++batches_;
   }
-  if (opts_.on_batch) opts_.on_batch(writer_stats{n, elapsed, committed});
+  if (opts_.on_batch) opts_.on_batch(writer_stats{batch.size(), elapsed, committed});
+  for (auto& cmd : batch) cmd->complete();
+  batch.clear();
 }
 
 }  // namespace cunji::storage

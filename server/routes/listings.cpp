@@ -1,4 +1,5 @@
 // Listings: shop managers create and edit them; anyone browses and searches the active ones.
+#include <algorithm>
 #include <charconv>
 
 #include "core/text.hpp"
@@ -78,15 +79,16 @@ net::awaitable<response> get_listing(context& ctx) {
   co_return listing_response(http::status::ok, *l);
 }
 
-// The version named by an If-Match header for listing `id`: nullopt when there is no header
-// or it is "*"; -1 when it cannot match this listing (the answer is then 412).
-std::optional<std::int64_t> if_match_version(const request& req, std::int64_t id) {
+// The versions named by an If-Match header for listing `id`: nullopt when there is no header
+// or it is "*" (no precondition); else the versions of the listed tags that name this listing,
+// possibly none (the answer is then 412). Any tag of a list may match (RFC 9110, If-Match).
+std::optional<std::vector<std::int64_t>> if_match_versions(const request& req, std::int64_t id) {
   const auto it = req.find(http::field::if_match);
   if (it == req.end()) return std::nullopt;
   std::string_view v = it->value();
   if (v == "*") return std::nullopt;
   const std::string prefix = "\"" + std::to_string(id) + "-";
-  // One strong tag is what clients send back; a list may hold several.
+  std::vector<std::int64_t> versions;
   while (!v.empty()) {
     const auto comma = v.find(',');
     auto tag = v.substr(0, comma);
@@ -96,12 +98,12 @@ std::optional<std::int64_t> if_match_version(const request& req, std::int64_t id
       const auto num = tag.substr(prefix.size(), tag.size() - prefix.size() - 1);
       std::int64_t ver = 0;
       const auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), ver);
-      if (ec == std::errc{} && p == num.data() + num.size()) return ver;
+      if (ec == std::errc{} && p == num.data() + num.size()) versions.push_back(ver);
     }
     if (comma == std::string_view::npos) break;
     v.remove_prefix(comma + 1);
   }
-  return -1;
+  return versions;
 }
 
 net::awaitable<response> patch_listing(context& ctx) {
@@ -116,10 +118,19 @@ net::awaitable<response> patch_listing(context& ctx) {
   fields f(ctx.body_object(), {"title", "description", "category", "unit", "price_fen", "stock", "status"});
   const auto p = read_listing_fields(f, false);
   if (!f.ok()) co_return problem(validation(std::move(f.errors())));
-  const auto expected = if_match_version(ctx.req, *id);
-  if (expected == -1)
+  const auto versions = if_match_versions(ctx.req, *id);
+  if (versions && versions->empty())
     co_return problem(error{errc::precondition_failed, "The listing has changed since it was read (If-Match)."});
-  auto cmd = [id = *id, p, expected, now = ctx.a.now()](storage::connection& c) {
+  auto cmd = [id = *id, p, versions, now = ctx.a.now()](storage::connection& c) -> result<listing> {
+    // The precondition holds if the current version is any of the listed ones; checked here,
+    // in the write transaction, so no other edit can come in between.
+    std::optional<std::int64_t> expected;
+    if (versions) {
+      const auto cur = storage::find_listing(c, id);
+      if (!cur) return error{errc::not_found, "No such listing."};
+      const bool listed = std::find(versions->begin(), versions->end(), cur->version) != versions->end();
+      expected = listed ? cur->version : versions->front();
+    }
     return storage::update_listing(c, id, p, expected, now);
   };
   auto res = co_await ctx.a.write(std::move(cmd));

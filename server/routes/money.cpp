@@ -109,6 +109,8 @@ net::awaitable<response> my_statement(context& ctx) {
 
 net::awaitable<response> payouts(context& ctx) {
   if (!ctx.is(role::admin)) co_return admins_only();
+  fields f(ctx.body_object(), {});  // takes no fields
+  if (!f.ok()) co_return problem(validation(std::move(f.errors())));
   auto cmd = [now = ctx.a.now()](storage::connection& c) -> result<std::vector<storage::payout_record>> {
     return storage::run_payouts(c, now);
   };

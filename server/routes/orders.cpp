@@ -112,8 +112,13 @@ net::awaitable<response> transition(context& ctx, storage::transition_request tr
   idempotent_request idem;
   if (idempotent) {
     auto read = read_idempotency(ctx);
-    if (!read) co_return problem(read.err());
-    idem = std::move(read.value());
+    if (!read) {
+      // A bad key is a 422 like any bad field: after the 404/403 checks, and not stored.
+      if (!invalid) invalid = std::move(read).err();
+      else invalid->errors.push_back(read.err().errors.front());
+    } else {
+      idem = std::move(read.value());
+    }
     if (idem.scope) {
       if (auto replay = stored_response(idem, storage::find_answer(ctx.a.db().reader(), *idem.scope)))
         co_return std::move(*replay);

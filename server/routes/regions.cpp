@@ -1,4 +1,5 @@
 // Counties and villages: admins create them, anyone reads them.
+#include "core/sales.hpp"
 #include "server/app.hpp"
 #include "server/json_input.hpp"
 #include "server/json_output.hpp"
@@ -95,44 +96,30 @@ net::awaitable<response> list_villages(context& ctx) {
   query_params qp(ctx.req.target());
   storage::village_filter f;
   f.county_id = qp.id("county_id");
-  const auto taobao = qp.boolean("taobao_village");
-  f.limit = qp.limit();
+  f.taobao_village = qp.boolean("taobao_village");
+  const int limit = qp.limit();
   const auto after = qp.cursor_for("v", 1);
   if (!qp.ok()) co_return problem(validation(std::move(qp.errors())));
   f.after_id = after ? after->keys[0] : 0;
-  const int limit = f.limit;
   f.limit = limit + 1;
-  const auto t = ctx.a.village_thresholds();
-  std::vector<village> rows;
-  if (!taobao) {
-    rows = storage::list_villages(ctx.a.db().reader(), f);
-  } else {
-    // Being a Taobao village is computed from the counters and the thresholds in force, so
-    // the villages are read in id order in batches and filtered until the page is full.
-    constexpr int batch_size = 500;
-    f.limit = batch_size;
-    while (static_cast<int>(rows.size()) <= limit) {
-      auto batch = storage::list_villages(ctx.a.db().reader(), f);
-      for (const auto& v : batch)
-        if (static_cast<int>(rows.size()) <= limit && is_taobao_village(v.active_shops, v.gmv_365d_fen, t) == *taobao)
-          rows.push_back(v);
-      if (static_cast<int>(batch.size()) < batch_size) break;
-      f.after_id = batch.back().id;
-    }
-  }
+  f.thresholds = ctx.a.village_thresholds();
+  f.today = day_of(ctx.a.now());
+  // Keyset by id: the filter is applied while reading in id order, so walking the cursors
+  // visits every matching village once.
+  auto rows = storage::list_villages(ctx.a.db().reader(), f);
   std::vector<std::int64_t> next;
   if (static_cast<int>(rows.size()) > limit) {
     rows.resize(static_cast<std::size_t>(limit));
     next = {rows.back().id};
   }
   json::array items;
-  for (const auto& v : rows) items.push_back(to_json(v, t));
+  for (const auto& v : rows) items.push_back(to_json(v, f.thresholds));
   co_return json_response(http::status::ok, list_body(std::move(items), next_cursor("v", next)));
 }
 
 net::awaitable<response> get_village(context& ctx) {
   const auto id = ctx.path_id();
-  auto v = id ? storage::find_village(ctx.a.db().reader(), *id) : std::nullopt;
+  auto v = id ? storage::find_village(ctx.a.db().reader(), *id, day_of(ctx.a.now())) : std::nullopt;
   if (!v) co_return not_found("village");
   co_return json_response(http::status::ok, to_json(*v, ctx.a.village_thresholds()));
 }

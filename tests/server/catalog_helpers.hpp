@@ -58,12 +58,13 @@ inline std::int64_t id_of(const reply& r) { return r.json().at("id").as_int64();
 
 inline std::vector<std::int64_t> ids_of(const reply& r) {
   std::vector<std::int64_t> out;
-  for (const auto& item : r.json().at("items").as_array()) out.push_back(item.at("id").as_int64());
+  for (const auto doc = r.json(); const auto& item : doc.at("items").as_array()) out.push_back(item.at("id").as_int64());
   return out;
 }
 
 inline std::optional<std::string> next_cursor_of(const reply& r) {
-  const auto& nc = r.json().at("next_cursor");
+  const auto doc = r.json();
+  const auto& nc = doc.at("next_cursor");
   if (nc.is_null()) return std::nullopt;
   return std::string(nc.as_string());
 }

@@ -1,4 +1,5 @@
 // Orders over HTTP: placement, validation, stock, lifecycle, fees, idempotency, permissions.
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "order_fixture.hpp"
@@ -314,4 +315,63 @@ TEST_CASE("idempotency keys replay, refuse another body, and are scoped per call
   CHECK(paid_again.header("idempotent-replayed") == "true");
   CHECK(post_key("/v1/orders", body, b1, std::string(256, 'k')).status == 422);
   CHECK(m.ledger().at("balanced").as_bool());
+}
+
+TEST_CASE("order lists: as buyer and as seller, by status, walked by cursor", "[server][orders]") {
+  test_server s;
+  market m(s, false, 100);
+  auto [bid, buyer] = s.direct_user(role::buyer);
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 5; ++i)
+    ids.push_back(s.post("/v1/orders", market::order_body(m.shop, m.listing, 1), buyer).json().at("id").as_int64());
+  for (int i : {1, 3}) REQUIRE(s.post(id_path(ids[i], "pay"), R"({"method":"mobile"})", buyer).status == 200);
+
+  std::vector<std::int64_t> seen;
+  std::string target = "/v1/orders?limit=2";
+  for (int page = 0; page < 10; ++page) {
+    auto r = s.get(target, buyer);
+    REQUIRE(r.status == 200);
+    const auto doc = r.json();
+    for (const auto& o : doc.at("items").as_array()) seen.push_back(o.at("id").as_int64());
+    if (doc.at("next_cursor").is_null()) break;
+    target = "/v1/orders?limit=2&cursor=" + std::string(doc.at("next_cursor").as_string());
+  }
+  CHECK(seen == std::vector<std::int64_t>{ids[4], ids[3], ids[2], ids[1], ids[0]});  // newest first, once each
+
+  auto paid = s.get("/v1/orders?status=paid", buyer).json().at("items").as_array();
+  REQUIRE(paid.size() == 2);
+  CHECK(paid.at(0).at("id").as_int64() == ids[3]);
+  CHECK(s.get("/v1/orders?as=seller", m.farmer).json().at("items").as_array().size() == 5);
+  CHECK(s.get("/v1/orders?as=seller", buyer).json().at("items").as_array().empty());
+  CHECK(s.get("/v1/orders", m.farmer).json().at("items").as_array().empty());  // the farmer bought nothing
+  CHECK(s.get("/v1/orders?as=nobody", buyer).type() == "validation_failed");
+  CHECK(s.get("/v1/orders?status=lost", buyer).type() == "validation_failed");
+  CHECK(s.get("/v1/orders?cursor=garbage", buyer).type() == "validation_failed");
+}
+
+TEST_CASE("statements list a payee's entries within from..to", "[server][orders][money]") {
+  test_server s;
+  market m(s, false, 100, 2000);
+  auto [bid, buyer] = s.direct_user(role::buyer);
+  const auto id = s.post("/v1/orders", market::order_body(m.shop, m.listing, 1), buyer).json().at("id").as_int64();
+  REQUIRE(s.post(id_path(id, "pay"), R"({"method":"mobile"})", buyer).status == 200);  // 2026-11-23
+  s.advance_clock(2 * 86400);
+  REQUIRE(s.post(id_path(id, "ship"), "{}", m.farmer).status == 200);
+  REQUIRE(s.post(id_path(id, "deliver"), "", buyer).status == 200);  // 2026-11-25
+
+  auto all = s.get("/v1/statements/me", m.farmer).json().at("items").as_array();
+  REQUIRE(all.size() == 3);
+  CHECK(all.at(2).at("kind").as_string() == "payment_pending");
+  CHECK(all.at(2).at("amount_fen").as_int64() == 1900);
+  CHECK(all.at(2).at("order_id").as_int64() == id);
+  auto later = s.get("/v1/statements/me?from=2026-11-24", m.farmer).json().at("items").as_array();
+  REQUIRE(later.size() == 2);
+  std::vector<std::string> kinds{std::string(later.at(0).at("kind").as_string()),
+                                 std::string(later.at(1).at("kind").as_string())};
+  std::sort(kinds.begin(), kinds.end());
+  CHECK(kinds == std::vector<std::string>{"delivery_available", "delivery_pending"});
+  CHECK(s.get("/v1/statements/me?to=2026-11-24", m.farmer).json().at("items").as_array().size() == 1);
+  CHECK(s.get("/v1/statements/me?from=2026-13-01", m.farmer).type() == "validation_failed");
+  // The partner's statement is its own (empty here).
+  CHECK(s.get("/v1/statements/me", m.partner).json().at("items").as_array().empty());
 }

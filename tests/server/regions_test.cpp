@@ -130,7 +130,7 @@ TEST_CASE("listing counties: the poverty_stricken filter and cursors", "[server]
   CHECK(walk(s, "/v1/counties?poverty_stricken=false&limit=3") == other);
   auto r = s.get("/v1/counties?poverty_stricken=true");
   REQUIRE(r.status == 200);
-  for (const auto& c : r.json().at("items").as_array()) CHECK(c.at("poverty_stricken").as_bool());
+  for (const auto doc = r.json(); const auto& c : doc.at("items").as_array()) CHECK(c.at("poverty_stricken").as_bool());
   CHECK(r.json().at("next_cursor").is_null());
 
   for (const std::string bad : {"poverty_stricken=yes", "poverty_stricken=1", "limit=0", "limit=101", "limit=abc",
@@ -305,7 +305,7 @@ TEST_CASE("a village's active_shops counts active shops with at least one active
     // The list shows the same counter.
     auto r = s.get("/v1/villages?limit=100");
     REQUIRE(r.status == 200);
-    for (const auto& v : r.json().at("items").as_array())
+    for (const auto doc = r.json(); const auto& v : doc.at("items").as_array())
       CHECK(v.at("active_shops").as_int64() == (v.at("id").as_int64() == village ? 1 : 0));
   }
   SECTION("edits that do not change status leave the counter alone") {

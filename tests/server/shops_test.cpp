@@ -245,7 +245,7 @@ TEST_CASE("partners register villagers and see only their own village's", "[serv
   CHECK(walk(s, "/v1/villagers", other_partner) == theirs);
   r = s.get("/v1/villagers", partner);
   REQUIRE(r.status == 200);
-  for (const auto& item : r.json().at("items").as_array()) CHECK(item.at("village_id").as_int64() == village);
+  for (const auto doc = r.json(); const auto& item : doc.at("items").as_array()) CHECK(item.at("village_id").as_int64() == village);
 
   SECTION("only partners") {
     r = s.post("/v1/villagers", R"({"name":"x"})");

@@ -363,7 +363,6 @@ TEST_CASE("every browse query starts from an index, never from a scan of listing
       for (const auto& v : variants) {
         const auto plan = explain_browse(db.conn, v);
         INFO(stats << ", " << name << (v.after ? ", with cursor" : ", first page") << ":\n" << plan);
-        if (getenv("PRINT_PLANS")) printf("== %s, %s%s\n%s\n", stats.c_str(), name.c_str(), v.after ? " cursor" : "", plan.c_str());
         CHECK(!plan.empty());
         CHECK(table_scans(plan).empty());
       }
@@ -507,47 +506,10 @@ TEST_CASE("listings added while a walk is under way: each one there at the start
         if (!count.count(id)) ++missing;
       CHECK(missing == 0);
       if (sc.sort == listing_sort::price_asc) continue;  // new cheaper listings may or may not show
-      // newest and relevance leave out what was added after the walk began.
+      // newest and relevance leave out what was added after the walk began, and keep the order
+      // the walk started with (relevance: the scores stay those of the first page).
       CHECK(seen.size() == at_start.size());
-    }
-  }
-}
-
-TEST_CASE("STRESS relevance drift", "[stress]") {
-  for (std::uint32_t seed = 1; seed <= 30; ++seed) {
-    catalog_db db(seed);
-    db.make_regions(3, 2);
-    db.make_shops(12);
-    db.make_listings(600, 2);
-    for (const std::string text : {"苹果", "honey", "有机 苹果", "蜂蜜", "fresh tea"}) {
-      for (int round = 0; round < 4; ++round) {
-        INFO("seed " << seed << " " << text << " round " << round);
-        listing_query q;
-        q.sort = listing_sort::relevance;
-        q.match = build_match_query(text);
-        std::size_t si = db.pick(db.shops.size());
-        while (!db.shops[si].active) si = (si + 1) % db.shops.size();
-        const auto before = db.expected(q, text);
-        const std::set<std::int64_t> at_start(before.begin(), before.end());
-        auto add = [&] {
-          const int n = static_cast<int>(db.pick(3)) + 1;
-          for (int i = 0; i < n; ++i) {
-            std::string title = text;
-            if (db.chance(0.5)) title += " " + db.phrase(3, 8);
-            if (db.chance(0.3)) title = db.phrase(1, 2) + title;
-            db.add_listing(si, title, listing_status::active);
-          }
-        };
-        const auto seen = db.walk(q, add);
-        std::map<std::int64_t, int> count;
-        for (auto id : seen) ++count[id];
-        std::size_t dup = 0, missing = 0;
-        for (const auto& [id, n] : count) if (n != 1) ++dup;
-        for (auto id : at_start) if (!count.count(id)) ++missing;
-        CHECK(dup == 0);
-        CHECK(missing == 0);
-        CHECK(seen.size() == at_start.size());
-      }
+      CHECK(seen == before);
     }
   }
 }

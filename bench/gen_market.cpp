@@ -1,0 +1,710 @@
+// cunji_benchgen: builds a large, reproducible marketplace database for the benchmark
+// (scripts/bench): counties, villages, farmers and their shops, listings, buyers with live
+// sessions, and years of order history. Everything goes through the storage functions the
+// server uses (place_order and transition_order included, with an explicit "now" per order),
+// so the database has exactly the rows, FTS entries, stock counters and ledger postings real
+// traffic would have produced.
+//
+//   cunji_benchgen --db PATH --seed N [--counties 100] [--villages 1000] [--shops 10000]
+//                  [--listings 100000] [--buyers 2000] [--orders 1000000] [--days 730]
+//                  [--batch 20000] [--now UNIX_SECONDS] [--out PREFIX]
+//
+// The rows depend only on the seed and the sizes; timestamps are relative to --now (default:
+// the current time): the orders' created_at is spread over the last --days days, the catalog is
+// older than the first order. Order popularity is Zipf-like (rank r of a random permutation of
+// the orderable listings gets weight 1/r): a few listings get most orders. Statuses follow a
+// simple lifecycle: most orders are delivered, some are still placed, paid or shipped, some
+// are cancelled (before or after payment); an order's moves happen at increasing times and
+// every move is applied in time order across all orders.
+//
+// --out PREFIX writes, for the benchmark scripts:
+//   PREFIX.ids        ids of the active (browsable) listings, one per line
+//   PREFIX.orderable  "shop_id listing_id" of active listings with stock (ample: 1-2 million)
+//   PREFIX.tokens     bearer tokens of the buyers' sessions, one per line
+//   PREFIX.farmer     "shop_id token": a session of the farmer owning the first shop
+// Tokens are derived from the seed (bench data only) and their sessions expire in 10 years.
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/system_executor.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <chrono>
+#include <condition_variable>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <queue>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "core/account.hpp"
+#include "core/catalog.hpp"
+#include "core/order.hpp"
+#include "server/crypto.hpp"
+#include "storage/accounts.hpp"
+#include "storage/bench_fixtures.hpp"
+#include "storage/catalog.hpp"
+#include "storage/database.hpp"
+#include "storage/orders.hpp"
+#include "storage/regions.hpp"
+
+namespace {
+
+
+using namespace cunji;
+
+// --- produce names -------------------------------------------------------------------------
+
+struct produce {
+  const char* zh;
+  const char* en;
+};
+
+struct size_option {
+  const char* zh;  // appended to a Chinese title
+  const char* en;  // appended to an English title
+  const char* unit;
+};
+
+struct category_table {
+  const char* category;
+  std::vector<produce> items;
+  std::vector<size_option> sizes;
+  std::vector<const char*> adjectives_zh;
+  std::vector<const char*> adjectives_en;
+};
+
+// In Zipf rank order: the first category is the most common.
+const std::vector<category_table>& tables() {
+  static const std::vector<category_table> t{
+      {"fruit",
+       {{"红富士苹果", "Fuji Apples"}, {"奉节脐橙", "Fengjie Navel Oranges"}, {"巫山脆李", "Wushan Crisp Plums"},
+        {"平和琯溪蜜柚", "Guanxi Honey Pomelo"}, {"金寨猕猴桃", "Jinzhai Kiwifruit"}, {"赣南脐橙", "Gannan Navel Oranges"},
+        {"阿克苏苹果", "Aksu Apples"}, {"哈密瓜", "Hami Melon"}, {"砂糖橘", "Shatang Mandarins"},
+        {"库尔勒香梨", "Korla Fragrant Pears"}, {"云阳红橙", "Yunyang Red Oranges"}, {"水蜜桃", "Honey Peaches"},
+        {"红心火龙果", "Red Dragon Fruit"}, {"葡萄", "Grapes"}},
+       {{"5斤装", "5 jin", "box"}, {"10斤礼盒", "10 jin gift box", "box"}, {"", "", "jin"}, {"3kg", "3kg", "box"},
+        {"", "", "kg"}},
+       {"新鲜", "现摘", "当季", "产地直发", "农家", "正宗"},
+       {"Fresh", "Farm", "Seasonal", "Premium"}},
+      {"vegetable",
+       {{"土豆", "Potatoes"}, {"城口洋芋", "Chengkou Potatoes"}, {"红薯", "Sweet Potatoes"}, {"大白菜", "Napa Cabbage"},
+        {"甜玉米", "Sweet Corn"}, {"彭水魔芋", "Pengshui Konjac"}, {"高山萝卜", "Mountain Radish"},
+        {"竹笋", "Bamboo Shoots"}, {"黄水莼菜", "Water Shield"}, {"山药", "Chinese Yam"}, {"生姜", "Ginger"}},
+       {{"", "", "jin"}, {"5斤", "5 jin", "bag"}, {"10斤", "10 jin", "bag"}, {"", "", "kg"}},
+       {"新鲜", "农家", "现挖", "高山", "产地直发"},
+       {"Fresh", "Farm", "Mountain"}},
+      {"grain",
+       {{"吉木乃面粉", "Jeminay Wheat Flour"}, {"高筋面粉", "Bread Flour"}, {"石磨全麦面粉", "Stone-Ground Flour"},
+        {"元阳梯田红米", "Hani Red Rice"}, {"五常大米", "Wuchang Rice"}, {"兴安盟大米", "Hinggan Rice"},
+        {"小米", "Foxtail Millet"}, {"花田贡米", "Huatian Tribute Rice"}, {"荞麦面", "Buckwheat Noodles"},
+        {"玉米糁", "Corn Grits"}},
+       {{"25kg", "25kg", "bag"}, {"10kg", "10kg", "bag"}, {"5kg", "5kg", "bag"}, {"", "", "kg"}, {"", "", "jin"}},
+       {"农家", "新磨", "正宗", "当季新"},
+       {"Organic", "Stone-Milled", "Farm"}},
+      {"meat",
+       {{"城口老腊肉", "Chengkou Smoked Pork"}, {"土猪腊肠", "Farm Pork Sausage"}, {"科尔沁牛肉干", "Horqin Beef Jerky"},
+        {"草原羔羊肉", "Grassland Lamb"}, {"黑毛猪五花肉", "Black Pig Pork Belly"}, {"风干牦牛肉", "Dried Yak Meat"},
+        {"丰都麻辣鸡块", "Fengdu Spicy Chicken"}},
+       {{"1斤", "1 jin", "jin"}, {"2斤装", "2 jin", "box"}, {"500g", "500g", "bag"}, {"", "", "kg"}},
+       {"农家", "手工", "柴火熏", "正宗"},
+       {"Smoked", "Farm", "Handmade"}},
+      {"poultry_eggs",
+       {{"土鸡蛋", "Free-range Eggs"}, {"秀山土鸡蛋", "Xiushan Free-range Eggs"}, {"梯田鸭蛋", "Terrace Duck Eggs"},
+        {"城口山地鸡", "Mountain Chicken"}, {"咸鸭蛋", "Salted Duck Eggs"}, {"乌鸡蛋", "Silkie Eggs"}},
+       {{"30枚", "30 count", "box"}, {"", "", "dozen"}, {"整只", "whole", "piece"}, {"60枚", "60 count", "box"}},
+       {"散养", "农家", "新鲜", "林下"},
+       {"Free-range", "Farm", "Fresh"}},
+      {"tea",
+       {{"云南普洱茶", "Yunnan Pu'er Tea"}, {"雷山银球茶", "Leishan Silver Ball Tea"}, {"六安瓜片", "Lu'an Melon Seed Tea"},
+        {"秀山毛尖", "Xiushan Maojian Tea"}, {"高山茶叶", "Mountain Tea Leaves"}, {"白芽奇兰", "Baiya Qilan Oolong"},
+        {"散装茶叶", "Loose Tea Leaves"}, {"云阳菊花茶", "Chrysanthemum Tea"}},
+       {{"357g饼", "357g cake", "piece"}, {"250g", "250g", "box"}, {"500g礼盒", "500g gift box", "box"}},
+       {"高山", "明前", "特级", "一级", "手工"},
+       {"Premium", "Spring", "Organic"}},
+      {"nuts_dried",
+       {{"核桃", "Walnuts"}, {"板栗", "Chestnuts"}, {"葵花籽", "Sunflower Seeds"}, {"长白山松子", "Pine Nuts"},
+        {"干辣椒", "Dried Chili"}, {"红枣", "Red Dates"}, {"花椒", "Sichuan Pepper"}, {"葡萄干", "Raisins"}},
+       {{"500g", "500g", "bag"}, {"1kg", "1kg", "bag"}, {"", "", "jin"}},
+       {"农家", "新货", "原味"},
+       {"Natural", "New Crop"}},
+      {"honey",
+       {{"土蜂蜜", "Wildflower Honey"}, {"石柱黄连蜂蜜", "Shizhu Coptis Honey"}, {"阿勒泰黑蜂蜂蜜", "Altay Black Bee Honey"},
+        {"槐花蜜", "Acacia Honey"}, {"枣花蜜", "Jujube Honey"}, {"百花蜜", "Multiflower Honey"}},
+       {{"500g", "500g", "piece"}, {"1kg", "1kg", "piece"}, {"2斤礼盒", "2 jin gift box", "box"}},
+       {"野生", "农家", "纯正", "天然"},
+       {"Raw", "Pure", "Mountain"}},
+      {"mushroom",
+       {{"汪清黑木耳", "Wangqing Black Fungus"}, {"香菇", "Shiitake"}, {"羊肚菌", "Morels"}, {"榛蘑", "Hazel Mushrooms"},
+        {"银耳", "Snow Fungus"}, {"鸡枞菌", "Termite Mushrooms"}, {"茶树菇", "Tea Tree Mushrooms"}},
+       {{"250g", "250g", "bag"}, {"500g", "500g", "bag"}, {"", "", "jin"}},
+       {"精选", "干货", "农家", "肉厚"},
+       {"Dried", "Wild", "Premium"}},
+      {"aquatic",
+       {{"稻花鱼", "Rice-field Carp"}, {"鲫鱼", "Crucian Carp"}, {"小龙虾", "Crayfish"}, {"大闸蟹", "Hairy Crab"},
+        {"黄辣丁", "Yellow Catfish"}},
+       {{"", "", "jin"}, {"2斤装", "2 jin", "box"}, {"", "", "kg"}},
+       {"鲜活", "生态", "稻田"},
+       {"Live", "Fresh"}},
+      {"other",
+       {{"石柱黄连", "Coptis Root"}, {"宕昌党参", "Tanchang Codonopsis"}, {"彭水苕粉", "Sweet Potato Noodles"},
+        {"酉阳茶油", "Camellia Oil"}, {"农家辣椒酱", "Chili Sauce"}, {"金寨天麻", "Gastrodia Tuber"}},
+       {{"500g", "500g", "bag"}, {"", "", "jin"}, {"1L", "1L", "piece"}},
+       {"农家", "正宗", "特产"},
+       {"Traditional", "Farm"}},
+      {"handicraft",
+       {{"苗族银饰手镯", "Miao Silver Bracelet"}, {"苗绣挂画", "Miao Embroidery"}, {"竹编菜篮", "Bamboo Basket"},
+        {"手工布鞋", "Cloth Shoes"}, {"土家西兰卡普", "Tujia Brocade"}},
+       {{"", "", "piece"}},
+       {"纯手工", "传统"},
+       {"Handmade", "Traditional"}},
+  };
+  return t;
+}
+
+// --- regions and people ----------------------------------------------------------------------
+
+const std::vector<const char*> provinces{"重庆市",   "云南省",   "甘肃省", "新疆维吾尔自治区", "内蒙古自治区",
+                                         "安徽省",   "福建省",   "吉林省", "贵州省",           "四川省",
+                                         "湖南省",   "江西省",   "陕西省", "广西壮族自治区",   "河南省"};
+const std::vector<const char*> place_chars{"青", "石", "云", "安", "平", "宁", "兴", "和", "丰", "泉", "龙", "凤",
+                                           "梅", "桃", "竹", "松", "溪", "河", "山", "岭", "坪", "坝", "湾", "田",
+                                           "花", "金", "银", "白", "红", "黄", "柳", "杨", "新", "东", "西", "南",
+                                           "北", "中", "上", "下", "长", "高", "永", "太", "广", "乐", "福", "康"};
+const std::vector<const char*> surnames{"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙",
+                                        "马", "胡", "郭", "何", "罗", "谢", "唐", "冉", "向", "田", "彭", "龙"};
+const std::vector<const char*> given{"建国", "秀英", "桂兰", "志强", "春花", "德华", "玉梅", "春生", "国平", "丽娟",
+                                     "大山", "明",   "芳",   "勇",   "静",   "伟",   "秀兰", "金花", "永福", "海燕"};
+
+template <class T>
+const T& pick(std::mt19937_64& rng, const std::vector<T>& v) {
+  return v[std::uniform_int_distribution<std::size_t>(0, v.size() - 1)(rng)];
+}
+bool chance(std::mt19937_64& rng, double p) { return std::bernoulli_distribution(p)(rng); }
+
+std::string place_name(std::mt19937_64& rng, const char* suffix) {
+  return std::string(pick(rng, place_chars)) + pick(rng, place_chars) + suffix;
+}
+
+
+// --- options -------------------------------------------------------------------------------
+
+struct options {
+  std::string db;
+  std::uint64_t seed = 1;
+  int counties = 100;
+  int villages = 1000;
+  int shops = 10000;
+  int listings = 100000;
+  int buyers = 2000;
+  std::int64_t orders = 1000000;
+  int days = 730;
+  int batch = 20000;
+  std::optional<std::int64_t> now;
+  std::string out;
+};
+
+constexpr std::string_view usage =
+    "usage: cunji_benchgen --db PATH --seed N [--counties 100] [--villages 1000] [--shops 10000] "
+    "[--listings 100000] [--buyers 2000] [--orders 1000000] [--days 730] [--batch 20000] [--now UNIX_SECONDS] "
+    "[--out PREFIX]\n";
+
+template <class T>
+T number(std::string_view flag, std::string_view s) {
+  T v{};
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  bool negative = false;
+  if constexpr (std::is_signed_v<T>) negative = v < 0;
+  if (ec != std::errc{} || p != s.data() + s.size() || negative)
+    throw std::invalid_argument(fmt::format("{} needs a non-negative number", flag));
+  return v;
+}
+
+options parse(int argc, char** argv) {
+  options o;
+  bool have_seed = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view f = argv[i];
+    if (i + 1 >= argc) throw std::invalid_argument(fmt::format("{} needs a value", f));
+    const std::string_view v = argv[++i];
+    if (f == "--db") o.db = v;
+    else if (f == "--seed") {
+      o.seed = number<std::uint64_t>(f, v);
+      have_seed = true;
+    }
+    else if (f == "--counties") o.counties = number<int>(f, v);
+    else if (f == "--villages") o.villages = number<int>(f, v);
+    else if (f == "--shops") o.shops = number<int>(f, v);
+    else if (f == "--listings") o.listings = number<int>(f, v);
+    else if (f == "--buyers") o.buyers = number<int>(f, v);
+    else if (f == "--orders") o.orders = number<std::int64_t>(f, v);
+    else if (f == "--days") o.days = number<int>(f, v);
+    else if (f == "--batch") o.batch = number<int>(f, v);
+    else if (f == "--now") o.now = number<std::int64_t>(f, v);
+    else if (f == "--out") o.out = v;
+    else throw std::invalid_argument(fmt::format("unknown option {}", f));
+  }
+  if (o.db.empty() || !have_seed) throw std::invalid_argument("--db and --seed are required");
+  if (o.counties < 1 || o.villages < o.counties || o.shops < 1 || o.listings < 0)
+    throw std::invalid_argument("need counties >= 1, villages >= counties, shops >= 1");
+  if (o.orders > 0 && (o.buyers < 1 || o.listings < 1))
+    throw std::invalid_argument("orders need at least one buyer and one listing");
+  if (o.days < 1 || o.batch < 1) throw std::invalid_argument("need days >= 1 and batch >= 1");
+  return o;
+}
+
+// --- generation ----------------------------------------------------------------------------
+
+constexpr int rows_per_command = 10000;
+constexpr std::int64_t day = 24 * 3600;
+
+struct region_rows {
+  std::vector<std::int64_t> county_ids;
+  std::vector<std::int64_t> village_ids;
+};
+
+struct orderable {
+  std::size_t shop;  // index into the shops (and their farmers)
+  std::int64_t listing_id;
+};
+
+// 32 bytes from the generator, base64url without padding: the shape of server::new_token().
+std::string bench_token(std::mt19937_64& rng) {
+  static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::array<unsigned char, 33> bytes{};  // one zero byte of padding for the last group
+  for (std::size_t i = 0; i < 32; i += 8) {
+    const auto v = rng();
+    for (std::size_t j = 0; j < 8; ++j) bytes[i + j] = static_cast<unsigned char>(v >> (8 * j));
+  }
+  std::string out;
+  for (std::size_t i = 0; i < 33; i += 3) {
+    const std::uint32_t g = (std::uint32_t{bytes[i]} << 16) | (std::uint32_t{bytes[i + 1]} << 8) | bytes[i + 2];
+    out += alphabet[(g >> 18) & 63];
+    out += alphabet[(g >> 12) & 63];
+    out += alphabet[(g >> 6) & 63];
+    out += alphabet[g & 63];
+  }
+  out.resize(43);  // 256 bits
+  return out;
+}
+
+storage::new_listing make_listing(std::mt19937_64& rng, std::discrete_distribution<std::size_t>& category_dist) {
+  const auto& t = tables()[category_dist(rng)];
+  const auto& item = pick(rng, t.items);
+  const auto& size = pick(rng, t.sizes);
+  storage::new_listing l;
+  if (chance(rng, 0.1)) {  // English title
+    std::string title;
+    if (chance(rng, 0.5)) title = std::string(pick(rng, t.adjectives_en)) + " ";
+    title += item.en;
+    if (*size.en) title += std::string(" ") + size.en;
+    l.title = std::move(title);
+    l.description = fmt::format("{} straight from the farm, packed and shipped by the grower.", item.en);
+  } else {
+    std::string title;
+    if (chance(rng, 0.6)) title = pick(rng, t.adjectives_zh);
+    title += item.zh;
+    if (*size.zh) title += std::string(" ") + size.zh;
+    if (chance(rng, 0.08)) title += " 包邮";
+    l.title = std::move(title);
+    l.description = fmt::format("{}，农户自产自销，产地直发。", item.zh);
+  }
+  l.category = t.category;
+  l.unit = size.unit;
+  // Log-uniform between 1 and 1,000 yuan: many cheap listings, a few expensive ones.
+  const double lg = std::uniform_real_distribution<double>(std::log(100.0), std::log(100000.0))(rng);
+  l.price_fen = std::clamp<std::int64_t>(static_cast<std::int64_t>(std::exp(lg)) / 10 * 10, 100, 100000);
+  // A few listings are sold out (for in_stock filters); the rest have ample stock, so neither
+  // the order history nor the order scenarios run out.
+  l.stock = chance(rng, 0.03) ? 0 : std::uniform_int_distribution<std::int64_t>(1'000'000, 2'000'000)(rng);
+  l.status = chance(rng, 0.05) ? listing_status::draft : listing_status::active;
+  return l;
+}
+
+// A lifecycle move of a historical order, applied when the history reaches its time.
+struct planned_move {
+  unix_seconds at;
+  std::uint64_t seq;  // tie-break: the order the moves were planned in
+  std::int64_t order_id;
+  std::uint32_t buyer;
+  std::uint32_t shop;
+  order_action action;
+};
+struct later {
+  bool operator()(const planned_move& a, const planned_move& b) const {
+    return a.at != b.at ? a.at > b.at : a.seq > b.seq;
+  }
+};
+
+void write_lines(const std::string& path, const std::vector<std::string>& lines) {
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  if (!f) throw std::runtime_error("cannot write " + path);
+  for (const auto& l : lines) fmt::print(f, "{}\n", l);
+  if (std::fclose(f) != 0) throw std::runtime_error("cannot write " + path);
+}
+
+// Runs fn(c, i) for every i in [from, to) as one writer command each, submitted all at once,
+// and waits for them. The writer groups queued commands into transactions (up to its
+// max_batch), each command in its own SAVEPOINT, so every command's journal stays small. The
+// commands run one after another on the writer thread in submission order, so random choices
+// made inside them are reproducible. Throws on the first failure.
+template <class Fn>
+void run_each(storage::database& db, std::int64_t from, std::int64_t to, Fn& fn) {
+  std::mutex m;
+  std::condition_variable cv;
+  std::int64_t pending = to - from;
+  std::string failure;
+  if (pending <= 0) return;
+  auto on_done = [&](std::exception_ptr e, result<int> r) {
+    std::lock_guard lk(m);
+    if (failure.empty()) {
+      if (e) {
+        try {
+          std::rethrow_exception(e);
+        } catch (const std::exception& x) {
+          failure = x.what();
+        }
+      } else if (!r) {
+        failure = r.err().detail;
+      }
+    }
+    if (--pending == 0) cv.notify_all();
+  };
+  for (std::int64_t i = from; i < to; ++i)
+    db.writer().async_submit([&fn, i](storage::connection& c) -> result<int> { return fn(c, i); },
+                             boost::asio::bind_executor(boost::asio::system_executor(), on_done));
+  std::unique_lock lk(m);
+  cv.wait(lk, [&] { return pending == 0; });
+  if (!failure.empty()) throw std::runtime_error(failure);
+}
+
+int run(const options& o) {
+  namespace fs = std::filesystem;
+  if (fs::exists(o.db)) throw std::invalid_argument(fmt::format("{} exists; generate into a new file", o.db));
+  const auto t0 = std::chrono::steady_clock::now();
+  auto elapsed = [&t0] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+
+  server::crypto_init();
+  // Bench data: one cheap hash shared by every account (logins work, nobody waits for argon2).
+  const auto password_hash = server::hash_password("cunji-bench-2026", server::password_params{1, 8192});
+
+  storage::database_options dbo;
+  dbo.path = o.db;
+  dbo.synchronous = "NORMAL";  // a bulk load; the benchmark serves it with FULL
+  dbo.max_batch = static_cast<std::size_t>(o.batch);
+  storage::database db(dbo);
+  std::mt19937_64 rng(o.seed);
+
+  // The timeline: regions, then shops, then a month of listings, then the order history over
+  // the last `days` days up to `now`. Listing k is created after listing k-1, so newest-first
+  // is id order, as in real traffic.
+  const unix_seconds now = o.now ? *o.now : static_cast<unix_seconds>(std::time(nullptr));
+  const unix_seconds history_start = now - o.days * day;
+  const unix_seconds catalog_start = history_start - 30 * day;
+  const unix_seconds regions_at = catalog_start - 60 * day;
+  const unix_seconds shops_at = catalog_start - 30 * day;
+  const auto listing_at = [&](int k) {
+    return catalog_start + static_cast<unix_seconds>(static_cast<std::int64_t>(k) * (29 * day) /
+                                                     std::max(1, o.listings));
+  };
+
+  // Counties (exactly 30% poverty-stricken, at random) and villages: one command.
+  auto regions = db.writer().submit_sync([&](storage::connection& c) -> result<region_rows> {
+    if (storage::count_counties(c) > 0) return error{errc::conflict, "the database already has counties"};
+    storage::tune_for_bulk_load(c);  // journals in memory from the next command on
+    std::vector<bool> poverty(static_cast<std::size_t>(o.counties), false);
+    std::fill_n(poverty.begin(), (o.counties * 3 + 5) / 10, true);
+    std::shuffle(poverty.begin(), poverty.end(), rng);
+    region_rows r;
+    for (int i = 0; i < o.counties; ++i)
+      r.county_ids.push_back(storage::insert_county(c, place_name(rng, "县"), pick(rng, provinces),
+                                                    poverty[static_cast<std::size_t>(i)], regions_at)
+                                 .id);
+    for (int i = 0; i < o.villages; ++i) {
+      // Every county gets a village first, then villages land on counties at random.
+      const auto county = i < o.counties ? r.county_ids[static_cast<std::size_t>(i)] : pick(rng, r.county_ids);
+      auto v = storage::insert_village(c, county, place_name(rng, "村"), regions_at);
+      if (!v) return v.err();
+      r.village_ids.push_back(v->id);
+    }
+    return r;
+  });
+  if (!regions) throw std::runtime_error("regions: " + regions.err().detail);
+  fmt::print(stderr, "benchgen: {} counties ({} poverty-stricken), {} villages ({:.1f}s)\n", o.counties,
+             (o.counties * 3 + 5) / 10, o.villages, elapsed());
+
+  // Farmers and their shops (shop i is owned by farmer i).
+  std::vector<shop> shops;
+  std::vector<account> farmers;
+  shops.reserve(static_cast<std::size_t>(o.shops));
+  farmers.reserve(static_cast<std::size_t>(o.shops));
+  static const std::vector<const char*> shop_suffixes{"农家店", "土特产", "家庭农场", "山货铺", "合作社", "果园",
+                                                      "优选", "直营店"};
+  for (int from = 0; from < o.shops; from += rows_per_command) {
+    const int to = std::min(o.shops, from + rows_per_command);
+    auto done = db.writer().submit_sync([&](storage::connection& c) -> result<int> {
+      for (int i = from; i < to; ++i) {
+        const auto village = i < o.villages ? regions->village_ids[static_cast<std::size_t>(i)]
+                                            : pick(rng, regions->village_ids);
+        const std::string surname = pick(rng, surnames);
+        registration r;
+        r.role = role::farmer;
+        r.name = surname + pick(rng, given);
+        r.phone = fmt::format("+86190{:08d}", i + 1);
+        r.village_id = village;
+        auto a = storage::insert_account(c, r, password_hash, shops_at + i);
+        if (!a) return a.err();
+        storage::new_shop ns;
+        ns.village_id = village;
+        ns.name = fmt::format("{}家{}{}", surname, pick(rng, shop_suffixes), i + 1);
+        ns.description = fmt::format("{}经营的网店。", r.name);
+        ns.owner_account_id = a->id;
+        auto s = storage::insert_shop(c, ns, shops_at + i);
+        if (!s) return s.err();
+        farmers.push_back(std::move(a.value()));
+        shops.push_back(std::move(s.value()));
+      }
+      return to - from;
+    });
+    if (!done) throw std::runtime_error("shops: " + done.err().detail);
+  }
+  fmt::print(stderr, "benchgen: {} farmers and shops ({:.1f}s)\n", shops.size(), elapsed());
+
+  // Listings: Zipf-ish categories (weight 1/rank); every shop gets one, then they land at random.
+  std::vector<double> weights;
+  for (std::size_t i = 0; i < tables().size(); ++i) weights.push_back(1.0 / static_cast<double>(i + 1));
+  std::discrete_distribution<std::size_t> category_dist(weights.begin(), weights.end());
+  std::map<std::string, int> per_category;
+  int drafts = 0;
+  std::vector<std::int64_t> active_ids;
+  std::vector<orderable> can_order;
+  auto add_listing = [&](storage::connection& c, std::int64_t k64) -> result<int> {
+    const int k = static_cast<int>(k64);
+    const auto si = k < o.shops ? static_cast<std::size_t>(k)
+                                : std::uniform_int_distribution<std::size_t>(0, shops.size() - 1)(rng);
+    auto l = make_listing(rng, category_dist);
+    ++per_category[l.category];
+    if (l.status == listing_status::draft) ++drafts;
+    const auto id = storage::insert_listing(c, shops[si], l, listing_at(k)).id;
+    if (l.status == listing_status::active) {
+      active_ids.push_back(id);
+      if (l.stock > 0) can_order.push_back({si, id});
+    }
+    return 1;
+  };
+  for (int from = 0; from < o.listings; from += rows_per_command)
+    run_each(db, from, std::min(o.listings, from + rows_per_command), add_listing);
+  fmt::print(stderr, "benchgen: {} listings, {} orderable ({:.1f}s)\n", o.listings, can_order.size(), elapsed());
+
+  // Buyers, each with a live session; and a session for the farmer of the first shop.
+  std::vector<account> buyers;
+  std::vector<std::string> tokens;
+  std::string farmer_token;
+  for (int from = 0; from < o.buyers || (from == 0 && farmer_token.empty()); from += rows_per_command) {
+    const int to = std::min(o.buyers, from + rows_per_command);
+    auto done = db.writer().submit_sync([&](storage::connection& c) -> result<int> {
+      const auto expires = now + 10 * 365 * day;
+      for (int i = from; i < to; ++i) {
+        registration r;
+        r.role = role::buyer;
+        r.name = std::string(pick(rng, surnames)) + pick(rng, given);
+        r.phone = fmt::format("+86191{:08d}", i + 1);
+        auto a = storage::insert_account(c, r, password_hash, history_start - day + i);
+        if (!a) return a.err();
+        auto token = bench_token(rng);
+        storage::insert_session(c, server::hash_token(token), a->id, now, expires);
+        buyers.push_back(std::move(a.value()));
+        tokens.push_back(std::move(token));
+      }
+      if (from == 0) {
+        farmer_token = bench_token(rng);
+        storage::insert_session(c, server::hash_token(farmer_token), farmers.front().id, now, expires);
+      }
+      return to - from;
+    });
+    if (!done) throw std::runtime_error("buyers: " + done.err().detail);
+  }
+  fmt::print(stderr, "benchgen: {} buyers with sessions ({:.1f}s)\n", buyers.size(), elapsed());
+
+  // The order history.
+  std::map<order_status, std::int64_t> per_status;
+  double orders_s = 0;
+  if (o.orders > 0) {
+    if (can_order.empty()) throw std::runtime_error("no orderable listing for the order history");
+    const auto t_orders = std::chrono::steady_clock::now();
+    // Popularity: a random permutation of the orderable listings, rank r weighted 1/r.
+    std::vector<std::size_t> by_rank(can_order.size());
+    for (std::size_t i = 0; i < by_rank.size(); ++i) by_rank[i] = i;
+    std::shuffle(by_rank.begin(), by_rank.end(), rng);
+    std::vector<double> zipf(can_order.size());
+    for (std::size_t r = 0; r < zipf.size(); ++r) zipf[r] = 1.0 / static_cast<double>(r + 1);
+    std::discrete_distribution<std::size_t> rank_dist(zipf.begin(), zipf.end());
+    std::uniform_int_distribution<std::uint32_t> buyer_dist(0, static_cast<std::uint32_t>(buyers.size() - 1));
+    static const std::vector<const char*> cancel_reasons{"买家不想要了", "拍错了", "地址填错", "卖家缺货",
+                                                         "changed my mind"};
+
+    std::priority_queue<planned_move, std::vector<planned_move>, later> moves;
+    std::uint64_t seq = 0;
+    std::vector<order_status> final_status;  // by order index, for the summary
+    final_status.reserve(static_cast<std::size_t>(o.orders));
+    const std::int64_t span = o.days * day;
+
+    auto apply = [&](storage::connection& c, const planned_move& m) -> std::optional<error> {
+      storage::transition_request tr;
+      tr.order_id = m.order_id;
+      tr.action = m.action;
+      tr.actor = m.action == order_action::ship ? farmers[m.shop] : buyers[m.buyer];
+      if (m.action == order_action::pay) {
+        if (chance(rng, 0.7))
+          tr.paid_with = payment{"mobile", fmt::format("WX{:016d}", rng() % 10'000'000'000'000'000ULL)};
+        else
+          tr.paid_with = payment{"cash_at_station", std::nullopt};
+      } else if (m.action == order_action::ship) {
+        if (chance(rng, 0.8)) tr.tracking = fmt::format("YT{:012d}", rng() % 1'000'000'000'000ULL);
+      } else if (m.action == order_action::cancel) {
+        tr.reason = pick(rng, cancel_reasons);
+      }
+      auto r = storage::transition_order(c, tr, m.at);
+      if (!r) return r.err();
+      return std::nullopt;
+    };
+    // Applies every planned move due at or before `until`, in time order.
+    auto apply_due = [&](storage::connection& c, unix_seconds until) -> std::optional<error> {
+      while (!moves.empty() && moves.top().at <= until) {
+        const auto m = moves.top();
+        moves.pop();
+        if (auto e = apply(c, m)) return e;
+      }
+      return std::nullopt;
+    };
+
+    // One writer command per order (with the moves of earlier orders that fall due before it),
+    // `batch` commands at a time (run_each).
+    auto place_one = [&](storage::connection& c, std::int64_t i) -> result<int> {
+      // Spread evenly over the history, with jitter; never before the previous order.
+      const std::int64_t slot = span / o.orders;
+      const unix_seconds at =
+          history_start + i * span / o.orders +
+          (slot > 1 ? std::uniform_int_distribution<std::int64_t>(0, slot - 1)(rng) : 0);
+      if (auto e = apply_due(c, at)) return *e;
+
+      const auto& item = can_order[by_rank[rank_dist(rng)]];
+      const auto buyer = buyer_dist(rng);
+      storage::place_order_request req;
+      req.shop_id = shops[item.shop].id;
+      const double q = std::uniform_real_distribution<double>(0, 1)(rng);
+      const std::int64_t quantity =
+          q < 0.75 ? 1 : q < 0.92 ? 2 : std::uniform_int_distribution<std::int64_t>(3, 5)(rng);
+      req.items.push_back({item.listing_id, quantity});
+      if (chance(rng, 0.35)) {
+        req.delivery = delivery_method::address;
+        req.address = fmt::format("{}{}{}{}号", pick(rng, provinces), place_name(rng, "县"),
+                                  place_name(rng, "村"), std::uniform_int_distribution<int>(1, 300)(rng));
+      }
+      req.placer = buyers[buyer];
+      auto placed = storage::place_order(c, req, at);
+      if (!placed) return placed.err();
+
+      // The plan: mostly delivered; some still placed, paid or shipped; some cancelled before
+      // or after payment. Moves that would fall after `now` do not happen (yet).
+      const double p = std::uniform_real_distribution<double>(0, 1)(rng);
+      const bool cancel_unpaid = p < 0.03, cancel_paid = p >= 0.03 && p < 0.06;
+      const order_status target = p < 0.06   ? order_status::cancelled
+                                  : p < 0.08 ? order_status::placed
+                                  : p < 0.11 ? order_status::paid
+                                  : p < 0.15 ? order_status::shipped
+                                             : order_status::delivered;
+      auto u = [&](std::int64_t lo, std::int64_t hi) {
+        return std::uniform_int_distribution<std::int64_t>(lo, hi)(rng);
+      };
+      const unix_seconds pay_at = at + u(60, 2 * 3600);
+      const unix_seconds ship_at = pay_at + u(2 * 3600, 2 * day);
+      const unix_seconds deliver_at = ship_at + u(day, 6 * day);
+      const unix_seconds cancel_at = (cancel_paid ? pay_at : at) + u(600, day);
+      order_status status = order_status::placed;
+      auto plan = [&](unix_seconds when, order_action a, order_status after) {
+        if (when > now) return false;
+        moves.push(planned_move{when, seq++, placed->id, buyer, static_cast<std::uint32_t>(item.shop), a});
+        status = after;
+        return true;
+      };
+      if (cancel_unpaid) {
+        plan(cancel_at, order_action::cancel, order_status::cancelled);
+      } else if (target != order_status::placed && plan(pay_at, order_action::pay, order_status::paid)) {
+        if (cancel_paid)
+          plan(cancel_at, order_action::cancel, order_status::cancelled);
+        else if ((target == order_status::shipped || target == order_status::delivered) &&
+                 plan(ship_at, order_action::ship, order_status::shipped) &&
+                 target == order_status::delivered)
+          plan(deliver_at, order_action::deliver, order_status::delivered);
+      }
+      final_status.push_back(status);
+      return 1;
+    };
+    for (std::int64_t from = 0; from < o.orders; from += o.batch) {
+      const std::int64_t to = std::min(o.orders, from + o.batch);
+      run_each(db, from, to, place_one);
+      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_orders).count();
+      fmt::print(stderr, "benchgen: {} orders ({:.1f}s, {:.0f} orders/s)\n", to, elapsed(),
+                 static_cast<double>(to) / s);
+    }
+    // The moves still due up to now.
+    auto last = db.writer().submit_sync([&](storage::connection& c) -> result<int> {
+      if (auto e = apply_due(c, now)) return *e;
+      return 0;
+    });
+    if (!last) throw std::runtime_error("orders: " + last.err().detail);
+    orders_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_orders).count();
+    for (const auto s : final_status) ++per_status[s];
+  }
+  db.close_writer();
+
+  if (!o.out.empty()) {
+    std::vector<std::string> lines;
+    for (const auto id : active_ids) lines.push_back(std::to_string(id));
+    write_lines(o.out + ".ids", lines);
+    lines.clear();
+    for (const auto& x : can_order) lines.push_back(fmt::format("{} {}", shops[x.shop].id, x.listing_id));
+    write_lines(o.out + ".orderable", lines);
+    write_lines(o.out + ".tokens", tokens);
+    write_lines(o.out + ".farmer", {fmt::format("{} {}", shops.front().id, farmer_token)});
+  }
+
+  std::string mix;
+  for (const auto& [cat, n] : per_category) mix += fmt::format(" {}={}", cat, n);
+  std::string statuses;
+  for (const auto& [st, n] : per_status) statuses += fmt::format(" {}={}", to_string(st), n);
+  fmt::print("generated {} counties, {} villages, {} shops, {} listings ({} drafts), {} buyers, {} orders in {:.1f}s "
+             "into {}\ncategories:{}\norder statuses:{}\norders: {:.1f}s, {:.0f} orders/s (place_order and "
+             "transition_order, one writer command per order, transactions of up to {} commands)\n",
+             o.counties, o.villages, shops.size(), o.listings, drafts, buyers.size(), o.orders, elapsed(), o.db, mix,
+             statuses, orders_s, orders_s > 0 ? static_cast<double>(o.orders) / orders_s : 0.0, o.batch);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(parse(argc, argv));
+  } catch (const std::invalid_argument& e) {
+    fmt::print(stderr, "cunji_benchgen: {}\n{}", e.what(), usage);
+    return 2;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "cunji_benchgen: {}\n", e.what());
+    return 1;
+  }
+}

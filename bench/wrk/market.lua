@@ -1,0 +1,173 @@
+-- Every request scenario of scripts/bench, chosen by the environment variable CUNJI_SCENARIO:
+--
+--   healthz            GET /healthz: the ceiling of the HTTP stack on this machine
+--   browse_first_page  GET /v1/listings?limit=20 (newest first)
+--   browse_filtered    county_id + category + min/max price, random per request
+--   search_cjk2        q = a random 2-character Chinese word (苹果, 面粉, ...)
+--   search_en          q = a random English produce word (apple, honey, ...)
+--   listing_detail     GET /v1/listings/{id}, a random active listing
+--   order              POST /v1/orders: a random buyer token, a random orderable listing of its
+--                      shop, quantity 1, station pickup, a unique Idempotency-Key; 201 expected
+--   flash_sale         the same, but everyone orders CUNJI_FLASH_LISTING of CUNJI_FLASH_SHOP;
+--                      201 or 409 insufficient_stock expected
+--   mixed              90% reads (the five read scenarios in turn at random), 10% orders
+--
+-- Environment: CUNJI_BENCH_SEED (request seed), CUNJI_RUN_ID (makes idempotency keys unique per
+-- run), CUNJI_COUNTIES (county ids 1..N), CUNJI_IDS_FILE (active listing ids), CUNJI_ORDERABLE_FILE
+-- ("shop_id listing_id" lines), CUNJI_TOKENS_FILE (buyer tokens), CUNJI_FLASH_SHOP/LISTING.
+--
+-- Each thread counts responses by status in response(); done() adds the threads' tables up
+-- (wrk's setup(thread) / thread:get() pattern) and prints one machine-readable line:
+--   WRK_JSON {"requests":..., "rps":..., "p50_us":..., "p99_us":..., "statuses":{"200":...},
+--             "unexpected":..., "expected_409":..., "first_bad":"...", ...}
+-- A 2xx is fine; in flash_sale a 409 whose body names insufficient_stock is expected and counted
+-- apart; everything else is unexpected. Latencies from wrk are in microseconds.
+
+local scenario = os.getenv("CUNJI_SCENARIO") or "healthz"
+local threads = {}
+
+function setup(thread)
+  thread:set("thread_no", #threads + 1)
+  table.insert(threads, thread)
+end
+
+-- Per thread (read back by done()).
+statuses = {}
+unexpected = 0
+expected_409 = 0
+first_bad = ""
+
+local function env_int(name, fallback)
+  return tonumber(os.getenv(name) or "") or fallback
+end
+
+local function read_lines(name)
+  local file = os.getenv(name)
+  if not file or file == "" then error(name .. " is not set") end
+  local out = {}
+  for line in io.lines(file) do
+    if line ~= "" then out[#out + 1] = line end
+  end
+  if #out == 0 then error(file .. " is empty") end
+  return out
+end
+
+-- Percent-encodes a string for a query parameter (UTF-8 bytes as %XX).
+local function urlencode(s)
+  return (s:gsub("[^%w%-%._~]", function(c) return string.format("%%%02X", string.byte(c)) end))
+end
+
+local categories = {"fruit", "vegetable", "grain", "meat", "poultry_eggs", "aquatic",
+                    "tea", "nuts_dried", "honey", "mushroom", "handicraft", "other"}
+local cjk_words = {"苹果", "土豆", "面粉", "蜂蜜", "木耳", "茶叶", "脐橙", "鸡蛋"}
+local en_words = {"apple", "orange", "honey", "rice", "tea", "potato", "flour", "walnut",
+                  "mushroom", "eggs", "pork", "melon", "pear", "chestnut", "plum", "noodles"}
+local counties, ids, orderable, tokens, run_id, flash_shop, flash_listing
+local counter = 0
+local needs = {
+  listing_detail = {ids = true}, order = {orders = true}, flash_sale = {tokens = true},
+  mixed = {ids = true, orders = true},
+}
+
+function init(args)
+  -- Reproducible request sequences: the seed from scripts/bench, then the thread number.
+  math.randomseed(env_int("CUNJI_BENCH_SEED", 1) * 1000 + (thread_no or 0))
+  counties = env_int("CUNJI_COUNTIES", 100)
+  run_id = os.getenv("CUNJI_RUN_ID") or tostring(os.time())
+  local need = needs[scenario] or {}
+  if need.ids then ids = read_lines("CUNJI_IDS_FILE") end
+  if need.orders then
+    orderable = {}
+    for i, line in ipairs(read_lines("CUNJI_ORDERABLE_FILE")) do
+      local shop, listing = line:match("^(%d+) (%d+)$")
+      orderable[i] = {tonumber(shop), tonumber(listing)}
+    end
+  end
+  if need.orders or need.tokens then tokens = read_lines("CUNJI_TOKENS_FILE") end
+  if scenario == "flash_sale" then
+    flash_shop = env_int("CUNJI_FLASH_SHOP", 0)
+    flash_listing = env_int("CUNJI_FLASH_LISTING", 0)
+    if flash_shop == 0 or flash_listing == 0 then error("CUNJI_FLASH_SHOP and CUNJI_FLASH_LISTING are needed") end
+  end
+end
+
+local function get(path)
+  return wrk.format("GET", path)
+end
+
+local function order_request(shop, listing)
+  counter = counter + 1
+  local body = string.format(
+    '{"shop_id":%d,"items":[{"listing_id":%d,"quantity":1}],"delivery":{"method":"station_pickup"}}', shop, listing)
+  return wrk.format("POST", "/v1/orders", {
+    ["Content-Type"] = "application/json",
+    ["Authorization"] = "Bearer " .. tokens[math.random(#tokens)],
+    ["Idempotency-Key"] = string.format("bench-%s-%d-%d", run_id, thread_no or 0, counter),
+  }, body)
+end
+
+local build = {}
+build.healthz = function() return get("/healthz") end
+build.browse_first_page = function() return get("/v1/listings?limit=20") end
+build.browse_filtered = function()
+  local min = math.random(1, 50) * 100            -- 1..50 yuan
+  local max = min + math.random(10, 300) * 100    -- up to 300 yuan more
+  return get(string.format("/v1/listings?county_id=%d&category=%s&min_price_fen=%d&max_price_fen=%d&limit=20",
+                           math.random(1, counties), categories[math.random(#categories)], min, max))
+end
+build.search_cjk2 = function() return get("/v1/listings?limit=20&q=" .. urlencode(cjk_words[math.random(#cjk_words)])) end
+build.search_en = function() return get("/v1/listings?limit=20&q=" .. en_words[math.random(#en_words)]) end
+build.listing_detail = function() return get("/v1/listings/" .. ids[math.random(#ids)]) end
+build.order = function()
+  local o = orderable[math.random(#orderable)]
+  return order_request(o[1], o[2])
+end
+build.flash_sale = function() return order_request(flash_shop, flash_listing) end
+local reads = {build.browse_first_page, build.browse_filtered, build.search_cjk2, build.search_en, build.listing_detail}
+build.mixed = function()
+  if math.random(10) == 1 then return build.order() end
+  return reads[math.random(#reads)]()
+end
+
+request = build[scenario]
+if not request then error("unknown CUNJI_SCENARIO " .. scenario) end
+
+function response(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+  if status >= 200 and status <= 299 then return end
+  if scenario == "flash_sale" and status == 409 and body and body:find("insufficient_stock", 1, true) then
+    expected_409 = expected_409 + 1
+    return
+  end
+  unexpected = unexpected + 1
+  if first_bad == "" then first_bad = tostring(status) .. " " .. string.sub(body or "", 1, 300) end
+end
+
+local function json_string(s)
+  return '"' .. s:gsub('[%c"\\]', function(c) return string.format("\\u%04x", string.byte(c)) end) .. '"'
+end
+
+function done(summary, latency, requests)
+  local all, bad, conflicts, sample = {}, 0, 0, ""
+  for _, t in ipairs(threads) do
+    for status, n in pairs(t:get("statuses") or {}) do all[status] = (all[status] or 0) + n end
+    bad = bad + (t:get("unexpected") or 0)
+    conflicts = conflicts + (t:get("expected_409") or 0)
+    local fb = t:get("first_bad") or ""
+    if sample == "" then sample = fb end
+  end
+  local keys = {}
+  for status in pairs(all) do keys[#keys + 1] = status end
+  table.sort(keys)
+  local parts = {}
+  for _, status in ipairs(keys) do parts[#parts + 1] = string.format('"%d":%d', status, all[status]) end
+  local e = summary.errors
+  local seconds = summary.duration / 1e6
+  io.write(string.format(
+    'WRK_JSON {"scenario":"%s","requests":%d,"duration_s":%.3f,"rps":%.1f,"p50_us":%d,"p90_us":%d,"p99_us":%d,' ..
+    '"max_us":%d,"mean_us":%.1f,"statuses":{%s},"unexpected":%d,"expected_409":%d,' ..
+    '"connect_errors":%d,"read_errors":%d,"write_errors":%d,"timeouts":%d,"first_bad":%s}\n',
+    scenario, summary.requests, seconds, summary.requests / seconds, latency:percentile(50), latency:percentile(90),
+    latency:percentile(99), latency.max, latency.mean, table.concat(parts, ","), bad, conflicts,
+    e.connect, e.read, e.write, e.timeout, json_string(sample)))
+end

@@ -1,0 +1,87 @@
+// Reports: sales by county and poverty-relief sales (admins), and a partner's earnings (the
+// partner itself, or an admin). Periods are `from` (included) .. `to` (excluded), UTC dates,
+// by default the last 365 days, today included (core/sales.hpp). Everything is read from the
+// sales rollups (storage/reports.hpp), never by scanning orders.
+#include "core/sales.hpp"
+#include "server/app.hpp"
+#include "server/json_output.hpp"
+#include "server/problem.hpp"
+#include "server/query_params.hpp"
+#include "storage/accounts.hpp"
+#include "storage/reports.hpp"
+
+namespace cunji::server {
+
+namespace {
+
+response admins_only() { return problem(error{errc::forbidden, "Only an admin can read this report."}); }
+
+result<day_range> period_of(const context& ctx) {
+  query_params qp(ctx.req.target());
+  const auto from = qp.str("from");
+  const auto to = qp.str("to");
+  return report_period(from ? std::optional<std::string_view>(*from) : std::nullopt,
+                       to ? std::optional<std::string_view>(*to) : std::nullopt, ctx.a.now());
+}
+
+net::awaitable<response> county_report(context& ctx) {
+  if (!ctx.is(role::admin)) co_return admins_only();
+  const auto period = period_of(ctx);
+  if (!period) co_return problem(period.err());
+  const auto rows = storage::county_report(ctx.a.db().reader(), period.value(), day_of(ctx.a.now()));
+  json::array items;
+  for (const auto& r : rows)
+    items.push_back({{"county_id", r.county_id},
+                     {"name", r.name},
+                     {"poverty_stricken", r.poverty_stricken},
+                     {"gmv_fen", r.gmv_fen},
+                     {"orders", r.orders},
+                     {"distinct_buyers", r.distinct_buyers},
+                     {"active_shops", r.active_shops},
+                     {"taobao_villages", r.taobao_villages}});
+  co_return json_response(http::status::ok, json::object{{"items", std::move(items)}});
+}
+
+net::awaitable<response> poverty_relief_report(context& ctx) {
+  if (!ctx.is(role::admin)) co_return admins_only();
+  const auto period = period_of(ctx);
+  if (!period) co_return problem(period.err());
+  const auto r = storage::poverty_report(ctx.a.db().reader(), period.value());
+  json::array counties;
+  for (const auto& c : r.counties) counties.push_back({{"county_id", c.county_id}, {"gmv_fen", c.gmv_fen}});
+  co_return json_response(http::status::ok, json::object{{"gmv_fen", r.gmv_fen},
+                                                          {"orders", r.orders},
+                                                          {"distinct_buyers", r.distinct_buyers},
+                                                          {"shops", r.shops},
+                                                          {"counties", std::move(counties)}});
+}
+
+net::awaitable<response> partner_earnings(context& ctx) {
+  const auto id = ctx.path_id();
+  const response no_such = problem(error{errc::not_found, "No such partner."});
+  if (!id) co_return no_such;
+  // A partner sees only itself; anyone else but an admin is told there is no such partner, so
+  // partner ids cannot be probed.
+  const bool self = ctx.is(role::partner) && ctx.caller->id == *id;
+  if (!self && !ctx.is(role::admin)) co_return no_such;
+  if (!self) {
+    const auto a = storage::find_account(ctx.a.db().reader(), *id);
+    if (!a || a->role != role::partner) co_return no_such;
+  }
+  const auto period = period_of(ctx);
+  if (!period) co_return problem(period.err());
+  const auto e = storage::partner_earnings_report(ctx.a.db().reader(), *id, period.value());
+  co_return json_response(http::status::ok, json::object{{"assisted_buying_fen", e.assisted_buying_fen},
+                                                          {"assisted_selling_fen", e.assisted_selling_fen},
+                                                          {"orders", e.orders}});
+}
+
+}  // namespace
+
+void add_report_routes(route_table& t) {
+  t.add(http::verb::get, "/v1/reports/counties", {auth_mode::required, body_mode::none, county_report});
+  t.add(http::verb::get, "/v1/reports/poverty-relief", {auth_mode::required, body_mode::none, poverty_relief_report});
+  t.add(http::verb::get, "/v1/partners/{id}/earnings", {auth_mode::required, body_mode::none, partner_earnings});
+}
+
+}  // namespace cunji::server

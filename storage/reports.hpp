@@ -1,0 +1,83 @@
+#pragma once
+// Sales figures and reports, read from the rollups that migration 0004 keeps with triggers on
+// orders (never from orders themselves), and the check that recomputes those rollups from
+// orders. The counting rules and the day arithmetic are core/sales.hpp's.
+//
+// Cost of each read (no read scans orders):
+//   sales_between:           two seeks in sales_cum
+//   county_report:           per county two seeks in sales_cum and one range of buyer_days_by_day
+//                            (the buyer-days of the county in the period, one index entry each);
+//                            one pass over villages, and two seeks per village that has enough
+//                            active shops to be a Taobao village
+//   poverty_report:          two seeks in sales_cum per county, one range of buyer_days_by_day
+//                            (scope 0), and two seeks in sales_daily per shop that ever sold
+//   partner_earnings_report: one range of partner_daily (at most one row per day of the period)
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/region.hpp"
+#include "core/sales.hpp"
+
+namespace cunji::storage {
+
+class connection;
+
+struct sales_totals {
+  std::int64_t gmv_fen = 0;  // sum of subtotal_fen
+  std::int64_t orders = 0;
+  bool operator==(const sales_totals&) const = default;
+};
+
+// Counting sales of a village, a county, or the poverty-relief orders of a county, created on
+// days in `period`.
+enum class sales_scope { village = 1, county = 2, poverty_county = 3 };
+sales_totals sales_between(connection& c, sales_scope scope, std::int64_t id, day_range period);
+
+struct county_report_row {
+  std::int64_t county_id = 0;
+  std::string name;
+  bool poverty_stricken = false;
+  std::int64_t gmv_fen = 0;
+  std::int64_t orders = 0;
+  std::int64_t distinct_buyers = 0;
+  std::int64_t active_shops = 0;     // now: sum of its villages' active shops
+  std::int64_t taobao_villages = 0;  // now: its villages that are Taobao villages on `today`
+};
+// Every county, in id order, in one read snapshot; Taobao status with the fee schedule's
+// thresholds.
+std::vector<county_report_row> county_report(connection& c, day_range period, day_number today);
+
+struct county_gmv {
+  std::int64_t county_id = 0;
+  std::int64_t gmv_fen = 0;
+  bool operator==(const county_gmv&) const = default;
+};
+struct poverty_relief_report {
+  std::int64_t gmv_fen = 0;
+  std::int64_t orders = 0;
+  std::int64_t distinct_buyers = 0;
+  std::int64_t shops = 0;            // shops with at least one counting poverty-relief order
+  std::vector<county_gmv> counties;  // counties with such orders in the period, in id order
+};
+// Counting orders with poverty_relief (the order's snapshot) created in `period`.
+poverty_relief_report poverty_report(connection& c, day_range period);
+
+struct partner_earnings {
+  std::int64_t assisted_buying_fen = 0;
+  std::int64_t assisted_selling_fen = 0;
+  std::int64_t orders = 0;  // counting orders with a fee for the partner, each once
+};
+partner_earnings partner_earnings_report(connection& c, std::int64_t partner_id, day_range period);
+
+// Recomputes every rollup from orders and order_partner_fees and describes each difference
+// (at most `max_mismatches`); empty when they agree. check_ledger runs it too.
+std::vector<std::string> check_rollups(connection& c, std::size_t max_mismatches = 100);
+
+// EXPLAIN QUERY PLAN of each statement the reads above run, as (name, plan) pairs, so tests can
+// prove that they are index-driven.
+std::vector<std::pair<std::string, std::string>> report_query_plans(connection& c);
+
+}  // namespace cunji::storage
