@@ -37,6 +37,15 @@ class query_params {
   std::vector<field_error> errors_;
 };
 
+// Lists fetch limit + 1 rows to learn whether there is more. Cuts `rows` back to `limit` and
+// returns the keyset ({id}) of the last row kept when there was more, else nothing.
+template <class Row>
+std::vector<std::int64_t> trim_page(std::vector<Row>& rows, int limit) {
+  if (static_cast<int>(rows.size()) <= limit) return {};
+  rows.resize(static_cast<std::size_t>(limit));
+  return {rows.back().id};
+}
+
 // The next-page cursor string for a page that has more, else nullopt.
 std::optional<std::string> next_cursor(std::string_view tag, const std::vector<std::int64_t>& keys);
 

@@ -223,9 +223,12 @@ result<order> transition_order(connection& c, const transition_request& r, unix_
       o->cancel_reason = r.reason;
       c.run("UPDATE orders SET status = 'cancelled', cancel_reason = ?, updated_at = ? WHERE id = ?", r.reason, now,
             o->id);
+      // Stock comes back up to the listing maximum: if the owner has meanwhile set the stock to
+      // stock_max, units beyond it are not restored (the CHECK on stock would otherwise fail the
+      // cancellation, and with it the refund, every time).
       for (const auto& item : o->items)
-        c.run("UPDATE listings SET stock = stock + ?, version = version + 1, updated_at = ? WHERE id = ?",
-              item.quantity, now, item.listing_id);
+        c.run("UPDATE listings SET stock = MIN(stock + ?, ?), version = version + 1, updated_at = ? WHERE id = ?",
+              item.quantity, stock_max, now, item.listing_id);
       if (before == order_status::paid) post_refund(c, *o, now);
       break;
   }

@@ -91,11 +91,7 @@ net::awaitable<response> my_statement(context& ctx) {
   sq.before_id = after ? after->keys[0] : 0;
   sq.limit = limit + 1;
   auto rows = storage::payee_statement(ctx.a.db().reader(), sq);
-  std::vector<std::int64_t> next;
-  if (static_cast<int>(rows.size()) > limit) {
-    rows.resize(static_cast<std::size_t>(limit));
-    next = {rows.back().id};
-  }
+  const auto next = trim_page(rows, limit);
   json::array items;
   for (const auto& e : rows) {
     json::object o{{"id", e.id}, {"kind", e.kind}, {"amount_fen", e.amount_fen},

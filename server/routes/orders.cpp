@@ -209,11 +209,7 @@ net::awaitable<response> list(context& ctx) {
   f.before_id = after ? after->keys[0] : 0;
   f.limit = limit + 1;
   auto rows = storage::list_orders(ctx.a.db().reader(), f);
-  std::vector<std::int64_t> next;
-  if (static_cast<int>(rows.size()) > limit) {
-    rows.resize(static_cast<std::size_t>(limit));
-    next = {rows.back().id};
-  }
+  const auto next = trim_page(rows, limit);
   json::array items;
   for (const auto& o : rows) items.push_back(to_json(o));
   co_return json_response(http::status::ok, list_body(std::move(items), next_cursor("o", next)));

@@ -60,11 +60,7 @@ net::awaitable<response> list_counties(context& ctx) {
   const auto after = qp.cursor_for("c", 1);
   if (!qp.ok()) co_return problem(validation(std::move(qp.errors())));
   auto rows = storage::list_counties(ctx.a.db().reader(), poverty, after ? after->keys[0] : 0, limit + 1);
-  std::vector<std::int64_t> next;
-  if (static_cast<int>(rows.size()) > limit) {
-    rows.resize(static_cast<std::size_t>(limit));
-    next = {rows.back().id};
-  }
+  const auto next = trim_page(rows, limit);
   json::array items;
   for (const auto& c : rows) items.push_back(to_json(c));
   co_return json_response(http::status::ok, list_body(std::move(items), next_cursor("c", next)));
@@ -107,11 +103,7 @@ net::awaitable<response> list_villages(context& ctx) {
   // Keyset by id: the filter is applied while reading in id order, so walking the cursors
   // visits every matching village once.
   auto rows = storage::list_villages(ctx.a.db().reader(), f);
-  std::vector<std::int64_t> next;
-  if (static_cast<int>(rows.size()) > limit) {
-    rows.resize(static_cast<std::size_t>(limit));
-    next = {rows.back().id};
-  }
+  const auto next = trim_page(rows, limit);
   json::array items;
   for (const auto& v : rows) items.push_back(to_json(v, f.thresholds));
   co_return json_response(http::status::ok, list_body(std::move(items), next_cursor("v", next)));

@@ -37,11 +37,7 @@ net::awaitable<response> list_villagers(context& ctx) {
   if (!qp.ok()) co_return problem(validation(std::move(qp.errors())));
   auto rows = storage::list_villagers(ctx.a.db().reader(), *ctx.caller->village_id, after ? after->keys[0] : 0,
                                       limit + 1);
-  std::vector<std::int64_t> next;
-  if (static_cast<int>(rows.size()) > limit) {
-    rows.resize(static_cast<std::size_t>(limit));
-    next = {rows.back().id};
-  }
+  const auto next = trim_page(rows, limit);
   json::array items;
   for (const auto& v : rows) items.push_back(to_json(v));
   co_return json_response(http::status::ok, list_body(std::move(items), next_cursor("vg", next)));

@@ -11,12 +11,7 @@ namespace {
 std::string account_body(const std::string& role, const std::string& phone, const std::string& extra = "") {
   return R"({"role":")" + role + R"(","name":"王芳","phone":")" + phone + R"(","password":"password1")" + extra + "}";
 }
-std::vector<std::string> error_fields(const reply& r) {
-  std::vector<std::string> out;
-  const auto doc = r.json();
-  for (const auto& e : doc.at("errors").as_array()) out.emplace_back(e.at("field").as_string());
-  return out;
-}
+std::vector<std::string> error_fields(const reply& r) { return r.error_fields(); }
 }  // namespace
 
 TEST_CASE("register, log in, read me, log out; the old token stops working", "[server][accounts]") {

@@ -41,14 +41,7 @@ inline std::string repeat(const std::string& unit, std::size_t n) {
   return out;
 }
 
-// The `field` of each entry of a problem's `errors`, in order.
-inline std::vector<std::string> error_fields(const reply& r) {
-  std::vector<std::string> out;
-  const auto doc = r.json();
-  if (!doc.is_object() || !doc.as_object().contains("errors")) return out;
-  for (const auto& e : doc.at("errors").as_array()) out.emplace_back(e.at("field").as_string());
-  return out;
-}
+inline std::vector<std::string> error_fields(const reply& r) { return r.error_fields(); }
 
 inline std::vector<std::string> fields_of(std::initializer_list<const char*> names) {
   return std::vector<std::string>(names.begin(), names.end());

@@ -11,12 +11,7 @@ namespace {
 std::string id_path(std::int64_t id, const std::string& action = "") {
   return "/v1/orders/" + std::to_string(id) + (action.empty() ? "" : "/" + action);
 }
-std::vector<std::string> error_fields(const reply& r) {
-  std::vector<std::string> out;
-  const auto doc = r.json();
-  for (const auto& e : doc.at("errors").as_array()) out.emplace_back(e.at("field").as_string());
-  return out;
-}
+std::vector<std::string> error_fields(const reply& r) { return r.error_fields(); }
 }  // namespace
 
 TEST_CASE("a buyer places an order: stock taken, money snapshotted", "[server][orders]") {
@@ -374,4 +369,21 @@ TEST_CASE("statements list a payee's entries within from..to", "[server][orders]
   CHECK(s.get("/v1/statements/me?from=2026-13-01", m.farmer).type() == "validation_failed");
   // The partner's statement is its own (empty here).
   CHECK(s.get("/v1/statements/me", m.partner).json().at("items").as_array().empty());
+}
+
+TEST_CASE("cancelling when the owner has since set stock to the maximum still works", "[server][orders]") {
+  test_server s;
+  market m(s, false, 100);
+  auto [bid, buyer] = s.direct_user(role::buyer);
+  const auto id = s.post("/v1/orders", market::order_body(m.shop, m.listing, 5), buyer).json().at("id").as_int64();
+  REQUIRE(s.post(id_path(id, "pay"), R"({"method":"mobile"})", buyer).status == 200);
+  REQUIRE(s.send(http::verb::patch, "/v1/listings/" + std::to_string(m.listing), R"({"stock":10000000})",
+                 {{"Authorization", "Bearer " + m.farmer}, {"Content-Type", "application/json"}})
+              .status == 200);
+  // Restoring the 5 units would pass the stock limit: they are capped, and the refund happens.
+  auto r = s.post(id_path(id, "cancel"), "{}", buyer);
+  REQUIRE(r.status == 200);
+  CHECK(m.stock_of(m.listing) == 10'000'000);
+  CHECK(s.get("/v1/balances/me", m.farmer).json().at("pending_fen").as_int64() == 0);
+  CHECK(m.ledger().at("balanced").as_bool());
 }

@@ -28,6 +28,14 @@ std::string reply::type() const {
   return std::string(v.at("type").as_string());
 }
 
+std::vector<std::string> reply::error_fields() const {
+  std::vector<std::string> out;
+  const auto doc = json();
+  if (!doc.is_object() || !doc.as_object().contains("errors")) return out;
+  for (const auto& e : doc.at("errors").as_array()) out.emplace_back(e.at("field").as_string());
+  return out;
+}
+
 http_client::http_client(unsigned short port) : sock_(ioc_), port_(port) {
   sock_.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
 }

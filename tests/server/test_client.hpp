@@ -30,6 +30,8 @@ struct reply {
   std::string header(const std::string& lower_name) const;
   // The problem `type` of an error reply ("" if none).
   std::string type() const;
+  // The `field` of each entry of a problem's `errors`, in order.
+  std::vector<std::string> error_fields() const;
 };
 
 using header_list = std::vector<std::pair<std::string, std::string>>;
