@@ -92,6 +92,9 @@ connection::connection(const std::string& path, open_mode mode, const connection
     if (sync != "FULL" && sync != "NORMAL" && sync != "OFF" && sync != "EXTRA")
       throw sqlite_error(SQLITE_MISUSE, "bad synchronous mode " + sync);
     exec("PRAGMA synchronous=" + sync);
+    // Every write command runs inside a SAVEPOINT; keep their statement journals in memory
+    // instead of a new temporary file per batch. (Durability comes from the WAL, not these.)
+    exec("PRAGMA temp_store=MEMORY");
   }
   exec("PRAGMA foreign_keys=ON");
 }
@@ -112,7 +115,7 @@ void connection::exec(std::string_view sql) {
 }
 
 query connection::prepare(std::string_view sql) {
-  auto it = cache_.find(std::string(sql));
+  auto it = cache_.find(sql);
   if (it == cache_.end()) {
     sqlite3_stmt* s = nullptr;
     const char* tail = nullptr;

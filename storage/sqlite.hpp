@@ -135,7 +135,12 @@ class connection {
  private:
   std::string path_;
   std::unique_ptr<sqlite3, db_deleter> db_;
-  std::unordered_map<std::string, statement> cache_;
+  // Looked up by string_view, so finding a cached statement allocates nothing.
+  struct sql_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, statement, sql_hash, std::equal_to<>> cache_;
 };
 
 [[noreturn]] void throw_sqlite(sqlite3* db, int rc, std::string_view context);
