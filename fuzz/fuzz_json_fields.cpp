@@ -246,20 +246,8 @@ void price_orders(const fee_schedule& s, const json::object& obj) {
 
 void check_fee_schedule(const json::object& obj) {
   server::fields f = allowed_sets().back().make(obj);
-  fee_schedule s;
-  auto read = [&](const char* name, std::int64_t& out) {
-    if (auto v = f.integer(name, false)) out = *v;
-  };
-  read("platform_commission_bps", s.platform_commission_bps);
-  read("poverty_county_commission_bps", s.poverty_county_commission_bps);
-  read("assisted_buying_fee_bps", s.assisted_buying_fee_bps);
-  read("assisted_selling_fee_bps", s.assisted_selling_fee_bps);
-  read("address_delivery_fee_fen", s.address_delivery_fee_fen);
-  read("taobao_village_min_shops", s.taobao_village_min_shops);
-  read("taobao_village_min_gmv_fen", s.taobao_village_min_gmv_fen);
-  if (const auto* cats = f.object("category_commission_bps", false))
-    for (const auto& kv : *cats)
-      if (kv.value().is_int64()) s.category_commission_bps[std::string(kv.key())] = kv.value().get_int64();
+  const auto s = server::read_fee_schedule(f);  // the route's own decoder
+  if (!f.ok()) return;
   const auto errors = validate(s);
   if (!errors.empty()) return;
   for (auto bps : {s.platform_commission_bps, s.poverty_county_commission_bps, s.assisted_buying_fee_bps,

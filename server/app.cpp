@@ -13,12 +13,6 @@
 
 namespace cunji::server {
 
-std::optional<std::string> context::query(std::string_view name) const {
-  for (auto& [k, v] : parse_query(req.target()))
-    if (k == name) return v;
-  return std::nullopt;
-}
-
 std::optional<std::int64_t> context::path_id(std::string_view name) const {
   const auto s = params.get(name);
   std::int64_t v = 0;

@@ -37,8 +37,6 @@ struct context {
   // The positive integer in path parameter `name`, or nullopt (the caller answers 404).
   std::optional<std::int64_t> path_id(std::string_view name = "id") const;
   bool is(role r) const noexcept { return caller && caller->role == r; }
-  // A query-string parameter, if present.
-  std::optional<std::string> query(std::string_view name) const;
 };
 
 using handler_fn = net::awaitable<response> (*)(context&);

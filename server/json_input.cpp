@@ -91,4 +91,27 @@ const json::array* fields::array(std::string_view name, bool required) {
   return &v->get_array();
 }
 
+fee_schedule read_fee_schedule(fields& f) {
+  fee_schedule s;
+  auto read = [&](const char* name, std::int64_t& out) {
+    if (auto v = f.integer(name, true)) out = *v;
+  };
+  read("platform_commission_bps", s.platform_commission_bps);
+  read("poverty_county_commission_bps", s.poverty_county_commission_bps);
+  read("assisted_buying_fee_bps", s.assisted_buying_fee_bps);
+  read("assisted_selling_fee_bps", s.assisted_selling_fee_bps);
+  read("address_delivery_fee_fen", s.address_delivery_fee_fen);
+  read("taobao_village_min_shops", s.taobao_village_min_shops);
+  read("taobao_village_min_gmv_fen", s.taobao_village_min_gmv_fen);
+  if (const auto* cats = f.object("category_commission_bps", true)) {
+    for (const auto& kv : *cats) {
+      if (kv.value().is_int64())
+        s.category_commission_bps[std::string(kv.key())] = kv.value().get_int64();
+      else
+        f.add("category_commission_bps." + std::string(kv.key()), "must be an integer");
+    }
+  }
+  return s;
+}
+
 }  // namespace cunji::server

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/fees.hpp"
 #include "server/http.hpp"
 
 namespace cunji::server {
@@ -47,5 +48,9 @@ class fields {
   const json::object& obj_;
   std::vector<field_error> errors_;
 };
+
+// Reads a full fee schedule (PUT /v1/fee-schedule: every field required) from `f`; missing and
+// ill-typed fields go into `f`'s errors. The values' ranges are checked by core validate().
+fee_schedule read_fee_schedule(fields& f);
 
 }  // namespace cunji::server

@@ -33,15 +33,13 @@ database::database(database_options opts) : opts_(std::move(opts)), id_(next_dat
 
 database::~database() {
   close_writer();
-  for (auto& slot : tl_readers)
-    if (slot.db_id == id_) slot.conn = nullptr;
 }
 
 void database::close_writer() { writer_->stop(); }
 
 connection& database::reader() {
   for (auto& slot : tl_readers)
-    if (slot.db_id == id_ && slot.conn) return *slot.conn;
+    if (slot.db_id == id_) return *slot.conn;
   auto c = std::make_unique<connection>(opts_.path, open_mode::read_only,
                                         connection_options{opts_.synchronous, opts_.busy_timeout_ms});
   auto* raw = c.get();

@@ -22,26 +22,7 @@ net::awaitable<response> put_schedule(context& ctx) {
   fields f(ctx.body_object(), {"platform_commission_bps", "category_commission_bps", "poverty_county_commission_bps",
                                "assisted_buying_fee_bps", "assisted_selling_fee_bps", "address_delivery_fee_fen",
                                "taobao_village_min_shops", "taobao_village_min_gmv_fen"});
-  fee_schedule s;
-  auto read = [&](const char* name, std::int64_t& out) {
-    if (auto v = f.integer(name, true)) out = *v;
-  };
-  read("platform_commission_bps", s.platform_commission_bps);
-  read("poverty_county_commission_bps", s.poverty_county_commission_bps);
-  read("assisted_buying_fee_bps", s.assisted_buying_fee_bps);
-  read("assisted_selling_fee_bps", s.assisted_selling_fee_bps);
-  read("address_delivery_fee_fen", s.address_delivery_fee_fen);
-  read("taobao_village_min_shops", s.taobao_village_min_shops);
-  read("taobao_village_min_gmv_fen", s.taobao_village_min_gmv_fen);
-  if (const auto* cats = f.object("category_commission_bps", true)) {
-    for (const auto& kv : *cats) {
-      const std::string field = "category_commission_bps." + std::string(kv.key());
-      if (!kv.value().is_int64())
-        f.add(field, "must be an integer");
-      else
-        s.category_commission_bps[std::string(kv.key())] = kv.value().get_int64();
-    }
-  }
+  const auto s = read_fee_schedule(f);
   if (f.ok())
     for (auto& e : validate(s)) f.add(e.field, e.message);
   if (!f.ok()) co_return problem(validation(std::move(f.errors())));
