@@ -10,6 +10,7 @@
 #include "server/problem.hpp"
 #include "storage/accounts.hpp"
 #include "storage/fee_schedule.hpp"
+#include "storage/sqlite.hpp"
 
 namespace cunji::server {
 
@@ -73,6 +74,11 @@ net::awaitable<response> app::handle(const request& req, const net::ip::address&
   }
   try {
     std::rethrow_exception(failure);
+  } catch (const storage::sqlite_error& e) {
+    std::fprintf(stderr, "error: %s %s: %s\n", std::string(req.method_string()).c_str(), route_out.c_str(), e.what());
+    // A full disk or a failing one: the writer rolled the command back (or could not make its
+    // commit durable), so the client may retry with the same Idempotency-Key.
+    if (e.is_full() || e.is_io()) co_return storage_unavailable(e.is_full());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s %s: %s\n", std::string(req.method_string()).c_str(), route_out.c_str(), e.what());
   } catch (...) {

@@ -45,7 +45,8 @@ std::string_view title_of(std::string_view type) {
       {"request_header_too_large", "Request header fields too large"},
       {"internal", "Internal server error"},
       {"overloaded", "Service overloaded"},
-      {"unavailable", "Service unavailable"},
+      {"storage_full", "Storage full"},
+      {"storage_unavailable", "Storage unavailable"},
   };
   for (const auto& e : titles)
     if (e.type == type) return e.title;
@@ -116,6 +117,18 @@ response problem(const error& e) {
   }
   if (e.code == errc::rate_limited) res.set(http::field::retry_after, std::to_string(e.retry_after_s));
   if (e.code == errc::unauthenticated) res.set(http::field::www_authenticate, "Bearer");
+  return res;
+}
+
+response storage_unavailable(bool disk_full) {
+  auto res = disk_full
+                 ? problem(http::status::service_unavailable, "storage_full",
+                           "The server's disk is full, so this request could not be saved. Retry it later with "
+                           "the same Idempotency-Key.")
+                 : problem(http::status::service_unavailable, "storage_unavailable",
+                           "The server could not write this request to its storage. Retry it later with the same "
+                           "Idempotency-Key.");
+  res.set(http::field::retry_after, "5");
   return res;
 }
 

@@ -17,6 +17,10 @@ response problem(http::status status, std::string_view type, std::string_view de
 // 401 gets WWW-Authenticate.
 response problem(const error& e);
 
+// 503 with Retry-After when storage cannot take a write: `storage_full` for a full disk,
+// `storage_unavailable` for an I/O error. Reads may still work.
+response storage_unavailable(bool disk_full);
+
 http::status status_of(errc code) noexcept;
 std::string_view slug_of(errc code) noexcept;
 

@@ -10,6 +10,7 @@ namespace cunji::storage {
 
 bool sqlite_error::is_constraint() const noexcept { return (code_ & 0xFF) == SQLITE_CONSTRAINT; }
 bool sqlite_error::is_full() const noexcept { return (code_ & 0xFF) == SQLITE_FULL; }
+bool sqlite_error::is_io() const noexcept { return (code_ & 0xFF) == SQLITE_IOERR; }
 
 void stmt_deleter::operator()(sqlite3_stmt* s) const noexcept { sqlite3_finalize(s); }
 void db_deleter::operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }

@@ -23,6 +23,8 @@ class sqlite_error : public std::runtime_error {
   int code() const noexcept { return code_; }
   bool is_constraint() const noexcept;
   bool is_full() const noexcept;
+  // The disk or file system failed (SQLITE_IOERR and its extended codes).
+  bool is_io() const noexcept;
 
  private:
   int code_;

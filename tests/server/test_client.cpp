@@ -76,8 +76,10 @@ reply http_client::raw(const std::string& raw) {
   return read_reply();
 }
 
-test_server::test_server(std::function<void(server::server_config&)> tweak) {
-  db_ = std::make_unique<storage::database>(storage::database_options{.path = dir_.file("cunji.db")});
+test_server::test_server(std::function<void(server::server_config&)> tweak, const std::string& vfs) {
+  const auto file = dir_.file("cunji.db");
+  db_ = std::make_unique<storage::database>(
+      storage::database_options{.path = vfs.empty() ? file : "file:" + file + "?vfs=" + vfs});
   server::server_config cfg;
   cfg.port = 0;
   cfg.threads = 2;

@@ -55,7 +55,8 @@ class http_client {
 
 class test_server {
  public:
-  explicit test_server(std::function<void(server::server_config&)> tweak = {});
+  // `vfs`: open the database through this registered SQLite VFS (e.g. the fault-injecting one).
+  explicit test_server(std::function<void(server::server_config&)> tweak = {}, const std::string& vfs = {});
   ~test_server();
 
   unsigned short port() const noexcept { return port_; }
