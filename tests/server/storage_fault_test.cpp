@@ -128,7 +128,7 @@ int points_from_env(int fallback) {
 
 }  // namespace
 
-TEST_CASE("I/O faults: a failed write or fsync is never a 2xx; reads go on; the writer recovers",
+TEST_CASE("I/O faults: a failed write or fsync is never a 2xx, reads go on, the writer recovers",
           "[server][storage_faults]") {
   auto& vfs = fault_vfs::get();
   vfs.clear();

@@ -242,7 +242,7 @@ int rounds_from_env(int fallback) {
 
 }  // namespace
 
-TEST_CASE("power loss: synchronous=FULL loses no acknowledged order; NORMAL does", "[storage][power_loss]") {
+TEST_CASE("power loss: synchronous=FULL loses no acknowledged order, NORMAL does", "[storage][power_loss]") {
   const int rounds = rounds_from_env(1000);
   const auto full = crash_rounds("FULL", rounds, 20261123);
   WARN("FULL: " << rounds << " crash points, " << full.acknowledged << " acknowledged orders, " << full.lost
