@@ -18,6 +18,7 @@
 #include "authz_world.hpp"
 #include "db_snapshot.hpp"
 #include "openapi_contract.hpp"
+#include "support/json_schema.hpp"
 #include "test_client.hpp"
 
 using namespace cunji;
@@ -85,6 +86,7 @@ struct operation {
   std::string tmpl;
   auth security = auth::required;
   bool documented = false;
+  const json::value* body_schema = nullptr;  // the documented JSON request body, if any
 };
 
 std::string key_of(http::verb m, const std::string& tmpl) { return std::string(http::to_string(m)) + " " + tmpl; }
@@ -110,6 +112,8 @@ std::map<std::string, operation> all_operations(test_server& s) {
       bool anonymous_ok = sec.empty();
       for (const auto& alt : sec) anonymous_ok = anonymous_ok || alt.as_object().empty();
       o.security = sec.empty() ? auth::none : anonymous_ok ? auth::optional : auth::required;
+      std::error_code ec;
+      o.body_schema = op.find_pointer("/requestBody/content/application~1json/schema", ec);
     }
   }
   return out;
@@ -188,6 +192,13 @@ TEST_CASE("no outsider reads or changes another's objects by id", "[server][auth
       continue;
     }
     CHECK(params == std::vector<std::string>{it->second.param});
+    // A write's body is valid by the document, so that no check can stop at a 400 or 422.
+    CHECK(it->second.body.empty() == !op.body_schema);
+    if (op.body_schema) {
+      const json_schema v(contract::document());
+      for (const auto& e : v.validate(*op.body_schema, json::parse(it->second.body)))
+        FAIL_CHECK("the fixture's body is invalid at " << e.pointer << ": " << e.message);
+    }
     if (op.method != http::verb::get) continue;
     for (const auto& ref : w.*(it->second.ids)) {
       if (ref.owner.empty()) continue;
