@@ -168,7 +168,7 @@ void check_no_secret(const victim_world& w, const caller& who, const reply& r) {
 }
 
 void print_count(const char* what, std::size_t n) {
-  if (std::getenv("CUNJI_CONTRACT_STATS")) std::fprintf(stderr, "authz: %zu %s\n", n, what);
+  if (std::getenv("CUNJI_TEST_STATS")) std::fprintf(stderr, "authz: %zu %s\n", n, what);
 }
 
 }  // namespace

@@ -151,10 +151,10 @@ const std::thread::id test_thread = std::this_thread::get_id();  // static initi
 std::mutex pending_m;
 std::vector<std::string> pending;
 
-// With CUNJI_CONTRACT_STATS set, says at exit how many responses were checked.
+// With CUNJI_TEST_STATS set, says at exit how many responses were checked.
 struct stats_printer {
   ~stats_printer() {
-    if (std::getenv("CUNJI_CONTRACT_STATS"))
+    if (std::getenv("CUNJI_TEST_STATS"))
       std::fprintf(stderr, "contract: %zu responses checked against openapi.json\n", checked.load());
   }
 } print_stats_at_exit;
