@@ -62,6 +62,7 @@ class app {
 
   unix_seconds now() const;
   const server_config& config() const noexcept { return cfg_; }
+  const route_table& routes() const noexcept { return routes_; }
   storage::database& db() noexcept { return db_; }
   server::metrics& stats() noexcept { return metrics_; }
   const std::string& dummy_password_hash() const noexcept { return dummy_hash_; }

@@ -20,6 +20,12 @@ class router {
   // `tmpl` must outlive the router (routes use string literals).
   void add(http::verb method, std::string_view tmpl, Route r) { entries_.push_back({method, tmpl, split(tmpl), std::move(r)}); }
 
+  // Calls fn(method, template, route) for every route, in the order added.
+  template <class Fn>
+  void for_each(Fn fn) const {
+    for (const auto& e : entries_) fn(e.method, e.tmpl, e.route);
+  }
+
   struct match {
     const Route* route = nullptr;       // set on a full match
     std::string_view tmpl;              // the matched template (also for 405)

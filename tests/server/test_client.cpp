@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <ctime>
 
+#include "openapi_contract.hpp"
 #include "server/crypto.hpp"
 #include "storage/accounts.hpp"
 #include "storage/regions.hpp"
@@ -68,12 +69,17 @@ reply http_client::request(http::verb method, const std::string& target, const s
     req.prepare_payload();
   }
   http::write(sock_, req);
-  return read_reply();
+  auto r = read_reply();
+  contract::observe(std::string(http::to_string(method)), target, r);
+  return r;
 }
 
 reply http_client::raw(const std::string& raw) {
   net::write(sock_, net::buffer(raw));
-  return read_reply();
+  auto r = read_reply();
+  const auto [method, target] = contract::request_line_of(raw);
+  contract::observe(method, target, r);
+  return r;
 }
 
 test_server::test_server(std::function<void(server::server_config&)> tweak, const std::string& vfs) {
@@ -95,6 +101,7 @@ test_server::test_server(std::function<void(server::server_config&)> tweak, cons
 test_server::~test_server() {
   srv_.reset();
   db_.reset();
+  contract::report_pending();
 }
 
 reply test_server::send(http::verb m, const std::string& target, const std::string& body,

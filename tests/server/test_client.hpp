@@ -36,6 +36,7 @@ struct reply {
 
 using header_list = std::vector<std::pair<std::string, std::string>>;
 
+// Every response it reads is checked against server/openapi.json (openapi_contract.hpp).
 class http_client {
  public:
   explicit http_client(unsigned short port);
