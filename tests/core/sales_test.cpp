@@ -24,7 +24,7 @@ TEST_CASE("the UTC day of a moment", "[core][reports]") {
   CHECK(day_of(*parse_date("2026-11-24")) == d0 + 1);
 }
 
-TEST_CASE("the village window: 365 UTC days, today included; 364 days old is in, 365 is out", "[core][reports]") {
+TEST_CASE("the village window: 365 UTC days, today included, 364 days old is in, 365 is out", "[core][reports]") {
   struct row {
     day_number age;  // today - order day
     bool counts;

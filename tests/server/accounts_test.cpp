@@ -14,7 +14,7 @@ std::string account_body(const std::string& role, const std::string& phone, cons
 std::vector<std::string> error_fields(const reply& r) { return r.error_fields(); }
 }  // namespace
 
-TEST_CASE("register, log in, read me, log out; the old token stops working", "[server][accounts]") {
+TEST_CASE("register, log in, read me, log out, the old token stops working", "[server][accounts]") {
   test_server s;
   auto r = s.post("/v1/accounts", account_body("buyer", "13900000001"));
   REQUIRE(r.status == 201);

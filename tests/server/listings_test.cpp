@@ -329,7 +329,7 @@ TEST_CASE("who may create, read and change listings", "[server][catalog][listing
   }
 }
 
-TEST_CASE("archived listings stay readable by id and are never listed; drafts are never listed",
+TEST_CASE("archived listings stay readable by id and are never listed, drafts are never listed",
           "[server][catalog][listings]") {
   shop_fixture f;
   const auto& owner = f.owner.first;

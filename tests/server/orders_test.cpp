@@ -195,7 +195,7 @@ TEST_CASE("cancelling restores stock and reverses a payment", "[server][orders][
   CHECK(ledger.at("postings").as_int64() == 6);  // payment 3 + refund 3
 }
 
-TEST_CASE("assisted buying and selling pay both partner fees; schedule changes apply forward only",
+TEST_CASE("assisted buying and selling pay both partner fees, schedule changes apply forward only",
           "[server][orders][money]") {
   test_server s;
   market m(s, false, 100, 10000);

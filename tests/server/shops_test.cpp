@@ -375,7 +375,7 @@ TEST_CASE("a partner opens a shop for a villager of its village and runs it like
   }
 }
 
-TEST_CASE("closing a shop hides its listings from lists; reopening shows them again", "[server][catalog][shops]") {
+TEST_CASE("closing a shop hides its listings from lists, reopening shows them again", "[server][catalog][shops]") {
   test_server s;
   world w(s);
   const auto village = w.village(w.county());

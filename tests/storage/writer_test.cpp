@@ -72,7 +72,7 @@ TEST_CASE("many threads submitting at once: every write completes exactly once, 
   CHECK(db.writer().batches() < static_cast<std::size_t>(total) / 2);
 }
 
-TEST_CASE("a failing command rolls back alone; the rest of its batch commits", "[storage][writer]") {
+TEST_CASE("a failing command rolls back alone, the rest of its batch commits", "[storage][writer]") {
   test::temp_dir dir;
   database db({.path = dir.file("w.db")});
   db.writer().submit_sync(create_scratch);
@@ -152,7 +152,7 @@ TEST_CASE("committed writes survive closing and reopening", "[storage][writer]")
   CHECK(count_rows(db.reader()) == 10);
 }
 
-TEST_CASE("stop drains queued commands; later submissions fail cleanly", "[storage][writer]") {
+TEST_CASE("stop drains queued commands, later submissions fail cleanly", "[storage][writer]") {
   test::temp_dir dir;
   database db({.path = dir.file("w.db")});
   db.writer().submit_sync(create_scratch);
