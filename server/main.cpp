@@ -105,9 +105,9 @@ int serve(const args& a) {
     const auto port = srv.listen();
     if (!cfg.quiet) fmt::print(stderr, "cunji: serving on {}:{} with {} threads\n", cfg.host, port, cfg.threads);
     srv.run(true);
-    m = nullptr;
+    // The writer reports to the server's metrics: stop it while they still exist.
+    db.close_writer();
   }
-  db.close_writer();
   if (!cfg.quiet) fmt::print(stderr, "cunji: stopped\n");
   return 0;
 }

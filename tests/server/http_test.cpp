@@ -178,6 +178,8 @@ TEST_CASE("metrics are Prometheus text for loopback callers", "[server][http]") 
   test_server s;
   s.get("/healthz");
   s.get("/v1/nowhere");
+  // Two writes, each answered after its batch was committed and reported to the metrics.
+  s.new_user("buyer");
   // A request is counted once its response has been written, which can be just after the
   // client has read it: give the counter a moment.
   reply r;
@@ -194,6 +196,10 @@ TEST_CASE("metrics are Prometheus text for loopback callers", "[server][http]") 
   CHECK(r.body.find("cunji_http_request_duration_seconds_bucket") != std::string::npos);
   CHECK(r.body.find("cunji_writer_batch_size_bucket") != std::string::npos);
   CHECK(r.body.find("cunji_writer_commit_seconds_count") != std::string::npos);
+  // The writer thread's batch reports reach the histogram (registration and login: 2 writes).
+  const auto at = r.body.find("\ncunji_writer_batch_size_count ");
+  REQUIRE(at != std::string::npos);
+  CHECK(std::stoll(r.body.substr(at + 31)) >= 2);
 }
 
 TEST_CASE("the OpenAPI document is served", "[server][http]") {

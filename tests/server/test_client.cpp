@@ -83,9 +83,15 @@ reply http_client::raw(const std::string& raw) {
 }
 
 test_server::test_server(std::function<void(server::server_config&)> tweak, const std::string& vfs) {
+  // As `cunji serve` does: the writer reports its batches to the server's metrics. metrics_ is
+  // set below, before any command can reach the writer (whose queue mutex orders the two), and
+  // the writer stops before the server and its metrics go (see the destructor).
   const auto file = dir_.file("cunji.db");
-  db_ = std::make_unique<storage::database>(
-      storage::database_options{.path = vfs.empty() ? file : "file:" + file + "?vfs=" + vfs});
+  storage::database_options dbo{.path = vfs.empty() ? file : "file:" + file + "?vfs=" + vfs};
+  dbo.on_batch = [this](const storage::writer_stats& st) {
+    if (metrics_) metrics_->record_batch(st.batch_size, st.commit_time, st.committed);
+  };
+  db_ = std::make_unique<storage::database>(std::move(dbo));
   server::server_config cfg;
   cfg.port = 0;
   cfg.threads = 2;
@@ -94,11 +100,15 @@ test_server::test_server(std::function<void(server::server_config&)> tweak, cons
   cfg.clock = [this] { return now_.load(); };
   if (tweak) tweak(cfg);
   srv_ = std::make_unique<server::server>(cfg, *db_);
+  metrics_ = &srv_->app().stats();
   port_ = srv_->listen();
   srv_->start();
 }
 
 test_server::~test_server() {
+  srv_->stop();
+  srv_->join();       // no request is left in flight ...
+  db_->close_writer();  // ... nor any batch reporting to the metrics
   srv_.reset();
   db_.reset();
   contract::report_pending();

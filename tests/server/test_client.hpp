@@ -89,6 +89,7 @@ class test_server {
   std::atomic<unix_seconds> now_{1'795'442'400};  // 2026-11-23T14:00:00Z
   std::unique_ptr<storage::database> db_;
   std::unique_ptr<server::server> srv_;
+  server::metrics* metrics_ = nullptr;  // srv_'s, for the writer's batch reports
   unsigned short port_ = 0;
   int next_phone_ = 0;
 };
