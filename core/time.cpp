@@ -34,7 +34,7 @@ civil civil_from_days(std::int64_t z) noexcept {
 bool is_leap(std::int64_t y) noexcept { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 }  // namespace
 
-std::string format_rfc3339(unix_seconds t) {
+void append_rfc3339(std::string& out, unix_seconds t) {
   std::int64_t days = t / 86400;
   std::int64_t secs = t % 86400;
   if (secs < 0) {
@@ -42,10 +42,36 @@ std::string format_rfc3339(unix_seconds t) {
     --days;
   }
   const auto c = civil_from_days(days);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02dZ", static_cast<long long>(c.y), c.m, c.d,
-                static_cast<int>(secs / 3600), static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60));
-  return buf;
+  const auto hh = static_cast<unsigned>(secs / 3600), mm = static_cast<unsigned>(secs / 60 % 60),
+             ss = static_cast<unsigned>(secs % 60);
+  if (c.y < 0 || c.y > 9999) {  // outside the four-digit years: the general path
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02u:%02u:%02uZ", static_cast<long long>(c.y), c.m, c.d, hh, mm,
+                  ss);
+    out += buf;
+    return;
+  }
+  const auto y = static_cast<unsigned>(c.y);
+  const char buf[20] = {static_cast<char>('0' + y / 1000),     static_cast<char>('0' + y / 100 % 10),
+                        static_cast<char>('0' + y / 10 % 10),  static_cast<char>('0' + y % 10),
+                        '-',
+                        static_cast<char>('0' + c.m / 10),     static_cast<char>('0' + c.m % 10),
+                        '-',
+                        static_cast<char>('0' + c.d / 10),     static_cast<char>('0' + c.d % 10),
+                        'T',
+                        static_cast<char>('0' + hh / 10),      static_cast<char>('0' + hh % 10),
+                        ':',
+                        static_cast<char>('0' + mm / 10),      static_cast<char>('0' + mm % 10),
+                        ':',
+                        static_cast<char>('0' + ss / 10),      static_cast<char>('0' + ss % 10),
+                        'Z'};
+  out.append(buf, sizeof buf);
+}
+
+std::string format_rfc3339(unix_seconds t) {
+  std::string out;
+  append_rfc3339(out, t);
+  return out;
 }
 
 std::optional<unix_seconds> parse_date(std::string_view s) noexcept {

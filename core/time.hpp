@@ -12,6 +12,8 @@ using unix_seconds = std::int64_t;
 
 // "2026-11-23T14:00:00Z"
 std::string format_rfc3339(unix_seconds t);
+// The same, appended to `out`.
+void append_rfc3339(std::string& out, unix_seconds t);
 
 // Days since 1970-01-01 for a civil date, and back (proleptic Gregorian).
 std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept;

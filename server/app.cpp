@@ -22,7 +22,8 @@ std::optional<std::int64_t> context::path_id(std::string_view name) const {
   return v;
 }
 
-app::app(server_config cfg, storage::database& db) : cfg_(std::move(cfg)), db_(db), cpu_(cfg_.cpu_threads) {
+app::app(server_config cfg, storage::database& db)
+    : cfg_(std::move(cfg)), db_(db), cpu_(cfg_.cpu_threads), responses_(cfg_.response_cache_bytes) {
   crypto_init();
   if (!cfg_.clock) cfg_.clock = [] { return static_cast<unix_seconds>(std::time(nullptr)); };
   // Logins for unknown phones verify against this hash, so they take as long as real ones.

@@ -13,6 +13,7 @@
 #include "server/config.hpp"
 #include "server/http.hpp"
 #include "server/metrics.hpp"
+#include "server/response_cache.hpp"
 #include "server/router.hpp"
 #include "storage/database.hpp"
 
@@ -65,6 +66,7 @@ class app {
   const route_table& routes() const noexcept { return routes_; }
   storage::database& db() noexcept { return db_; }
   server::metrics& stats() noexcept { return metrics_; }
+  response_cache& responses() noexcept { return responses_; }
   const std::string& dummy_password_hash() const noexcept { return dummy_hash_; }
   // The Taobao-village thresholds in force (fee schedule).
   taobao_village_thresholds village_thresholds();
@@ -93,6 +95,7 @@ class app {
   storage::database& db_;
   net::thread_pool cpu_;
   server::metrics metrics_;
+  response_cache responses_;
   route_table routes_;
   std::string dummy_hash_;
 };

@@ -24,6 +24,7 @@ struct server_config {
   std::chrono::milliseconds idle_timeout{60'000};     // keep-alive connections idle longer are closed
   std::size_t max_connections = 10'000;    // beyond: an immediate 503 "overloaded"
   bool quiet = false;                      // no access log
+  std::size_t response_cache_bytes = 8 * 1024 * 1024;  // rendered public reads (server/response_cache.hpp)
 
   password_params password{};
   std::chrono::seconds token_ttl{30 * 24 * 3600};

@@ -17,5 +17,7 @@ using response = http::response<http::string_body>;
 // A 2xx/3xx response with a JSON body (or an empty body for 204).
 response json_response(http::status status, const json::value& body, unsigned version = 11);
 response empty_response(http::status status, unsigned version = 11);
+// The same with a body already rendered as JSON text.
+response json_text_response(http::status status, std::string body, unsigned version = 11);
 
 }  // namespace cunji::server

@@ -1,5 +1,10 @@
 #include "server/json_output.hpp"
 
+#include <charconv>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace cunji::server {
 
 namespace {
@@ -59,22 +64,114 @@ boost::json::object to_json(const shop& s) {
           {"created_at", format_rfc3339(s.created_at)}};
 }
 
-boost::json::object to_json(const listing& l) {
-  return {{"id", l.id},
-          {"shop_id", l.shop_id},
-          {"village_id", l.village_id},
-          {"county_id", l.county_id},
-          {"poverty_relief", l.poverty_relief},
-          {"title", l.title},
-          {"description", l.description},
-          {"category", l.category},
-          {"unit", l.unit},
-          {"price_fen", l.price_fen},
-          {"stock", l.stock},
-          {"status", to_string(l.status)},
-          {"version", l.version},
-          {"created_at", format_rfc3339(l.created_at)},
-          {"updated_at", format_rfc3339(l.updated_at)}};
+namespace {
+// The index of the first byte of `s` at or after `i` that JSON needs escaped (a quote, a
+// backslash, a control character), or s.size(). Sixteen bytes at a time while they are clean.
+std::size_t next_to_escape(std::string_view s, std::size_t i) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), ctrl_max = _mm_set1_epi8(0x1f);
+  for (; i + 16 <= s.size(); i += 16) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    const __m128i ctrl = _mm_cmpeq_epi8(_mm_max_epu8(x, ctrl_max), ctrl_max);  // x <= 0x1f, unsigned
+    const __m128i hit = _mm_or_si128(ctrl, _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)));
+    if (const int mask = _mm_movemask_epi8(hit)) return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+  }
+#endif
+  for (; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == '"' || c == '\\') return i;
+  }
+  return i;
+}
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view s) {
+  static constexpr char hex[] = "0123456789abcdef";
+  out.reserve(out.size() + s.size() + 2);
+  out += '"';
+  std::size_t run = 0;  // start of the bytes not yet copied
+  for (std::size_t i = next_to_escape(s, 0); i < s.size(); i = next_to_escape(s, run)) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    out.append(s.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default: {
+        const char u[] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+        out.append(u, sizeof u);
+      }
+    }
+  }
+  out.append(s.data() + run, s.size() - run);
+  out += '"';
+}
+
+namespace {
+void append_int(std::string& out, std::int64_t v) {
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, static_cast<std::size_t>(r.ptr - buf));
+}
+void append_time(std::string& out, unix_seconds t) {
+  out += '"';
+  append_rfc3339(out, t);
+  out += '"';
+}
+}  // namespace
+
+void append_json(std::string& out, const listing& l) {
+  out += "{\"id\":";
+  append_int(out, l.id);
+  out += ",\"shop_id\":";
+  append_int(out, l.shop_id);
+  out += ",\"village_id\":";
+  append_int(out, l.village_id);
+  out += ",\"county_id\":";
+  append_int(out, l.county_id);
+  out += l.poverty_relief ? ",\"poverty_relief\":true,\"title\":" : ",\"poverty_relief\":false,\"title\":";
+  append_json_string(out, l.title);
+  out += ",\"description\":";
+  append_json_string(out, l.description);
+  out += ",\"category\":";
+  append_json_string(out, l.category);
+  out += ",\"unit\":";
+  append_json_string(out, l.unit);
+  out += ",\"price_fen\":";
+  append_int(out, l.price_fen);
+  out += ",\"stock\":";
+  append_int(out, l.stock);
+  out += ",\"status\":";
+  append_json_string(out, to_string(l.status));
+  out += ",\"version\":";
+  append_int(out, l.version);
+  out += ",\"created_at\":";
+  append_time(out, l.created_at);
+  out += ",\"updated_at\":";
+  append_time(out, l.updated_at);
+  out += '}';
+}
+
+std::string listing_page_json(const std::vector<listing>& items, const std::optional<std::string>& next_cursor) {
+  std::string out;
+  out.reserve(64 + items.size() * 512);
+  out += "{\"items\":[";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ',';
+    append_json(out, items[i]);
+  }
+  out += "],\"next_cursor\":";
+  if (next_cursor)
+    append_json_string(out, *next_cursor);
+  else
+    out += "null";
+  out += '}';
+  return out;
 }
 
 boost::json::object to_json(const order& o) {

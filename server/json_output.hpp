@@ -4,6 +4,8 @@
 #include <boost/json/object.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/account.hpp"
 #include "core/catalog.hpp"
@@ -18,7 +20,14 @@ boost::json::object to_json(const county& c);
 boost::json::object to_json(const village& v, const taobao_village_thresholds& t);
 boost::json::object to_json(const villager& v);
 boost::json::object to_json(const shop& s);
-boost::json::object to_json(const listing& l);
+
+// JSON text written straight into a string, without a value tree (the hot read paths): a
+// listing as API.md shapes it, and a page of listings as list_body shapes lists.
+void append_json(std::string& out, const listing& l);
+std::string listing_page_json(const std::vector<listing>& items, const std::optional<std::string>& next_cursor);
+// `s` as a JSON string literal: quotes, backslashes and control characters escaped, the rest
+// (UTF-8 included) as it is.
+void append_json_string(std::string& out, std::string_view s);
 
 boost::json::object to_json(const order& o);
 boost::json::object to_json(const fee_schedule& s);

@@ -23,7 +23,8 @@ namespace {
 constexpr std::string_view usage = R"(usage:
   cunji serve --db PATH --listen HOST:PORT [--threads N] [--quiet] [--synchronous FULL|NORMAL]
               [--max-connections N] [--header-limit BYTES] [--body-limit BYTES]
-              [--request-timeout-ms MS] [--idle-timeout-ms MS]
+              [--request-timeout-ms MS] [--idle-timeout-ms MS] [--mmap-mib N]
+              [--response-cache-mib N] [--ranking-cache-mib N]
   cunji admin create --db PATH --phone PHONE --password PASSWORD [--name NAME]
   cunji seed-demo --db PATH
   cunji backup --db PATH --to FILE
@@ -95,6 +96,9 @@ int serve(const args& a) {
   storage::database_options dbo;
   dbo.path = a.need("db");
   if (auto it = a.opts.find("synchronous"); it != a.opts.end()) dbo.synchronous = it->second;
+  dbo.reader_mmap_bytes = a.number<std::int64_t>("mmap-mib", dbo.reader_mmap_bytes >> 20) << 20;
+  cfg.response_cache_bytes = a.number<std::size_t>("response-cache-mib", cfg.response_cache_bytes >> 20) << 20;
+  dbo.ranking_cache_bytes = a.number<std::size_t>("ranking-cache-mib", dbo.ranking_cache_bytes >> 20) << 20;
   dbo.on_batch = [&m](const storage::writer_stats& s) {
     if (m) m->record_batch(s.batch_size, s.commit_time, s.committed);
   };

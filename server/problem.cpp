@@ -15,6 +15,14 @@ response json_response(http::status status, const json::value& body, unsigned ve
   return res;
 }
 
+response json_text_response(http::status status, std::string body, unsigned version) {
+  response res{status, version};
+  res.set(http::field::content_type, "application/json");
+  res.body() = std::move(body);
+  res.prepare_payload();
+  return res;
+}
+
 response empty_response(http::status status, unsigned version) {
   response res{status, version};
   res.prepare_payload();

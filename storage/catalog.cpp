@@ -153,11 +153,14 @@ result<listing> update_listing(connection& c, std::int64_t id, const listing_pat
   next.version = cur->version + 1;
   next.updated_at = now;
   const auto s = find_shop(c, cur->shop_id);
+  const bool visible = is_visible(next.status, s ? s->status : shop_status::closed);
+  // The search text only when it changed: setting it re-indexes the listing (listings_fts_update).
+  if (next.title != cur->title || next.description != cur->description)
+    c.run("UPDATE listings SET title = ?, description = ? WHERE id = ?", next.title, next.description, id);
   c.run(
-      "UPDATE listings SET title = ?, description = ?, category = ?, unit = ?, price_fen = ?, stock = ?, status = ?, "
-      "visible = ?, version = ?, updated_at = ? WHERE id = ?",
-      next.title, next.description, next.category, next.unit, next.price_fen, next.stock, to_string(next.status),
-      is_visible(next.status, s ? s->status : shop_status::closed), next.version, now, id);
+      "UPDATE listings SET category = ?, unit = ?, price_fen = ?, stock = ?, status = ?, visible = ?, version = ?, "
+      "updated_at = ? WHERE id = ?",
+      next.category, next.unit, next.price_fen, next.stock, to_string(next.status), visible, next.version, now, id);
   return next;
 }
 

@@ -12,6 +12,7 @@
 namespace cunji::storage {
 
 class connection;
+class search_rankings;
 
 // --- villagers ---------------------------------------------------------------------------
 villager insert_villager(connection& c, std::int64_t village_id, const std::string& name,
@@ -106,8 +107,9 @@ struct listing_page {
 // bit pattern of the last score, id]. Relevance is bm25 (title x10) computed with the
 // collection statistics of the listings up to snapshot_max_id, and listings added after the
 // first page are left out, so additions neither show up in a walk nor reorder it: a walk sees
-// each match once.
-listing_page browse_listings(connection& c, const listing_query& q);
+// each match once. With `rankings`, a relevance ranking is computed once per match expression,
+// snapshot and search text, and shared (storage/search_rankings.hpp); the pages are the same.
+listing_page browse_listings(connection& c, const listing_query& q, search_rankings* rankings = nullptr);
 
 // The query plan SQLite picks for the SQL that browse_listings runs for `q` (same text, same
 // bindings): the `detail` column of EXPLAIN QUERY PLAN, one line per plan step.

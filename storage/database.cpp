@@ -29,6 +29,7 @@ database::database(database_options opts) : opts_(std::move(opts)), id_(next_dat
   wo.maintenance_every = opts_.maintenance_every;
   wo.maintenance = [](connection& c) { purge_expired(c, static_cast<std::int64_t>(std::time(nullptr))); };
   writer_ = std::make_unique<storage::writer>(std::move(w), std::move(wo));
+  rankings_ = std::make_unique<search_rankings>(writer_->changes(), opts_.ranking_cache_bytes);
 }
 
 database::~database() {
@@ -41,7 +42,8 @@ connection& database::reader() {
   for (auto& slot : tl_readers)
     if (slot.db_id == id_) return *slot.conn;
   auto c = std::make_unique<connection>(opts_.path, open_mode::read_only,
-                                        connection_options{opts_.synchronous, opts_.busy_timeout_ms});
+                                        connection_options{opts_.synchronous, opts_.busy_timeout_ms,
+                                                           opts_.reader_mmap_bytes});
   auto* raw = c.get();
   {
     std::lock_guard lk(readers_m_);

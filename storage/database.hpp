@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/search_rankings.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/writer.hpp"
 
@@ -20,6 +21,12 @@ struct database_options {
   std::size_t max_batch = 1024;
   std::function<void(const writer_stats&)> on_batch{};
   std::chrono::seconds maintenance_every{60};
+  std::size_t ranking_cache_bytes = 8 << 20;  // search_rankings' budget
+  // Readers' PRAGMA mmap_size: they read the first this many bytes of the file through a
+  // shared memory map instead of a pread into a private 2 MiB page cache per connection (which
+  // SQLite empties whenever anything was committed). The mapped pages are the OS page cache;
+  // they count in the RSS once touched, so the size bounds that too.
+  std::int64_t reader_mmap_bytes = std::int64_t{64} << 20;
 };
 
 class database {
@@ -36,6 +43,11 @@ class database {
 
   storage::writer& writer() noexcept { return *writer_; }
 
+  // What committed writes have changed (for caches of reads), and the shared relevance
+  // rankings that browse_listings keeps by them.
+  const change_counters& changes() const noexcept { return writer_->changes(); }
+  search_rankings& rankings() noexcept { return *rankings_; }
+
   // Finishes every queued write and stops the writer. Reads stay possible.
   void close_writer();
 
@@ -47,6 +59,7 @@ class database {
   std::mutex readers_m_;
   std::vector<std::unique_ptr<connection>> readers_;
   std::unique_ptr<storage::writer> writer_;
+  std::unique_ptr<search_rankings> rankings_;
 };
 
 // Deletes expired sessions, old login failures and, later, expired idempotency keys.

@@ -10,6 +10,7 @@
 #include <variant>
 
 #include "storage/catalog.hpp"
+#include "storage/search_rankings.hpp"
 #include "storage/sqlite.hpp"
 
 namespace cunji::storage {
@@ -250,10 +251,10 @@ std::int64_t max_listing_id(connection& c) {
 }
 
 // One browse query, ready to run: the SQL text and its bindings. browse_listings runs it;
-// explain_browse asks SQLite for its plan. A relevance query is two statements: `sql` ranks the
-// matches in the FTS index alone (no join: scoring every match is the cost, joining every match
-// would double it), and `row_sql` fetches and filters one listing at a time, in rank order,
-// until the page is full.
+// explain_browse asks SQLite for its plan. A relevance query is two statements: `sql` scores
+// every match up to the snapshot in the FTS index alone (no join: scoring every match is the
+// cost, joining every match would double it; the ranking is then kept, see search_rankings),
+// and `row_sql` fetches and filters one listing at a time, in rank order, until the page is full.
 struct browse_sql {
   std::string sql;
   std::vector<value> args;
@@ -268,48 +269,122 @@ browse_sql relevance_sql(connection& c, const listing_query& q) {
   // the statistics as of the snapshot, so the last item's score is the one it had on its page.
   browse_sql b;
   b.relevance = true;
-  std::optional<std::pair<double, std::int64_t>> after;
-  if (q.after && q.after->size() == 3) {
-    b.snapshot = (*q.after)[0];
-    after = std::pair{std::bit_cast<double>((*q.after)[1]), (*q.after)[2]};
-  } else {
-    b.snapshot = max_listing_id(c);
-  }
+  b.snapshot = q.after && q.after->size() == 3 ? (*q.after)[0] : max_listing_id(c);
   b.sql = std::string("SELECT rowid, ") + score_expr +
           " AS score FROM listings_fts WHERE listings_fts MATCH ? AND rowid <= ?";
   b.args.emplace_back(b.snapshot);  // score_expr's
   b.args.emplace_back(*q.match);
   b.args.emplace_back(b.snapshot);
-  if (after) {
-    b.sql += " AND (score > ? OR (score = ? AND rowid > ?))";
-    b.args.emplace_back(after->first);
-    b.args.emplace_back(after->first);
-    b.args.emplace_back(after->second);
-  }
-  b.sql += " ORDER BY score, rowid";
   b.row_sql = std::string("SELECT ") + listing_select +
               " FROM listings l JOIN counties c ON c.id = l.county_id WHERE l.id = ? AND l.visible = 1";
   add_filters(q, b.row_sql, b.row_args);
   return b;
 }
 
+bool rank_before(const ranked_match& a, const ranked_match& b) {
+  return a.score < b.score || (a.score == b.score && a.id < b.id);
+}
+
+// Every match up to the snapshot, scored, in rank order: the same order as ORDER BY score,
+// rowid (sorted here: SQLite's sorter costs several times more).
+std::vector<ranked_match> rank_matches(connection& c, const browse_sql& b) {
+  auto hits = prepare_ranked(c, b.sql);
+  bind_values(hits, b.args);
+  std::vector<ranked_match> out;
+  while (hits.step()) out.push_back({hits.f64(1), hits.i64(0)});
+  std::sort(out.begin(), out.end(), rank_before);
+  return out;
+}
+
+// BEGIN ... COMMIT on a reader: every statement of a page reads the same snapshot. Inside a
+// transaction already open on the connection, it is that transaction's.
+class read_transaction {
+ public:
+  explicit read_transaction(connection& c) : c_(c), open_(sqlite3_get_autocommit(c.handle()) != 0) {
+    if (open_) c_.prepare("BEGIN").run();
+  }
+  read_transaction(const read_transaction&) = delete;
+  read_transaction& operator=(const read_transaction&) = delete;
+  ~read_transaction() {
+    if (open_) try {
+        c_.prepare("ROLLBACK").run();
+      } catch (...) {
+      }
+  }
+  void commit() {
+    if (open_) c_.prepare("COMMIT").run();
+    open_ = false;
+  }
+
+ private:
+  connection& c_;
+  bool open_;
+};
+
+listing_page browse_relevance(connection& c, const listing_query& q, search_rankings* rankings) {
+  // The counter before the read (see change_counters.hpp).
+  const auto version = rankings ? rankings->counters().search_text() : 0;
+  read_transaction txn(c);
+  const auto b = relevance_sql(c, q);
+  std::shared_ptr<const std::vector<ranked_match>> ranking;
+  std::string key;
+  if (rankings) {
+    key = *q.match;
+    key += '\0';
+    key += std::to_string(b.snapshot);
+    ranking = rankings->entries().find(key, version);
+  }
+  if (!ranking) {
+    ranking = std::make_shared<const std::vector<ranked_match>>(rank_matches(c, b));
+    if (rankings) rankings->entries().store(key, version, ranking, ranking->size() * sizeof(ranked_match));
+  }
+  auto it = ranking->begin();
+  if (q.after && q.after->size() == 3)
+    it = std::upper_bound(ranking->begin(), ranking->end(),
+                          ranked_match{std::bit_cast<double>((*q.after)[1]), (*q.after)[2]}, rank_before);
+  listing_page page;
+  page.items.reserve(static_cast<std::size_t>(q.limit));
+  double last_score = 0;
+  for (; it != ranking->end(); ++it) {
+    auto row = c.prepare(b.row_sql);
+    row.bind(1, it->id);
+    int i = 1;
+    for (const auto& a : b.row_args) std::visit([&](const auto& v) { row.bind(++i, v); }, a);
+    if (!row.step()) continue;  // filtered out, or not browsable
+    if (static_cast<int>(page.items.size()) == q.limit) {
+      page.next_keys = {b.snapshot, std::bit_cast<std::int64_t>(last_score), page.items.back().id};
+      break;
+    }
+    page.items.push_back(read_listing_row(row, 0));
+    last_score = it->score;
+  }
+  txn.commit();
+  return page;
+}
+
 browse_sql build_browse_sql(connection& c, const listing_query& q) {
   if (q.sort == listing_sort::relevance && q.match) return relevance_sql(c, q);
 
   browse_sql b;
-  auto& sql = b.sql;
   auto& args = b.args;
-  sql = std::string("SELECT ") + listing_select + " FROM ";
+  // Without a search, the page's ids first, from an index alone (most of the browse indexes
+  // cover the filters), sorted and cut to the page; then the page's rows by id. Sorting whole
+  // rows, or fetching every match's row before the cut, costs several times more when the
+  // index is not in the page's order (county, category, price range).
+  std::string sql;
   if (q.match) {
     // The FTS index drives: CROSS JOIN fixes the join order.
-    sql += "listings_fts CROSS JOIN listings l ON l.id = listings_fts.rowid JOIN counties c ON c.id = l.county_id "
-           "WHERE listings_fts MATCH ? AND l.visible = 1";
+    sql = std::string("SELECT ") + listing_select +
+          " FROM listings_fts CROSS JOIN listings l ON l.id = listings_fts.rowid JOIN counties c ON c.id = "
+          "l.county_id WHERE listings_fts MATCH ? AND l.visible = 1";
     args.emplace_back(*q.match);
   } else {
-    sql += "listings l JOIN counties c ON c.id = l.county_id WHERE l.visible = 1";
+    sql = std::string("SELECT l.id FROM listings l") +
+          (q.poverty_relief_only ? " JOIN counties c ON c.id = l.county_id" : "") + " WHERE l.visible = 1";
   }
   add_filters(q, sql, args);
   const bool has_after = q.after && q.after->size() == (q.sort == listing_sort::newest ? 1u : 2u);
+  const char* order = "";
   switch (q.sort) {
     case listing_sort::price_asc:
       if (has_after) {
@@ -317,7 +392,7 @@ browse_sql build_browse_sql(connection& c, const listing_query& q) {
         args.emplace_back((*q.after)[0]);
         args.emplace_back((*q.after)[1]);
       }
-      sql += " ORDER BY l.price_fen, l.id";
+      order = " ORDER BY l.price_fen, l.id";
       break;
     case listing_sort::price_desc:
       if (has_after) {
@@ -325,7 +400,7 @@ browse_sql build_browse_sql(connection& c, const listing_query& q) {
         args.emplace_back((*q.after)[0]);
         args.emplace_back((*q.after)[1]);
       }
-      sql += " ORDER BY l.price_fen DESC, l.id DESC";
+      order = " ORDER BY l.price_fen DESC, l.id DESC";
       break;
     case listing_sort::newest:
     case listing_sort::relevance:  // relevance without a query: newest
@@ -335,40 +410,27 @@ browse_sql build_browse_sql(connection& c, const listing_query& q) {
         sql += q.match ? " AND listings_fts.rowid < ?" : " AND l.id < ?";
         args.emplace_back((*q.after)[0]);
       }
-      sql += q.match ? " ORDER BY listings_fts.rowid DESC" : " ORDER BY l.id DESC";
+      order = q.match ? " ORDER BY listings_fts.rowid DESC" : " ORDER BY l.id DESC";
       break;
   }
+  sql += order;
   sql += " LIMIT ?";
   args.emplace_back(static_cast<std::int64_t>(q.limit) + 1);
+  if (q.match)
+    b.sql = std::move(sql);
+  else
+    b.sql = std::string("SELECT ") + listing_select +
+            " FROM listings l JOIN counties c ON c.id = l.county_id WHERE l.id IN (" + sql + ")" + order;
   return b;
 }
 
 }  // namespace
 
-listing_page browse_listings(connection& c, const listing_query& q) {
+listing_page browse_listings(connection& c, const listing_query& q, search_rankings* rankings) {
+  if (q.sort == listing_sort::relevance && q.match) return browse_relevance(c, q, rankings);
   const auto b = build_browse_sql(c, q);
   listing_page page;
-  if (b.relevance) {
-    auto hits = prepare_ranked(c, b.sql);
-    bind_values(hits, b.args);
-    double last_score = 0;
-    while (hits.step()) {
-      const auto id = hits.i64(0);
-      const auto score = hits.f64(1);
-      auto row = c.prepare(b.row_sql);
-      row.bind(1, id);
-      int i = 1;
-      for (const auto& a : b.row_args) std::visit([&](const auto& v) { row.bind(++i, v); }, a);
-      if (!row.step()) continue;  // filtered out, or not browsable
-      if (static_cast<int>(page.items.size()) == q.limit) {
-        page.next_keys = {b.snapshot, std::bit_cast<std::int64_t>(last_score), page.items.back().id};
-        break;
-      }
-      page.items.push_back(read_listing_row(row, 0));
-      last_score = score;
-    }
-    return page;
-  }
+  page.items.reserve(static_cast<std::size_t>(q.limit));
   auto st = c.prepare(b.sql);
   bind_values(st, b.args);
   while (st.step()) {

@@ -77,7 +77,22 @@ std::string_view query::text(int col) const noexcept {
   return {p, static_cast<std::size_t>(sqlite3_column_bytes(s_, col))};
 }
 
+namespace {
+// Process-wide settings, before SQLite initializes (that is, before the first connection).
+// Memory statistics off: otherwise every SQLite allocation takes one global mutex, which the
+// reader threads then contend for. (If SQLite is already initialized, this is refused and
+// changes nothing.)
+void configure_sqlite_once() {
+  static const bool done = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)done;
+}
+}  // namespace
+
 connection::connection(const std::string& path, open_mode mode, const connection_options& opts) : path_(path) {
+  configure_sqlite_once();
   const int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI |
                     (mode == open_mode::read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   sqlite3* raw = nullptr;
@@ -93,11 +108,13 @@ connection::connection(const std::string& path, open_mode mode, const connection
     if (sync != "FULL" && sync != "NORMAL" && sync != "OFF" && sync != "EXTRA")
       throw sqlite_error(SQLITE_MISUSE, "bad synchronous mode " + sync);
     exec("PRAGMA synchronous=" + sync);
-    // Every write command runs inside a SAVEPOINT; keep their statement journals in memory
-    // instead of a new temporary file per batch. (Durability comes from the WAL, not these.)
-    exec("PRAGMA temp_store=MEMORY");
   }
+  // Writers: every write command runs inside a SAVEPOINT; keep their statement journals in
+  // memory instead of a new temporary file per batch (durability comes from the WAL, not
+  // these). Readers: the temporary b-trees of ORDER BY and IN lists, likewise.
+  exec("PRAGMA temp_store=MEMORY");
   exec("PRAGMA foreign_keys=ON");
+  if (opts.mmap_bytes > 0) exec("PRAGMA mmap_size=" + std::to_string(opts.mmap_bytes));
 }
 
 connection::~connection() {

@@ -105,6 +105,7 @@ enum class open_mode { read_only, read_write };
 struct connection_options {
   std::string synchronous = "FULL";  // FULL: an acknowledged commit survives power loss
   int busy_timeout_ms = 5000;
+  std::int64_t mmap_bytes = 0;  // PRAGMA mmap_size: read the file through a memory map up to this size
 };
 
 // One SQLite connection; used by one thread at a time. Caches prepared statements by SQL text.

@@ -1,11 +1,40 @@
 #include "storage/writer.hpp"
 
+#include <sqlite3.h>
+
+#include <cstring>
 #include <stdexcept>
 
 namespace cunji::storage {
 
 writer::writer(connection conn, writer_options opts) : conn_(std::move(conn)), opts_(std::move(opts)) {
+  sqlite3_update_hook(
+      conn_.handle(),
+      [](void* self, int op, const char* db, const char* table, sqlite3_int64 rowid) {
+        on_row_change(self, op, db, table, rowid);
+      },
+      this);
   thread_ = std::thread([this] { loop(); });
+}
+
+// Called for every row inserted, updated or deleted in a rowid table, also by triggers and by
+// FTS5 writing its index tables. What a listing read returns comes from listings, shops (who
+// may see a draft) and counties (poverty_relief); relevance scores come from the search index,
+// whose per-document sizes (listings_fts_docsize, a rowid table) change with every indexed
+// document added, replaced or removed. A change that is later rolled back still counts: a
+// needless bump costs a cache miss, a missed one would serve stale data.
+void writer::on_row_change(void* self, int, const char*, const char* table, std::int64_t) {
+  auto* w = static_cast<writer*>(self);
+  if (std::strcmp(table, "listings") == 0 || std::strcmp(table, "shops") == 0 || std::strcmp(table, "counties") == 0)
+    w->catalog_touched_ = true;
+  else if (std::strcmp(table, "listings_fts_docsize") == 0)
+    w->search_text_touched_ = true;
+}
+
+void writer::publish_changes() {
+  if (catalog_touched_) changes_.bump_catalog();
+  if (search_text_touched_) changes_.bump_search_text();
+  catalog_touched_ = search_text_touched_ = false;
 }
 
 writer::~writer() { stop(); }
@@ -64,6 +93,7 @@ void writer::loop() {
         } catch (...) {
         }
       }
+      publish_changes();
     }
   }
 }
@@ -107,7 +137,9 @@ void writer::run_batch(std::deque<std::unique_ptr<detail::command>>& batch) {
       if (!ok[i]) batch[i]->fail(e);  // also those never run
   }
   const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
-  // Count the batch before answering anyone, so whoever sees an answer also sees the count.
+  // Count the batch and publish its changes before answering anyone, so whoever sees an
+  // answer also sees the count, and no cache serves what was there before the answered write.
+  publish_changes();
   {
     std::lock_guard lk(m_);
     ++batches_;

@@ -3,6 +3,8 @@
 // the writer drains its queue into one transaction, runs each command inside its own SAVEPOINT
 // (a command that fails rolls back alone), commits once per batch (group commit: one fsync
 // serves the whole batch), and only then completes every command on its caller's executor.
+// Between the two it bumps the change counters (storage/change_counters.hpp) of whatever the
+// batch's statements touched, so readers' caches never outlive an acknowledged write.
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
@@ -20,6 +22,7 @@
 #include <type_traits>
 
 #include "core/error.hpp"
+#include "storage/change_counters.hpp"
 #include "storage/sqlite.hpp"
 
 namespace cunji::storage {
@@ -82,6 +85,10 @@ class writer {
 
   std::size_t batches() const noexcept;
 
+  // Bumped after every committed batch (or maintenance run) that wrote to the tables they
+  // stand for, before its commands are answered.
+  const change_counters& changes() const noexcept { return changes_; }
+
  private:
   template <class Fn, class Handler, class R>
   struct op final : detail::command {
@@ -121,8 +128,14 @@ class writer {
   void enqueue(std::unique_ptr<detail::command> cmd);
   void loop();
   void run_batch(std::deque<std::unique_ptr<detail::command>>& batch);
+  // SQLite's update hook: notes which counters the current transaction's row changes concern.
+  static void on_row_change(void* self, int op, const char* db, const char* table, std::int64_t rowid);
+  void publish_changes();
 
   connection conn_;
+  change_counters changes_;
+  bool catalog_touched_ = false;      // writer thread only
+  bool search_text_touched_ = false;  // writer thread only
   writer_options opts_;
   mutable std::mutex m_;
   std::condition_variable cv_;

@@ -40,10 +40,16 @@ storage::listing_patch read_listing_fields(fields& f, bool creating) {
   return p;
 }
 
-response listing_response(http::status status, const listing& l) {
-  auto res = json_response(status, to_json(l));
-  res.set(http::field::etag, listing_etag(l.id, l.version));
+response listing_response(http::status status, std::string body, std::string_view etag) {
+  auto res = json_text_response(status, std::move(body));
+  res.set(http::field::etag, etag);
   return res;
+}
+
+response listing_response(http::status status, const listing& l) {
+  std::string body;
+  append_json(body, l);
+  return listing_response(status, std::move(body), listing_etag(l.id, l.version));
 }
 
 net::awaitable<response> create_listing(context& ctx) {
@@ -67,16 +73,30 @@ net::awaitable<response> create_listing(context& ctx) {
   co_return listing_response(http::status::created, res.value());
 }
 
+// Anyone may read a listing that is not a draft, and reads the same answer: those answers are
+// cached (server/response_cache.hpp). A draft's depends on the caller and never is.
 net::awaitable<response> get_listing(context& ctx) {
   const auto id = ctx.path_id();
+  if (!id) co_return no_listing();
+  const auto version = ctx.a.db().changes().catalog();  // before reading
+  auto key = "listing " + std::to_string(*id);
+  if (const auto hit = ctx.a.responses().find(key, version))
+    co_return listing_response(http::status::ok, hit->body, hit->etag);
   auto& db = ctx.a.db().reader();
-  auto l = id ? storage::find_listing(db, *id) : std::nullopt;
+  auto l = storage::find_listing(db, *id);
   if (!l) co_return no_listing();
   if (l->status == listing_status::draft) {
     const auto s = storage::find_shop(db, l->shop_id);
     if (!s || !can_view(ctx.caller, *s, *l)) co_return no_listing();
+    co_return listing_response(http::status::ok, *l);
   }
-  co_return listing_response(http::status::ok, *l);
+  auto entry = std::make_shared<cached_response>();
+  append_json(entry->body, *l);
+  entry->etag = listing_etag(l->id, l->version);
+  auto res = listing_response(http::status::ok, entry->body, entry->etag);
+  const auto bytes = entry->body.size() + entry->etag.size();
+  ctx.a.responses().store(std::move(key), version, std::move(entry), bytes);
+  co_return res;
 }
 
 // The versions named by an If-Match header for listing `id`: nullopt when there is no header
@@ -151,7 +171,13 @@ constexpr sort_spec sorts[] = {
     {"relevance", storage::listing_sort::relevance, "lr", 3},
 };
 
+// The answer depends on the target and the catalog alone (no caller: the route takes no token),
+// so it is cached by target (server/response_cache.hpp).
 net::awaitable<response> browse(context& ctx) {
+  const auto version = ctx.a.db().changes().catalog();  // before reading
+  std::string key = "browse ";
+  key += ctx.req.target();
+  if (const auto hit = ctx.a.responses().find(key, version)) co_return json_text_response(http::status::ok, hit->body);
   query_params qp(ctx.req.target());
   storage::listing_query q;
   const auto text = qp.str("q");
@@ -188,12 +214,16 @@ net::awaitable<response> browse(context& ctx) {
   if (has_text) {
     q.match = storage::build_match_query(*text);
     // Nothing searchable in the text (only punctuation, say): nothing matches.
-    if (!q.match) co_return json_response(http::status::ok, list_body({}, std::nullopt));
+    if (!q.match) co_return json_text_response(http::status::ok, listing_page_json({}, std::nullopt));
   }
-  auto page = storage::browse_listings(ctx.a.db().reader(), q);
-  json::array items;
-  for (const auto& l : page.items) items.push_back(to_json(l));
-  co_return json_response(http::status::ok, list_body(std::move(items), next_cursor(spec->tag, page.next_keys)));
+  auto& db = ctx.a.db();
+  const auto page = storage::browse_listings(db.reader(), q, &db.rankings());
+  auto entry = std::make_shared<cached_response>();
+  entry->body = listing_page_json(page.items, next_cursor(spec->tag, page.next_keys));
+  auto res = json_text_response(http::status::ok, entry->body);
+  const auto bytes = entry->body.size();
+  ctx.a.responses().store(std::move(key), version, std::move(entry), bytes);
+  co_return res;
 }
 
 }  // namespace

@@ -1,4 +1,6 @@
 // GET /healthz, GET /metrics, GET /openapi.json
+#include <fmt/format.h>
+
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -21,6 +23,15 @@ net::awaitable<response> healthz(context&) {
   co_return res;
 }
 
+// Lookups, hits, entries and bytes of one of the read caches.
+template <class Stats>
+void render_cache(std::string& out, std::string_view name, const Stats& s) {
+  out += fmt::format("# TYPE {0}_hits_total counter\n{0}_hits_total {1}\n", name, s.hits);
+  out += fmt::format("# TYPE {0}_misses_total counter\n{0}_misses_total {1}\n", name, s.misses);
+  out += fmt::format("# TYPE {0}_entries gauge\n{0}_entries {1}\n", name, s.entries);
+  out += fmt::format("# TYPE {0}_bytes gauge\n{0}_bytes {1}\n", name, s.bytes);
+}
+
 net::awaitable<response> metrics_text(context& ctx) {
   // Operators scrape from the machine itself; to anyone else the resource does not exist.
   auto addr = ctx.remote;
@@ -29,6 +40,8 @@ net::awaitable<response> metrics_text(context& ctx) {
   response res{http::status::ok, 11};
   res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
   res.body() = ctx.a.stats().render();
+  render_cache(res.body(), "cunji_response_cache", ctx.a.responses().counts());
+  render_cache(res.body(), "cunji_search_rankings", ctx.a.db().rankings().entries().counts());
   co_return res;
 }
 
