@@ -63,7 +63,11 @@ int migrate(connection& c) {
     c.exec("COMMIT");
     return current;
   } catch (...) {
-    c.exec("ROLLBACK");
+    // A failed COMMIT may have ended the transaction already; the first error is the one to report.
+    try {
+      c.exec("ROLLBACK");
+    } catch (...) {
+    }
     throw;
   }
 }

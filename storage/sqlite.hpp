@@ -106,6 +106,10 @@ struct connection_options {
   std::string synchronous = "FULL";  // FULL: an acknowledged commit survives power loss
   int busy_timeout_ms = 5000;
   std::int64_t mmap_bytes = 0;  // PRAGMA mmap_size: read the file through a memory map up to this size
+  std::int64_t cache_bytes = 0;  // PRAGMA cache_size (page cache of this connection); 0: SQLite's 2 MiB
+  // Write each commit's WAL frames in a few large writes (storage/wal_buffer.hpp). Read-write
+  // connections with synchronous FULL or EXTRA only; ignored otherwise.
+  bool buffer_wal = false;
 };
 
 // One SQLite connection; used by one thread at a time. Caches prepared statements by SQL text.
@@ -152,15 +156,15 @@ class connection {
 // when it returns an error or throws, so the caller can go on in the same transaction.
 template <class Fn>
 auto attempt(connection& c, Fn&& fn) -> decltype(fn(c)) {
-  c.exec("SAVEPOINT attempt");
+  c.run("SAVEPOINT attempt");
   try {
     auto r = fn(c);
-    if (!r.ok()) c.exec("ROLLBACK TO attempt");
-    c.exec("RELEASE attempt");
+    if (!r.ok()) c.run("ROLLBACK TO attempt");
+    c.run("RELEASE attempt");
     return r;
   } catch (...) {
-    c.exec("ROLLBACK TO attempt");
-    c.exec("RELEASE attempt");
+    c.run("ROLLBACK TO attempt");
+    c.run("RELEASE attempt");
     throw;
   }
 }

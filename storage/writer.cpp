@@ -84,12 +84,12 @@ void writer::loop() {
     if (opts_.maintenance && now - last_maintenance >= opts_.maintenance_every) {
       last_maintenance = now;
       try {
-        conn_.exec("BEGIN IMMEDIATE");
+        conn_.run("BEGIN IMMEDIATE");
         opts_.maintenance(conn_);
-        conn_.exec("COMMIT");
+        conn_.run("COMMIT");
       } catch (...) {
         try {
-          conn_.exec("ROLLBACK");
+          conn_.run("ROLLBACK");
         } catch (...) {
         }
       }
@@ -103,10 +103,10 @@ void writer::run_batch(std::deque<std::unique_ptr<detail::command>>& batch) {
   std::vector<bool> ok(batch.size(), false);
   bool committed = false;
   try {
-    conn_.exec("BEGIN IMMEDIATE");
+    conn_.run("BEGIN IMMEDIATE");
     for (std::size_t i = 0; i < batch.size(); ++i) {
       auto& cmd = *batch[i];
-      conn_.exec("SAVEPOINT cmd");
+      conn_.run("SAVEPOINT cmd");
       bool good = false;
       try {
         good = cmd.run(conn_);
@@ -114,21 +114,21 @@ void writer::run_batch(std::deque<std::unique_ptr<detail::command>>& batch) {
         cmd.fail(std::current_exception());
       }
       if (good) {
-        conn_.exec("RELEASE cmd");
+        conn_.run("RELEASE cmd");
         ok[i] = true;
       } else {
-        conn_.exec("ROLLBACK TO cmd");
-        conn_.exec("RELEASE cmd");
+        conn_.run("ROLLBACK TO cmd");
+        conn_.run("RELEASE cmd");
       }
     }
-    conn_.exec("COMMIT");
+    conn_.run("COMMIT");
     committed = true;
   } catch (...) {
     // BEGIN, a savepoint or COMMIT failed: nothing of this batch is durable, so every command
     // that had succeeded is failed too.
     const auto e = std::current_exception();
     try {
-      conn_.exec("ROLLBACK");
+      conn_.run("ROLLBACK");
     } catch (...) {
     }
     for (std::size_t i = 0; i < batch.size(); ++i)
