@@ -20,21 +20,14 @@ thread_local std::vector<reader_slot> tl_readers;
 }  // namespace
 
 database::database(database_options opts) : opts_(std::move(opts)), id_(next_database_id++) {
-  const connection_options co{opts_.synchronous, opts_.busy_timeout_ms};
-  connection_options wco = co;
-  wco.cache_bytes = opts_.writer_cache_bytes;
-  wco.buffer_wal = opts_.buffer_wal;
-  connection w(opts_.path, open_mode::read_write, wco);
+  connection w(opts_.path, open_mode::read_write, connection_options{opts_.synchronous, opts_.busy_timeout_ms});
   migrate(w);
   writer_options wo;
   wo.max_batch = opts_.max_batch;
   wo.on_batch = opts_.on_batch;
   wo.maintenance_every = opts_.maintenance_every;
   wo.maintenance = [](connection& c) { purge_expired(c, static_cast<std::int64_t>(std::time(nullptr))); };
-  // The hook goes on the writer's connection before the writer thread starts using it.
-  if (opts_.checkpoint_wal_pages > 0)
-    checkpointer_ = std::make_unique<checkpointer>(w, connection(opts_.path, open_mode::read_write, co),
-                                                   opts_.checkpoint_wal_pages);
+  w.exec("PRAGMA wal_autocheckpoint=" + std::to_string(opts_.checkpoint_wal_pages));
   writer_ = std::make_unique<storage::writer>(std::move(w), std::move(wo));
   rankings_ = std::make_unique<search_rankings>(writer_->changes(), opts_.ranking_cache_bytes);
 }
@@ -43,10 +36,7 @@ database::~database() {
   close_writer();
 }
 
-void database::close_writer() {
-  writer_->stop();
-  if (checkpointer_) checkpointer_->stop();
-}
+void database::close_writer() { writer_->stop(); }
 
 connection& database::reader() {
   for (auto& slot : tl_readers)

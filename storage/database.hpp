@@ -8,7 +8,6 @@
 #include <string>
 #include <vector>
 
-#include "storage/checkpointer.hpp"
 #include "storage/search_rankings.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/writer.hpp"
@@ -28,17 +27,9 @@ struct database_options {
   // SQLite empties whenever anything was committed). The mapped pages are the OS page cache;
   // they count in the RSS once touched, so the size bounds that too.
   std::int64_t reader_mmap_bytes = std::int64_t{64} << 20;
-  // The WAL size (pages) past which the checkpointer thread copies it into the database
-  // (storage/checkpointer.hpp); 0: SQLite checkpoints inside the writer's COMMIT instead.
-  int checkpoint_wal_pages = 2000;
-  // The writer's page cache. SQLite's default (2 MiB) holds too little of the order, listing
-  // and ledger b-trees: under an order load the writer spends most of its time reading pages
-  // back from the OS with pread. Unlike a reader's cache it stays valid across commits, as
-  // the writer made every change itself. Memory is taken as pages are touched.
-  std::int64_t writer_cache_bytes = std::int64_t{64} << 20;
-  // The writer writes each commit's WAL frames in a few large writes (storage/wal_buffer.hpp; only
-  // with synchronous FULL or EXTRA).
-  bool buffer_wal = true;
+  // PRAGMA wal_autocheckpoint of the writer: past this many WAL pages, its COMMIT copies the
+  // WAL into the database (SQLite's default is 1,000).
+  int checkpoint_wal_pages = 1000;
 };
 
 class database {
@@ -71,7 +62,6 @@ class database {
   std::mutex readers_m_;
   std::vector<std::unique_ptr<connection>> readers_;
   std::unique_ptr<storage::writer> writer_;
-  std::unique_ptr<checkpointer> checkpointer_;  // stopped after the writer
   std::unique_ptr<search_rankings> rankings_;
 };
 

@@ -106,10 +106,6 @@ struct connection_options {
   std::string synchronous = "FULL";  // FULL: an acknowledged commit survives power loss
   int busy_timeout_ms = 5000;
   std::int64_t mmap_bytes = 0;  // PRAGMA mmap_size: read the file through a memory map up to this size
-  std::int64_t cache_bytes = 0;  // PRAGMA cache_size (page cache of this connection); 0: SQLite's 2 MiB
-  // Write each commit's WAL frames in a few large writes (storage/wal_buffer.hpp). Read-write
-  // connections with synchronous FULL or EXTRA only; ignored otherwise.
-  bool buffer_wal = false;
 };
 
 // One SQLite connection; used by one thread at a time. Caches prepared statements by SQL text.

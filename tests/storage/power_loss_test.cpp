@@ -1,6 +1,5 @@
 // Power loss, simulated the way SQLite tests itself: an order workload runs through the real
-// writer (group commit, a savepoint per command; with FULL its WAL writes go through the WAL
-// buffer, and the checkpointer thread copies the WAL beside it) on a database opened through a VFS shim that
+// writer (group commit, a savepoint per command) on a database opened through a VFS shim that
 // remembers what each fsync made durable. At a seeded point the machine stops (that write or
 // sync and all later ones fail), the database is closed, every file goes back to its durable
 // contents, and the database is opened again. With synchronous=FULL no acknowledged order may
@@ -193,8 +192,8 @@ round_result crash_rounds(const std::string& synchronous, int rounds, std::uint6
   REQUIRE_FALSE(std::filesystem::exists(templ + "-wal"));  // checkpointed and closed
   const auto path = dir.file("run.db");
   auto& vfs = test::fault_vfs::get();
-  // The checkpointer thread copies the WAL into the database every 8 pages, so checkpoints
-  // (and their syncs, on their own connection) run within the workload, beside the writer.
+  // The writer copies the WAL into the database every 8 pages, so checkpoints (and their
+  // syncs) run within the workload.
   const database_options opts{
       .path = test::fault_vfs::uri(path), .synchronous = synchronous, .checkpoint_wal_pages = 8};
 
