@@ -5,7 +5,6 @@
 #include <string>
 
 #include "storage/fts_tokenizer.hpp"
-#include "storage/wal_buffer.hpp"
 
 namespace cunji::storage {
 
@@ -96,12 +95,8 @@ connection::connection(const std::string& path, open_mode mode, const connection
   configure_sqlite_once();
   const int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI |
                     (mode == open_mode::read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-  const auto& sync = opts.synchronous;
-  vfs_choice target{path, ""};
-  if (opts.buffer_wal && mode == open_mode::read_write && (sync == "FULL" || sync == "EXTRA"))
-    target = with_wal_buffer(path);
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(target.path.c_str(), &raw, flags, target.vfs.empty() ? nullptr : target.vfs.c_str());
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   db_.reset(raw);
   if (rc != SQLITE_OK) throw_sqlite(raw, rc, "open " + path);
   sqlite3_extended_result_codes(raw, 1);
@@ -109,6 +104,7 @@ connection::connection(const std::string& path, open_mode mode, const connection
   register_cunji_tokenizer(raw);  // listings_fts needs it on every connection
   if (mode == open_mode::read_write) {
     exec("PRAGMA journal_mode=WAL");
+    const auto sync = opts.synchronous;
     if (sync != "FULL" && sync != "NORMAL" && sync != "OFF" && sync != "EXTRA")
       throw sqlite_error(SQLITE_MISUSE, "bad synchronous mode " + sync);
     exec("PRAGMA synchronous=" + sync);
@@ -118,7 +114,6 @@ connection::connection(const std::string& path, open_mode mode, const connection
   // these). Readers: the temporary b-trees of ORDER BY and IN lists, likewise.
   exec("PRAGMA temp_store=MEMORY");
   exec("PRAGMA foreign_keys=ON");
-  if (opts.cache_bytes > 0) exec("PRAGMA cache_size=-" + std::to_string(opts.cache_bytes / 1024));
   if (opts.mmap_bytes > 0) exec("PRAGMA mmap_size=" + std::to_string(opts.mmap_bytes));
 }
 
