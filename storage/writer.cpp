@@ -7,6 +7,21 @@
 
 namespace cunji::storage {
 
+namespace {
+// A new exception object like the one `e` holds (sqlite_error keeps its code).
+std::exception_ptr copy_of(const std::exception_ptr& e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const sqlite_error& x) {
+    return std::make_exception_ptr(sqlite_error(x.code(), x.what()));
+  } catch (const std::exception& x) {
+    return std::make_exception_ptr(std::runtime_error(x.what()));
+  } catch (...) {
+    return std::make_exception_ptr(std::runtime_error("the writer's batch failed"));
+  }
+}
+}  // namespace
+
 writer::writer(connection conn, writer_options opts) : conn_(std::move(conn)), opts_(std::move(opts)) {
   sqlite3_update_hook(
       conn_.handle(),
@@ -100,12 +115,11 @@ void writer::loop() {
 
 void writer::run_batch(std::deque<std::unique_ptr<detail::command>>& batch) {
   const auto start = std::chrono::steady_clock::now();
-  std::vector<bool> ok(batch.size(), false);
   bool committed = false;
   try {
     conn_.run("BEGIN IMMEDIATE");
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      auto& cmd = *batch[i];
+    for (auto& c : batch) {
+      auto& cmd = *c;
       conn_.run("SAVEPOINT cmd");
       bool good = false;
       try {
@@ -115,7 +129,6 @@ void writer::run_batch(std::deque<std::unique_ptr<detail::command>>& batch) {
       }
       if (good) {
         conn_.run("RELEASE cmd");
-        ok[i] = true;
       } else {
         conn_.run("ROLLBACK TO cmd");
         conn_.run("RELEASE cmd");
@@ -125,16 +138,15 @@ void writer::run_batch(std::deque<std::unique_ptr<detail::command>>& batch) {
     committed = true;
   } catch (...) {
     // BEGIN, a savepoint or COMMIT failed: nothing of this batch is durable, so every command
-    // that had succeeded is failed too.
+    // that had succeeded is failed too. Each gets an exception object of its own: their
+    // answers go to different threads, and one object shared between them would be freed by
+    // whichever thread lets go of it last.
     const auto e = std::current_exception();
     try {
       conn_.run("ROLLBACK");
     } catch (...) {
     }
-    for (std::size_t i = 0; i < batch.size(); ++i)
-      if (ok[i]) batch[i]->fail(e);
-    for (std::size_t i = 0; i < batch.size(); ++i)
-      if (!ok[i]) batch[i]->fail(e);  // also those never run
+    for (auto& cmd : batch) cmd->fail(copy_of(e));  // also those never run
   }
   const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
   // Count the batch and publish its changes before answering anyone, so whoever sees an

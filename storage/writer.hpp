@@ -107,7 +107,10 @@ class writer {
     }
     void complete() noexcept override {
       auto ex = work;
-      boost::asio::post(ex, [h = std::move(handler), e = err, o = std::move(out), w = std::move(work)]() mutable {
+      // The error moves with the answer, so the thread that answers is the only owner of the
+      // exception object (the reference counts of exception_ptr are invisible to TSan).
+      boost::asio::post(ex, [h = std::move(handler), e = std::move(err), o = std::move(out),
+                             w = std::move(work)]() mutable {
         if (e || !o) {
           std::move(h)(e ? e : std::make_exception_ptr(std::runtime_error("writer stopped")),
                        R(cunji::error{cunji::errc::conflict, "failed"}));
