@@ -22,12 +22,12 @@ thread_local std::vector<reader_slot> tl_readers;
 database::database(database_options opts) : opts_(std::move(opts)), id_(next_database_id++) {
   connection w(opts_.path, open_mode::read_write, connection_options{opts_.synchronous, opts_.busy_timeout_ms});
   migrate(w);
+  w.exec("PRAGMA wal_autocheckpoint=" + std::to_string(opts_.checkpoint_wal_pages));
   writer_options wo;
   wo.max_batch = opts_.max_batch;
   wo.on_batch = opts_.on_batch;
   wo.maintenance_every = opts_.maintenance_every;
   wo.maintenance = [](connection& c) { purge_expired(c, static_cast<std::int64_t>(std::time(nullptr))); };
-  w.exec("PRAGMA wal_autocheckpoint=" + std::to_string(opts_.checkpoint_wal_pages));
   writer_ = std::make_unique<storage::writer>(std::move(w), std::move(wo));
   rankings_ = std::make_unique<search_rankings>(writer_->changes(), opts_.ranking_cache_bytes);
 }

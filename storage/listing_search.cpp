@@ -301,18 +301,18 @@ std::vector<ranked_match> rank_matches(connection& c, const browse_sql& b) {
 class read_transaction {
  public:
   explicit read_transaction(connection& c) : c_(c), open_(sqlite3_get_autocommit(c.handle()) != 0) {
-    if (open_) c_.prepare("BEGIN").run();
+    if (open_) c_.run("BEGIN");
   }
   read_transaction(const read_transaction&) = delete;
   read_transaction& operator=(const read_transaction&) = delete;
   ~read_transaction() {
     if (open_) try {
-        c_.prepare("ROLLBACK").run();
+        c_.run("ROLLBACK");
       } catch (...) {
       }
   }
   void commit() {
-    if (open_) c_.prepare("COMMIT").run();
+    if (open_) c_.run("COMMIT");
     open_ = false;
   }
 

@@ -1,6 +1,7 @@
 // Listings: shop managers create and edit them; anyone browses and searches the active ones.
 #include <algorithm>
 #include <charconv>
+#include <memory>
 
 #include "core/text.hpp"
 #include "server/app.hpp"
@@ -44,6 +45,15 @@ response listing_response(http::status status, std::string body, std::string_vie
   auto res = json_text_response(status, std::move(body));
   res.set(http::field::etag, etag);
   return res;
+}
+
+// Keeps a rendered public answer under `key`, computed after loading catalog counter value
+// `version` (server/response_cache.hpp), and returns it for answering now.
+std::shared_ptr<const cached_response> remember(context& ctx, std::string key, std::uint64_t version,
+                                                cached_response rendered) {
+  auto entry = std::make_shared<const cached_response>(std::move(rendered));
+  ctx.a.responses().store(std::move(key), version, entry, entry->body.size() + entry->etag.size());
+  return entry;
 }
 
 response listing_response(http::status status, const listing& l) {
@@ -90,13 +100,11 @@ net::awaitable<response> get_listing(context& ctx) {
     if (!s || !can_view(ctx.caller, *s, *l)) co_return no_listing();
     co_return listing_response(http::status::ok, *l);
   }
-  auto entry = std::make_shared<cached_response>();
-  append_json(entry->body, *l);
-  entry->etag = listing_etag(l->id, l->version);
-  auto res = listing_response(http::status::ok, entry->body, entry->etag);
-  const auto bytes = entry->body.size() + entry->etag.size();
-  ctx.a.responses().store(std::move(key), version, std::move(entry), bytes);
-  co_return res;
+  cached_response rendered;
+  append_json(rendered.body, *l);
+  rendered.etag = listing_etag(l->id, l->version);
+  const auto entry = remember(ctx, std::move(key), version, std::move(rendered));
+  co_return listing_response(http::status::ok, entry->body, entry->etag);
 }
 
 // The versions named by an If-Match header for listing `id`: nullopt when there is no header
@@ -218,12 +226,9 @@ net::awaitable<response> browse(context& ctx) {
   }
   auto& db = ctx.a.db();
   const auto page = storage::browse_listings(db.reader(), q, &db.rankings());
-  auto entry = std::make_shared<cached_response>();
-  entry->body = listing_page_json(page.items, next_cursor(spec->tag, page.next_keys));
-  auto res = json_text_response(http::status::ok, entry->body);
-  const auto bytes = entry->body.size();
-  ctx.a.responses().store(std::move(key), version, std::move(entry), bytes);
-  co_return res;
+  const auto entry =
+      remember(ctx, std::move(key), version, {listing_page_json(page.items, next_cursor(spec->tag, page.next_keys)), {}});
+  co_return json_text_response(http::status::ok, entry->body);
 }
 
 }  // namespace
