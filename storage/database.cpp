@@ -56,7 +56,7 @@ connection& database::reader() {
 void purge_expired(connection& c, std::int64_t now) {
   c.run("DELETE FROM sessions WHERE expires_at <= ?", now);
   c.run("DELETE FROM login_failures WHERE at <= ?", now - 24 * 3600);
-  c.run("DELETE FROM idempotency_keys WHERE created_at <= ?", now - idempotency_ttl_s);
+  purge_expired_answers(c, now);
 }
 
 }  // namespace cunji::storage

@@ -240,10 +240,16 @@ TEST_CASE("no outsider reads or changes another's objects by id", "[server][auth
   // The only change allowed: answers to the outsiders' own Idempotency-Keys (API.md stores 4xx
   // answers too), under their own account ids.
   std::string changed;
+  // A record line is "idempotency_records: + id|account_id|...".
+  const std::string record = "idempotency_records: + ";
   for (const auto& line : differences(before, snapshot_of(s.db().path()), 100000)) {
     bool own_key = false;
-    for (const auto& who : w.outsiders)
-      own_key = own_key || (who.id && line.rfind("idempotency_keys: + " + std::to_string(who.id) + "|", 0) == 0);
+    const auto bar = line.find('|');
+    for (const auto& who : w.outsiders) {
+      const auto account = std::to_string(who.id) + "|";
+      own_key = own_key || (who.id && line.rfind(record, 0) == 0 && bar != std::string::npos &&
+                            line.compare(bar + 1, account.size(), account) == 0);
+    }
     if (!own_key) changed += line + "\n";
   }
   if (!changed.empty()) FAIL_CHECK("the attacks changed the database:\n" << changed.substr(0, 4000));

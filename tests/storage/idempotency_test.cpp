@@ -1,0 +1,145 @@
+// Idempotency records (storage/idempotency.cpp, migration 0005): exact lookups through the
+// narrow key-hash index, the purge from the front of the append-only table, and the upgrade
+// that carries the records of the table 0005 replaces.
+#include "storage/idempotency.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "storage/migrations.hpp"
+#include "storage/sqlite.hpp"
+#include "support/temp_dir.hpp"
+
+namespace cunji::embedded {
+const std::vector<std::pair<std::string_view, std::string_view>>& migrations();
+}
+
+using namespace cunji;
+using namespace cunji::storage;
+
+namespace {
+stored_answer answer(int status, std::string body) {
+  stored_answer a;
+  a.hash.fill(static_cast<unsigned char>(status & 0xff));
+  a.status = status;
+  a.body = std::move(body);
+  return a;
+}
+std::int64_t count_records(connection& c) {
+  auto q = c.prepare("SELECT count(*) FROM idempotency_records");
+  q.step();
+  return q.i64(0);
+}
+}  // namespace
+
+TEST_CASE("an answer is found only under its own account, endpoint and key", "[storage][idempotency]") {
+  test::temp_dir dir;
+  connection c(dir.file("i.db"), open_mode::read_write);
+  migrate(c);
+  const idempotency_scope s{7, "POST /v1/orders", "k-1"};
+  store_answer(c, s, answer(201, "{\"id\":1}"), 1000);
+  const auto found = find_answer(c, s);
+  REQUIRE(found);
+  CHECK(found->status == 201);
+  CHECK(found->body == "{\"id\":1}");
+  CHECK(found->hash == answer(201, "").hash);
+  CHECK_FALSE(find_answer(c, {8, "POST /v1/orders", "k-1"}));
+  CHECK_FALSE(find_answer(c, {7, "POST /v1/orders/1/pay", "k-1"}));
+  CHECK_FALSE(find_answer(c, {7, "POST /v1/orders", "k-2"}));
+  CHECK_FALSE(find_answer(c, {7, "POST /v1/orders", "K-1"}));
+
+  // A record whose hash collides with s's but whose key differs is never s's answer.
+  c.run(
+      "INSERT INTO idempotency_records (account_id, key_hash, endpoint, key, request_hash, status, body, created_at) "
+      "VALUES (7, ?, 'POST /v1/orders', 'other', x'00', 409, 'theirs', 1000)",
+      idempotency_key_hash(s.endpoint, s.key));
+  const auto again = find_answer(c, s);
+  REQUIRE(again);
+  CHECK(again->body == "{\"id\":1}");
+  CHECK_FALSE(find_answer(c, {7, "POST /v1/orders", "missing"}));
+
+  // Endpoint and key are hashed apart: moving a character from one to the other changes it.
+  CHECK(idempotency_key_hash("POST /v1/orders", "ab") != idempotency_key_hash("POST /v1/ordersa", "b"));
+  // The SQL function is the same hash.
+  auto q = c.prepare("SELECT cunji_key_hash('POST /v1/orders', 'k-1')");
+  REQUIRE(q.step());
+  CHECK(q.i64(0) == idempotency_key_hash("POST /v1/orders", "k-1"));
+}
+
+TEST_CASE("the lookup seeks the key-hash index", "[storage][idempotency][plan]") {
+  test::temp_dir dir;
+  connection c(dir.file("i.db"), open_mode::read_write);
+  migrate(c);
+  auto q = c.prepare(
+      "EXPLAIN QUERY PLAN SELECT request_hash, status, body FROM idempotency_records "
+      "WHERE account_id = ? AND key_hash = ? AND endpoint = ? AND key = ?");
+  std::string plan;
+  while (q.step()) plan += q.str(3) + "\n";
+  INFO(plan);
+  CHECK(plan.find("USING INDEX idempotency_records_by_key (account_id=? AND key_hash=?)") != std::string::npos);
+}
+
+TEST_CASE("the purge deletes the expired run at the front and keeps every record younger than the TTL",
+          "[storage][idempotency]") {
+  test::temp_dir dir;
+  connection c(dir.file("i.db"), open_mode::read_write);
+  migrate(c);
+  const unix_seconds now = 10 * idempotency_ttl_s;
+  const auto old = now - idempotency_ttl_s - 1, fresh = now - idempotency_ttl_s + 1;
+  for (int i = 0; i < 50; ++i) store_answer(c, {1, "POST /v1/orders", "old-" + std::to_string(i)}, answer(201, "o"), old);
+  store_answer(c, {1, "POST /v1/orders", "edge"}, answer(201, "e"), now - idempotency_ttl_s);
+  store_answer(c, {1, "POST /v1/orders", "fresh"}, answer(201, "f"), fresh);
+  // Stored with a clock that had gone back: expired, but behind a fresh record.
+  store_answer(c, {1, "POST /v1/orders", "late"}, answer(201, "l"), old);
+  store_answer(c, {2, "POST /v1/orders", "fresh"}, answer(201, "f2"), now);
+
+  purge_expired_answers(c, now);
+  CHECK_FALSE(find_answer(c, {1, "POST /v1/orders", "old-0"}));
+  CHECK_FALSE(find_answer(c, {1, "POST /v1/orders", "old-49"}));
+  CHECK_FALSE(find_answer(c, {1, "POST /v1/orders", "edge"}));  // exactly the TTL old
+  CHECK(find_answer(c, {1, "POST /v1/orders", "fresh"}));
+  CHECK(find_answer(c, {1, "POST /v1/orders", "late"}));  // kept longer, never shorter
+  CHECK(find_answer(c, {2, "POST /v1/orders", "fresh"}));
+  CHECK(count_records(c) == 3);
+
+  purge_expired_answers(c, now);  // nothing more at the front
+  CHECK(count_records(c) == 3);
+  purge_expired_answers(c, now + idempotency_ttl_s + 10);  // everything has expired
+  CHECK(count_records(c) == 0);
+  purge_expired_answers(c, now);  // an empty table
+  CHECK(count_records(c) == 0);
+}
+
+TEST_CASE("upgrading to migration 5 carries the stored answers over", "[storage][idempotency][migrations]") {
+  test::temp_dir dir;
+  connection c(dir.file("i.db"), open_mode::read_write);
+  // The schema as it was at version 4, with answers stored the old way.
+  c.exec("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT");
+  int applied = 0;
+  for (int v = 1; v <= 4; ++v)
+    for (const auto& [name, sql] : embedded::migrations())
+      if (name.substr(0, 5) == "000" + std::to_string(v) + "_") {
+        c.exec(sql);
+        c.run("INSERT INTO schema_version VALUES (?, ?, 0)", v, name);
+        ++applied;
+      }
+  REQUIRE(applied == 4);
+  c.exec(
+      "INSERT INTO idempotency_keys VALUES (3, 'POST /v1/orders', 'a', x'0100000000000000000000000000000000000000000000000000000000000000', 201, 'first', 100), "
+      "(3, 'POST /v1/orders/9/pay', 'a', x'0200000000000000000000000000000000000000000000000000000000000000', 409, 'second', 50), "
+      "(4, 'POST /v1/orders', 'a', x'0300000000000000000000000000000000000000000000000000000000000000', 422, 'third', 200)");
+  CHECK(migrate(c) == latest_schema_version());
+  CHECK(count_records(c) == 3);
+  const auto first = find_answer(c, {3, "POST /v1/orders", "a"});
+  REQUIRE(first);
+  CHECK(first->body == "first");
+  CHECK(first->status == 201);
+  CHECK(first->hash[0] == 1);
+  REQUIRE(find_answer(c, {3, "POST /v1/orders/9/pay", "a"}));
+  CHECK(find_answer(c, {3, "POST /v1/orders/9/pay", "a"})->body == "second");
+  REQUIRE(find_answer(c, {4, "POST /v1/orders", "a"}));
+  CHECK(find_answer(c, {4, "POST /v1/orders", "a"})->status == 422);
+  // Oldest first, so the purge keeps working from the front.
+  auto q = c.prepare("SELECT group_concat(created_at, ',') FROM (SELECT created_at FROM idempotency_records ORDER BY id)");
+  REQUIRE(q.step());
+  CHECK(q.str(0) == "50,100,200");
+}
