@@ -24,7 +24,8 @@ constexpr std::string_view usage = R"(usage:
   cunji serve --db PATH --listen HOST:PORT [--threads N] [--quiet] [--synchronous FULL|NORMAL]
               [--max-connections N] [--header-limit BYTES] [--body-limit BYTES]
               [--request-timeout-ms MS] [--idle-timeout-ms MS] [--mmap-mib N]
-              [--response-cache-mib N] [--ranking-cache-mib N]
+              [--response-cache-mib N] [--ranking-cache-mib N] [--checkpoint-pages N]
+              [--wal-restart-pages N]
   cunji admin create --db PATH --phone PHONE --password PASSWORD [--name NAME]
   cunji seed-demo --db PATH
   cunji backup --db PATH --to FILE
@@ -99,6 +100,11 @@ int serve(const args& a) {
   dbo.reader_mmap_bytes = a.number<std::int64_t>("mmap-mib", dbo.reader_mmap_bytes >> 20) << 20;
   cfg.response_cache_bytes = a.number<std::size_t>("response-cache-mib", cfg.response_cache_bytes >> 20) << 20;
   dbo.ranking_cache_bytes = a.number<std::size_t>("ranking-cache-mib", dbo.ranking_cache_bytes >> 20) << 20;
+  auto& ck = dbo.checkpoints;
+  ck.pass_pages = a.number<int>("checkpoint-pages", ck.pass_pages);
+  ck.restart_pages = a.number<int>("wal-restart-pages", ck.restart_pages);
+  if (ck.pass_pages < 1 || ck.restart_pages < ck.pass_pages)
+    throw std::invalid_argument("--checkpoint-pages needs at least 1, --wal-restart-pages at least that");
   dbo.on_batch = [&m](const storage::writer_stats& s) {
     if (m) m->record_batch(s.batch_size, s.commit_time, s.committed);
   };

@@ -22,12 +22,15 @@ thread_local std::vector<reader_slot> tl_readers;
 database::database(database_options opts) : opts_(std::move(opts)), id_(next_database_id++) {
   connection w(opts_.path, open_mode::read_write, connection_options{opts_.synchronous, opts_.busy_timeout_ms});
   migrate(w);
-  w.exec("PRAGMA wal_autocheckpoint=" + std::to_string(opts_.checkpoint_wal_pages));
+  checkpointer_ = std::make_unique<checkpointer>(opts_.path, connection_options{opts_.synchronous, opts_.busy_timeout_ms},
+                                                 opts_.checkpoints);
+  checkpointer_->watch(w);  // SQLite's automatic checkpoints off
   writer_options wo;
   wo.max_batch = opts_.max_batch;
   wo.on_batch = opts_.on_batch;
   wo.maintenance_every = opts_.maintenance_every;
   wo.maintenance = [](connection& c) { purge_expired(c, static_cast<std::int64_t>(std::time(nullptr))); };
+  wo.between_batches = [ck = checkpointer_.get()](connection& c) { ck->copy_tail_if_asked(c); };
   writer_ = std::make_unique<storage::writer>(std::move(w), std::move(wo));
   rankings_ = std::make_unique<search_rankings>(writer_->changes(), opts_.ranking_cache_bytes);
 }
@@ -36,7 +39,10 @@ database::~database() {
   close_writer();
 }
 
-void database::close_writer() { writer_->stop(); }
+void database::close_writer() {
+  writer_->stop();
+  checkpointer_->stop();
+}
 
 connection& database::reader() {
   for (auto& slot : tl_readers)

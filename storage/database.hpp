@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/checkpointer.hpp"
 #include "storage/search_rankings.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/writer.hpp"
@@ -27,9 +28,9 @@ struct database_options {
   // SQLite empties whenever anything was committed). The mapped pages are the OS page cache;
   // they count in the RSS once touched, so the size bounds that too.
   std::int64_t reader_mmap_bytes = std::int64_t{64} << 20;
-  // PRAGMA wal_autocheckpoint of the writer: past this many WAL pages, its COMMIT copies the
-  // WAL into the database (SQLite's default is 1,000).
-  int checkpoint_wal_pages = 1000;
+  // When the checkpointer (storage/checkpointer.hpp) copies the WAL into the database on its
+  // own thread, and when the WAL starts over (the writer copying the short tail a pass left).
+  checkpoint_sizes checkpoints{};
 };
 
 class database {
@@ -51,8 +52,10 @@ class database {
   const change_counters& changes() const noexcept { return writer_->changes(); }
   search_rankings& rankings() noexcept { return *rankings_; }
 
-  // Finishes every queued write and stops the writer. Reads stay possible.
+  // Finishes every queued write and stops the writer and the checkpointer. Reads stay possible.
   void close_writer();
+
+  checkpoint_stats checkpoint_counts() const noexcept { return checkpointer_->stats(); }
 
   const std::string& path() const noexcept { return opts_.path; }
 
@@ -61,6 +64,7 @@ class database {
   std::uint64_t id_;
   std::mutex readers_m_;
   std::vector<std::unique_ptr<connection>> readers_;
+  std::unique_ptr<checkpointer> checkpointer_;  // outlives the writer, which calls it
   std::unique_ptr<storage::writer> writer_;
   std::unique_ptr<search_rankings> rankings_;
 };

@@ -94,7 +94,15 @@ void writer::loop() {
         queue_.pop_front();
       }
     }
-    if (!batch.empty()) run_batch(batch);
+    if (!batch.empty()) {
+      run_batch(batch);
+      if (opts_.between_batches) {
+        try {
+          opts_.between_batches(conn_);
+        } catch (...) {
+        }
+      }
+    }
     const auto now = std::chrono::steady_clock::now();
     if (opts_.maintenance && now - last_maintenance >= opts_.maintenance_every) {
       last_maintenance = now;

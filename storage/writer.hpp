@@ -52,6 +52,9 @@ struct writer_options {
   // (purging expired rows). Errors are swallowed.
   std::function<void(connection&)> maintenance;
   std::chrono::seconds maintenance_every{60};
+  // Called on the writer thread after every batch has been answered, outside any transaction
+  // (the checkpointer's tail copy). Errors are swallowed.
+  std::function<void(connection&)> between_batches;
 };
 
 class writer {

@@ -42,6 +42,18 @@ net::awaitable<response> metrics_text(context& ctx) {
   res.body() = ctx.a.stats().render();
   render_cache(res.body(), "cunji_response_cache", ctx.a.responses().counts());
   render_cache(res.body(), "cunji_search_rankings", ctx.a.db().rankings().entries().counts());
+  const auto ck = ctx.a.db().checkpoint_counts();
+  res.body() += fmt::format(
+      "# HELP cunji_wal_checkpoints_total WAL checkpoints: background passes, tails copied by the writer, "
+      "and those cut short (by a reader on an old snapshot or another checkpoint).\n"
+      "# TYPE cunji_wal_checkpoints_total counter\n"
+      "cunji_wal_checkpoints_total{{by=\"background\"}} {}\n"
+      "cunji_wal_checkpoints_total{{by=\"writer\"}} {}\n"
+      "cunji_wal_checkpoints_total{{by=\"cut_short\"}} {}\n"
+      "# HELP cunji_wal_restarts_total Times the WAL was wholly copied and started over from its beginning.\n"
+      "# TYPE cunji_wal_restarts_total counter\n"
+      "cunji_wal_restarts_total {}\n",
+      ck.passes, ck.tails, ck.busy, ck.restarts);
   co_return res;
 }
 

@@ -192,10 +192,10 @@ round_result crash_rounds(const std::string& synchronous, int rounds, std::uint6
   REQUIRE_FALSE(std::filesystem::exists(templ + "-wal"));  // checkpointed and closed
   const auto path = dir.file("run.db");
   auto& vfs = test::fault_vfs::get();
-  // The writer copies the WAL into the database every 8 pages, so checkpoints (and their
-  // syncs) run within the workload.
+  // The checkpointer copies the WAL into the database every 8 pages and the writer starts it
+  // over past 32, so checkpoints of both kinds (and their syncs) run within the workload.
   const database_options opts{
-      .path = test::fault_vfs::uri(path), .synchronous = synchronous, .checkpoint_wal_pages = 8};
+      .path = test::fault_vfs::uri(path), .synchronous = synchronous, .checkpoints = {.pass_pages = 8, .restart_pages = 32}};
 
   // Calibration: how many writes and syncs the whole workload makes without a crash.
   copy_fresh(templ, path);

@@ -1,0 +1,131 @@
+#include "storage/checkpointer.hpp"
+
+#include <sqlite3.h>
+
+namespace cunji::storage {
+
+namespace {
+// How long the writer's tail copy waits for readers on older snapshots (each read is short).
+constexpr int tail_wait_ms = 10;
+// Passes that may follow one another to catch up before the writer copies whatever is left,
+// so a writer faster than the copying still sees its WAL bounded.
+constexpr int max_catch_up_passes = 4;
+}  // namespace
+
+checkpointer::checkpointer(const std::string& path, const connection_options& opts, checkpoint_sizes sizes)
+    : conn_(path, open_mode::read_write, opts),
+      pass_pages_(sizes.pass_pages > 0 ? sizes.pass_pages : 1),
+      restart_pages_(sizes.restart_pages > pass_pages_ ? sizes.restart_pages : pass_pages_),
+      tail_pages_(pass_pages_ / 8),
+      writer_busy_timeout_ms_(opts.busy_timeout_ms) {
+  thread_ = std::thread([this] { loop(); });
+}
+
+checkpointer::~checkpointer() { stop(); }
+
+void checkpointer::stop() {
+  {
+    std::lock_guard lk(m_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void checkpointer::watch(connection& writer_conn) {
+  sqlite3_wal_hook(
+      writer_conn.handle(),
+      [](void* self, sqlite3*, const char*, int frames) {
+        static_cast<checkpointer*>(self)->wal_size(frames);
+        return SQLITE_OK;
+      },
+      this);
+}
+
+bool checkpointer::pass_due() const noexcept {
+  if (tail_asked_) return false;
+  const int left = frames_ - copied_;
+  return left >= pass_pages_ || (frames_ >= restart_pages_ && frames_ >= retry_at_ && left > tail_pages_);
+}
+
+void checkpointer::wal_size(int frames) noexcept {
+  bool wake = false;
+  {
+    std::lock_guard lk(m_);
+    frames_ = frames;
+    wake = pass_due();
+  }
+  if (wake) cv_.notify_one();
+}
+
+void checkpointer::loop() {
+  std::unique_lock lk(m_);
+  int catch_up = 0;
+  for (;;) {
+    cv_.wait(lk, [&] { return stopping_ || pass_due(); });
+    if (stopping_) return;
+    const auto generation = generation_;
+    const int frames_before = frames_, copied_before = copied_;
+    lk.unlock();
+    int log = 0, copied = 0;
+    const int rc = sqlite3_wal_checkpoint_v2(conn_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+    lk.lock();
+    if (generation != generation_) continue;  // the WAL restarted meanwhile: `copied` is of the old one
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+      ++busy_;
+      cv_.wait_for(lk, std::chrono::milliseconds(1), [&] { return stopping_; });
+      continue;
+    }
+    ++passes_;
+    // After an I/O error the writer's commits report their own; this pass counts as done.
+    copied_ = rc == SQLITE_OK ? copied : frames_;
+    if (copied_ <= copied_before) {
+      // Nothing copied: every frame left is still needed by a reader on an older snapshot.
+      // Try again after the writer's next commit (or a moment), not in a tight loop.
+      cv_.wait_for(lk, std::chrono::milliseconds(5), [&] { return stopping_ || frames_ != frames_before; });
+      continue;
+    }
+    if (frames_ < restart_pages_) {
+      catch_up = 0;
+    } else if (frames_ >= retry_at_ && (frames_ - copied_ <= tail_pages_ || ++catch_up >= max_catch_up_passes)) {
+      catch_up = 0;
+      tail_asked_ = true;
+    }
+  }
+}
+
+void checkpointer::copy_tail_if_asked(connection& writer_conn) {
+  {
+    std::lock_guard lk(m_);
+    if (!tail_asked_) return;
+  }
+  // On the writer thread between its transactions, so no commit can come in between: a
+  // RESTART checkpoint copies the rest, waits (briefly) for readers still on snapshots older
+  // than that to finish, and starts the WAL over. If one does not finish in time, the WAL
+  // goes on growing until the next round tries again.
+  sqlite3* db = writer_conn.handle();
+  sqlite3_busy_timeout(db, tail_wait_ms);
+  int log = 0, copied = 0;
+  const int rc = sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_RESTART, &log, &copied);
+  sqlite3_busy_timeout(db, writer_busy_timeout_ms_);
+  std::lock_guard lk(m_);
+  tail_asked_ = false;
+  if (rc == SQLITE_OK) {
+    ++tails_;
+    ++restarts_;
+    ++generation_;
+    frames_ = copied_ = retry_at_ = 0;
+  } else {
+    // A reader kept an old snapshot (a backup, say): try again once the WAL has grown by
+    // another pass, not after every batch.
+    ++busy_;
+    if (copied > copied_) copied_ = copied;
+    retry_at_ = frames_ + pass_pages_;
+  }
+}
+
+checkpoint_stats checkpointer::stats() const noexcept {
+  return {passes_.load(), tails_.load(), restarts_.load(), busy_.load()};
+}
+
+}  // namespace cunji::storage
