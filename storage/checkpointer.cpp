@@ -1,5 +1,6 @@
 #include "storage/checkpointer.hpp"
 
+#include <pthread.h>
 #include <sqlite3.h>
 
 namespace cunji::storage {
@@ -18,7 +19,10 @@ checkpointer::checkpointer(const std::string& path, const connection_options& op
       restart_pages_(sizes.restart_pages > pass_pages_ ? sizes.restart_pages : pass_pages_),
       tail_pages_(pass_pages_ / 8),
       writer_busy_timeout_ms_(opts.busy_timeout_ms) {
-  thread_ = std::thread([this] { loop(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "cunji-checkpt");  // as top -H and perf show it
+    loop();
+  });
 }
 
 checkpointer::~checkpointer() { stop(); }

@@ -1,5 +1,6 @@
 #include "storage/writer.hpp"
 
+#include <pthread.h>
 #include <sqlite3.h>
 
 #include <cstring>
@@ -29,7 +30,10 @@ writer::writer(connection conn, writer_options opts) : conn_(std::move(conn)), o
         on_row_change(self, op, db, table, rowid);
       },
       this);
-  thread_ = std::thread([this] { loop(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "cunji-writer");  // as top -H and perf show it
+    loop();
+  });
 }
 
 // Called for every row inserted, updated or deleted in a rowid table, also by triggers and by
