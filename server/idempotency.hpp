@@ -32,15 +32,17 @@ storage::stored_answer to_answer(const response& r, const storage::request_hash&
 // work, renders it and stores 2xx and 4xx answers under the key, all in one transaction.
 // The command's result is the response to send.
 template <class Work, class Render>
-auto idempotent_command(idempotent_request idem, Work work, Render render, unix_seconds now) {
-  return [idem = std::move(idem), work = std::move(work), render = std::move(render),
+auto idempotent_command(storage::answer_index& answers, idempotent_request idem, Work work, Render render,
+                        unix_seconds now) {
+  return [&answers, idem = std::move(idem), work = std::move(work), render = std::move(render),
           now](storage::connection& c) -> result<response> {
     if (idem.scope) {
-      if (auto replay = stored_response(idem, storage::find_answer(c, *idem.scope))) return std::move(*replay);
+      if (auto replay = stored_response(idem, storage::find_answer(c, answers, *idem.scope))) return std::move(*replay);
     }
     auto outcome = storage::attempt(c, work);
     response res = render(outcome);
-    if (idem.scope && res.result_int() < 500) storage::store_answer(c, *idem.scope, to_answer(res, idem.hash), now);
+    if (idem.scope && res.result_int() < 500)
+      storage::store_answer(c, answers, *idem.scope, to_answer(res, idem.hash), now);
     return res;
   };
 }

@@ -22,6 +22,7 @@ thread_local std::vector<reader_slot> tl_readers;
 database::database(database_options opts) : opts_(std::move(opts)), id_(next_database_id++) {
   connection w(opts_.path, open_mode::read_write, connection_options{opts_.synchronous, opts_.busy_timeout_ms});
   migrate(w);
+  load_answer_index(w, answers_);
   checkpointer_ = std::make_unique<checkpointer>(opts_.path, connection_options{opts_.synchronous, opts_.busy_timeout_ms},
                                                  opts_.checkpoints);
   checkpointer_->watch(w);  // SQLite's automatic checkpoints off
@@ -29,7 +30,7 @@ database::database(database_options opts) : opts_(std::move(opts)), id_(next_dat
   wo.max_batch = opts_.max_batch;
   wo.on_batch = opts_.on_batch;
   wo.maintenance_every = opts_.maintenance_every;
-  wo.maintenance = [](connection& c) { purge_expired(c, static_cast<std::int64_t>(std::time(nullptr))); };
+  wo.maintenance = [this](connection& c) { purge_expired(c, answers_, static_cast<std::int64_t>(std::time(nullptr))); };
   wo.between_batches = [ck = checkpointer_.get()](connection& c) { ck->copy_tail_if_asked(c); };
   writer_ = std::make_unique<storage::writer>(std::move(w), std::move(wo));
   rankings_ = std::make_unique<search_rankings>(writer_->changes(), opts_.ranking_cache_bytes);
@@ -59,10 +60,10 @@ connection& database::reader() {
   return *raw;
 }
 
-void purge_expired(connection& c, std::int64_t now) {
+void purge_expired(connection& c, answer_index& answers, std::int64_t now) {
   c.run("DELETE FROM sessions WHERE expires_at <= ?", now);
   c.run("DELETE FROM login_failures WHERE at <= ?", now - 24 * 3600);
-  purge_expired_answers(c, now);
+  purge_expired_answers(c, answers, now);
 }
 
 }  // namespace cunji::storage

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "storage/checkpointer.hpp"
+#include "storage/idempotency.hpp"
 #include "storage/search_rankings.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/writer.hpp"
@@ -57,6 +58,10 @@ class database {
 
   checkpoint_stats checkpoint_counts() const noexcept { return checkpointer_->stats(); }
 
+  // Where stored idempotent answers are (storage/idempotency.hpp), for find_answer and
+  // store_answer on any connection of this database.
+  answer_index& answers() noexcept { return answers_; }
+
   const std::string& path() const noexcept { return opts_.path; }
 
  private:
@@ -64,12 +69,13 @@ class database {
   std::uint64_t id_;
   std::mutex readers_m_;
   std::vector<std::unique_ptr<connection>> readers_;
+  answer_index answers_;
   std::unique_ptr<checkpointer> checkpointer_;  // outlives the writer, which calls it
   std::unique_ptr<storage::writer> writer_;
   std::unique_ptr<search_rankings> rankings_;
 };
 
-// Deletes expired sessions, old login failures and, later, expired idempotency keys.
-void purge_expired(connection& c, std::int64_t now);
+// Deletes expired sessions, old login failures and expired idempotency records.
+void purge_expired(connection& c, answer_index& answers, std::int64_t now);
 
 }  // namespace cunji::storage

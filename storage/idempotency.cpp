@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <cstring>
+#include <limits>
 
 #include "storage/sqlite.hpp"
 
@@ -40,31 +41,86 @@ void register_idempotency_functions(sqlite3* db) {
   if (rc != SQLITE_OK) throw_sqlite(db, rc, "register cunji_key_hash");
 }
 
-std::optional<stored_answer> find_answer(connection& c, const idempotency_scope& s) {
-  auto q = c.prepare(
-      "SELECT request_hash, status, body FROM idempotency_records "
-      "WHERE account_id = ? AND key_hash = ? AND endpoint = ? AND key = ?");
-  q.bind_all(s.account_id, idempotency_key_hash(s.endpoint, s.key), s.endpoint, s.key);
-  if (!q.step()) return std::nullopt;
-  stored_answer a;
-  const auto h = q.text(0);
-  if (h.size() == a.hash.size()) std::memcpy(a.hash.data(), h.data(), h.size());
-  a.status = static_cast<int>(q.i64(1));
-  a.body = q.str(2);
-  return a;
+void answer_index::add(std::int64_t key_hash, std::int64_t id) {
+  std::lock_guard lk(m_);
+  ids_.emplace(key_hash, id);
+  added_.emplace_back(id, key_hash);
 }
 
-void store_answer(connection& c, const idempotency_scope& s, const stored_answer& a, unix_seconds now) {
+std::vector<std::int64_t> answer_index::candidates(std::int64_t key_hash) const {
+  std::lock_guard lk(m_);
+  std::vector<std::int64_t> out;
+  const auto [b, e] = ids_.equal_range(key_hash);
+  for (auto it = b; it != e; ++it) out.push_back(it->second);
+  return out;
+}
+
+void answer_index::forget_below(std::int64_t id) {
+  std::lock_guard lk(m_);
+  // Ids were added in increasing order, except that one reused after a rollback may repeat an
+  // earlier one; either way everything below `id` is at the front.
+  while (!added_.empty() && added_.front().first < id) {
+    const auto [old_id, hash] = added_.front();
+    added_.pop_front();
+    const auto [b, e] = ids_.equal_range(hash);
+    for (auto it = b; it != e; ++it)
+      if (it->second == old_id) {
+        ids_.erase(it);
+        break;
+      }
+  }
+}
+
+std::size_t answer_index::size() const {
+  std::lock_guard lk(m_);
+  return ids_.size();
+}
+
+void load_answer_index(connection& c, answer_index& index) {
+  auto q = c.prepare("SELECT id, key_hash FROM idempotency_records ORDER BY id");
+  while (q.step()) index.add(q.i64(1), q.i64(0));
+}
+
+std::optional<stored_answer> find_answer(connection& c, const answer_index& index, const idempotency_scope& s) {
+  for (const auto id : index.candidates(idempotency_key_hash(s.endpoint, s.key))) {
+    auto q = c.prepare(
+        "SELECT request_hash, status, body FROM idempotency_records "
+        "WHERE id = ? AND account_id = ? AND endpoint = ? AND key = ?");
+    q.bind_all(id, s.account_id, s.endpoint, s.key);
+    if (!q.step()) continue;  // another caller's or endpoint's, or rolled back
+    stored_answer a;
+    const auto h = q.text(0);
+    if (h.size() == a.hash.size()) std::memcpy(a.hash.data(), h.data(), h.size());
+    a.status = static_cast<int>(q.i64(1));
+    a.body = q.str(2);
+    return a;
+  }
+  return std::nullopt;
+}
+
+void store_answer(connection& c, answer_index& index, const idempotency_scope& s, const stored_answer& a,
+                  unix_seconds now) {
+  const auto key_hash = idempotency_key_hash(s.endpoint, s.key);
   auto q = c.prepare(
       "INSERT INTO idempotency_records (account_id, key_hash, endpoint, key, request_hash, status, body, created_at) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-  q.bind_all(s.account_id, idempotency_key_hash(s.endpoint, s.key), s.endpoint, s.key);
+  q.bind_all(s.account_id, key_hash, s.endpoint, s.key);
   q.bind_blob(5, a.hash.data(), a.hash.size());
   q.bind(6, a.status).bind(7, a.body).bind(8, now);
   q.run();
+  // Before the commit: a record is never in the table without being in the index.
+  index.add(key_hash, c.last_insert_rowid());
 }
 
-void purge_expired_answers(connection& c, unix_seconds now) {
+void purge_expired_answers(connection& c, answer_index& index, unix_seconds now) {
+  // First the index forgets what earlier purges deleted: ids below the smallest record there
+  // is (all of them if there is none). Only committed deletions show here, so a purge whose
+  // transaction fails never takes a record that is still there out of the index.
+  {
+    auto q = c.prepare("SELECT coalesce(min(id), ?) FROM idempotency_records");
+    q.bind(1, std::numeric_limits<std::int64_t>::max());
+    if (q.step()) index.forget_below(q.i64(0));
+  }
   // Records are in the order they were stored, so the expired ones are a run at the front: the
   // subquery walks exactly that run. A record stored with an earlier clock than the one before
   // it only keeps the ones after it a little longer, never shorter than the TTL.

@@ -82,7 +82,8 @@ net::awaitable<response> place(context& ctx) {
   auto idem = read_idempotency(ctx);
   if (!idem) co_return problem(idem.err());
   if (idem->scope) {
-    if (auto replay = stored_response(idem.value(), storage::find_answer(ctx.a.db().reader(), *idem->scope)))
+    auto& db = ctx.a.db();
+    if (auto replay = stored_response(idem.value(), storage::find_answer(db.reader(), db.answers(), *idem->scope)))
       co_return std::move(*replay);
   }
   fields f(ctx.body_object(), {"shop_id", "items", "delivery", "villager_id"});
@@ -94,7 +95,8 @@ net::awaitable<response> place(context& ctx) {
     return storage::place_order(c, req, now);
   };
   auto render = [](const result<order>& r) { return render_order(r, http::status::created); };
-  auto res = co_await ctx.a.write(idempotent_command(std::move(idem).value(), std::move(work), render, ctx.a.now()));
+  auto cmd = idempotent_command(ctx.a.db().answers(), std::move(idem).value(), std::move(work), render, ctx.a.now());
+  auto res = co_await ctx.a.write(std::move(cmd));
   co_return std::move(res.value());
 }
 
@@ -120,7 +122,8 @@ net::awaitable<response> transition(context& ctx, storage::transition_request tr
       idem = std::move(read.value());
     }
     if (idem.scope) {
-      if (auto replay = stored_response(idem, storage::find_answer(ctx.a.db().reader(), *idem.scope)))
+      auto& db = ctx.a.db();
+      if (auto replay = stored_response(idem, storage::find_answer(db.reader(), db.answers(), *idem.scope)))
         co_return std::move(*replay);
     }
   }
@@ -138,7 +141,8 @@ net::awaitable<response> transition(context& ctx, storage::transition_request tr
     return storage::transition_order(c, tr, now);
   };
   auto render = [](const result<order>& r) { return render_order(r, http::status::ok); };
-  auto res = co_await ctx.a.write(idempotent_command(std::move(idem), std::move(work), render, ctx.a.now()));
+  auto cmd = idempotent_command(ctx.a.db().answers(), std::move(idem), std::move(work), render, ctx.a.now());
+  auto res = co_await ctx.a.write(std::move(cmd));
   co_return std::move(res.value());
 }
 

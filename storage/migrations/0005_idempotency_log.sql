@@ -1,4 +1,5 @@
--- Idempotency records, append-only. The table they replace was clustered by (account_id,
+-- Idempotency records, append-only. (Migration 0006 replaced the key-hash index below with
+-- one in memory.) The table they replace was clustered by (account_id,
 -- endpoint, key): every new record, the whole stored answer included, went into the middle of
 -- a b-tree whose leaves hold a handful of answers each, so most order placements split a page
 -- there, and that table was the largest share of what an order wrote to the WAL. Here a record

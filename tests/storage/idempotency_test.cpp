@@ -1,6 +1,8 @@
-// Idempotency records (storage/idempotency.cpp, migration 0005): exact lookups through the
-// narrow key-hash index, the purge from the front of the append-only table, and the upgrade
-// that carries the records of the table 0005 replaces.
+// Idempotency records (storage/idempotency.cpp, migrations 0005 and 0006): exact lookups
+// through the in-memory index, which is only a hint (stale ids, reused rowids and hash
+// collisions never return another request's answer, and nothing stored is ever missing from
+// it), the purge from the front of the append-only table, and the upgrade that carries the
+// records of the table 0005 replaces.
 #include "storage/idempotency.hpp"
 
 #include <catch2/catch.hpp>
@@ -35,27 +37,32 @@ TEST_CASE("an answer is found only under its own account, endpoint and key", "[s
   test::temp_dir dir;
   connection c(dir.file("i.db"), open_mode::read_write);
   migrate(c);
+  answer_index index;
   const idempotency_scope s{7, "POST /v1/orders", "k-1"};
-  store_answer(c, s, answer(201, "{\"id\":1}"), 1000);
-  const auto found = find_answer(c, s);
+  store_answer(c, index, s, answer(201, "{\"id\":1}"), 1000);
+  CHECK(index.size() == 1);
+  const auto found = find_answer(c, index, s);
   REQUIRE(found);
   CHECK(found->status == 201);
   CHECK(found->body == "{\"id\":1}");
   CHECK(found->hash == answer(201, "").hash);
-  CHECK_FALSE(find_answer(c, {8, "POST /v1/orders", "k-1"}));
-  CHECK_FALSE(find_answer(c, {7, "POST /v1/orders/1/pay", "k-1"}));
-  CHECK_FALSE(find_answer(c, {7, "POST /v1/orders", "k-2"}));
-  CHECK_FALSE(find_answer(c, {7, "POST /v1/orders", "K-1"}));
+  CHECK_FALSE(find_answer(c, index, {8, "POST /v1/orders", "k-1"}));
+  CHECK_FALSE(find_answer(c, index, {7, "POST /v1/orders/1/pay", "k-1"}));
+  CHECK_FALSE(find_answer(c, index, {7, "POST /v1/orders", "k-2"}));
+  CHECK_FALSE(find_answer(c, index, {7, "POST /v1/orders", "K-1"}));
+  CHECK_FALSE(find_answer(c, answer_index{}, s));  // the index is what finds it
 
-  // A record whose hash collides with s's but whose key differs is never s's answer.
+  // A record whose hash collides with s's but whose key differs is never s's answer, and
+  // does not hide s's either.
   c.run(
       "INSERT INTO idempotency_records (account_id, key_hash, endpoint, key, request_hash, status, body, created_at) "
       "VALUES (7, ?, 'POST /v1/orders', 'other', x'00', 409, 'theirs', 1000)",
       idempotency_key_hash(s.endpoint, s.key));
-  const auto again = find_answer(c, s);
+  index.add(idempotency_key_hash(s.endpoint, s.key), c.last_insert_rowid());
+  const auto again = find_answer(c, index, s);
   REQUIRE(again);
   CHECK(again->body == "{\"id\":1}");
-  CHECK_FALSE(find_answer(c, {7, "POST /v1/orders", "missing"}));
+  CHECK_FALSE(find_answer(c, index, {7, "POST /v1/orders", "missing"}));
 
   // Endpoint and key are hashed apart: moving a character from one to the other changes it.
   CHECK(idempotency_key_hash("POST /v1/orders", "ab") != idempotency_key_hash("POST /v1/ordersa", "b"));
@@ -65,17 +72,63 @@ TEST_CASE("an answer is found only under its own account, endpoint and key", "[s
   CHECK(q.i64(0) == idempotency_key_hash("POST /v1/orders", "k-1"));
 }
 
-TEST_CASE("the lookup seeks the key-hash index", "[storage][idempotency][plan]") {
+TEST_CASE("an id left in the index by a rolled-back insert finds nothing, also once its rowid is reused",
+          "[storage][idempotency]") {
+  test::temp_dir dir;
+  connection c(dir.file("i.db"), open_mode::read_write);
+  migrate(c);
+  answer_index index;
+  store_answer(c, index, {1, "POST /v1/orders", "kept"}, answer(201, "kept"), 1000);
+  c.run("SAVEPOINT cmd");
+  const idempotency_scope gone{1, "POST /v1/orders", "rolled-back"};
+  store_answer(c, index, gone, answer(201, "gone"), 1000);
+  CHECK(find_answer(c, index, gone));  // inside its transaction it is there
+  c.run("ROLLBACK TO cmd");
+  c.run("RELEASE cmd");
+  CHECK(index.size() == 2);  // the stale id stays, as a hint
+  CHECK_FALSE(find_answer(c, index, gone));
+  // The next record gets the same rowid, under another key.
+  const idempotency_scope next{1, "POST /v1/orders", "next"};
+  store_answer(c, index, next, answer(201, "next"), 1000);
+  CHECK_FALSE(find_answer(c, index, gone));
+  REQUIRE(find_answer(c, index, next));
+  CHECK(find_answer(c, index, next)->body == "next");
+  REQUIRE(find_answer(c, index, {1, "POST /v1/orders", "kept"}));
+}
+
+TEST_CASE("the index built at open finds every stored answer", "[storage][idempotency]") {
+  test::temp_dir dir;
+  connection c(dir.file("i.db"), open_mode::read_write);
+  migrate(c);
+  {
+    answer_index first;
+    for (int i = 0; i < 200; ++i)
+      store_answer(c, first, {i % 7, "POST /v1/orders", "k-" + std::to_string(i)}, answer(201, std::to_string(i)), 1000);
+  }
+  answer_index loaded;
+  load_answer_index(c, loaded);
+  CHECK(loaded.size() == 200);
+  for (int i = 0; i < 200; ++i) {
+    const auto a = find_answer(c, loaded, {i % 7, "POST /v1/orders", "k-" + std::to_string(i)});
+    REQUIRE(a);
+    CHECK(a->body == std::to_string(i));
+  }
+}
+
+TEST_CASE("the lookup reads records by id, and no index on the table is left to update", "[storage][idempotency][plan]") {
   test::temp_dir dir;
   connection c(dir.file("i.db"), open_mode::read_write);
   migrate(c);
   auto q = c.prepare(
       "EXPLAIN QUERY PLAN SELECT request_hash, status, body FROM idempotency_records "
-      "WHERE account_id = ? AND key_hash = ? AND endpoint = ? AND key = ?");
+      "WHERE id = ? AND account_id = ? AND endpoint = ? AND key = ?");
   std::string plan;
   while (q.step()) plan += q.str(3) + "\n";
   INFO(plan);
-  CHECK(plan.find("USING INDEX idempotency_records_by_key (account_id=? AND key_hash=?)") != std::string::npos);
+  CHECK(plan.find("USING INTEGER PRIMARY KEY (rowid=?)") != std::string::npos);
+  auto indexes = c.prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'idempotency_records'");
+  REQUIRE(indexes.step());
+  CHECK(indexes.i64(0) == 0);
 }
 
 TEST_CASE("the purge deletes the expired run at the front and keeps every record younger than the TTL",
@@ -83,33 +136,61 @@ TEST_CASE("the purge deletes the expired run at the front and keeps every record
   test::temp_dir dir;
   connection c(dir.file("i.db"), open_mode::read_write);
   migrate(c);
+  answer_index index;
   const unix_seconds now = 10 * idempotency_ttl_s;
   const auto old = now - idempotency_ttl_s - 1, fresh = now - idempotency_ttl_s + 1;
-  for (int i = 0; i < 50; ++i) store_answer(c, {1, "POST /v1/orders", "old-" + std::to_string(i)}, answer(201, "o"), old);
-  store_answer(c, {1, "POST /v1/orders", "edge"}, answer(201, "e"), now - idempotency_ttl_s);
-  store_answer(c, {1, "POST /v1/orders", "fresh"}, answer(201, "f"), fresh);
+  for (int i = 0; i < 50; ++i) store_answer(c, index, {1, "POST /v1/orders", "old-" + std::to_string(i)}, answer(201, "o"), old);
+  store_answer(c, index, {1, "POST /v1/orders", "edge"}, answer(201, "e"), now - idempotency_ttl_s);
+  store_answer(c, index, {1, "POST /v1/orders", "fresh"}, answer(201, "f"), fresh);
   // Stored with a clock that had gone back: expired, but behind a fresh record.
-  store_answer(c, {1, "POST /v1/orders", "late"}, answer(201, "l"), old);
-  store_answer(c, {2, "POST /v1/orders", "fresh"}, answer(201, "f2"), now);
+  store_answer(c, index, {1, "POST /v1/orders", "late"}, answer(201, "l"), old);
+  store_answer(c, index, {2, "POST /v1/orders", "fresh"}, answer(201, "f2"), now);
 
-  purge_expired_answers(c, now);
-  CHECK_FALSE(find_answer(c, {1, "POST /v1/orders", "old-0"}));
-  CHECK_FALSE(find_answer(c, {1, "POST /v1/orders", "old-49"}));
-  CHECK_FALSE(find_answer(c, {1, "POST /v1/orders", "edge"}));  // exactly the TTL old
-  CHECK(find_answer(c, {1, "POST /v1/orders", "fresh"}));
-  CHECK(find_answer(c, {1, "POST /v1/orders", "late"}));  // kept longer, never shorter
-  CHECK(find_answer(c, {2, "POST /v1/orders", "fresh"}));
+  purge_expired_answers(c, index, now);
+  CHECK_FALSE(find_answer(c, index, {1, "POST /v1/orders", "old-0"}));
+  CHECK_FALSE(find_answer(c, index, {1, "POST /v1/orders", "old-49"}));
+  CHECK_FALSE(find_answer(c, index, {1, "POST /v1/orders", "edge"}));  // exactly the TTL old
+  CHECK(find_answer(c, index, {1, "POST /v1/orders", "fresh"}));
+  CHECK(find_answer(c, index, {1, "POST /v1/orders", "late"}));  // kept longer, never shorter
+  CHECK(find_answer(c, index, {2, "POST /v1/orders", "fresh"}));
   CHECK(count_records(c) == 3);
 
-  purge_expired_answers(c, now);  // nothing more at the front
+  CHECK(index.size() == 54);  // forgotten at the next purge, once the deletion is committed
+  purge_expired_answers(c, index, now);  // nothing more at the front
   CHECK(count_records(c) == 3);
-  purge_expired_answers(c, now + idempotency_ttl_s + 10);  // everything has expired
+  CHECK(index.size() == 3);
+  purge_expired_answers(c, index, now + idempotency_ttl_s + 10);  // everything has expired
   CHECK(count_records(c) == 0);
-  purge_expired_answers(c, now);  // an empty table
+  purge_expired_answers(c, index, now);  // an empty table
   CHECK(count_records(c) == 0);
+  CHECK(index.size() == 0);
 }
 
-TEST_CASE("upgrading to migration 5 carries the stored answers over", "[storage][idempotency][migrations]") {
+TEST_CASE("a purge whose transaction is rolled back leaves every record findable", "[storage][idempotency]") {
+  test::temp_dir dir;
+  connection c(dir.file("i.db"), open_mode::read_write);
+  migrate(c);
+  answer_index index;
+  const unix_seconds now = 10 * idempotency_ttl_s;
+  store_answer(c, index, {1, "POST /v1/orders", "a"}, answer(201, "a"), now - idempotency_ttl_s - 5);
+  store_answer(c, index, {1, "POST /v1/orders", "b"}, answer(201, "b"), now);
+  for (int round = 0; round < 2; ++round) {
+    c.run("BEGIN");
+    purge_expired_answers(c, index, now);
+    c.run("ROLLBACK");
+  }
+  REQUIRE(find_answer(c, index, {1, "POST /v1/orders", "a"}));
+  REQUIRE(find_answer(c, index, {1, "POST /v1/orders", "b"}));
+  c.run("BEGIN");
+  purge_expired_answers(c, index, now);
+  c.run("COMMIT");
+  CHECK_FALSE(find_answer(c, index, {1, "POST /v1/orders", "a"}));
+  CHECK(find_answer(c, index, {1, "POST /v1/orders", "b"}));
+  purge_expired_answers(c, index, now);
+  CHECK(index.size() == 1);
+}
+
+TEST_CASE("upgrading through migrations 5 and 6 carries the stored answers over", "[storage][idempotency][migrations]") {
   test::temp_dir dir;
   connection c(dir.file("i.db"), open_mode::read_write);
   // The schema as it was at version 4, with answers stored the old way.
@@ -129,15 +210,17 @@ TEST_CASE("upgrading to migration 5 carries the stored answers over", "[storage]
       "(4, 'POST /v1/orders', 'a', x'0300000000000000000000000000000000000000000000000000000000000000', 422, 'third', 200)");
   CHECK(migrate(c) == latest_schema_version());
   CHECK(count_records(c) == 3);
-  const auto first = find_answer(c, {3, "POST /v1/orders", "a"});
+  answer_index index;
+  load_answer_index(c, index);
+  const auto first = find_answer(c, index, {3, "POST /v1/orders", "a"});
   REQUIRE(first);
   CHECK(first->body == "first");
   CHECK(first->status == 201);
   CHECK(first->hash[0] == 1);
-  REQUIRE(find_answer(c, {3, "POST /v1/orders/9/pay", "a"}));
-  CHECK(find_answer(c, {3, "POST /v1/orders/9/pay", "a"})->body == "second");
-  REQUIRE(find_answer(c, {4, "POST /v1/orders", "a"}));
-  CHECK(find_answer(c, {4, "POST /v1/orders", "a"})->status == 422);
+  REQUIRE(find_answer(c, index, {3, "POST /v1/orders/9/pay", "a"}));
+  CHECK(find_answer(c, index, {3, "POST /v1/orders/9/pay", "a"})->body == "second");
+  REQUIRE(find_answer(c, index, {4, "POST /v1/orders", "a"}));
+  CHECK(find_answer(c, index, {4, "POST /v1/orders", "a"})->status == 422);
   // Oldest first, so the purge keeps working from the front.
   auto q = c.prepare("SELECT group_concat(created_at, ',') FROM (SELECT created_at FROM idempotency_records ORDER BY id)");
   REQUIRE(q.step());
