@@ -8,6 +8,8 @@ namespace cunji::storage {
 namespace {
 // How long the writer's tail copy waits for readers on older snapshots (each read is short).
 constexpr int tail_wait_ms = 10;
+// After this long without a commit the WAL is copied whole and started over.
+constexpr std::chrono::milliseconds idle_after{200};
 // Passes that may follow one another to catch up before the writer copies whatever is left,
 // so a writer faster than the copying still sees its WAL bounded.
 constexpr int max_catch_up_passes = 4;
@@ -57,6 +59,8 @@ void checkpointer::wal_size(int frames) noexcept {
   {
     std::lock_guard lk(m_);
     frames_ = frames;
+    last_commit_ = std::chrono::steady_clock::now();
+    idle_tried_ = false;
     wake = pass_due();
   }
   if (wake) cv_.notify_one();
@@ -66,7 +70,11 @@ void checkpointer::loop() {
   std::unique_lock lk(m_);
   int catch_up = 0;
   for (;;) {
-    cv_.wait(lk, [&] { return stopping_ || pass_due(); });
+    if (!cv_.wait_for(lk, idle_after, [&] { return stopping_ || pass_due(); })) {
+      if (frames_ > 0 && !idle_tried_ && std::chrono::steady_clock::now() - last_commit_ >= idle_after)
+        restart_while_idle(lk);
+      continue;
+    }
     if (stopping_) return;
     const auto generation = generation_;
     const int frames_before = frames_, copied_before = copied_;
@@ -95,6 +103,38 @@ void checkpointer::loop() {
       catch_up = 0;
       tail_asked_ = true;
     }
+  }
+}
+
+void checkpointer::restart_while_idle(std::unique_lock<std::mutex>& lk) {
+  // The writer has been idle for a while: copy everything and start the WAL over from here, so
+  // that readers, which look up every page among the WAL's uncopied frames first, read the
+  // database file alone until the next write. RESTART takes the write lock while it works:
+  // a writer arriving meanwhile waits for it (a few milliseconds at most: the copying is done
+  // by the PASSIVE pass before it, and readers on older snapshots get tail_wait_ms).
+  idle_tried_ = true;
+  const auto generation = generation_;
+  lk.unlock();
+  int log = 0, copied = 0;
+  sqlite3* db = conn_.handle();
+  sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+  sqlite3_busy_timeout(db, tail_wait_ms);
+  const int rc = sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_RESTART, &log, &copied);
+  sqlite3_busy_timeout(db, writer_busy_timeout_ms_);
+  lk.lock();
+  ++passes_;
+  if (rc != SQLITE_OK) {
+    ++busy_;  // tried again after the next commit and idle spell
+    return;
+  }
+  ++restarts_;
+  ++idle_restarts_;
+  if (generation == generation_) {
+    ++generation_;
+    // A commit that came in after the restart has set frames_ already; it counts from 0.
+    if (std::chrono::steady_clock::now() - last_commit_ >= idle_after) frames_ = 0;
+    copied_ = retry_at_ = 0;
+    tail_asked_ = false;
   }
 }
 
@@ -129,7 +169,7 @@ void checkpointer::copy_tail_if_asked(connection& writer_conn) {
 }
 
 checkpoint_stats checkpointer::stats() const noexcept {
-  return {passes_.load(), tails_.load(), restarts_.load(), busy_.load()};
+  return {passes_.load(), tails_.load(), restarts_.load(), busy_.load(), idle_restarts_.load()};
 }
 
 }  // namespace cunji::storage

@@ -16,10 +16,14 @@
 //    between two batches (copy_tail_if_asked), with a RESTART checkpoint: everything is copied
 //    and the WAL starts over, unless a reader stays on an old snapshot for more than a few
 //    milliseconds (then it is tried again when the WAL has grown by another pass). Restarting
-//    seldom keeps the writer's share of the copying small.
+//    seldom keeps the writer's share of the copying small;
+//  - when the writer has committed nothing for 200 ms, the checkpointer copies everything and
+//    restarts the WAL itself (restart_while_idle), so that after a burst of writes the readers
+//    go back to reading the database file alone.
 // Durability is SQLite's: a checkpoint syncs the WAL before copying and the database before it
 // records what was copied, and an interrupted one is simply redone from the WAL.
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -40,6 +44,7 @@ struct checkpoint_stats {
   std::uint64_t tails = 0;       // tails copied by the writer
   std::uint64_t restarts = 0;    // times the WAL started over
   std::uint64_t busy = 0;        // checkpoints cut short by another one or by a reader
+  std::uint64_t idle_restarts = 0;  // restarts by the checkpointer while the writer was idle
 };
 
 class checkpointer {
@@ -60,6 +65,7 @@ class checkpointer {
  private:
   void wal_size(int frames) noexcept;
   bool pass_due() const noexcept;  // with m_ held
+  void restart_while_idle(std::unique_lock<std::mutex>& lk);
   void loop();
 
   connection conn_;
@@ -73,7 +79,9 @@ class checkpointer {
   std::uint64_t generation_ = 0;  // WAL restarts seen; a pass's result is for its generation
   bool tail_asked_ = false;
   int retry_at_ = 0;        // after a cut-short tail: the WAL size at which to try again
-  std::atomic<std::uint64_t> passes_{0}, tails_{0}, restarts_{0}, busy_{0};
+  std::atomic<std::uint64_t> passes_{0}, tails_{0}, restarts_{0}, busy_{0}, idle_restarts_{0};
+  std::chrono::steady_clock::time_point last_commit_{};
+  bool idle_tried_ = false;  // an idle restart was tried since the last commit
   std::thread thread_;
 };
 

@@ -50,10 +50,12 @@ net::awaitable<response> metrics_text(context& ctx) {
       "cunji_wal_checkpoints_total{{by=\"background\"}} {}\n"
       "cunji_wal_checkpoints_total{{by=\"writer\"}} {}\n"
       "cunji_wal_checkpoints_total{{by=\"cut_short\"}} {}\n"
-      "# HELP cunji_wal_restarts_total Times the WAL was wholly copied and started over from its beginning.\n"
+      "# HELP cunji_wal_restarts_total Times the WAL was wholly copied and started over from its beginning: "
+      "by the writer once it had grown large, or by the checkpointer while the writer was idle.\n"
       "# TYPE cunji_wal_restarts_total counter\n"
-      "cunji_wal_restarts_total {}\n",
-      ck.passes, ck.tails, ck.busy, ck.restarts);
+      "cunji_wal_restarts_total{{by=\"writer\"}} {}\n"
+      "cunji_wal_restarts_total{{by=\"idle\"}} {}\n",
+      ck.passes, ck.tails, ck.busy, ck.restarts - ck.idle_restarts, ck.idle_restarts);
   co_return res;
 }
 

@@ -96,3 +96,42 @@ TEST_CASE("a steady writer's WAL is copied in the background and starts over", "
   CHECK(unbounded.counts.restarts == 0);
   CHECK(bounded.largest_wal * 3 < unbounded.largest_wal);
 }
+
+TEST_CASE("when the writer goes idle the WAL is copied whole and starts over", "[storage][checkpoint]") {
+  test::temp_dir dir;
+  const auto path = dir.file("i.db");
+  // Sizes the writes below never reach: only the idle restart empties the WAL.
+  database db({.path = path, .checkpoints = {.pass_pages = 100000, .restart_pages = 100000}});
+  db.writer().submit_sync([](connection& c) -> result<unit> {
+    c.exec("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT NOT NULL) STRICT");
+    for (int i = 0; i < 2000; ++i) c.run("INSERT INTO t (k, v) VALUES (?, hex(randomblob(100)))", i);
+    return unit{};
+  });
+  // A reader on the newest snapshot does not hold it up; a reader that stays in a transaction
+  // across the idle spell does, and the restart waits for the next idle spell after a commit.
+  auto& r = db.reader();
+  r.run("BEGIN");
+  CHECK(scalar(r, "SELECT count(*) FROM t") == 2000);
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  CHECK(db.checkpoint_counts().idle_restarts == 0);
+  r.run("COMMIT");
+  db.writer().submit_sync([](connection& c) -> result<unit> {
+    c.run("INSERT INTO t (k, v) VALUES (2000, 'last')");
+    return unit{};
+  });
+  for (int i = 0; i < 100 && db.checkpoint_counts().idle_restarts == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  CHECK(db.checkpoint_counts().idle_restarts == 1);
+  // Everything was copied, so the next commit starts the WAL over: it holds that commit's
+  // frame or two, not the dozens written before.
+  db.writer().submit_sync([](connection& c) -> result<unit> {
+    c.run("INSERT INTO t (k, v) VALUES (2001, 'after')");
+    return unit{};
+  });
+  connection other(path, open_mode::read_write);
+  auto q = other.prepare("PRAGMA wal_checkpoint(PASSIVE)");
+  REQUIRE(q.step());
+  INFO("frames in the WAL: " << q.i64(1));
+  CHECK(q.i64(1) <= 3);
+  CHECK(scalar(db.reader(), "SELECT count(*) FROM t") == 2002);
+}
