@@ -20,7 +20,7 @@ checkpointer::checkpointer(const std::string& path, const connection_options& op
       pass_pages_(sizes.pass_pages > 0 ? sizes.pass_pages : 1),
       restart_pages_(sizes.restart_pages > pass_pages_ ? sizes.restart_pages : pass_pages_),
       tail_pages_(pass_pages_ / 8),
-      writer_busy_timeout_ms_(opts.busy_timeout_ms) {
+      busy_timeout_ms_(opts.busy_timeout_ms) {
   thread_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "cunji-checkpt");  // as top -H and perf show it
     loop();
@@ -107,9 +107,9 @@ void checkpointer::loop() {
 }
 
 void checkpointer::restart_while_idle(std::unique_lock<std::mutex>& lk) {
-  // The writer has been idle for a while: copy everything and start the WAL over from here, so
-  // that readers, which look up every page among the WAL's uncopied frames first, read the
-  // database file alone until the next write. RESTART takes the write lock while it works:
+  // The writer has been idle for a while: copy everything, so that readers, which look up
+  // every page among the WAL's uncopied frames first, read the database file alone until the
+  // next write, and that write starts the WAL over. RESTART takes the write lock while it works:
   // a writer arriving meanwhile waits for it (a few milliseconds at most: the copying is done
   // by the PASSIVE pass before it, and readers on older snapshots get tail_wait_ms).
   idle_tried_ = true;
@@ -120,7 +120,7 @@ void checkpointer::restart_while_idle(std::unique_lock<std::mutex>& lk) {
   sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
   sqlite3_busy_timeout(db, tail_wait_ms);
   const int rc = sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_RESTART, &log, &copied);
-  sqlite3_busy_timeout(db, writer_busy_timeout_ms_);
+  sqlite3_busy_timeout(db, busy_timeout_ms_);
   lk.lock();
   ++passes_;
   if (rc != SQLITE_OK) {
@@ -144,14 +144,15 @@ void checkpointer::copy_tail_if_asked(connection& writer_conn) {
     if (!tail_asked_) return;
   }
   // On the writer thread between its transactions, so no commit can come in between: a
-  // RESTART checkpoint copies the rest, waits (briefly) for readers still on snapshots older
-  // than that to finish, and starts the WAL over. If one does not finish in time, the WAL
-  // goes on growing until the next round tries again.
+  // RESTART checkpoint copies the rest and waits (briefly) for readers still on snapshots
+  // older than that to finish; the writer's next commit then starts the WAL over from its
+  // beginning. If a reader does not finish in time, the WAL goes on growing until the next
+  // round tries again.
   sqlite3* db = writer_conn.handle();
   sqlite3_busy_timeout(db, tail_wait_ms);
   int log = 0, copied = 0;
   const int rc = sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_RESTART, &log, &copied);
-  sqlite3_busy_timeout(db, writer_busy_timeout_ms_);
+  sqlite3_busy_timeout(db, busy_timeout_ms_);
   std::lock_guard lk(m_);
   tail_asked_ = false;
   if (rc == SQLITE_OK) {

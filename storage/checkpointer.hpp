@@ -13,13 +13,13 @@
 //    writer starts its next transaction, and only then can SQLite start it over from the
 //    beginning (otherwise it grows without end). So once it holds `restart_pages`, and a pass
 //    has left only a short tail, the checkpointer asks the writer to copy that tail itself,
-//    between two batches (copy_tail_if_asked), with a RESTART checkpoint: everything is copied
-//    and the WAL starts over, unless a reader stays on an old snapshot for more than a few
-//    milliseconds (then it is tried again when the WAL has grown by another pass). Restarting
-//    seldom keeps the writer's share of the copying small;
-//  - when the writer has committed nothing for 200 ms, the checkpointer copies everything and
-//    restarts the WAL itself (restart_while_idle), so that after a burst of writes the readers
-//    go back to reading the database file alone.
+//    between two batches (copy_tail_if_asked), with a RESTART checkpoint: everything is
+//    copied and the next commit starts the WAL over, unless a reader stays on an old snapshot
+//    for more than a few milliseconds (then it is tried again when the WAL has grown by
+//    another pass). Restarting seldom keeps the writer's share of the copying small;
+//  - when the writer has committed nothing for 200 ms, the checkpointer runs the RESTART
+//    checkpoint itself (restart_while_idle), so that after a burst of writes the readers go
+//    back to reading the database file alone.
 // Durability is SQLite's: a checkpoint syncs the WAL before copying and the database before it
 // records what was copied, and an interrupted one is simply redone from the WAL.
 #include <atomic>
@@ -70,7 +70,7 @@ class checkpointer {
 
   connection conn_;
   const int pass_pages_, restart_pages_, tail_pages_;
-  const int writer_busy_timeout_ms_;  // restored on the writer's connection after a tail copy
+  const int busy_timeout_ms_;  // of both connections, restored after a RESTART checkpoint
   mutable std::mutex m_;
   std::condition_variable cv_;
   bool stopping_ = false;

@@ -23,14 +23,16 @@ database::database(database_options opts) : opts_(std::move(opts)), id_(next_dat
   connection w(opts_.path, open_mode::read_write, connection_options{opts_.synchronous, opts_.busy_timeout_ms});
   migrate(w);
   load_answer_index(w, answers_);
-  checkpointer_ = std::make_unique<checkpointer>(opts_.path, connection_options{opts_.synchronous, opts_.busy_timeout_ms},
-                                                 opts_.checkpoints);
+  const connection_options co{opts_.synchronous, opts_.busy_timeout_ms};
+  checkpointer_ = std::make_unique<checkpointer>(opts_.path, co, opts_.checkpoints);
   checkpointer_->watch(w);  // SQLite's automatic checkpoints off
   writer_options wo;
   wo.max_batch = opts_.max_batch;
   wo.on_batch = opts_.on_batch;
   wo.maintenance_every = opts_.maintenance_every;
-  wo.maintenance = [this](connection& c) { purge_expired(c, answers_, static_cast<std::int64_t>(std::time(nullptr))); };
+  wo.maintenance = [this](connection& c) {
+    purge_expired(c, answers_, static_cast<std::int64_t>(std::time(nullptr)));
+  };
   wo.between_batches = [ck = checkpointer_.get()](connection& c) { ck->copy_tail_if_asked(c); };
   writer_ = std::make_unique<storage::writer>(std::move(w), std::move(wo));
   rankings_ = std::make_unique<search_rankings>(writer_->changes(), opts_.ranking_cache_bytes);

@@ -41,16 +41,22 @@ void register_idempotency_functions(sqlite3* db) {
   if (rc != SQLITE_OK) throw_sqlite(db, rc, "register cunji_key_hash");
 }
 
-void answer_index::add(std::int64_t key_hash, std::int64_t id) {
-  std::lock_guard lk(m_);
-  ids_.emplace(key_hash, id);
-  added_.emplace_back(id, key_hash);
+std::uint64_t answer_index::slot(std::int64_t account_id, std::int64_t key_hash) noexcept {
+  return static_cast<std::uint64_t>(key_hash) ^ (static_cast<std::uint64_t>(account_id) * 0x9e3779b97f4a7c15ULL);
 }
 
-std::vector<std::int64_t> answer_index::candidates(std::int64_t key_hash) const {
+void answer_index::add(std::int64_t account_id, std::int64_t key_hash, std::int64_t id) {
+  const auto s = slot(account_id, key_hash);
+  std::lock_guard lk(m_);
+  ids_.emplace(s, id);
+  added_.emplace_back(id, s);
+}
+
+std::vector<std::int64_t> answer_index::candidates(std::int64_t account_id, std::int64_t key_hash) const {
+  const auto s = slot(account_id, key_hash);
   std::lock_guard lk(m_);
   std::vector<std::int64_t> out;
-  const auto [b, e] = ids_.equal_range(key_hash);
+  const auto [b, e] = ids_.equal_range(s);
   for (auto it = b; it != e; ++it) out.push_back(it->second);
   return out;
 }
@@ -60,9 +66,9 @@ void answer_index::forget_below(std::int64_t id) {
   // Ids were added in increasing order, except that one reused after a rollback may repeat an
   // earlier one; either way everything below `id` is at the front.
   while (!added_.empty() && added_.front().first < id) {
-    const auto [old_id, hash] = added_.front();
+    const auto [old_id, s] = added_.front();
     added_.pop_front();
-    const auto [b, e] = ids_.equal_range(hash);
+    const auto [b, e] = ids_.equal_range(s);
     for (auto it = b; it != e; ++it)
       if (it->second == old_id) {
         ids_.erase(it);
@@ -77,12 +83,12 @@ std::size_t answer_index::size() const {
 }
 
 void load_answer_index(connection& c, answer_index& index) {
-  auto q = c.prepare("SELECT id, key_hash FROM idempotency_records ORDER BY id");
-  while (q.step()) index.add(q.i64(1), q.i64(0));
+  auto q = c.prepare("SELECT id, account_id, key_hash FROM idempotency_records ORDER BY id");
+  while (q.step()) index.add(q.i64(1), q.i64(2), q.i64(0));
 }
 
 std::optional<stored_answer> find_answer(connection& c, const answer_index& index, const idempotency_scope& s) {
-  for (const auto id : index.candidates(idempotency_key_hash(s.endpoint, s.key))) {
+  for (const auto id : index.candidates(s.account_id, idempotency_key_hash(s.endpoint, s.key))) {
     auto q = c.prepare(
         "SELECT request_hash, status, body FROM idempotency_records "
         "WHERE id = ? AND account_id = ? AND endpoint = ? AND key = ?");
@@ -109,7 +115,7 @@ void store_answer(connection& c, answer_index& index, const idempotency_scope& s
   q.bind(6, a.status).bind(7, a.body).bind(8, now);
   q.run();
   // Before the commit: a record is never in the table without being in the index.
-  index.add(key_hash, c.last_insert_rowid());
+  index.add(s.account_id, key_hash, c.last_insert_rowid());
 }
 
 void purge_expired_answers(connection& c, answer_index& index, unix_seconds now) {

@@ -58,7 +58,7 @@ TEST_CASE("an answer is found only under its own account, endpoint and key", "[s
       "INSERT INTO idempotency_records (account_id, key_hash, endpoint, key, request_hash, status, body, created_at) "
       "VALUES (7, ?, 'POST /v1/orders', 'other', x'00', 409, 'theirs', 1000)",
       idempotency_key_hash(s.endpoint, s.key));
-  index.add(idempotency_key_hash(s.endpoint, s.key), c.last_insert_rowid());
+  index.add(7, idempotency_key_hash(s.endpoint, s.key), c.last_insert_rowid());
   const auto again = find_answer(c, index, s);
   REQUIRE(again);
   CHECK(again->body == "{\"id\":1}");
@@ -94,6 +94,20 @@ TEST_CASE("an id left in the index by a rolled-back insert finds nothing, also o
   REQUIRE(find_answer(c, index, next));
   CHECK(find_answer(c, index, next)->body == "next");
   REQUIRE(find_answer(c, index, {1, "POST /v1/orders", "kept"}));
+}
+
+TEST_CASE("callers using the same keys do not share candidates", "[storage][idempotency]") {
+  test::temp_dir dir;
+  connection c(dir.file("i.db"), open_mode::read_write);
+  migrate(c);
+  answer_index index;
+  for (std::int64_t account = 1; account <= 300; ++account)
+    for (const char* key : {"1", "2"}) store_answer(c, index, {account, "POST /v1/orders", key}, answer(201, key), 1000);
+  const auto hash = idempotency_key_hash("POST /v1/orders", "1");
+  CHECK(index.candidates(150, hash).size() == 1);
+  CHECK(index.candidates(301, hash).empty());
+  REQUIRE(find_answer(c, index, {150, "POST /v1/orders", "2"}));
+  CHECK(find_answer(c, index, {150, "POST /v1/orders", "2"})->body == "2");
 }
 
 TEST_CASE("the index built at open finds every stored answer", "[storage][idempotency]") {
