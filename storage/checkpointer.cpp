@@ -116,26 +116,34 @@ void checkpointer::restart_while_idle(std::unique_lock<std::mutex>& lk) {
   const auto generation = generation_;
   lk.unlock();
   int log = 0, copied = 0;
-  sqlite3* db = conn_.handle();
-  sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
-  sqlite3_busy_timeout(db, tail_wait_ms);
-  const int rc = sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_RESTART, &log, &copied);
-  sqlite3_busy_timeout(db, busy_timeout_ms_);
+  sqlite3_wal_checkpoint_v2(conn_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+  const int rc = restart_checkpoint(conn_, copied);
   lk.lock();
   ++passes_;
   if (rc != SQLITE_OK) {
     ++busy_;  // tried again after the next commit and idle spell
     return;
   }
-  ++restarts_;
   ++idle_restarts_;
-  if (generation == generation_) {
-    ++generation_;
-    // A commit that came in after the restart has set frames_ already; it counts from 0.
-    if (std::chrono::steady_clock::now() - last_commit_ >= idle_after) frames_ = 0;
-    copied_ = retry_at_ = 0;
-    tail_asked_ = false;
-  }
+  // A commit that came in after the restart has set frames_ already; it counts from 0.
+  if (generation == generation_) started_over(std::chrono::steady_clock::now() - last_commit_ >= idle_after);
+}
+
+int checkpointer::restart_checkpoint(connection& c, int& copied) {
+  // Readers still on snapshots older than the last commit get tail_wait_ms to finish.
+  sqlite3* db = c.handle();
+  sqlite3_busy_timeout(db, tail_wait_ms);
+  int log = 0;
+  const int rc = sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_RESTART, &log, &copied);
+  sqlite3_busy_timeout(db, busy_timeout_ms_);
+  return rc;
+}
+
+void checkpointer::started_over(bool no_commit_since) {
+  ++generation_;
+  if (no_commit_since) frames_ = 0;
+  copied_ = retry_at_ = 0;
+  tail_asked_ = false;
 }
 
 void checkpointer::copy_tail_if_asked(connection& writer_conn) {
@@ -148,18 +156,13 @@ void checkpointer::copy_tail_if_asked(connection& writer_conn) {
   // older than that to finish; the writer's next commit then starts the WAL over from its
   // beginning. If a reader does not finish in time, the WAL goes on growing until the next
   // round tries again.
-  sqlite3* db = writer_conn.handle();
-  sqlite3_busy_timeout(db, tail_wait_ms);
-  int log = 0, copied = 0;
-  const int rc = sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_RESTART, &log, &copied);
-  sqlite3_busy_timeout(db, busy_timeout_ms_);
+  int copied = 0;
+  const int rc = restart_checkpoint(writer_conn, copied);
   std::lock_guard lk(m_);
   tail_asked_ = false;
   if (rc == SQLITE_OK) {
     ++tails_;
-    ++restarts_;
-    ++generation_;
-    frames_ = copied_ = retry_at_ = 0;
+    started_over(true);
   } else {
     // A reader kept an old snapshot (a backup, say): try again once the WAL has grown by
     // another pass, not after every batch.
@@ -170,7 +173,8 @@ void checkpointer::copy_tail_if_asked(connection& writer_conn) {
 }
 
 checkpoint_stats checkpointer::stats() const noexcept {
-  return {passes_.load(), tails_.load(), restarts_.load(), busy_.load(), idle_restarts_.load()};
+  const auto tails = tails_.load(), idle = idle_restarts_.load();
+  return {passes_.load(), tails, tails + idle, busy_.load(), idle};
 }
 
 }  // namespace cunji::storage

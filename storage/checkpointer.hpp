@@ -42,7 +42,7 @@ struct checkpoint_sizes {
 struct checkpoint_stats {
   std::uint64_t passes = 0;      // background PASSIVE checkpoints
   std::uint64_t tails = 0;       // tails copied by the writer
-  std::uint64_t restarts = 0;    // times the WAL started over
+  std::uint64_t restarts = 0;    // times the WAL started over: tails + idle_restarts
   std::uint64_t busy = 0;        // checkpoints cut short by another one or by a reader
   std::uint64_t idle_restarts = 0;  // restarts by the checkpointer while the writer was idle
 };
@@ -66,6 +66,10 @@ class checkpointer {
   void wal_size(int frames) noexcept;
   bool pass_due() const noexcept;  // with m_ held
   void restart_while_idle(std::unique_lock<std::mutex>& lk);
+  // A RESTART checkpoint on `c` that waits only briefly for readers; SQLite's result code.
+  int restart_checkpoint(connection& c, int& copied);
+  // After a RESTART checkpoint succeeded (m_ held): the next commit starts the WAL over.
+  void started_over(bool no_commit_since);
   void loop();
 
   connection conn_;
@@ -79,7 +83,7 @@ class checkpointer {
   std::uint64_t generation_ = 0;  // WAL restarts seen; a pass's result is for its generation
   bool tail_asked_ = false;
   int retry_at_ = 0;        // after a cut-short tail: the WAL size at which to try again
-  std::atomic<std::uint64_t> passes_{0}, tails_{0}, restarts_{0}, busy_{0}, idle_restarts_{0};
+  std::atomic<std::uint64_t> passes_{0}, tails_{0}, busy_{0}, idle_restarts_{0};
   std::chrono::steady_clock::time_point last_commit_{};
   bool idle_tried_ = false;  // an idle restart was tried since the last commit
   std::thread thread_;

@@ -10,8 +10,9 @@
 // insert, a rowid reused since, or a hash collision never returns another request's answer.
 // What must never happen is a stored record missing from the index (a replay would then run
 // twice), and it cannot: every insert adds its id before its transaction commits, and opening
-// the database loads every record there is. Cost: ~64 bytes per answer stored in the last 48
-// hours, and reading them at open.
+// the database loads every record there is. Cost: about 50 bytes of heap per answer stored in
+// the last 48 hours (1,000,000 entries measured at 49 bytes each with mallinfo2), and reading
+// them at open.
 #include <array>
 #include <cstdint>
 #include <deque>
@@ -74,7 +75,7 @@ void purge_expired_answers(connection& c, answer_index& index, unix_seconds now)
 
 // The lookup hash of a record (idempotency_records.key_hash): 64 bits of endpoint and key.
 std::int64_t idempotency_key_hash(std::string_view endpoint, std::string_view key) noexcept;
-// Registers it as the SQL function cunji_key_hash(endpoint, key) (migration 0005 uses it).
+// Registers it as the SQL function cunji_key_hash(endpoint, key) (migrate() does, for 0005).
 void register_idempotency_functions(sqlite3* db);
 
 // Keys are kept at least this long (and purged by the writer's maintenance after it).

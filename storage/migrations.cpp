@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "storage/idempotency.hpp"
 #include "storage/sqlite.hpp"
 
 namespace cunji::embedded {
@@ -41,6 +42,7 @@ int latest_schema_version() { return static_cast<int>(sorted_migrations().size()
 
 int migrate(connection& c) {
   const auto all = sorted_migrations();
+  register_idempotency_functions(c.handle());  // migration 0005 computes key hashes
   c.exec("BEGIN IMMEDIATE");
   try {
     c.exec(

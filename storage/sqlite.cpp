@@ -5,7 +5,6 @@
 #include <string>
 
 #include "storage/fts_tokenizer.hpp"
-#include "storage/idempotency.hpp"
 
 namespace cunji::storage {
 
@@ -103,7 +102,6 @@ connection::connection(const std::string& path, open_mode mode, const connection
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, opts.busy_timeout_ms);
   register_cunji_tokenizer(raw);  // listings_fts needs it on every connection
-  register_idempotency_functions(raw);
   if (mode == open_mode::read_write) {
     exec("PRAGMA journal_mode=WAL");
     const auto sync = opts.synchronous;

@@ -55,7 +55,7 @@ net::awaitable<response> metrics_text(context& ctx) {
       "# TYPE cunji_wal_restarts_total counter\n"
       "cunji_wal_restarts_total{{by=\"writer\"}} {}\n"
       "cunji_wal_restarts_total{{by=\"idle\"}} {}\n",
-      ck.passes, ck.tails, ck.busy, ck.restarts - ck.idle_restarts, ck.idle_restarts);
+      ck.passes, ck.tails, ck.busy, ck.tails, ck.idle_restarts);
   co_return res;
 }
 
