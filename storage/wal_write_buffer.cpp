@@ -1,0 +1,215 @@
+#include "storage/wal_write_buffer.hpp"
+
+#include <sqlite3.h>
+
+#include <atomic>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+
+namespace cunji::storage {
+
+namespace {
+
+std::atomic<std::int64_t> writes_in{0};
+std::atomic<std::int64_t> writes_out{0};
+
+// One open file. For a WAL file, the parent's file follows this struct in the same allocation
+// (SQLite allocates szOsFile bytes); for any other file the parent's file *is* the allocation.
+struct wal_file {
+  sqlite3_file base;
+  sqlite3_file* real;
+  char* buf;             // capacity bytes, allocated at the first buffered write
+  sqlite3_int64 start;   // file offset of buf[0]
+  int len;               // bytes buffered
+};
+
+wal_file* me(sqlite3_file* f) { return reinterpret_cast<wal_file*>(f); }
+const sqlite3_io_methods* real_methods(wal_file* w) { return w->real->pMethods; }
+
+constexpr int capacity = static_cast<int>(wal_write_buffer_capacity);
+
+// Writes out what is buffered. On failure the buffered bytes are dropped: SQLite gets the error
+// and abandons the transaction they belong to, and frames it never committed are never read.
+int flush(wal_file* w) {
+  if (w->len == 0) return SQLITE_OK;
+  const int n = w->len;
+  w->len = 0;
+  writes_out.fetch_add(1, std::memory_order_relaxed);
+  return real_methods(w)->xWrite(w->real, w->buf, n, w->start);
+}
+
+int x_write(sqlite3_file* f, const void* data, int amt, sqlite3_int64 off) {
+  auto* w = me(f);
+  writes_in.fetch_add(1, std::memory_order_relaxed);
+  const sqlite3_int64 end = w->start + w->len;
+  if (w->len > 0 && off == end && w->len + amt <= capacity) {  // continues the run
+    std::memcpy(w->buf + w->len, data, static_cast<std::size_t>(amt));
+    w->len += amt;
+    return SQLITE_OK;
+  }
+  if (w->len > 0 && off >= w->start && off + amt <= end) {  // rewrites a buffered frame
+    std::memcpy(w->buf + (off - w->start), data, static_cast<std::size_t>(amt));
+    return SQLITE_OK;
+  }
+  if (const int rc = flush(w); rc != SQLITE_OK) return rc;
+  if (!w->buf) w->buf = static_cast<char*>(sqlite3_malloc(capacity));
+  if (!w->buf || amt >= capacity) {
+    writes_out.fetch_add(1, std::memory_order_relaxed);
+    return real_methods(w)->xWrite(w->real, data, amt, off);
+  }
+  std::memcpy(w->buf, data, static_cast<std::size_t>(amt));
+  w->start = off;
+  w->len = amt;
+  return SQLITE_OK;
+}
+
+int x_read(sqlite3_file* f, void* out, int amt, sqlite3_int64 off) {
+  auto* w = me(f);
+  if (w->len > 0 && off < w->start + w->len && off + amt > w->start)
+    if (const int rc = flush(w); rc != SQLITE_OK) return rc;
+  return real_methods(w)->xRead(w->real, out, amt, off);
+}
+
+int x_close(sqlite3_file* f) {
+  auto* w = me(f);
+  const int flushed = flush(w);
+  const int rc = real_methods(w)->xClose(w->real);
+  sqlite3_free(w->buf);
+  w->buf = nullptr;
+  return flushed != SQLITE_OK ? flushed : rc;
+}
+int x_truncate(sqlite3_file* f, sqlite3_int64 size) {
+  auto* w = me(f);
+  if (const int rc = flush(w); rc != SQLITE_OK) return rc;
+  return real_methods(w)->xTruncate(w->real, size);
+}
+int x_sync(sqlite3_file* f, int flags) {
+  auto* w = me(f);
+  if (const int rc = flush(w); rc != SQLITE_OK) return rc;
+  return real_methods(w)->xSync(w->real, flags);
+}
+int x_file_size(sqlite3_file* f, sqlite3_int64* size) {
+  auto* w = me(f);
+  if (const int rc = flush(w); rc != SQLITE_OK) return rc;
+  return real_methods(w)->xFileSize(w->real, size);
+}
+int x_file_control(sqlite3_file* f, int op, void* arg) {
+  auto* w = me(f);
+  if (const int rc = flush(w); rc != SQLITE_OK) return rc;
+  return real_methods(w)->xFileControl(w->real, op, arg);
+}
+int x_lock(sqlite3_file* f, int l) { return real_methods(me(f))->xLock(me(f)->real, l); }
+int x_unlock(sqlite3_file* f, int l) { return real_methods(me(f))->xUnlock(me(f)->real, l); }
+int x_check_reserved(sqlite3_file* f, int* out) {
+  return real_methods(me(f))->xCheckReservedLock(me(f)->real, out);
+}
+int x_sector_size(sqlite3_file* f) { return real_methods(me(f))->xSectorSize(me(f)->real); }
+int x_device(sqlite3_file* f) { return real_methods(me(f))->xDeviceCharacteristics(me(f)->real); }
+
+// A WAL file has no shared memory and no memory map of its own (both belong to the database
+// file), so SQLite calls none of these on it; they are here because the version needs them.
+int x_shm_map(sqlite3_file*, int, int, int, void volatile**) { return SQLITE_IOERR_SHMMAP; }
+int x_shm_lock(sqlite3_file*, int, int, int) { return SQLITE_IOERR_SHMLOCK; }
+void x_shm_barrier(sqlite3_file*) {}
+int x_shm_unmap(sqlite3_file*, int) { return SQLITE_OK; }
+int x_fetch(sqlite3_file*, sqlite3_int64, int, void** p) {
+  *p = nullptr;  // "read it with xRead instead"
+  return SQLITE_OK;
+}
+int x_unfetch(sqlite3_file*, sqlite3_int64, void*) { return SQLITE_OK; }
+
+const sqlite3_io_methods wal_methods = {
+    3,           x_close,       x_read,    x_write,        x_truncate,   x_sync,      x_file_size,
+    x_lock,      x_unlock,      x_check_reserved, x_file_control, x_sector_size, x_device, x_shm_map,
+    x_shm_lock,  x_shm_barrier, x_shm_unmap,      x_fetch,        x_unfetch,
+};
+
+sqlite3_vfs* parent_of(sqlite3_vfs* v) { return static_cast<sqlite3_vfs*>(v->pAppData); }
+
+constexpr std::size_t real_offset = (sizeof(wal_file) + 7) & ~std::size_t{7};
+
+int x_open(sqlite3_vfs* v, const char* name, sqlite3_file* f, int flags, int* out_flags) {
+  sqlite3_vfs* parent = parent_of(v);
+  if ((flags & SQLITE_OPEN_WAL) == 0) return parent->xOpen(parent, name, f, flags, out_flags);
+  auto* w = me(f);
+  w->base.pMethods = nullptr;
+  w->real = reinterpret_cast<sqlite3_file*>(reinterpret_cast<char*>(f) + real_offset);
+  w->buf = nullptr;
+  w->start = 0;
+  w->len = 0;
+  const int rc = parent->xOpen(parent, name, w->real, flags, out_flags);
+  if (rc != SQLITE_OK) return rc;
+  w->base.pMethods = &wal_methods;
+  return SQLITE_OK;
+}
+
+int x_delete(sqlite3_vfs* v, const char* name, int sync_dir) {
+  return parent_of(v)->xDelete(parent_of(v), name, sync_dir);
+}
+int x_access(sqlite3_vfs* v, const char* name, int flags, int* out) {
+  return parent_of(v)->xAccess(parent_of(v), name, flags, out);
+}
+int x_full_pathname(sqlite3_vfs* v, const char* name, int n, char* out) {
+  return parent_of(v)->xFullPathname(parent_of(v), name, n, out);
+}
+void* x_dl_open(sqlite3_vfs* v, const char* name) { return parent_of(v)->xDlOpen(parent_of(v), name); }
+void x_dl_error(sqlite3_vfs* v, int n, char* msg) { parent_of(v)->xDlError(parent_of(v), n, msg); }
+void (*x_dl_sym(sqlite3_vfs* v, void* h, const char* sym))(void) { return parent_of(v)->xDlSym(parent_of(v), h, sym); }
+void x_dl_close(sqlite3_vfs* v, void* h) { parent_of(v)->xDlClose(parent_of(v), h); }
+int x_randomness(sqlite3_vfs* v, int n, char* out) { return parent_of(v)->xRandomness(parent_of(v), n, out); }
+int x_sleep(sqlite3_vfs* v, int us) { return parent_of(v)->xSleep(parent_of(v), us); }
+int x_current_time(sqlite3_vfs* v, double* t) { return parent_of(v)->xCurrentTime(parent_of(v), t); }
+int x_last_error(sqlite3_vfs* v, int n, char* msg) { return parent_of(v)->xGetLastError(parent_of(v), n, msg); }
+int x_current_time64(sqlite3_vfs* v, sqlite3_int64* t) {
+  return parent_of(v)->xCurrentTimeInt64(parent_of(v), t);
+}
+
+struct registered_vfs {
+  std::string name;
+  sqlite3_vfs vfs{};
+};
+
+}  // namespace
+
+std::string wal_write_buffer_vfs(const std::string& parent_name) {
+  static std::mutex m;
+  static std::map<std::string, std::unique_ptr<registered_vfs>> shims;  // by parent name
+  std::lock_guard lk(m);
+  if (auto it = shims.find(parent_name); it != shims.end()) return it->second->name;
+  sqlite3_vfs* parent = sqlite3_vfs_find(parent_name.empty() ? nullptr : parent_name.c_str());
+  if (!parent) throw std::runtime_error("wal_write_buffer_vfs: no VFS named " + parent_name);
+  auto r = std::make_unique<registered_vfs>();
+  r->name = parent_name.empty() ? std::string("cunji_walbuf") : "cunji_walbuf+" + parent_name;
+  auto& v = r->vfs;
+  v.iVersion = 2;
+  v.szOsFile = static_cast<int>(real_offset) + parent->szOsFile;
+  v.mxPathname = parent->mxPathname;
+  v.zName = r->name.c_str();
+  v.pAppData = parent;
+  v.xOpen = x_open;
+  v.xDelete = x_delete;
+  v.xAccess = x_access;
+  v.xFullPathname = x_full_pathname;
+  v.xDlOpen = x_dl_open;
+  v.xDlError = x_dl_error;
+  v.xDlSym = x_dl_sym;
+  v.xDlClose = x_dl_close;
+  v.xRandomness = x_randomness;
+  v.xSleep = x_sleep;
+  v.xCurrentTime = x_current_time;
+  v.xGetLastError = x_last_error;
+  v.xCurrentTimeInt64 = x_current_time64;
+  if (sqlite3_vfs_register(&v, 0) != SQLITE_OK) throw std::runtime_error("wal_write_buffer_vfs: register failed");
+  const std::string name = r->name;
+  shims.emplace(parent_name, std::move(r));
+  return name;
+}
+
+wal_write_buffer_counts wal_write_buffer_stats() {
+  return {writes_in.load(std::memory_order_relaxed), writes_out.load(std::memory_order_relaxed)};
+}
+
+}  // namespace cunji::storage
