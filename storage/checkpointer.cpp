@@ -1,7 +1,9 @@
 #include "storage/checkpointer.hpp"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 namespace cunji::storage {
 
@@ -21,13 +23,18 @@ checkpointer::checkpointer(const std::string& path, const connection_options& op
       restart_pages_(sizes.restart_pages > pass_pages_ ? sizes.restart_pages : pass_pages_),
       tail_pages_(pass_pages_ / 8),
       busy_timeout_ms_(opts.busy_timeout_ms) {
+  // A descriptor of its own on the database file, for start_writeback (none: no hints).
+  if (const char* f = sqlite3_db_filename(conn_.handle(), "main"); f && *f) db_fd_ = ::open(f, O_RDONLY | O_CLOEXEC);
   thread_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "cunji-checkpt");  // as top -H and perf show it
     loop();
   });
 }
 
-checkpointer::~checkpointer() { stop(); }
+checkpointer::~checkpointer() {
+  stop();
+  if (db_fd_ >= 0) ::close(db_fd_);
+}
 
 void checkpointer::stop() {
   {
@@ -81,6 +88,7 @@ void checkpointer::loop() {
     lk.unlock();
     int log = 0, copied = 0;
     const int rc = sqlite3_wal_checkpoint_v2(conn_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+    if (rc == SQLITE_OK && copied > copied_before) start_writeback();
     lk.lock();
     if (generation != generation_) continue;  // the WAL restarted meanwhile: `copied` is of the old one
     if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
@@ -104,6 +112,17 @@ void checkpointer::loop() {
       tail_asked_ = true;
     }
   }
+}
+
+void checkpointer::start_writeback() noexcept {
+  // A pass that the writer outran (it committed while the pass copied) copies pages into the
+  // database file without syncing it: SQLite syncs the database only when a checkpoint reaches
+  // the WAL's end, which under load only the RESTART does -- on the writer thread, where the
+  // fsync would then write back every page copied since the last one (a ~100 MB burst of
+  // scattered writes, ~70 ms with every order waiting). So each pass asks the kernel to start
+  // writing its pages back now, in the background. A hint only: what makes them durable is
+  // still SQLite's fsync before the WAL starts over.
+  if (db_fd_ >= 0) ::sync_file_range(db_fd_, 0, 0, SYNC_FILE_RANGE_WRITE);
 }
 
 void checkpointer::restart_while_idle(std::unique_lock<std::mutex>& lk) {

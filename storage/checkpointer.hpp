@@ -6,9 +6,14 @@
 // next batch waits; on a large database those are N scattered page writes. Here:
 //  - after each commit the writer reports the WAL's size (a WAL hook, so SQLite's automatic
 //    checkpoints are off); each time `pass_pages` more are in it, the checkpointer thread runs
-//    a PASSIVE checkpoint on its own connection: it copies what no reader still needs and
-//    syncs the database file, without blocking the writer or the readers. Readers look pages
-//    up only among the frames not copied yet, so frequent passes keep their reads cheap;
+//    a PASSIVE checkpoint on its own connection: it copies what no reader still needs,
+//    without blocking the writer or the readers. Readers look pages up only among the frames
+//    not copied yet, so passes keep their reads cheap. Larger passes copy a page changed many
+//    times once (orders of one buyer, of one shop, of one listing), so fewer, larger passes
+//    write less: 32,000 pages a pass gave 20% more orders per second than 8,000. A pass that
+//    the writer outran does not sync the database file (SQLite syncs it only when a checkpoint
+//    reaches the WAL's end; until then the WAL is what counts), so after each pass the kernel
+//    is asked to start writing the copied pages back (start_writeback);
 //  - a steady writer keeps appending meanwhile, so the WAL is never wholly copied when the
 //    writer starts its next transaction, and only then can SQLite start it over from the
 //    beginning (otherwise it grows without end). So once it holds `restart_pages`, and a pass
@@ -20,8 +25,9 @@
 //  - when the writer has committed nothing for 200 ms, the checkpointer runs the RESTART
 //    checkpoint itself (restart_while_idle), so that after a burst of writes the readers go
 //    back to reading the database file alone.
-// Durability is SQLite's: a checkpoint syncs the WAL before copying and the database before it
-// records what was copied, and an interrupted one is simply redone from the WAL.
+// Durability is SQLite's: a checkpoint syncs the WAL before copying, the WAL starts over only
+// after a checkpoint that reached its end has synced the database, and an interrupted one is
+// simply redone from the WAL.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -35,8 +41,8 @@
 namespace cunji::storage {
 
 struct checkpoint_sizes {
-  int pass_pages = 8000;      // a background pass once the WAL holds this many uncopied pages
-  int restart_pages = 32000;  // the WAL starts over once it holds this many pages (~130 MB)
+  int pass_pages = 32000;      // a background pass once the WAL holds this many uncopied pages
+  int restart_pages = 128000;  // the WAL starts over once it holds this many pages (~530 MB)
 };
 
 struct checkpoint_stats {
@@ -66,6 +72,8 @@ class checkpointer {
   void wal_size(int frames) noexcept;
   bool pass_due() const noexcept;  // with m_ held
   void restart_while_idle(std::unique_lock<std::mutex>& lk);
+  // After a pass: the kernel starts writing the copied pages to the database file.
+  void start_writeback() noexcept;
   // A RESTART checkpoint on `c` that waits only briefly for readers; SQLite's result code.
   int restart_checkpoint(connection& c, int& copied);
   // After a RESTART checkpoint succeeded (m_ held): the next commit starts the WAL over.
@@ -86,6 +94,7 @@ class checkpointer {
   std::atomic<std::uint64_t> passes_{0}, tails_{0}, busy_{0}, idle_restarts_{0};
   std::chrono::steady_clock::time_point last_commit_{};
   bool idle_tried_ = false;  // an idle restart was tried since the last commit
+  int db_fd_ = -1;  // the database file, for start_writeback
   std::thread thread_;
 };
 
