@@ -9,6 +9,8 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "storage/vfs_shim.hpp"
+
 namespace cunji::storage {
 
 namespace {
@@ -127,12 +129,10 @@ const sqlite3_io_methods wal_methods = {
     x_shm_lock,  x_shm_barrier, x_shm_unmap,      x_fetch,        x_unfetch,
 };
 
-sqlite3_vfs* parent_of(sqlite3_vfs* v) { return static_cast<sqlite3_vfs*>(v->pAppData); }
-
 constexpr std::size_t real_offset = (sizeof(wal_file) + 7) & ~std::size_t{7};
 
 int x_open(sqlite3_vfs* v, const char* name, sqlite3_file* f, int flags, int* out_flags) {
-  sqlite3_vfs* parent = parent_of(v);
+  sqlite3_vfs* parent = parent_vfs(v);
   if ((flags & SQLITE_OPEN_WAL) == 0) return parent->xOpen(parent, name, f, flags, out_flags);
   auto* w = me(f);
   w->base.pMethods = nullptr;
@@ -144,27 +144,6 @@ int x_open(sqlite3_vfs* v, const char* name, sqlite3_file* f, int flags, int* ou
   if (rc != SQLITE_OK) return rc;
   w->base.pMethods = &wal_methods;
   return SQLITE_OK;
-}
-
-int x_delete(sqlite3_vfs* v, const char* name, int sync_dir) {
-  return parent_of(v)->xDelete(parent_of(v), name, sync_dir);
-}
-int x_access(sqlite3_vfs* v, const char* name, int flags, int* out) {
-  return parent_of(v)->xAccess(parent_of(v), name, flags, out);
-}
-int x_full_pathname(sqlite3_vfs* v, const char* name, int n, char* out) {
-  return parent_of(v)->xFullPathname(parent_of(v), name, n, out);
-}
-void* x_dl_open(sqlite3_vfs* v, const char* name) { return parent_of(v)->xDlOpen(parent_of(v), name); }
-void x_dl_error(sqlite3_vfs* v, int n, char* msg) { parent_of(v)->xDlError(parent_of(v), n, msg); }
-void (*x_dl_sym(sqlite3_vfs* v, void* h, const char* sym))(void) { return parent_of(v)->xDlSym(parent_of(v), h, sym); }
-void x_dl_close(sqlite3_vfs* v, void* h) { parent_of(v)->xDlClose(parent_of(v), h); }
-int x_randomness(sqlite3_vfs* v, int n, char* out) { return parent_of(v)->xRandomness(parent_of(v), n, out); }
-int x_sleep(sqlite3_vfs* v, int us) { return parent_of(v)->xSleep(parent_of(v), us); }
-int x_current_time(sqlite3_vfs* v, double* t) { return parent_of(v)->xCurrentTime(parent_of(v), t); }
-int x_last_error(sqlite3_vfs* v, int n, char* msg) { return parent_of(v)->xGetLastError(parent_of(v), n, msg); }
-int x_current_time64(sqlite3_vfs* v, sqlite3_int64* t) {
-  return parent_of(v)->xCurrentTimeInt64(parent_of(v), t);
 }
 
 struct registered_vfs {
@@ -184,24 +163,10 @@ std::string wal_write_buffer_vfs(const std::string& parent_name) {
   auto r = std::make_unique<registered_vfs>();
   r->name = parent_name.empty() ? std::string("cunji_walbuf") : "cunji_walbuf+" + parent_name;
   auto& v = r->vfs;
-  v.iVersion = 2;
+  forward_vfs_to(v, parent);
   v.szOsFile = static_cast<int>(real_offset) + parent->szOsFile;
-  v.mxPathname = parent->mxPathname;
   v.zName = r->name.c_str();
-  v.pAppData = parent;
   v.xOpen = x_open;
-  v.xDelete = x_delete;
-  v.xAccess = x_access;
-  v.xFullPathname = x_full_pathname;
-  v.xDlOpen = x_dl_open;
-  v.xDlError = x_dl_error;
-  v.xDlSym = x_dl_sym;
-  v.xDlClose = x_dl_close;
-  v.xRandomness = x_randomness;
-  v.xSleep = x_sleep;
-  v.xCurrentTime = x_current_time;
-  v.xGetLastError = x_last_error;
-  v.xCurrentTimeInt64 = x_current_time64;
   if (sqlite3_vfs_register(&v, 0) != SQLITE_OK) throw std::runtime_error("wal_write_buffer_vfs: register failed");
   const std::string name = r->name;
   shims.emplace(parent_name, std::move(r));

@@ -8,18 +8,12 @@
 #include <thread>
 
 #include "storage/database.hpp"
+#include "support/scalar.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace cunji;
 using namespace cunji::storage;
-
-namespace {
-std::int64_t scalar(connection& c, const char* sql) {
-  auto q = c.prepare(sql);
-  q.step();
-  return q.i64(0);
-}
-}  // namespace
+using cunji::test::scalar;
 
 namespace {
 struct outcome {

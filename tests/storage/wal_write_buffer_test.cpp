@@ -6,17 +6,14 @@
 #include <catch2/catch.hpp>
 
 #include "storage/sqlite.hpp"
+#include "support/scalar.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace cunji;
 using namespace cunji::storage;
+using cunji::test::scalar;
 
 namespace {
-std::int64_t scalar(connection& c, const char* sql) {
-  auto q = c.prepare(sql);
-  q.step();
-  return q.i64(0);
-}
 std::string integrity(connection& c) {
   auto q = c.prepare("PRAGMA integrity_check");
   q.step();

@@ -12,6 +12,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "storage/vfs_shim.hpp"
+
 namespace cunji::test {
 
 namespace {
@@ -208,24 +210,6 @@ int x_delete(sqlite3_vfs*, const char* name, int sync_dir) {
   }
   return s.real->xDelete(s.real, name, sync_dir);
 }
-int x_access(sqlite3_vfs*, const char* name, int flags, int* out) {
-  return state().real->xAccess(state().real, name, flags, out);
-}
-int x_full_pathname(sqlite3_vfs*, const char* name, int n, char* out) {
-  return state().real->xFullPathname(state().real, name, n, out);
-}
-void* x_dl_open(sqlite3_vfs*, const char* name) { return state().real->xDlOpen(state().real, name); }
-void x_dl_error(sqlite3_vfs*, int n, char* msg) { state().real->xDlError(state().real, n, msg); }
-void (*x_dl_sym(sqlite3_vfs*, void* h, const char* sym))(void) { return state().real->xDlSym(state().real, h, sym); }
-void x_dl_close(sqlite3_vfs*, void* h) { state().real->xDlClose(state().real, h); }
-int x_randomness(sqlite3_vfs*, int n, char* out) { return state().real->xRandomness(state().real, n, out); }
-int x_sleep(sqlite3_vfs*, int us) { return state().real->xSleep(state().real, us); }
-int x_current_time(sqlite3_vfs*, double* t) { return state().real->xCurrentTime(state().real, t); }
-int x_last_error(sqlite3_vfs*, int n, char* msg) { return state().real->xGetLastError(state().real, n, msg); }
-int x_current_time64(sqlite3_vfs*, sqlite3_int64* t) {
-  return state().real->xCurrentTimeInt64(state().real, t);
-}
-
 }  // namespace
 
 fault_vfs& fault_vfs::get() {
@@ -235,23 +219,11 @@ fault_vfs& fault_vfs::get() {
     s.real = sqlite3_vfs_find(nullptr);
     if (!s.real) throw std::runtime_error("fault_vfs: no default VFS");
     auto& v = s.vfs;
-    v.iVersion = 2;
+    storage::forward_vfs_to(v, s.real);
     v.szOsFile = static_cast<int>(sizeof(shim_file)) + s.real->szOsFile;
-    v.mxPathname = s.real->mxPathname;
     v.zName = name;
     v.xOpen = x_open;
     v.xDelete = x_delete;
-    v.xAccess = x_access;
-    v.xFullPathname = x_full_pathname;
-    v.xDlOpen = x_dl_open;
-    v.xDlError = x_dl_error;
-    v.xDlSym = x_dl_sym;
-    v.xDlClose = x_dl_close;
-    v.xRandomness = x_randomness;
-    v.xSleep = x_sleep;
-    v.xCurrentTime = x_current_time;
-    v.xGetLastError = x_last_error;
-    v.xCurrentTimeInt64 = x_current_time64;
     if (sqlite3_vfs_register(&v, 0) != SQLITE_OK) throw std::runtime_error("fault_vfs: register failed");
     return true;
   }();
