@@ -93,25 +93,21 @@ void configure_sqlite_once() {
   (void)done;
 }
 
-
 // A connection that syncs the WAL at every commit writes it through the WAL write buffer
 // (storage/wal_write_buffer.hpp), over the VFS it would otherwise use. A URI naming a VFS
 // ("file:x.db?vfs=name") gets the buffer over that one; other paths, over the default.
 // Returns the path to open and the VFS to pass to sqlite3_open_v2 (empty: none).
-std::pair<std::string, std::string> open_target(const std::string& path, open_mode mode, const std::string& sync) {
-  if (mode != open_mode::read_write || (sync != "FULL" && sync != "EXTRA")) return {path, {}};
-  if (path.starts_with("file:")) {
-    const auto q = path.find('?');
-    if (q != std::string::npos) {
-      for (std::size_t at = q + 1; at < path.size();) {
-        const auto amp = std::min(path.find('&', at), path.size());
-        if (path.compare(at, 4, "vfs=") == 0) {
-          const std::string parent = path.substr(at + 4, amp - at - 4);
-          return {path.substr(0, at + 4) + wal_write_buffer_vfs(parent) + path.substr(amp), {}};
-        }
-        at = amp + 1;
-      }
+std::pair<std::string, std::string> open_target(const std::string& path, bool buffer_wal) {
+  if (!buffer_wal) return {path, {}};
+  const auto query = path.starts_with("file:") ? path.find('?') : std::string::npos;
+  if (query == std::string::npos) return {path, wal_write_buffer_vfs()};
+  for (std::size_t at = query + 1; at < path.size();) {
+    const auto amp = std::min(path.find('&', at), path.size());
+    if (path.compare(at, 4, "vfs=") == 0) {
+      const std::string parent = path.substr(at + 4, amp - at - 4);
+      return {path.substr(0, at + 4) + wal_write_buffer_vfs(parent) + path.substr(amp), {}};
     }
+    at = amp + 1;
   }
   return {path, wal_write_buffer_vfs()};
 }
@@ -121,7 +117,11 @@ connection::connection(const std::string& path, open_mode mode, const connection
   configure_sqlite_once();
   const int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI |
                     (mode == open_mode::read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-  const auto [target, vfs] = open_target(path, mode, opts.synchronous);
+  const bool writes = mode == open_mode::read_write;
+  const auto& sync = opts.synchronous;  // for writing connections only
+  if (writes && sync != "FULL" && sync != "NORMAL" && sync != "OFF" && sync != "EXTRA")
+    throw sqlite_error(SQLITE_MISUSE, "bad synchronous mode " + sync);
+  const auto [target, vfs] = open_target(path, writes && (sync == "FULL" || sync == "EXTRA"));
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(target.c_str(), &raw, flags, vfs.empty() ? nullptr : vfs.c_str());
   db_.reset(raw);
@@ -129,11 +129,8 @@ connection::connection(const std::string& path, open_mode mode, const connection
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, opts.busy_timeout_ms);
   register_cunji_tokenizer(raw);  // listings_fts needs it on every connection
-  if (mode == open_mode::read_write) {
+  if (writes) {
     exec("PRAGMA journal_mode=WAL");
-    const auto sync = opts.synchronous;
-    if (sync != "FULL" && sync != "NORMAL" && sync != "OFF" && sync != "EXTRA")
-      throw sqlite_error(SQLITE_MISUSE, "bad synchronous mode " + sync);
     exec("PRAGMA synchronous=" + sync);
   }
   // Readers: the temporary b-trees of ORDER BY and IN lists in memory, never in a file.
@@ -142,7 +139,7 @@ connection::connection(const std::string& path, open_mode mode, const connection
   // a temporary file only past that (a command changing more than 15 pages: purges, very large
   // orders). temp_store=MEMORY would keep it in 1 KiB pieces instead: nine or ten allocations
   // and frees for each order placed. Durability comes from the WAL, not from this journal.
-  if (mode != open_mode::read_write) exec("PRAGMA temp_store=MEMORY");
+  if (!writes) exec("PRAGMA temp_store=MEMORY");
   exec("PRAGMA foreign_keys=ON");
   if (opts.mmap_bytes > 0) exec("PRAGMA mmap_size=" + std::to_string(opts.mmap_bytes));
 }
