@@ -52,12 +52,12 @@
 #include "core/catalog.hpp"
 #include "core/order.hpp"
 #include "server/crypto.hpp"
-#include "storage/accounts.hpp"
+#include "storage/sql/accounts.hpp"
 #include "storage/bench_fixtures.hpp"
-#include "storage/catalog.hpp"
-#include "storage/database.hpp"
-#include "storage/orders.hpp"
-#include "storage/regions.hpp"
+#include "storage/sql/catalog.hpp"
+#include "storage/sqlite/database.hpp"
+#include "storage/sql/orders.hpp"
+#include "storage/sql/regions.hpp"
 
 namespace {
 

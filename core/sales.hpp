@@ -1,6 +1,6 @@
 #pragma once
 // Sales figures: which orders count, on which day, and over which window. Pure rules; the
-// storage layer keeps rollups by the same rules (storage/migrations/0004_sales_rollups.sql) and
+// storage layer keeps rollups by the same rules (storage/sqlite/migrations/0004_sales_rollups.sql) and
 // recomputes them from orders to prove it (storage::check_rollups).
 //
 // Days. Every order belongs to the UTC day it was created on: day_of(created_at), the number of

@@ -31,8 +31,8 @@
 #include "server/app.hpp"
 #include "server/crypto.hpp"
 #include "server/json_input.hpp"
-#include "storage/accounts.hpp"
-#include "storage/database.hpp"
+#include "storage/sql/accounts.hpp"
+#include "storage/sqlite/database.hpp"
 
 namespace {
 

@@ -14,8 +14,8 @@
 
 #include "core/text.hpp"
 #include "fuzz/fuzz_check.hpp"
-#include "storage/fts_tokenizer.hpp"
-#include "storage/sqlite.hpp"
+#include "storage/search/fts_tokenizer.hpp"
+#include "storage/sqlite/connection.hpp"
 
 namespace {
 

@@ -8,9 +8,9 @@
 #include "server/crypto.hpp"
 #include "server/json_input.hpp"
 #include "server/problem.hpp"
-#include "storage/accounts.hpp"
-#include "storage/fee_schedule.hpp"
-#include "storage/sqlite.hpp"
+#include "storage/sql/accounts.hpp"
+#include "storage/sql/fee_schedule.hpp"
+#include "storage/sqlite/connection.hpp"
 
 namespace cunji::server {
 

@@ -15,7 +15,7 @@
 #include "server/metrics.hpp"
 #include "server/response_cache.hpp"
 #include "server/router.hpp"
-#include "storage/database.hpp"
+#include "storage/sqlite/database.hpp"
 
 namespace cunji::server {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "storage/accounts.hpp"
+#include "storage/sql/accounts.hpp"
 
 namespace cunji::server {
 

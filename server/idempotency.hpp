@@ -8,8 +8,8 @@
 #include "core/error.hpp"
 #include "server/app.hpp"
 #include "server/problem.hpp"
-#include "storage/idempotency.hpp"
-#include "storage/sqlite.hpp"
+#include "storage/sql/idempotency.hpp"
+#include "storage/sqlite/connection.hpp"
 
 namespace cunji::server {
 

@@ -13,10 +13,10 @@
 #include "server/crypto.hpp"
 #include "server/seed_demo.hpp"
 #include "server/server.hpp"
-#include "storage/accounts.hpp"
-#include "storage/backup.hpp"
-#include "storage/database.hpp"
-#include "storage/migrations.hpp"
+#include "storage/sql/accounts.hpp"
+#include "storage/sqlite/backup.hpp"
+#include "storage/sqlite/database.hpp"
+#include "storage/sqlite/migrations.hpp"
 
 namespace {
 

@@ -1,11 +1,11 @@
 #pragma once
 // Rendered answers of public reads: bodies that depend on nothing but the request and the
 // catalog (never on the caller), kept while storage::change_counters::catalog keeps the value
-// loaded before they were read (storage/versioned_cache.hpp). Keys name the route: "browse " +
+// loaded before they were read (storage/cache/versioned_cache.hpp). Keys name the route: "browse " +
 // target, "listing " + id.
 #include <string>
 
-#include "storage/versioned_cache.hpp"
+#include "storage/cache/versioned_cache.hpp"
 
 namespace cunji::server {
 

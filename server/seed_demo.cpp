@@ -13,10 +13,10 @@
 #include "core/account.hpp"
 #include "core/catalog.hpp"
 #include "server/crypto.hpp"
-#include "storage/accounts.hpp"
-#include "storage/catalog.hpp"
-#include "storage/database.hpp"
-#include "storage/regions.hpp"
+#include "storage/sql/accounts.hpp"
+#include "storage/sql/catalog.hpp"
+#include "storage/sqlite/database.hpp"
+#include "storage/sql/regions.hpp"
 
 namespace cunji::server {
 

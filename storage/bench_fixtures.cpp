@@ -1,6 +1,6 @@
 #include "storage/bench_fixtures.hpp"
 
-#include "storage/sqlite.hpp"
+#include "storage/sqlite/connection.hpp"
 
 namespace cunji::storage {
 

@@ -8,7 +8,7 @@
 #include "server/json_input.hpp"
 #include "server/json_output.hpp"
 #include "server/problem.hpp"
-#include "storage/accounts.hpp"
+#include "storage/sql/accounts.hpp"
 
 namespace cunji::server {
 

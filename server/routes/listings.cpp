@@ -9,8 +9,8 @@
 #include "server/json_output.hpp"
 #include "server/problem.hpp"
 #include "server/query_params.hpp"
-#include "storage/catalog.hpp"
-#include "storage/fts_tokenizer.hpp"
+#include "storage/sql/catalog.hpp"
+#include "storage/search/fts_tokenizer.hpp"
 
 namespace cunji::server {
 

@@ -4,8 +4,8 @@
 #include "server/json_output.hpp"
 #include "server/problem.hpp"
 #include "server/query_params.hpp"
-#include "storage/fee_schedule.hpp"
-#include "storage/ledger.hpp"
+#include "storage/sql/fee_schedule.hpp"
+#include "storage/sql/ledger.hpp"
 
 namespace cunji::server {
 

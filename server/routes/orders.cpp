@@ -6,7 +6,7 @@
 #include "server/json_output.hpp"
 #include "server/problem.hpp"
 #include "server/query_params.hpp"
-#include "storage/orders.hpp"
+#include "storage/sql/orders.hpp"
 
 namespace cunji::server {
 

@@ -5,7 +5,7 @@
 #include "server/json_output.hpp"
 #include "server/problem.hpp"
 #include "server/query_params.hpp"
-#include "storage/regions.hpp"
+#include "storage/sql/regions.hpp"
 
 namespace cunji::server {
 

@@ -1,14 +1,14 @@
 // Reports: sales by county and poverty-relief sales (admins), and a partner's earnings (the
 // partner itself, or an admin). Periods are `from` (included) .. `to` (excluded), UTC dates,
 // by default the last 365 days, today included (core/sales.hpp). Everything is read from the
-// sales rollups (storage/reports.hpp), never by scanning orders.
+// sales rollups (storage/sql/reports.hpp), never by scanning orders.
 #include "core/sales.hpp"
 #include "server/app.hpp"
 #include "server/json_output.hpp"
 #include "server/problem.hpp"
 #include "server/query_params.hpp"
-#include "storage/accounts.hpp"
-#include "storage/reports.hpp"
+#include "storage/sql/accounts.hpp"
+#include "storage/sql/reports.hpp"
 
 namespace cunji::server {
 

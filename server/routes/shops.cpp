@@ -4,7 +4,7 @@
 #include "server/json_output.hpp"
 #include "server/problem.hpp"
 #include "server/query_params.hpp"
-#include "storage/catalog.hpp"
+#include "storage/sql/catalog.hpp"
 
 namespace cunji::server {
 

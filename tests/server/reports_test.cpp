@@ -14,9 +14,9 @@
 #include "core/sales.hpp"
 #include "order_fixture.hpp"
 #include "server/crypto.hpp"
-#include "storage/accounts.hpp"
-#include "storage/regions.hpp"
-#include "storage/sqlite.hpp"
+#include "storage/sql/accounts.hpp"
+#include "storage/sql/regions.hpp"
+#include "storage/sqlite/connection.hpp"
 #include "test_client.hpp"
 
 using namespace cunji;

@@ -8,8 +8,8 @@
 
 #include "openapi_contract.hpp"
 #include "server/crypto.hpp"
-#include "storage/accounts.hpp"
-#include "storage/regions.hpp"
+#include "storage/sql/accounts.hpp"
+#include "storage/sql/regions.hpp"
 
 namespace cunji::test {
 

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "server/server.hpp"
-#include "storage/database.hpp"
+#include "storage/sqlite/database.hpp"
 #include "support/temp_dir.hpp"
 
 namespace cunji::test {

@@ -1,10 +1,10 @@
-#include "storage/accounts.hpp"
+#include "storage/sql/accounts.hpp"
 
 #include <catch2/catch.hpp>
 
-#include "storage/migrations.hpp"
-#include "storage/regions.hpp"
-#include "storage/sqlite.hpp"
+#include "storage/sqlite/migrations.hpp"
+#include "storage/sql/regions.hpp"
+#include "storage/sqlite/connection.hpp"
 
 using namespace cunji;
 using namespace cunji::storage;

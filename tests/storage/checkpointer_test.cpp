@@ -1,13 +1,13 @@
-// The background checkpointer (storage/checkpointer.hpp): under a writer that never pauses,
+// The background checkpointer (storage/sqlite/checkpointer.hpp): under a writer that never pauses,
 // and with readers coming and going, the WAL is copied into the database and starts over, so
 // it stays bounded; nothing written is lost across a close and reopen.
-#include "storage/checkpointer.hpp"
+#include "storage/sqlite/checkpointer.hpp"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <thread>
 
-#include "storage/database.hpp"
+#include "storage/sqlite/database.hpp"
 #include "support/scalar.hpp"
 #include "support/temp_dir.hpp"
 

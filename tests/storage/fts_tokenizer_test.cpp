@@ -1,4 +1,4 @@
-#include "storage/fts_tokenizer.hpp"
+#include "storage/search/fts_tokenizer.hpp"
 
 #include <sqlite3.h>
 
@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "core/text.hpp"
-#include "storage/sqlite.hpp"
+#include "storage/sqlite/connection.hpp"
 
 using namespace std::string_view_literals;
 using cunji::storage::build_match_query;

@@ -1,14 +1,14 @@
-// Idempotency records (storage/idempotency.cpp, migrations 0005 and 0006): exact lookups
+// Idempotency records (storage/sql/idempotency.cpp, migrations 0005 and 0006): exact lookups
 // through the in-memory index, which is only a hint (stale ids, reused rowids and hash
 // collisions never return another request's answer, and nothing stored is ever missing from
 // it), the purge from the front of the append-only table, and the upgrade that carries the
 // records of the table 0005 replaces.
-#include "storage/idempotency.hpp"
+#include "storage/sql/idempotency.hpp"
 
 #include <catch2/catch.hpp>
 
-#include "storage/migrations.hpp"
-#include "storage/sqlite.hpp"
+#include "storage/sqlite/migrations.hpp"
+#include "storage/sqlite/connection.hpp"
 #include "support/temp_dir.hpp"
 
 namespace cunji::embedded {

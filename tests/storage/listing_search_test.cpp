@@ -13,12 +13,12 @@
 #include <string>
 #include <vector>
 
-#include "storage/accounts.hpp"
-#include "storage/catalog.hpp"
-#include "storage/fts_tokenizer.hpp"
-#include "storage/migrations.hpp"
-#include "storage/regions.hpp"
-#include "storage/sqlite.hpp"
+#include "storage/sql/accounts.hpp"
+#include "storage/sql/catalog.hpp"
+#include "storage/search/fts_tokenizer.hpp"
+#include "storage/sqlite/migrations.hpp"
+#include "storage/sql/regions.hpp"
+#include "storage/sqlite/connection.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace cunji;

@@ -1,8 +1,8 @@
-#include "storage/migrations.hpp"
+#include "storage/sqlite/migrations.hpp"
 
 #include <catch2/catch.hpp>
 
-#include "storage/sqlite.hpp"
+#include "storage/sqlite/connection.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace cunji::storage;

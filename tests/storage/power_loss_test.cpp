@@ -17,13 +17,13 @@
 #include <thread>
 #include <vector>
 
-#include "storage/accounts.hpp"
-#include "storage/catalog.hpp"
-#include "storage/database.hpp"
-#include "storage/ledger.hpp"
-#include "storage/orders.hpp"
-#include "storage/regions.hpp"
-#include "storage/wal_write_buffer.hpp"
+#include "storage/sql/accounts.hpp"
+#include "storage/sql/catalog.hpp"
+#include "storage/sqlite/database.hpp"
+#include "storage/sql/ledger.hpp"
+#include "storage/sql/orders.hpp"
+#include "storage/sql/regions.hpp"
+#include "storage/sqlite/wal_write_buffer.hpp"
 #include "support/fault_vfs.hpp"
 #include "support/temp_dir.hpp"
 

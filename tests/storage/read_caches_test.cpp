@@ -2,7 +2,7 @@
 // write to what they stand for (and before the write is answered), versioned_cache serves an
 // entry only under the counter value it was read under, and relevance pages computed from the
 // shared rankings equal pages computed afresh while listings are edited, sold and added.
-#include "storage/versioned_cache.hpp"
+#include "storage/cache/versioned_cache.hpp"
 
 #include <catch2/catch.hpp>
 #include <cstdint>
@@ -11,12 +11,12 @@
 #include <string>
 #include <vector>
 
-#include "storage/accounts.hpp"
-#include "storage/catalog.hpp"
-#include "storage/database.hpp"
-#include "storage/fts_tokenizer.hpp"
-#include "storage/orders.hpp"
-#include "storage/regions.hpp"
+#include "storage/sql/accounts.hpp"
+#include "storage/sql/catalog.hpp"
+#include "storage/sqlite/database.hpp"
+#include "storage/search/fts_tokenizer.hpp"
+#include "storage/sql/orders.hpp"
+#include "storage/sql/regions.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace cunji;

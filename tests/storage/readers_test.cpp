@@ -7,7 +7,7 @@
 #include <thread>
 #include <vector>
 
-#include "storage/database.hpp"
+#include "storage/sqlite/database.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace cunji;

@@ -15,11 +15,11 @@
 #include <vector>
 
 #include "core/sales.hpp"
-#include "storage/ledger.hpp"
-#include "storage/migrations.hpp"
-#include "storage/regions.hpp"
-#include "storage/reports.hpp"
-#include "storage/sqlite.hpp"
+#include "storage/sql/ledger.hpp"
+#include "storage/sqlite/migrations.hpp"
+#include "storage/sql/regions.hpp"
+#include "storage/sql/reports.hpp"
+#include "storage/sqlite/connection.hpp"
 #include "support/temp_dir.hpp"
 
 // Orders are described with designated initializers naming only what matters; GCC 12 would

@@ -1,11 +1,11 @@
-// The WAL write buffer (storage/wal_write_buffer.hpp): a connection that syncs the WAL at every
+// The WAL write buffer (storage/sqlite/wal_write_buffer.hpp): a connection that syncs the WAL at every
 // commit writes it in few large writes, and nothing another connection or the writer itself
 // reads is ever missing from the file.
-#include "storage/wal_write_buffer.hpp"
+#include "storage/sqlite/wal_write_buffer.hpp"
 
 #include <catch2/catch.hpp>
 
-#include "storage/sqlite.hpp"
+#include "storage/sqlite/connection.hpp"
 #include "support/scalar.hpp"
 #include "support/temp_dir.hpp"
 

@@ -1,4 +1,4 @@
-#include "storage/writer.hpp"
+#include "storage/sqlite/writer.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include "storage/database.hpp"
+#include "storage/sqlite/database.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace cunji;

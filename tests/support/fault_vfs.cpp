@@ -12,7 +12,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "storage/vfs_shim.hpp"
+#include "storage/sqlite/vfs_shim.hpp"
 
 namespace cunji::test {
 

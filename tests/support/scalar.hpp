@@ -2,7 +2,7 @@
 // The first column of the first row of `sql`, as an integer (0 if there is no row).
 #include <cstdint>
 
-#include "storage/sqlite.hpp"
+#include "storage/sqlite/connection.hpp"
 
 namespace cunji::test {
 

@@ -1,5 +1,5 @@
 #pragma once
-// Numbered SQL migrations under storage/migrations/, embedded in the binary.
+// Numbered SQL migrations under storage/sqlite/migrations/, embedded in the binary.
 #include <string_view>
 
 namespace cunji::storage {

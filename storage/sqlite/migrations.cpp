@@ -1,4 +1,4 @@
-#include "storage/migrations.hpp"
+#include "storage/sqlite/migrations.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -7,8 +7,8 @@
 #include <utility>
 #include <vector>
 
-#include "storage/idempotency.hpp"
-#include "storage/sqlite.hpp"
+#include "storage/sql/idempotency.hpp"
+#include "storage/sqlite/connection.hpp"
 
 namespace cunji::embedded {
 const std::vector<std::pair<std::string_view, std::string_view>>& migrations();

@@ -1,4 +1,4 @@
-#include "storage/sqlite.hpp"
+#include "storage/sqlite/connection.hpp"
 
 #include <sqlite3.h>
 
@@ -6,8 +6,8 @@
 #include <string>
 #include <utility>
 
-#include "storage/fts_tokenizer.hpp"
-#include "storage/wal_write_buffer.hpp"
+#include "storage/search/fts_tokenizer.hpp"
+#include "storage/sqlite/wal_write_buffer.hpp"
 
 namespace cunji::storage {
 
@@ -94,7 +94,7 @@ void configure_sqlite_once() {
 }
 
 // A connection that syncs the WAL at every commit writes it through the WAL write buffer
-// (storage/wal_write_buffer.hpp), over the VFS it would otherwise use. A URI naming a VFS
+// (storage/sqlite/wal_write_buffer.hpp), over the VFS it would otherwise use. A URI naming a VFS
 // ("file:x.db?vfs=name") gets the buffer over that one; other paths, over the default.
 // Returns the path to open and the VFS to pass to sqlite3_open_v2 (empty: none).
 std::pair<std::string, std::string> open_target(const std::string& path, bool buffer_wal) {

@@ -108,7 +108,7 @@ struct listing_page {
 // collection statistics of the listings up to snapshot_max_id, and listings added after the
 // first page are left out, so additions neither show up in a walk nor reorder it: a walk sees
 // each match once. With `rankings`, a relevance ranking is computed once per match expression,
-// snapshot and search text, and shared (storage/search_rankings.hpp); the pages are the same.
+// snapshot and search text, and shared (storage/cache/search_rankings.hpp); the pages are the same.
 listing_page browse_listings(connection& c, const listing_query& q, search_rankings* rankings = nullptr);
 
 // The query plan SQLite picks for the SQL that browse_listings runs for `q` (same text, same

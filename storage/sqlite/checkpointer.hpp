@@ -36,7 +36,7 @@
 #include <string>
 #include <thread>
 
-#include "storage/sqlite.hpp"
+#include "storage/sqlite/connection.hpp"
 
 namespace cunji::storage {
 

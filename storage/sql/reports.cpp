@@ -1,12 +1,12 @@
-#include "storage/reports.hpp"
+#include "storage/sql/reports.hpp"
 
 #include <limits>
 #include <map>
 #include <optional>
 #include <tuple>
 
-#include "storage/fee_schedule.hpp"
-#include "storage/sqlite.hpp"
+#include "storage/sql/fee_schedule.hpp"
+#include "storage/sqlite/connection.hpp"
 
 namespace cunji::storage {
 

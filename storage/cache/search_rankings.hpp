@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "storage/change_counters.hpp"
-#include "storage/versioned_cache.hpp"
+#include "storage/cache/change_counters.hpp"
+#include "storage/cache/versioned_cache.hpp"
 
 namespace cunji::storage {
 

@@ -1,8 +1,8 @@
-#include "storage/regions.hpp"
+#include "storage/sql/regions.hpp"
 
 #include <algorithm>
 
-#include "storage/sqlite.hpp"
+#include "storage/sqlite/connection.hpp"
 
 namespace cunji::storage {
 

@@ -1,6 +1,6 @@
 #pragma once
 // A thread-safe cache of immutable values by string key, every entry tagged with the value of
-// a change counter (storage/change_counters.hpp) loaded before the value was read. It serves an
+// a change counter (storage/cache/change_counters.hpp) loaded before the value was read. It serves an
 // entry only to a caller that loaded the same counter value; the first caller with a newer
 // value drops every entry at once, and values computed under an older one are not stored.
 // Bounded by a byte budget, least recently used first out.

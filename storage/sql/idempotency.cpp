@@ -1,11 +1,11 @@
-#include "storage/idempotency.hpp"
+#include "storage/sql/idempotency.hpp"
 
 #include <sqlite3.h>
 
 #include <cstring>
 #include <limits>
 
-#include "storage/sqlite.hpp"
+#include "storage/sqlite/connection.hpp"
 
 namespace cunji::storage {
 

@@ -1,7 +1,7 @@
-#include "storage/catalog.hpp"
+#include "storage/sql/catalog.hpp"
 
-#include "storage/regions.hpp"
-#include "storage/sqlite.hpp"
+#include "storage/sql/regions.hpp"
+#include "storage/sqlite/connection.hpp"
 
 namespace cunji::storage {
 

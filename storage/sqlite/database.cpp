@@ -1,10 +1,10 @@
-#include "storage/database.hpp"
+#include "storage/sqlite/database.hpp"
 
 #include <ctime>
 #include <utility>
 
-#include "storage/idempotency.hpp"
-#include "storage/migrations.hpp"
+#include "storage/sql/idempotency.hpp"
+#include "storage/sqlite/migrations.hpp"
 
 namespace cunji::storage {
 

@@ -1,6 +1,6 @@
-#include "storage/fee_schedule.hpp"
+#include "storage/sql/fee_schedule.hpp"
 
-#include "storage/sqlite.hpp"
+#include "storage/sqlite/connection.hpp"
 
 namespace cunji::storage {
 

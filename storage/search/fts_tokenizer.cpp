@@ -1,4 +1,4 @@
-#include "storage/fts_tokenizer.hpp"
+#include "storage/search/fts_tokenizer.hpp"
 
 #include <sqlite3.h>
 

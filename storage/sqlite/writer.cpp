@@ -1,4 +1,4 @@
-#include "storage/writer.hpp"
+#include "storage/sqlite/writer.hpp"
 
 #include <pthread.h>
 #include <sqlite3.h>

@@ -1,4 +1,4 @@
-#include "storage/wal_write_buffer.hpp"
+#include "storage/sqlite/wal_write_buffer.hpp"
 
 #include <sqlite3.h>
 
@@ -9,7 +9,7 @@
 #include <mutex>
 #include <stdexcept>
 
-#include "storage/vfs_shim.hpp"
+#include "storage/sqlite/vfs_shim.hpp"
 
 namespace cunji::storage {
 

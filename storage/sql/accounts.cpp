@@ -1,6 +1,6 @@
-#include "storage/accounts.hpp"
+#include "storage/sql/accounts.hpp"
 
-#include "storage/sqlite.hpp"
+#include "storage/sqlite/connection.hpp"
 
 namespace cunji::storage {
 

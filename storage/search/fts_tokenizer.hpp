@@ -22,7 +22,7 @@
 #include <string_view>
 #include <vector>
 
-#include "storage/sqlite.hpp"
+#include "storage/sqlite/connection.hpp"
 
 namespace cunji::storage {
 

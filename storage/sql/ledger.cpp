@@ -1,11 +1,11 @@
-#include "storage/ledger.hpp"
+#include "storage/sql/ledger.hpp"
 
 #include <limits>
 #include <map>
 #include <tuple>
 
-#include "storage/reports.hpp"
-#include "storage/sqlite.hpp"
+#include "storage/sql/reports.hpp"
+#include "storage/sqlite/connection.hpp"
 
 namespace cunji::storage {
 
@@ -248,7 +248,7 @@ ledger_report check_ledger(connection& c, std::size_t max_mismatches) {
     std::erase_if(actual, [](const auto& kv) { return kv.second == 0; });
     if (expected != actual) mismatch(id_text + " (" + std::string(to_string(o.status)) + "): postings do not match");
   }
-  for (auto& m : check_rollups(c, max_mismatches)) mismatch("rollups: " + std::move(m));  // storage/reports.cpp
+  for (auto& m : check_rollups(c, max_mismatches)) mismatch("rollups: " + std::move(m));  // storage/sql/reports.cpp
   return r;
 }
 

@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "storage/checkpointer.hpp"
-#include "storage/idempotency.hpp"
-#include "storage/search_rankings.hpp"
-#include "storage/sqlite.hpp"
-#include "storage/writer.hpp"
+#include "storage/sqlite/checkpointer.hpp"
+#include "storage/sql/idempotency.hpp"
+#include "storage/cache/search_rankings.hpp"
+#include "storage/sqlite/connection.hpp"
+#include "storage/sqlite/writer.hpp"
 
 namespace cunji::storage {
 
@@ -29,7 +29,7 @@ struct database_options {
   // SQLite empties whenever anything was committed). The mapped pages are the OS page cache;
   // they count in the RSS once touched, so the size bounds that too.
   std::int64_t reader_mmap_bytes = std::int64_t{64} << 20;
-  // When the checkpointer (storage/checkpointer.hpp) copies the WAL into the database on its
+  // When the checkpointer (storage/sqlite/checkpointer.hpp) copies the WAL into the database on its
   // own thread, and when the WAL starts over (the writer copying the short tail a pass left).
   checkpoint_sizes checkpoints{};
 };
@@ -58,7 +58,7 @@ class database {
 
   checkpoint_stats checkpoint_counts() const noexcept { return checkpointer_->stats(); }
 
-  // Where stored idempotent answers are (storage/idempotency.hpp), for find_answer and
+  // Where stored idempotent answers are (storage/sql/idempotency.hpp), for find_answer and
   // store_answer on any connection of this database.
   answer_index& answers() noexcept { return answers_; }
 

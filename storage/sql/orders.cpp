@@ -1,13 +1,13 @@
-#include "storage/orders.hpp"
+#include "storage/sql/orders.hpp"
 
 #include <algorithm>
 #include <limits>
 #include <set>
 
-#include "storage/catalog.hpp"
-#include "storage/fee_schedule.hpp"
-#include "storage/ledger.hpp"
-#include "storage/sqlite.hpp"
+#include "storage/sql/catalog.hpp"
+#include "storage/sql/fee_schedule.hpp"
+#include "storage/sql/ledger.hpp"
+#include "storage/sqlite/connection.hpp"
 
 namespace cunji::storage {
 

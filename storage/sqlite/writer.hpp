@@ -3,7 +3,7 @@
 // the writer drains its queue into one transaction, runs each command inside its own SAVEPOINT
 // (a command that fails rolls back alone), commits once per batch (group commit: one fsync
 // serves the whole batch), and only then completes every command on its caller's executor.
-// Between the two it bumps the change counters (storage/change_counters.hpp) of whatever the
+// Between the two it bumps the change counters (storage/cache/change_counters.hpp) of whatever the
 // batch's statements touched, so readers' caches never outlive an acknowledged write.
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
@@ -22,8 +22,8 @@
 #include <type_traits>
 
 #include "core/error.hpp"
-#include "storage/change_counters.hpp"
-#include "storage/sqlite.hpp"
+#include "storage/cache/change_counters.hpp"
+#include "storage/sqlite/connection.hpp"
 
 namespace cunji::storage {
 
@@ -153,4 +153,4 @@ class writer {
 
 }  // namespace cunji::storage
 
-#include "storage/writer_sync.hpp"
+#include "storage/sqlite/writer_sync.hpp"

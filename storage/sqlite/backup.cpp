@@ -1,8 +1,8 @@
-#include "storage/backup.hpp"
+#include "storage/sqlite/backup.hpp"
 
 #include <sqlite3.h>
 
-#include "storage/sqlite.hpp"
+#include "storage/sqlite/connection.hpp"
 
 namespace cunji::storage {
 

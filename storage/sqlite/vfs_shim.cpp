@@ -1,4 +1,4 @@
-#include "storage/vfs_shim.hpp"
+#include "storage/sqlite/vfs_shim.hpp"
 
 #include <sqlite3.h>
 

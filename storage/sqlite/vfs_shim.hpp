@@ -1,5 +1,5 @@
 #pragma once
-// For SQLite VFS shims (storage/wal_write_buffer.cpp, and the tests' fault_vfs): a VFS that
+// For SQLite VFS shims (storage/sqlite/wal_write_buffer.cpp, and the tests' fault_vfs): a VFS that
 // passes every call it does not override to the VFS below it.
 struct sqlite3_vfs;
 

@@ -9,9 +9,9 @@
 #include <string_view>
 #include <variant>
 
-#include "storage/catalog.hpp"
-#include "storage/search_rankings.hpp"
-#include "storage/sqlite.hpp"
+#include "storage/sql/catalog.hpp"
+#include "storage/cache/search_rankings.hpp"
+#include "storage/sqlite/connection.hpp"
 
 namespace cunji::storage {
 
