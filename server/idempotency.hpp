@@ -9,7 +9,7 @@
 #include "server/app.hpp"
 #include "server/problem.hpp"
 #include "storage/sql/idempotency.hpp"
-#include "storage/sqlite/connection.hpp"
+#include "storage/sqlite/transaction.hpp"
 
 namespace cunji::server {
 
@@ -39,7 +39,12 @@ auto idempotent_command(storage::answer_index& answers, idempotent_request idem,
     if (idem.scope) {
       if (auto replay = stored_response(idem, storage::find_answer(c, answers, *idem.scope))) return std::move(*replay);
     }
-    auto outcome = storage::attempt(c, work);
+    storage::savepoint sp(c);  // a failed work leaves no change behind
+    auto outcome = work(c);
+    if (outcome.ok())
+      sp.release();
+    else
+      sp.rollback();
     response res = render(outcome);
     if (idem.scope && res.result_int() < 500)
       storage::store_answer(c, answers, *idem.scope, to_answer(res, idem.hash), now);

@@ -17,6 +17,7 @@
 #include "storage/sqlite/backup.hpp"
 #include "storage/sqlite/database.hpp"
 #include "storage/sqlite/migrations.hpp"
+#include "storage/sqlite/transaction.hpp"
 
 namespace {
 
@@ -137,13 +138,10 @@ int admin_create(const args& a) {
   // A connection of its own: works while a server holds the database (busy timeout).
   storage::connection c(a.need("db"), storage::open_mode::read_write);
   storage::migrate(c);
-  c.exec("BEGIN IMMEDIATE");
+  storage::transaction tx(c, storage::transaction::mode::immediate);
   auto res = storage::insert_account(c, r, hash, static_cast<unix_seconds>(std::time(nullptr)));
-  if (!res) {
-    c.exec("ROLLBACK");
-    throw std::invalid_argument(res.err().detail);
-  }
-  c.exec("COMMIT");
+  if (!res) throw std::invalid_argument(res.err().detail);  // the guard rolls back
+  tx.commit();
   fmt::print("created admin account {} ({})\n", res->id, res->phone);
   return 0;
 }

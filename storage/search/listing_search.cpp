@@ -12,6 +12,7 @@
 #include "storage/sql/catalog.hpp"
 #include "storage/cache/search_rankings.hpp"
 #include "storage/sqlite/connection.hpp"
+#include "storage/sqlite/transaction.hpp"
 
 namespace cunji::storage {
 
@@ -296,35 +297,10 @@ std::vector<ranked_match> rank_matches(connection& c, const browse_sql& b) {
   return out;
 }
 
-// BEGIN ... COMMIT on a reader: every statement of a page reads the same snapshot. Inside a
-// transaction already open on the connection, it is that transaction's.
-class read_transaction {
- public:
-  explicit read_transaction(connection& c) : c_(c), open_(sqlite3_get_autocommit(c.handle()) != 0) {
-    if (open_) c_.run("BEGIN");
-  }
-  read_transaction(const read_transaction&) = delete;
-  read_transaction& operator=(const read_transaction&) = delete;
-  ~read_transaction() {
-    if (open_) try {
-        c_.run("ROLLBACK");
-      } catch (...) {
-      }
-  }
-  void commit() {
-    if (open_) c_.run("COMMIT");
-    open_ = false;
-  }
-
- private:
-  connection& c_;
-  bool open_;
-};
-
 listing_page browse_relevance(connection& c, const listing_query& q, search_rankings* rankings) {
   // The counter before the read (see change_counters.hpp).
   const auto version = rankings ? rankings->counters().search_text() : 0;
-  read_transaction txn(c);
+  read_transaction snapshot(c);  // every statement of a page reads the same snapshot
   const auto b = relevance_sql(c, q);
   std::shared_ptr<const std::vector<ranked_match>> ranking;
   std::string key;
@@ -358,7 +334,6 @@ listing_page browse_relevance(connection& c, const listing_query& q, search_rank
     page.items.push_back(read_listing_row(row, 0));
     last_score = it->score;
   }
-  txn.commit();
   return page;
 }
 

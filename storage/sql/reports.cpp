@@ -7,6 +7,7 @@
 
 #include "storage/sql/fee_schedule.hpp"
 #include "storage/sqlite/connection.hpp"
+#include "storage/sqlite/transaction.hpp"
 
 namespace cunji::storage {
 
@@ -16,22 +17,6 @@ namespace {
 std::string day_of_sql(const std::string& col) { return "((" + col + " - (" + col + " < 0) * 86399) / 86400)"; }
 constexpr const char* counting = "('paid', 'shipped', 'delivered')";
 
-// Every read of one report sees one snapshot of the database.
-class read_snapshot {
- public:
-  explicit read_snapshot(connection& c) : c_(c) { c_.exec("SAVEPOINT report_read"); }
-  read_snapshot(const read_snapshot&) = delete;
-  read_snapshot& operator=(const read_snapshot&) = delete;
-  ~read_snapshot() {
-    try {
-      c_.exec("RELEASE report_read");
-    } catch (...) {
-    }
-  }
-
- private:
-  connection& c_;
-};
 
 // The statements the reads run (named, for report_query_plans).
 constexpr const char* cum_at_sql =
@@ -79,7 +64,7 @@ sales_totals sales_between(connection& c, sales_scope scope, std::int64_t id, da
 }
 
 std::vector<county_report_row> county_report(connection& c, day_range period, day_number today) {
-  read_snapshot snap(c);
+  read_transaction snapshot(c);  // one snapshot for every read of the report
   const auto thresholds = load_fee_schedule(c).thresholds();
   std::vector<county_report_row> rows;
   std::map<std::int64_t, std::size_t> index;  // county id -> row
@@ -123,7 +108,7 @@ std::vector<county_report_row> county_report(connection& c, day_range period, da
 }
 
 poverty_relief_report poverty_report(connection& c, day_range period) {
-  read_snapshot snap(c);
+  read_transaction snapshot(c);  // one snapshot for every read of the report
   poverty_relief_report r;
   std::vector<std::int64_t> counties;
   {
@@ -181,7 +166,7 @@ std::vector<std::string> check_rollups(connection& c, std::size_t max_mismatches
   const auto key = std::string("coalesce(buyer_account_id, -villager_id, 0)");
   const auto counts = std::string(" status IN ") + counting;
 
-  read_snapshot snap(c);
+  read_transaction snapshot(c);  // one snapshot for every read of the report
   // sales_daily: per shop, poverty-relief snapshot and day.
   {
     auto q = c.prepare(

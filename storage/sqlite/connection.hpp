@@ -148,21 +148,4 @@ class connection {
 
 [[noreturn]] void throw_sqlite(sqlite3* db, int rc, std::string_view context);
 
-// Runs `fn(c)` (returning a cunji::result) inside a nested savepoint and rolls its changes back
-// when it returns an error or throws, so the caller can go on in the same transaction.
-template <class Fn>
-auto attempt(connection& c, Fn&& fn) -> decltype(fn(c)) {
-  c.run("SAVEPOINT attempt");
-  try {
-    auto r = fn(c);
-    if (!r.ok()) c.run("ROLLBACK TO attempt");
-    c.run("RELEASE attempt");
-    return r;
-  } catch (...) {
-    c.run("ROLLBACK TO attempt");
-    c.run("RELEASE attempt");
-    throw;
-  }
-}
-
 }  // namespace cunji::storage

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "storage/sqlite/transaction.hpp"
+
 namespace cunji::storage {
 
 namespace {
@@ -111,14 +113,10 @@ void writer::loop() {
     if (opts_.maintenance && now - last_maintenance >= opts_.maintenance_every) {
       last_maintenance = now;
       try {
-        conn_.run("BEGIN IMMEDIATE");
+        transaction tx(conn_, transaction::mode::immediate);
         opts_.maintenance(conn_);
-        conn_.run("COMMIT");
-      } catch (...) {
-        try {
-          conn_.run("ROLLBACK");
-        } catch (...) {
-        }
+        tx.commit();
+      } catch (...) {  // the guard rolled back; maintenance runs again next time
       }
       publish_changes();
     }
@@ -129,35 +127,30 @@ void writer::run_batch(std::deque<std::unique_ptr<detail::command>>& batch) {
   const auto start = std::chrono::steady_clock::now();
   bool committed = false;
   try {
-    conn_.run("BEGIN IMMEDIATE");
+    transaction tx(conn_, transaction::mode::immediate);
     for (auto& c : batch) {
       auto& cmd = *c;
-      conn_.run("SAVEPOINT cmd");
+      savepoint sp(conn_);
       bool good = false;
       try {
         good = cmd.run(conn_);
       } catch (...) {
         cmd.fail(std::current_exception());
       }
-      if (good) {
-        conn_.run("RELEASE cmd");
-      } else {
-        conn_.run("ROLLBACK TO cmd");
-        conn_.run("RELEASE cmd");
-      }
+      // Explicit, so that a failure to undo a command fails the batch instead of committing.
+      if (good)
+        sp.release();
+      else
+        sp.rollback();
     }
-    conn_.run("COMMIT");
+    tx.commit();
     committed = true;
   } catch (...) {
-    // BEGIN, a savepoint or COMMIT failed: nothing of this batch is durable, so every command
-    // that had succeeded is failed too. Each gets an exception object of its own: their
-    // answers go to different threads, and one object shared between them would be freed by
-    // whichever thread lets go of it last.
+    // BEGIN, a savepoint or COMMIT failed (the guard rolled back): nothing of this batch is
+    // durable, so every command that had succeeded is failed too. Each gets an exception
+    // object of its own: their answers go to different threads, and one object shared between
+    // them would be freed by whichever thread lets go of it last.
     const auto e = std::current_exception();
-    try {
-      conn_.run("ROLLBACK");
-    } catch (...) {
-    }
     for (auto& cmd : batch) cmd->fail(copy_of(e));  // also those never run
   }
   const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
