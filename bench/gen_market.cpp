@@ -566,18 +566,19 @@ int run(const options& o) {
       storage::transition_request tr;
       tr.order_id = m.order_id;
       tr.action = m.action;
-      tr.actor = m.action == order_action::ship ? farmers[m.shop] : buyers[m.buyer];
+      tr.caller = m.action == order_action::ship ? farmers[m.shop] : buyers[m.buyer];
+      tr.now = m.at;
       if (m.action == order_action::pay) {
         if (chance(rng, 0.7))
-          tr.paid_with = payment{"mobile", fmt::format("WX{:016d}", rng() % 10'000'000'000'000'000ULL)};
+          tr.paid_with = payment{payment_method::mobile, fmt::format("WX{:016d}", rng() % 10'000'000'000'000'000ULL)};
         else
-          tr.paid_with = payment{"cash_at_station", std::nullopt};
+          tr.paid_with = payment{payment_method::cash_at_station, std::nullopt};
       } else if (m.action == order_action::ship) {
         if (chance(rng, 0.8)) tr.tracking = fmt::format("YT{:012d}", rng() % 1'000'000'000'000ULL);
       } else if (m.action == order_action::cancel) {
         tr.reason = pick(rng, cancel_reasons);
       }
-      auto r = storage::transition_order(c, tr, m.at);
+      auto r = storage::transition_order(c, tr);
       if (!r) return r.err();
       return std::nullopt;
     };
@@ -614,8 +615,9 @@ int run(const options& o) {
         req.address = fmt::format("{}{}{}{}号", pick(rng, provinces), place_name(rng, "县"),
                                   place_name(rng, "村"), std::uniform_int_distribution<int>(1, 300)(rng));
       }
-      req.placer = buyers[buyer];
-      auto placed = storage::place_order(c, req, at);
+      req.caller = buyers[buyer];
+      req.now = at;
+      auto placed = storage::place_order(c, req);
       if (!placed) return placed.err();
 
       // The plan: mostly delivered; some still placed, paid or shipped; some cancelled before

@@ -53,17 +53,6 @@ std::optional<std::string> check_stock(std::int64_t n) {
   return std::nullopt;
 }
 
-bool can_manage(const account& caller, const shop& s) noexcept {
-  if (caller.role == role::farmer) return s.owner_account_id == caller.id;
-  if (caller.role == role::partner) return s.partner_id == caller.id;
-  return false;
-}
-
-bool can_view(const std::optional<account>& caller, const shop& s, const listing& l) noexcept {
-  if (l.status != listing_status::draft) return true;
-  return caller && can_manage(*caller, s);
-}
-
 bool is_visible(listing_status l, shop_status s) noexcept {
   return l == listing_status::active && s == shop_status::active;
 }

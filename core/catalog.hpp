@@ -1,5 +1,6 @@
 #pragma once
-// Shops and listings: their fields, the rules for valid values, and who may do what.
+// Villagers, shops and listings: their fields and the rules for valid values (who may do what
+// with them: core/policy.hpp).
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -83,12 +84,6 @@ std::optional<std::string> check_description(std::string_view s);
 std::optional<std::string> check_title(std::string_view s);
 std::optional<std::string> check_price(std::int64_t fen);
 std::optional<std::string> check_stock(std::int64_t n);
-
-// Who may change a shop and its listings: the farmer who owns it, or the partner running it.
-bool can_manage(const account& caller, const shop& s) noexcept;
-
-// Drafts are seen only by those who manage the shop; active and archived listings by anyone.
-bool can_view(const std::optional<account>& caller, const shop& s, const listing& l) noexcept;
 
 // A listing is browsable when it and its shop are active.
 bool is_visible(listing_status l, shop_status s) noexcept;

@@ -46,6 +46,12 @@ std::optional<delivery_method> parse_delivery_method(std::string_view s) noexcep
   return std::nullopt;
 }
 
+std::optional<partner_fee_kind> parse_partner_fee_kind(std::string_view s) noexcept {
+  if (s == "assisted_buying") return partner_fee_kind::assisted_buying;
+  if (s == "assisted_selling") return partner_fee_kind::assisted_selling;
+  return std::nullopt;
+}
+
 std::int64_t order_money::platform_net_fen() const noexcept {
   std::int64_t net = platform_commission_fen + delivery_fee_fen;
   for (const auto& f : partner_fees) net -= f.amount_fen;

@@ -48,6 +48,7 @@ enum class partner_fee_kind { assisted_buying, assisted_selling };
 std::string_view to_string(delivery_method m) noexcept;
 std::string_view to_string(partner_fee_kind k) noexcept;
 std::optional<delivery_method> parse_delivery_method(std::string_view s) noexcept;
+std::optional<partner_fee_kind> parse_partner_fee_kind(std::string_view s) noexcept;
 
 struct priced_line {
   std::int64_t unit_price_fen = 0;

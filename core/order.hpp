@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/fees.hpp"
@@ -22,8 +23,12 @@ struct order_item {
   std::int64_t commission_fen = 0;
 };
 
+enum class payment_method { cash_at_station, mobile };
+std::string_view to_string(payment_method m) noexcept;
+std::optional<payment_method> parse_payment_method(std::string_view s) noexcept;
+
 struct payment {
-  std::string method;  // cash_at_station | mobile
+  payment_method method = payment_method::cash_at_station;
   std::optional<std::string> reference;
 };
 

@@ -23,6 +23,16 @@ std::string_view to_string(order_action a) noexcept {
   return "pay";
 }
 
+std::string_view past_tense(order_action a) noexcept {
+  switch (a) {
+    case order_action::pay: return "paid";
+    case order_action::ship: return "shipped";
+    case order_action::deliver: return "delivered";
+    case order_action::cancel: return "cancelled";
+  }
+  return "paid";
+}
+
 std::optional<order_status> parse_order_status(std::string_view s) noexcept {
   for (auto st : {order_status::placed, order_status::paid, order_status::shipped, order_status::delivered,
                   order_status::cancelled})
@@ -46,27 +56,6 @@ std::optional<order_status> next_status(order_status from, order_action a) noexc
       break;
   }
   return std::nullopt;
-}
-
-namespace {
-bool is_placer(const account& c, const order_parties& p) noexcept { return c.id == p.placed_by; }
-bool is_shop_side(const account& c, const order_parties& p) noexcept {
-  return (c.role == role::farmer && p.shop_owner == c.id) || (c.role == role::partner && p.shop_partner == c.id);
-}
-}  // namespace
-
-bool can_see(const account& caller, const order_parties& p) noexcept {
-  return caller.role == role::admin || is_placer(caller, p) || is_shop_side(caller, p);
-}
-
-bool can_act(const account& caller, const order_parties& p, order_action a) noexcept {
-  switch (a) {
-    case order_action::pay:
-    case order_action::deliver: return is_placer(caller, p);
-    case order_action::ship: return is_shop_side(caller, p);
-    case order_action::cancel: return is_placer(caller, p) || is_shop_side(caller, p);
-  }
-  return false;
 }
 
 }  // namespace cunji

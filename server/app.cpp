@@ -1,6 +1,5 @@
 #include "server/app.hpp"
 
-#include <boost/json/serialize.hpp>
 #include <charconv>
 #include <ctime>
 #include <exception>
@@ -8,9 +7,6 @@
 #include "server/crypto.hpp"
 #include "server/json_input.hpp"
 #include "server/problem.hpp"
-#include "storage/sql/accounts.hpp"
-#include "storage/sql/fee_schedule.hpp"
-#include "storage/sqlite/connection.hpp"
 
 namespace cunji::server {
 
@@ -22,8 +18,12 @@ std::optional<std::int64_t> context::path_id(std::string_view name) const {
   return v;
 }
 
-app::app(server_config cfg, storage::database& db)
-    : cfg_(std::move(cfg)), db_(db), cpu_(cfg_.cpu_threads), responses_(cfg_.response_cache_bytes) {
+storage::store& context::store() const noexcept { return app.store(); }
+unix_seconds context::now() const { return app.now(); }
+
+application::application(server_config cfg, storage::store& store, server::metrics& metrics)
+    : cfg_(std::move(cfg)), store_(store), metrics_(metrics), cpu_(cfg_.cpu_threads),
+      responses_(cfg_.response_cache_bytes) {
   crypto_init();
   if (!cfg_.clock) cfg_.clock = [] { return static_cast<unix_seconds>(std::time(nullptr)); };
   // Logins for unknown phones verify against this hash, so they take as long as real ones.
@@ -39,13 +39,9 @@ app::app(server_config cfg, storage::database& db)
   add_report_routes(routes_);
 }
 
-app::~app() { cpu_.join(); }
+application::~application() { cpu_.join(); }
 
-unix_seconds app::now() const { return cfg_.clock(); }
-
-taobao_village_thresholds app::village_thresholds() {
-  return storage::load_fee_schedule(db_.reader()).thresholds();
-}
+unix_seconds application::now() const { return cfg_.clock(); }
 
 namespace {
 bool is_json_media_type(std::string_view ct) {
@@ -64,9 +60,14 @@ std::optional<std::string_view> bearer_token(const request& req) {
   while (!t.empty() && t.front() == ' ') t.remove_prefix(1);
   return std::string_view(t.data(), t.size());
 }
+
+void log_error(const request& req, const std::string& route, const char* what) {
+  std::fprintf(stderr, "error: %s %s: %s\n", std::string(req.method_string()).c_str(), route.c_str(), what);
+}
 }  // namespace
 
-net::awaitable<response> app::handle(const request& req, const net::ip::address& remote, std::string& route_out) {
+net::awaitable<response> application::handle(const request& req, const net::ip::address& remote,
+                                             std::string& route_out) {
   std::exception_ptr failure;
   try {
     co_return co_await dispatch(req, remote, route_out);
@@ -75,21 +76,36 @@ net::awaitable<response> app::handle(const request& req, const net::ip::address&
   }
   try {
     std::rethrow_exception(failure);
-  } catch (const storage::sqlite_error& e) {
-    std::fprintf(stderr, "error: %s %s: %s\n", std::string(req.method_string()).c_str(), route_out.c_str(), e.what());
-    // A full disk or a failing one: the writer rolled the command back (or could not make its
-    // commit durable), so the client may retry with the same Idempotency-Key.
-    if (e.is_full() || e.is_io()) co_return storage_unavailable(e.is_full());
+  } catch (const storage::failure& e) {
+    log_error(req, route_out, e.what());
+    // A full disk or a failing one: nothing was acknowledged (the writer rolled the command
+    // back, or could not make its commit durable), so the client may retry with the same
+    // Idempotency-Key.
+    if (e.unavailable()) co_return storage_unavailable(e.disk_full());
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "error: %s %s: %s\n", std::string(req.method_string()).c_str(), route_out.c_str(), e.what());
+    log_error(req, route_out, e.what());
   } catch (...) {
-    std::fprintf(stderr, "error: %s %s: unknown exception\n", std::string(req.method_string()).c_str(),
-                 route_out.c_str());
+    log_error(req, route_out, "unknown exception");
   }
   co_return problem(http::status::internal_server_error, "internal", "The server failed to answer this request.");
 }
 
-net::awaitable<response> app::dispatch(const request& req, const net::ip::address& remote, std::string& route_out) {
+// The caller of a route that takes a token; an answer when the request must stop here.
+net::awaitable<std::optional<response>> application::authenticate(context& ctx, auth_mode mode) {
+  if (auto tok = bearer_token(ctx.req); tok && mode != auth_mode::none) {
+    std::optional<account> acct;
+    if (!tok->empty()) acct = co_await store_.accounts().account_by_session(hash_token(*tok), now());
+    if (!acct) co_return problem(error{errc::unauthenticated, "The bearer token is invalid or has expired."});
+    ctx.caller = std::move(acct);
+    ctx.token = std::string(*tok);
+  } else if (mode == auth_mode::required || mode == auth_mode::admin) {
+    co_return problem(error{errc::unauthenticated, "This request needs an Authorization: Bearer token."});
+  }
+  co_return std::nullopt;
+}
+
+net::awaitable<response> application::dispatch(const request& req, const net::ip::address& remote,
+                                               std::string& route_out) {
   const auto path = target_path(req.target());
   auto m = routes_.find(req.method(), path);
   route_out = m.tmpl.empty() ? "unmatched" : std::string(m.tmpl);
@@ -101,24 +117,16 @@ net::awaitable<response> app::dispatch(const request& req, const net::ip::addres
     co_return res;
   }
   const route& r = *m.route;
-  context ctx{*this, req, std::move(m.params), std::nullopt, {}, {}, remote};
+  context ctx{*this, req, m.tmpl, std::move(m.params), std::nullopt, {}, {}, remote};
 
-  // Checks in API.md's order: media type, token, JSON.
+  // Checks in the API's order: media type, token, JSON, then admin-only routes.
   const bool has_body = !req.body().empty();
   if (r.body != body_mode::none && (has_body || r.body == body_mode::required)) {
     if (!is_json_media_type(req[http::field::content_type]))
       co_return problem(http::status::unsupported_media_type, "unsupported_media_type",
                         "Send the body as application/json.");
   }
-  if (auto tok = bearer_token(req); tok && r.auth != auth_mode::none) {
-    auto acct = tok->empty() ? std::nullopt
-                             : storage::account_by_session(db_.reader(), hash_token(*tok), now());
-    if (!acct) co_return problem(error{errc::unauthenticated, "The bearer token is invalid or has expired."});
-    ctx.caller = std::move(acct);
-    ctx.token = std::string(*tok);
-  } else if (r.auth == auth_mode::required) {
-    co_return problem(error{errc::unauthenticated, "This request needs an Authorization: Bearer token."});
-  }
+  if (auto stop = co_await authenticate(ctx, r.auth)) co_return std::move(*stop);
   if (r.body != body_mode::none) {
     if (has_body || r.body == body_mode::required) {
       std::string why;
@@ -131,6 +139,8 @@ net::awaitable<response> app::dispatch(const request& req, const net::ip::addres
       ctx.body = json::object{};
     }
   }
+  if (r.auth == auth_mode::admin && !ctx.is(role::admin))
+    co_return problem(error{errc::forbidden, "Only an admin can do this."});
   co_return co_await r.fn(ctx);
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 // The application: routes a parsed request through the checks every request gets (route,
-// media type, token, JSON) to its handler, and turns anything unexpected into a 500 problem.
+// media type, token, JSON, admin-only routes) to its handler, and turns anything unexpected
+// into a 500 problem. Handlers read the request, call one storage use case (storage/store.hpp)
+// and render its outcome; they never see a database connection.
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -9,25 +11,27 @@
 #include <string>
 
 #include "core/account.hpp"
-#include "core/region.hpp"
 #include "server/config.hpp"
 #include "server/http.hpp"
 #include "server/metrics.hpp"
 #include "server/response_cache.hpp"
 #include "server/router.hpp"
-#include "storage/sqlite/database.hpp"
+#include "storage/store.hpp"
 
 namespace cunji::server {
 
-class app;
+class application;
 
-enum class auth_mode { none, optional, required };
+// Who may call a route; checked before its handler runs. `admin`: a signed-in admin (anyone
+// else signed in gets 403 after the body is parsed, as API errors are ordered).
+enum class auth_mode { none, optional, required, admin };
 enum class body_mode { none, optional, required };
 
 // What a handler gets.
 struct context {
-  app& a;
+  application& app;
   const request& req;
+  std::string_view route;  // the matched template, e.g. /v1/orders/{id}/pay
   route_params params;
   std::optional<account> caller;
   std::string token;  // the caller's bearer token, when authenticated
@@ -38,6 +42,8 @@ struct context {
   // The positive integer in path parameter `name`, or nullopt (the caller answers 404).
   std::optional<std::int64_t> path_id(std::string_view name = "id") const;
   bool is(role r) const noexcept { return caller && caller->role == r; }
+  storage::store& store() const noexcept;
+  unix_seconds now() const;
 };
 
 using handler_fn = net::awaitable<response> (*)(context&);
@@ -50,12 +56,12 @@ struct route {
 
 using route_table = router<route>;
 
-class app {
+class application {
  public:
-  app(server_config cfg, storage::database& db);
-  app(const app&) = delete;
-  app& operator=(const app&) = delete;
-  ~app();
+  application(server_config cfg, storage::store& store, server::metrics& metrics);
+  application(const application&) = delete;
+  application& operator=(const application&) = delete;
+  ~application();
 
   // Answers one request. Never throws; also sets `route_out` to the matched template (for
   // the access log and metrics).
@@ -64,12 +70,10 @@ class app {
   unix_seconds now() const;
   const server_config& config() const noexcept { return cfg_; }
   const route_table& routes() const noexcept { return routes_; }
-  storage::database& db() noexcept { return db_; }
+  storage::store& store() noexcept { return store_; }
   server::metrics& stats() noexcept { return metrics_; }
   response_cache& responses() noexcept { return responses_; }
   const std::string& dummy_password_hash() const noexcept { return dummy_hash_; }
-  // The Taobao-village thresholds in force (fee schedule).
-  taobao_village_thresholds village_thresholds();
 
   // Runs `f()` on the CPU pool; co_await the result to resume on the caller's executor.
   // (Not a coroutine itself: GCC 12 mishandles lambda temporaries inside co_await
@@ -82,19 +86,14 @@ class app {
         net::use_awaitable);
   }
 
-  // Submits a write command (see storage::writer::async_submit) and awaits its result.
-  template <class Fn>
-  auto write(Fn fn) {
-    return db_.writer().async_submit(std::move(fn), net::use_awaitable);
-  }
-
  private:
   net::awaitable<response> dispatch(const request& req, const net::ip::address& remote, std::string& route_out);
+  net::awaitable<std::optional<response>> authenticate(context& ctx, auth_mode mode);
 
   server_config cfg_;
-  storage::database& db_;
+  storage::store& store_;
+  server::metrics& metrics_;
   net::thread_pool cpu_;
-  server::metrics metrics_;
   response_cache responses_;
   route_table routes_;
   std::string dummy_hash_;

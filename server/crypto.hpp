@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "storage/sql/accounts.hpp"
+#include "storage/accounts.hpp"
 
 namespace cunji::server {
 

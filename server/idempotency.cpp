@@ -4,36 +4,46 @@
 
 namespace cunji::server {
 
-result<idempotent_request> read_idempotency(const context& ctx) {
-  idempotent_request out;
+namespace {
+// The route template with its parameters put in: "POST /v1/orders/17/pay". Only ids the route
+// parsed make it, so every spelling of one path that reaches a handler has one scope.
+std::string scope_of(const context& ctx) {
+  std::string scope(ctx.req.method_string());
+  scope += ' ';
+  std::string_view t = ctx.route;
+  while (!t.empty()) {
+    const auto open = t.find('{');
+    if (open == std::string_view::npos) {
+      scope += t;
+      break;
+    }
+    const auto close = t.find('}', open);
+    scope += t.substr(0, open);
+    scope += ctx.params.get(t.substr(open + 1, close - open - 1));
+    t.remove_prefix(close + 1);
+  }
+  return scope;
+}
+}  // namespace
+
+result<std::optional<storage::idempotency_key>> read_idempotency(const context& ctx) {
   const auto it = ctx.req.find("Idempotency-Key");
-  if (it == ctx.req.end()) return out;
+  if (it == ctx.req.end()) return std::optional<storage::idempotency_key>{};
   const auto key = it->value();
-  if (key.empty() || key.size() > 255)
-    return validation({{"Idempotency-Key", "must be 1..255 characters"}});
-  out.scope = storage::idempotency_scope{ctx.caller->id,
-                                         std::string(ctx.req.method_string()) + " " +
-                                             std::string(target_path(ctx.req.target())),
-                                         std::string(key)};
-  out.hash = sha256(ctx.req.body());
-  return out;
+  if (key.empty() || key.size() > 255) return validation({{"Idempotency-Key", "must be 1..255 characters"}});
+  return std::optional<storage::idempotency_key>{
+      storage::idempotency_key{ctx.caller->id, scope_of(ctx), std::string(key), sha256(ctx.req.body())}};
 }
 
-std::optional<response> stored_response(const idempotent_request& idem, const std::optional<storage::stored_answer>& a) {
-  if (!a) return std::nullopt;
-  if (a->hash != idem.hash)
-    return problem(error{errc::idempotency_key_reused,
-                         "This Idempotency-Key was used with a different request body."});
-  response res{static_cast<http::status>(a->status), 11};
-  res.set(http::field::content_type, a->status < 400 ? "application/json" : "application/problem+json");
-  res.set("Idempotent-Replayed", "true");
-  res.body() = a->body;
+storage::answer to_answer(const response& r) { return {static_cast<int>(r.result_int()), r.body(), false}; }
+
+response to_response(const storage::answer& a) {
+  response res{static_cast<http::status>(a.status), 11};
+  res.set(http::field::content_type, a.status < 400 ? "application/json" : "application/problem+json");
+  if (a.replayed) res.set("Idempotent-Replayed", "true");
+  res.body() = a.body;
   res.prepare_payload();
   return res;
-}
-
-storage::stored_answer to_answer(const response& r, const storage::request_hash& h) {
-  return storage::stored_answer{h, static_cast<int>(r.result_int()), r.body()};
 }
 
 }  // namespace cunji::server

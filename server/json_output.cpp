@@ -32,13 +32,13 @@ boost::json::object to_json(const county& c) {
           {"created_at", format_rfc3339(c.created_at)}};
 }
 
-boost::json::object to_json(const village& v, const taobao_village_thresholds& t) {
+boost::json::object to_json(const village& v) {
   return {{"id", v.id},
           {"county_id", v.county_id},
           {"name", v.name},
           {"active_shops", v.active_shops},
           {"gmv_365d_fen", v.gmv_365d_fen},
-          {"taobao_village", is_taobao_village(v.active_shops, v.gmv_365d_fen, t)},
+          {"taobao_village", v.taobao_village},
           {"created_at", format_rfc3339(v.created_at)}};
 }
 
@@ -187,7 +187,7 @@ boost::json::object to_json(const order& o) {
   for (const auto& f : o.money.partner_fees)
     fees.push_back({{"partner_id", f.partner_id}, {"kind", to_string(f.kind)}, {"amount_fen", f.amount_fen}});
   boost::json::value pay = nullptr;
-  if (o.paid_with) pay = boost::json::object{{"method", o.paid_with->method}, {"reference", nullable(o.paid_with->reference)}};
+  if (o.paid_with) pay = boost::json::object{{"method", to_string(o.paid_with->method)}, {"reference", nullable(o.paid_with->reference)}};
   return {{"id", o.id},
           {"shop_id", o.shop_id},
           {"village_id", o.village_id},

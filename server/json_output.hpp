@@ -17,7 +17,7 @@ namespace cunji::server {
 
 boost::json::object to_json(const account& a);
 boost::json::object to_json(const county& c);
-boost::json::object to_json(const village& v, const taobao_village_thresholds& t);
+boost::json::object to_json(const village& v);
 boost::json::object to_json(const villager& v);
 boost::json::object to_json(const shop& s);
 

@@ -15,7 +15,7 @@
 #include "server/server.hpp"
 #include "storage/sql/accounts.hpp"
 #include "storage/sqlite/backup.hpp"
-#include "storage/sqlite/database.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/sqlite/transaction.hpp"
 
@@ -94,7 +94,8 @@ int serve(const args& a) {
   cfg.request_timeout = std::chrono::milliseconds(a.number<long>("request-timeout-ms", cfg.request_timeout.count()));
   cfg.idle_timeout = std::chrono::milliseconds(a.number<long>("idle-timeout-ms", cfg.idle_timeout.count()));
 
-  server::metrics* m = nullptr;
+  // The metrics first: the writer reports every batch to them from its first command on.
+  server::metrics metrics;
   storage::database_options dbo;
   dbo.path = a.need("db");
   if (auto it = a.opts.find("synchronous"); it != a.opts.end()) dbo.synchronous = it->second;
@@ -106,18 +107,16 @@ int serve(const args& a) {
   ck.restart_pages = a.number<int>("wal-restart-pages", ck.restart_pages);
   if (ck.pass_pages < 1 || ck.restart_pages < ck.pass_pages)
     throw std::invalid_argument("--checkpoint-pages needs at least 1, --wal-restart-pages at least that");
-  dbo.on_batch = [&m](const storage::writer_stats& s) {
-    if (m) m->record_batch(s.batch_size, s.commit_time, s.committed);
+  dbo.on_batch = [&metrics](const storage::writer_stats& s) {
+    metrics.record_batch(s.batch_size, s.commit_time, s.committed);
   };
-  storage::database db(dbo);
+  storage::sqlite_store store(dbo);
   {
-    server::server srv(cfg, db);
-    m = &srv.app().stats();
+    server::server srv(cfg, store, metrics);
     const auto port = srv.listen();
     if (!cfg.quiet) fmt::print(stderr, "cunji: serving on {}:{} with {} threads\n", cfg.host, port, cfg.threads);
     srv.run(true);
-    // The writer reports to the server's metrics: stop it while they still exist.
-    db.close_writer();
+    store.close();  // every write in flight finishes before the server goes
   }
   if (!cfg.quiet) fmt::print(stderr, "cunji: stopped\n");
   return 0;

@@ -50,6 +50,13 @@ std::optional<cursor> query_params::cursor_for(std::string_view tag, std::size_t
   return c;
 }
 
+storage::page_request query_params::page(std::string_view tag) {
+  storage::page_request p;
+  p.limit = limit();
+  if (const auto after = cursor_for(tag, 1)) p.after = after->keys;
+  return p;
+}
+
 std::optional<std::string> next_cursor(std::string_view tag, const std::vector<std::int64_t>& keys) {
   if (keys.empty()) return std::nullopt;
   return encode_cursor(cursor{std::string(tag), keys});

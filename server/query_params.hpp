@@ -10,6 +10,8 @@
 #include "core/cursor.hpp"
 #include "core/error.hpp"
 #include "server/http.hpp"
+#include "server/json_output.hpp"
+#include "storage/common.hpp"
 
 namespace cunji::server {
 
@@ -27,6 +29,8 @@ class query_params {
   int limit();
   // ?cursor=, decoded for `tag` with `keys` keys; a bad cursor is an error.
   std::optional<cursor> cursor_for(std::string_view tag, std::size_t keys);
+  // ?limit= and ?cursor= (keys {id}) as the page of a list to fetch.
+  storage::page_request page(std::string_view tag);
 
   void add(std::string field, std::string message) { errors_.push_back({std::move(field), std::move(message)}); }
   bool ok() const noexcept { return errors_.empty(); }
@@ -37,16 +41,16 @@ class query_params {
   std::vector<field_error> errors_;
 };
 
-// Lists fetch limit + 1 rows to learn whether there is more. Cuts `rows` back to `limit` and
-// returns the keyset ({id}) of the last row kept when there was more, else nothing.
-template <class Row>
-std::vector<std::int64_t> trim_page(std::vector<Row>& rows, int limit) {
-  if (static_cast<int>(rows.size()) <= limit) return {};
-  rows.resize(static_cast<std::size_t>(limit));
-  return {rows.back().id};
-}
-
 // The next-page cursor string for a page that has more, else nullopt.
 std::optional<std::string> next_cursor(std::string_view tag, const std::vector<std::int64_t>& keys);
+
+// {"items": [...], "next_cursor": ...} of a page, each item rendered by `to_json`.
+template <class T, class ToJson>
+response page_response(const storage::page<T>& p, std::string_view tag, ToJson to_json) {
+  json::array items;
+  items.reserve(p.items.size());
+  for (const auto& item : p.items) items.push_back(to_json(item));
+  return json_response(http::status::ok, list_body(std::move(items), next_cursor(tag, p.next_keys)));
+}
 
 }  // namespace cunji::server

@@ -160,8 +160,8 @@ net::awaitable<void> serve_connection(server& srv, std::shared_ptr<connection_st
 
 }  // namespace
 
-server::server(server_config cfg, storage::database& db)
-    : app_(std::move(cfg), db), acceptor_(net::make_strand(ioc_)) {}
+server::server(server_config cfg, storage::store& store, cunji::server::metrics& metrics)
+    : app_(std::move(cfg), store, metrics), acceptor_(net::make_strand(ioc_)) {}
 
 server::~server() {
   stop();

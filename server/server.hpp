@@ -18,7 +18,7 @@ struct connection_state;
 
 class server {
  public:
-  server(server_config cfg, storage::database& db);
+  server(server_config cfg, storage::store& store, cunji::server::metrics& metrics);
   server(const server&) = delete;
   server& operator=(const server&) = delete;
   ~server();
@@ -37,7 +37,7 @@ class server {
   void stop();
   void join();
 
-  cunji::server::app& app() noexcept { return app_; }
+  application& app() noexcept { return app_; }
   bool stopping() const noexcept { return stopping_.load(); }
 
   // Used by connections.
@@ -48,7 +48,7 @@ class server {
   net::awaitable<void> accept_loop();
 
   net::io_context ioc_;
-  cunji::server::app app_;
+  application app_;
   net::ip::tcp::acceptor acceptor_;
   std::unique_ptr<net::signal_set> signals_;
   std::vector<std::thread> threads_;

@@ -9,8 +9,7 @@
 #include "server/json_output.hpp"
 #include "server/problem.hpp"
 #include "server/query_params.hpp"
-#include "storage/sql/catalog.hpp"
-#include "storage/search/fts_tokenizer.hpp"
+#include "storage/catalog.hpp"
 
 namespace cunji::server {
 
@@ -52,7 +51,7 @@ response listing_response(http::status status, std::string body, std::string_vie
 std::shared_ptr<const cached_response> remember(context& ctx, std::string key, std::uint64_t version,
                                                 cached_response rendered) {
   auto entry = std::make_shared<const cached_response>(std::move(rendered));
-  ctx.a.responses().store(std::move(key), version, entry, entry->body.size() + entry->etag.size());
+  ctx.app.responses().store(std::move(key), version, entry, entry->body.size() + entry->etag.size());
   return entry;
 }
 
@@ -63,22 +62,14 @@ response listing_response(http::status status, const listing& l) {
 }
 
 net::awaitable<response> create_listing(context& ctx) {
-  const auto shop_id = ctx.path_id();
-  auto s = shop_id ? storage::find_shop(ctx.a.db().reader(), *shop_id) : std::nullopt;
-  if (!s) co_return problem(error{errc::not_found, "No such shop."});
-  if (!can_manage(*ctx.caller, *s))
-    co_return problem(error{errc::forbidden, "Only the shop's owner or the partner running it can add listings."});
+  storage::listing_creation l;
+  l.shop_id = ctx.path_id().value_or(0);
+  l.caller = *ctx.caller;
   fields f(ctx.body_object(), {"title", "description", "category", "unit", "price_fen", "stock", "status"});
-  const auto p = read_listing_fields(f, true);
-  if (!f.ok()) co_return problem(validation(std::move(f.errors())));
-  storage::new_listing l{*p.title, p.description.value_or(""), *p.category, *p.unit, *p.price_fen, *p.stock,
-                         p.status.value_or(listing_status::active)};
-  auto cmd = [sid = s->id, l, now = ctx.a.now()](storage::connection& c) -> result<listing> {
-    const auto cur = storage::find_shop(c, sid);
-    if (!cur) return error{errc::not_found, "No such shop."};
-    return storage::insert_listing(c, *cur, l, now);
-  };
-  auto res = co_await ctx.a.write(std::move(cmd));
+  l.fields = read_listing_fields(f, true);
+  l.invalid = std::move(f.errors());
+  l.now = ctx.now();
+  const auto res = co_await ctx.store().catalog().create_listing(std::move(l));
   if (!res) co_return problem(res.err());
   co_return listing_response(http::status::created, res.value());
 }
@@ -88,20 +79,15 @@ net::awaitable<response> create_listing(context& ctx) {
 net::awaitable<response> get_listing(context& ctx) {
   const auto id = ctx.path_id();
   if (!id) co_return no_listing();
-  const auto version = ctx.a.db().changes().catalog();  // before reading
+  const auto version = ctx.store().changes().catalog();  // before reading
   auto key = "listing " + std::to_string(*id);
-  if (const auto hit = ctx.a.responses().find(key, version))
+  if (const auto hit = ctx.app.responses().find(key, version))
     co_return listing_response(http::status::ok, hit->body, hit->etag);
-  auto& db = ctx.a.db().reader();
-  auto l = storage::find_listing(db, *id);
-  if (!l) co_return no_listing();
-  if (l->status == listing_status::draft) {
-    const auto s = storage::find_shop(db, l->shop_id);
-    if (!s || !can_view(ctx.caller, *s, *l)) co_return no_listing();
-    co_return listing_response(http::status::ok, *l);
-  }
+  const auto l = co_await ctx.store().catalog().find_listing(*id, ctx.caller);
+  if (!l) co_return problem(l.err());
+  if (l->status == listing_status::draft) co_return listing_response(http::status::ok, l.value());
   cached_response rendered;
-  append_json(rendered.body, *l);
+  append_json(rendered.body, l.value());
   rendered.etag = listing_etag(l->id, l->version);
   const auto entry = remember(ctx, std::move(key), version, std::move(rendered));
   co_return listing_response(http::status::ok, entry->body, entry->etag);
@@ -135,33 +121,15 @@ std::optional<std::vector<std::int64_t>> if_match_versions(const request& req, s
 }
 
 net::awaitable<response> patch_listing(context& ctx) {
-  const auto id = ctx.path_id();
-  auto& db = ctx.a.db().reader();
-  auto l = id ? storage::find_listing(db, *id) : std::nullopt;
-  if (!l) co_return no_listing();
-  const auto s = storage::find_shop(db, l->shop_id);
-  if (!s || !can_view(ctx.caller, *s, *l)) co_return no_listing();
-  if (!can_manage(*ctx.caller, *s))
-    co_return problem(error{errc::forbidden, "Only the shop's owner or the partner running it can edit listings."});
+  storage::listing_update u;
+  u.listing_id = ctx.path_id().value_or(0);
+  u.caller = *ctx.caller;
   fields f(ctx.body_object(), {"title", "description", "category", "unit", "price_fen", "stock", "status"});
-  const auto p = read_listing_fields(f, false);
-  if (!f.ok()) co_return problem(validation(std::move(f.errors())));
-  const auto versions = if_match_versions(ctx.req, *id);
-  if (versions && versions->empty())
-    co_return problem(error{errc::precondition_failed, "The listing has changed since it was read (If-Match)."});
-  auto cmd = [id = *id, p, versions, now = ctx.a.now()](storage::connection& c) -> result<listing> {
-    // The precondition holds if the current version is any of the listed ones; checked here,
-    // in the write transaction, so no other edit can come in between.
-    std::optional<std::int64_t> expected;
-    if (versions) {
-      const auto cur = storage::find_listing(c, id);
-      if (!cur) return error{errc::not_found, "No such listing."};
-      const bool listed = std::find(versions->begin(), versions->end(), cur->version) != versions->end();
-      expected = listed ? cur->version : versions->front();
-    }
-    return storage::update_listing(c, id, p, expected, now);
-  };
-  auto res = co_await ctx.a.write(std::move(cmd));
+  u.patch = read_listing_fields(f, false);
+  u.invalid = std::move(f.errors());
+  u.if_match = if_match_versions(ctx.req, u.listing_id);
+  u.now = ctx.now();
+  const auto res = co_await ctx.store().catalog().update_listing(std::move(u));
   if (!res) co_return problem(res.err());
   co_return listing_response(http::status::ok, res.value());
 }
@@ -182,10 +150,10 @@ constexpr sort_spec sorts[] = {
 // The answer depends on the target and the catalog alone (no caller: the route takes no token),
 // so it is cached by target (server/response_cache.hpp).
 net::awaitable<response> browse(context& ctx) {
-  const auto version = ctx.a.db().changes().catalog();  // before reading
+  const auto version = ctx.store().changes().catalog();  // before reading
   std::string key = "browse ";
   key += ctx.req.target();
-  if (const auto hit = ctx.a.responses().find(key, version)) co_return json_text_response(http::status::ok, hit->body);
+  if (const auto hit = ctx.app.responses().find(key, version)) co_return json_text_response(http::status::ok, hit->body);
   query_params qp(ctx.req.target());
   storage::listing_query q;
   const auto text = qp.str("q");
@@ -219,13 +187,8 @@ net::awaitable<response> browse(context& ctx) {
 
   q.sort = spec->sort;
   if (after) q.after = after->keys;
-  if (has_text) {
-    q.match = storage::build_match_query(*text);
-    // Nothing searchable in the text (only punctuation, say): nothing matches.
-    if (!q.match) co_return json_text_response(http::status::ok, listing_page_json({}, std::nullopt));
-  }
-  auto& db = ctx.a.db();
-  const auto page = storage::browse_listings(db.reader(), q, &db.rankings());
+  if (has_text) q.text = *text;
+  const auto page = co_await ctx.store().catalog().browse(std::move(q));
   const auto entry =
       remember(ctx, std::move(key), version, {listing_page_json(page.items, next_cursor(spec->tag, page.next_keys)), {}});
   co_return json_text_response(http::status::ok, entry->body);

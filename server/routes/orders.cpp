@@ -6,7 +6,8 @@
 #include "server/json_output.hpp"
 #include "server/problem.hpp"
 #include "server/query_params.hpp"
-#include "storage/sql/orders.hpp"
+#include "core/policy.hpp"
+#include "storage/orders.hpp"
 
 namespace cunji::server {
 
@@ -24,15 +25,15 @@ std::optional<std::string> check_text(std::string_view s, std::size_t max) {
   return std::nullopt;
 }
 
-response render_order(const result<order>& r, http::status ok_status) {
-  if (!r) return problem(r.err());
-  return json_response(ok_status, to_json(r.value()));
+// Renders an order's outcome: `ok` with the order, or its problem.
+storage::renderer<order> order_answer(http::status ok) {
+  return answer_with<order>([ok](const result<order>& r) { return r ? json_response(ok, to_json(r.value())) : problem(r.err()); });
 }
 
 // Reads POST /v1/orders; field errors go into `f`.
 storage::place_order_request read_placement(fields& f, const account& caller) {
   storage::place_order_request r;
-  r.placer = caller;
+  r.caller = caller;
   r.shop_id = f.integer("shop_id", true).value_or(0);
   if (const auto* items = f.array("items", true)) {
     if (items->empty() || items->size() > max_order_items) f.add("items", "must hold 1..50 lines");
@@ -73,103 +74,69 @@ storage::place_order_request read_placement(fields& f, const account& caller) {
     for (auto& e : del.errors()) f.add("delivery." + e.field, e.message);
   }
   r.villager_id = f.integer("villager_id", false);
-  if (r.villager_id && caller.role != role::partner) f.add("villager_id", "only partners order for villagers");
+  if (r.villager_id && !can_order_for_villagers(caller)) f.add("villager_id", "only partners order for villagers");
   return r;
 }
 
 net::awaitable<response> place(context& ctx) {
-  if (ctx.is(role::admin)) co_return problem(error{errc::forbidden, "Admins do not place orders."});
-  auto idem = read_idempotency(ctx);
-  if (!idem) co_return problem(idem.err());
-  if (idem->scope) {
-    auto& db = ctx.a.db();
-    if (auto replay = stored_response(idem.value(), storage::find_answer(db.reader(), db.answers(), *idem->scope)))
-      co_return std::move(*replay);
-  }
+  auto key = read_idempotency(ctx);
+  if (!key) co_return problem(key.err());
   fields f(ctx.body_object(), {"shop_id", "items", "delivery", "villager_id"});
   auto req = read_placement(f, *ctx.caller);
-  std::optional<error> invalid;
-  if (!f.ok()) invalid = validation(std::move(f.errors()));
-  auto work = [req = std::move(req), invalid, now = ctx.a.now()](storage::connection& c) -> result<order> {
-    if (invalid) return *invalid;
-    return storage::place_order(c, req, now);
-  };
-  auto render = [](const result<order>& r) { return render_order(r, http::status::created); };
-  auto cmd = idempotent_command(ctx.a.db().answers(), std::move(idem).value(), std::move(work), render, ctx.a.now());
-  auto res = co_await ctx.a.write(std::move(cmd));
-  co_return std::move(res.value());
+  req.invalid = std::move(f.errors());
+  req.now = ctx.now();
+  const auto a = co_await ctx.store().orders().place(std::move(req), std::move(key.value()),
+                                                     order_answer(http::status::created));
+  co_return to_response(a);
 }
 
 net::awaitable<response> get_order(context& ctx) {
   const auto id = ctx.path_id();
-  auto& db = ctx.a.db().reader();
-  auto o = id ? storage::find_order(db, *id) : std::nullopt;
-  if (!o || !can_see(*ctx.caller, storage::parties_of(db, *o))) co_return problem(error{errc::not_found, "No such order."});
-  co_return json_response(http::status::ok, to_json(*o));
+  if (!id) co_return problem(error{errc::not_found, "No such order."});
+  const auto o = co_await ctx.store().orders().get(*id, *ctx.caller);
+  if (!o) co_return problem(o.err());
+  co_return json_response(http::status::ok, to_json(o.value()));
 }
 
-// Runs one lifecycle move in the writer; `idempotent` for pay.
-net::awaitable<response> transition(context& ctx, storage::transition_request tr, std::optional<error> invalid,
-                                    bool idempotent) {
-  idempotent_request idem;
+// Runs one lifecycle move; `idempotent` for pay. A malformed Idempotency-Key is a 422 like any
+// bad field: after the 404 and 403 checks.
+net::awaitable<response> transition(context& ctx, storage::transition_request tr, fields& f, bool idempotent) {
+  std::optional<storage::idempotency_key> key;
   if (idempotent) {
     auto read = read_idempotency(ctx);
-    if (!read) {
-      // A bad key is a 422 like any bad field: after the 404/403 checks, and not stored.
-      if (!invalid) invalid = std::move(read).err();
-      else invalid->errors.push_back(read.err().errors.front());
-    } else {
-      idem = std::move(read.value());
-    }
-    if (idem.scope) {
-      auto& db = ctx.a.db();
-      if (auto replay = stored_response(idem, storage::find_answer(db.reader(), db.answers(), *idem.scope)))
-        co_return std::move(*replay);
-    }
+    if (read)
+      key = std::move(read.value());
+    else
+      f.add(read.err().errors.front().field, read.err().errors.front().message);
   }
-  auto work = [tr = std::move(tr), invalid, now = ctx.a.now()](storage::connection& c) -> result<order> {
-    if (invalid) {
-      // API.md's order: 404 (hidden) and 403 (not yours to move) come before 422.
-      const auto o = storage::find_order(c, tr.order_id);
-      if (!o) return error{errc::not_found, "No such order."};
-      const auto parties = storage::parties_of(c, *o);
-      if (!can_see(tr.actor, parties)) return error{errc::not_found, "No such order."};
-      if (!can_act(tr.actor, parties, tr.action))
-        return error{errc::forbidden, "You may not " + std::string(to_string(tr.action)) + " this order."};
-      return *invalid;
-    }
-    return storage::transition_order(c, tr, now);
-  };
-  auto render = [](const result<order>& r) { return render_order(r, http::status::ok); };
-  auto cmd = idempotent_command(ctx.a.db().answers(), std::move(idem), std::move(work), render, ctx.a.now());
-  auto res = co_await ctx.a.write(std::move(cmd));
-  co_return std::move(res.value());
+  tr.invalid = std::move(f.errors());
+  tr.now = ctx.now();
+  const auto a = co_await ctx.store().orders().transition(std::move(tr), std::move(key), order_answer(http::status::ok));
+  co_return to_response(a);
 }
 
 storage::transition_request base_request(context& ctx, order_action a) {
   storage::transition_request tr;
   tr.order_id = ctx.path_id().value_or(0);
   tr.action = a;
-  tr.actor = *ctx.caller;
+  tr.caller = *ctx.caller;
   return tr;
-}
-
-std::optional<error> as_error(fields& f) {
-  if (f.ok()) return std::nullopt;
-  return validation(std::move(f.errors()));
 }
 
 net::awaitable<response> pay(context& ctx) {
   auto tr = base_request(ctx, order_action::pay);
   fields f(ctx.body_object(), {"method", "reference"});
   payment p;
-  const auto method = f.str("method", true);
-  if (method && *method != "cash_at_station" && *method != "mobile") f.add("method", "must be cash_at_station or mobile");
-  p.method = method.value_or("");
+  if (const auto method = f.str("method", true)) {
+    if (auto m = parse_payment_method(*method))
+      p.method = *m;
+    else
+      f.add("method", "must be cash_at_station or mobile");
+  }
   p.reference = f.str("reference", false);
   if (p.reference) f.check("reference", check_text(*p.reference, reference_max));
   tr.paid_with = p;
-  co_return co_await transition(ctx, std::move(tr), as_error(f), true);
+  co_return co_await transition(ctx, std::move(tr), f, true);
 }
 
 net::awaitable<response> ship(context& ctx) {
@@ -177,13 +144,13 @@ net::awaitable<response> ship(context& ctx) {
   fields f(ctx.body_object(), {"tracking"});
   tr.tracking = f.str("tracking", false);
   if (tr.tracking) f.check("tracking", check_text(*tr.tracking, reference_max));
-  co_return co_await transition(ctx, std::move(tr), as_error(f), false);
+  co_return co_await transition(ctx, std::move(tr), f, false);
 }
 
 net::awaitable<response> deliver(context& ctx) {
   auto tr = base_request(ctx, order_action::deliver);
   fields f(ctx.body_object(), {});
-  co_return co_await transition(ctx, std::move(tr), as_error(f), false);
+  co_return co_await transition(ctx, std::move(tr), f, false);
 }
 
 net::awaitable<response> cancel(context& ctx) {
@@ -191,7 +158,7 @@ net::awaitable<response> cancel(context& ctx) {
   fields f(ctx.body_object(), {"reason"});
   tr.reason = f.str("reason", false);
   if (tr.reason) f.check("reason", check_text(*tr.reason, reason_max));
-  co_return co_await transition(ctx, std::move(tr), as_error(f), false);
+  co_return co_await transition(ctx, std::move(tr), f, false);
 }
 
 net::awaitable<response> list(context& ctx) {
@@ -207,16 +174,10 @@ net::awaitable<response> list(context& ctx) {
     f.status = parse_order_status(*st);
     if (!f.status) qp.add("status", "must be placed, paid, shipped, delivered or cancelled");
   }
-  const int limit = qp.limit();
-  const auto after = qp.cursor_for("o", 1);
+  f.page = qp.page("o");
   if (!qp.ok()) co_return problem(validation(std::move(qp.errors())));
-  f.before_id = after ? after->keys[0] : 0;
-  f.limit = limit + 1;
-  auto rows = storage::list_orders(ctx.a.db().reader(), f);
-  const auto next = trim_page(rows, limit);
-  json::array items;
-  for (const auto& o : rows) items.push_back(to_json(o));
-  co_return json_response(http::status::ok, list_body(std::move(items), next_cursor("o", next)));
+  co_return page_response(co_await ctx.store().orders().list(std::move(f)), "o",
+                          [](const order& o) { return to_json(o); });
 }
 
 }  // namespace

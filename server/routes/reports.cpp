@@ -7,28 +7,23 @@
 #include "server/json_output.hpp"
 #include "server/problem.hpp"
 #include "server/query_params.hpp"
-#include "storage/sql/accounts.hpp"
-#include "storage/sql/reports.hpp"
 
 namespace cunji::server {
 
 namespace {
-
-response admins_only() { return problem(error{errc::forbidden, "Only an admin can read this report."}); }
 
 result<day_range> period_of(const context& ctx) {
   query_params qp(ctx.req.target());
   const auto from = qp.str("from");
   const auto to = qp.str("to");
   return report_period(from ? std::optional<std::string_view>(*from) : std::nullopt,
-                       to ? std::optional<std::string_view>(*to) : std::nullopt, ctx.a.now());
+                       to ? std::optional<std::string_view>(*to) : std::nullopt, ctx.now());
 }
 
 net::awaitable<response> county_report(context& ctx) {
-  if (!ctx.is(role::admin)) co_return admins_only();
   const auto period = period_of(ctx);
   if (!period) co_return problem(period.err());
-  const auto rows = storage::county_report(ctx.a.db().reader(), period.value(), day_of(ctx.a.now()));
+  const auto rows = co_await ctx.store().reports().county_report(period.value(), day_of(ctx.now()));
   json::array items;
   for (const auto& r : rows)
     items.push_back({{"county_id", r.county_id},
@@ -43,10 +38,9 @@ net::awaitable<response> county_report(context& ctx) {
 }
 
 net::awaitable<response> poverty_relief_report(context& ctx) {
-  if (!ctx.is(role::admin)) co_return admins_only();
   const auto period = period_of(ctx);
   if (!period) co_return problem(period.err());
-  const auto r = storage::poverty_report(ctx.a.db().reader(), period.value());
+  const auto r = co_await ctx.store().reports().poverty_report(period.value());
   json::array counties;
   for (const auto& c : r.counties) counties.push_back({{"county_id", c.county_id}, {"gmv_fen", c.gmv_fen}});
   co_return json_response(http::status::ok, json::object{{"gmv_fen", r.gmv_fen},
@@ -57,30 +51,25 @@ net::awaitable<response> poverty_relief_report(context& ctx) {
 }
 
 net::awaitable<response> partner_earnings(context& ctx) {
-  const auto id = ctx.path_id();
-  const response no_such = problem(error{errc::not_found, "No such partner."});
-  if (!id) co_return no_such;
-  // A partner sees only itself; anyone else but an admin is told there is no such partner, so
-  // partner ids cannot be probed.
-  const bool self = ctx.is(role::partner) && ctx.caller->id == *id;
-  if (!self && !ctx.is(role::admin)) co_return no_such;
-  if (!self) {
-    const auto a = storage::find_account(ctx.a.db().reader(), *id);
-    if (!a || a->role != role::partner) co_return no_such;
-  }
-  const auto period = period_of(ctx);
-  if (!period) co_return problem(period.err());
-  const auto e = storage::partner_earnings_report(ctx.a.db().reader(), *id, period.value());
-  co_return json_response(http::status::ok, json::object{{"assisted_buying_fen", e.assisted_buying_fen},
-                                                          {"assisted_selling_fen", e.assisted_selling_fen},
-                                                          {"orders", e.orders}});
+  storage::earnings_request r;
+  r.caller = *ctx.caller;
+  r.partner_id = ctx.path_id().value_or(0);
+  if (auto period = period_of(ctx))
+    r.period = period.value();
+  else
+    r.invalid = std::move(period).err().errors;
+  const auto e = co_await ctx.store().reports().partner_earnings_of(std::move(r));
+  if (!e) co_return problem(e.err());
+  co_return json_response(http::status::ok, json::object{{"assisted_buying_fen", e->assisted_buying_fen},
+                                                          {"assisted_selling_fen", e->assisted_selling_fen},
+                                                          {"orders", e->orders}});
 }
 
 }  // namespace
 
 void add_report_routes(route_table& t) {
-  t.add(http::verb::get, "/v1/reports/counties", {auth_mode::required, body_mode::none, county_report});
-  t.add(http::verb::get, "/v1/reports/poverty-relief", {auth_mode::required, body_mode::none, poverty_relief_report});
+  t.add(http::verb::get, "/v1/reports/counties", {auth_mode::admin, body_mode::none, county_report});
+  t.add(http::verb::get, "/v1/reports/poverty-relief", {auth_mode::admin, body_mode::none, poverty_relief_report});
   t.add(http::verb::get, "/v1/partners/{id}/earnings", {auth_mode::required, body_mode::none, partner_earnings});
 }
 

@@ -1,10 +1,10 @@
 // Shops: farmers open their own; partners open shops for villagers of their village and run them.
+#include "core/policy.hpp"
 #include "server/app.hpp"
 #include "server/json_input.hpp"
 #include "server/json_output.hpp"
 #include "server/problem.hpp"
 #include "server/query_params.hpp"
-#include "storage/sql/catalog.hpp"
 
 namespace cunji::server {
 
@@ -16,9 +16,8 @@ void check_shop_fields(fields& f, const std::optional<std::string>& name, const 
 }
 
 net::awaitable<response> create_shop(context& ctx) {
+  if (!can_open_shop(*ctx.caller)) co_return problem(error{errc::forbidden, "Only farmers and partners open shops."});
   const bool partner = ctx.is(role::partner);
-  if ((!ctx.is(role::farmer) && !partner) || !ctx.caller->village_id)
-    co_return problem(error{errc::forbidden, "Only farmers and partners open shops."});
   fields f(ctx.body_object(), partner ? std::initializer_list<std::string_view>{"name", "description", "villager_id"}
                                       : std::initializer_list<std::string_view>{"name", "description"});
   auto name = f.str("name", true);
@@ -26,26 +25,8 @@ net::awaitable<response> create_shop(context& ctx) {
   auto villager_id = partner ? f.integer("villager_id", true) : std::nullopt;
   check_shop_fields(f, name, desc);
   if (!f.ok()) co_return problem(validation(std::move(f.errors())));
-
-  storage::new_shop s;
-  s.village_id = *ctx.caller->village_id;
-  s.name = *name;
-  s.description = desc.value_or("");
-  if (partner) {
-    s.partner_id = ctx.caller->id;
-    s.villager_id = villager_id;
-  } else {
-    s.owner_account_id = ctx.caller->id;
-  }
-  auto cmd = [s, now = ctx.a.now()](storage::connection& c) -> result<shop> {
-    if (s.villager_id) {
-      const auto v = storage::find_villager(c, *s.villager_id);
-      if (!v || v->village_id != s.village_id)
-        return validation({{"villager_id", "is not a villager of your village"}});
-    }
-    return storage::insert_shop(c, s, now);
-  };
-  auto res = co_await ctx.a.write(std::move(cmd));
+  storage::shop_opening s{*ctx.caller, *name, desc.value_or(""), villager_id, ctx.now()};
+  const auto res = co_await ctx.store().catalog().open_shop(std::move(s));
   if (!res) co_return problem(res.err());
   co_return json_response(http::status::created, to_json(res.value()));
 }
@@ -55,47 +36,34 @@ net::awaitable<response> list_shops(context& ctx) {
   storage::shop_filter f;
   f.village_id = qp.id("village_id");
   f.county_id = qp.id("county_id");
-  const int limit = qp.limit();
-  const auto after = qp.cursor_for("s", 1);
+  f.page = qp.page("s");
   if (!qp.ok()) co_return problem(validation(std::move(qp.errors())));
-  f.after_id = after ? after->keys[0] : 0;
-  f.limit = limit + 1;
-  auto rows = storage::list_active_shops(ctx.a.db().reader(), f);
-  const auto next = trim_page(rows, limit);
-  json::array items;
-  for (const auto& s : rows) items.push_back(to_json(s));
-  co_return json_response(http::status::ok, list_body(std::move(items), next_cursor("s", next)));
+  co_return page_response(co_await ctx.store().catalog().list_shops(std::move(f)), "s",
+                          [](const shop& s) { return to_json(s); });
 }
 
 net::awaitable<response> get_shop(context& ctx) {
   const auto id = ctx.path_id();
-  auto s = id ? storage::find_shop(ctx.a.db().reader(), *id) : std::nullopt;
+  std::optional<shop> s;
+  if (id) s = co_await ctx.store().catalog().find_shop(*id);
   if (!s) co_return problem(error{errc::not_found, "No such shop."});
   co_return json_response(http::status::ok, to_json(*s));
 }
 
 net::awaitable<response> patch_shop(context& ctx) {
-  const auto id = ctx.path_id();
-  auto s = id ? storage::find_shop(ctx.a.db().reader(), *id) : std::nullopt;
-  if (!s) co_return problem(error{errc::not_found, "No such shop."});
-  if (!can_manage(*ctx.caller, *s))
-    co_return problem(error{errc::forbidden, "Only the shop's owner or the partner running it can change it."});
+  storage::shop_update u;
+  u.shop_id = ctx.path_id().value_or(0);
+  u.caller = *ctx.caller;
   fields f(ctx.body_object(), {"name", "description", "status"});
-  storage::shop_patch p;
-  p.name = f.str("name", false);
-  p.description = f.str("description", false);
+  u.patch.name = f.str("name", false);
+  u.patch.description = f.str("description", false);
   if (auto st = f.str("status", false)) {
-    p.status = parse_shop_status(*st);
-    if (!p.status) f.add("status", "must be active or closed");
+    u.patch.status = parse_shop_status(*st);
+    if (!u.patch.status) f.add("status", "must be active or closed");
   }
-  check_shop_fields(f, p.name, p.description);
-  if (!f.ok()) co_return problem(validation(std::move(f.errors())));
-  auto cmd = [id = *id, p](storage::connection& c) -> result<shop> {
-    const auto cur = storage::find_shop(c, id);
-    if (!cur) return error{errc::not_found, "No such shop."};
-    return storage::update_shop(c, *cur, p);
-  };
-  auto res = co_await ctx.a.write(std::move(cmd));
+  check_shop_fields(f, u.patch.name, u.patch.description);
+  u.invalid = std::move(f.errors());
+  const auto res = co_await ctx.store().catalog().update_shop(std::move(u));
   if (!res) co_return problem(res.err());
   co_return json_response(http::status::ok, to_json(res.value()));
 }

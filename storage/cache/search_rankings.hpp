@@ -26,6 +26,7 @@ class search_rankings {
 
   const change_counters& counters() const noexcept { return counters_; }
   versioned_cache<std::vector<ranked_match>>& entries() noexcept { return entries_; }
+  const versioned_cache<std::vector<ranked_match>>& entries() const noexcept { return entries_; }
 
  private:
   const change_counters& counters_;

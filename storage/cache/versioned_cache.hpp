@@ -98,4 +98,17 @@ class versioned_cache {
   std::uint64_t hits_ = 0, misses_ = 0;
 };
 
+// Prometheus lines of a cache's counts: name_hits_total, name_misses_total, name_entries,
+// name_bytes.
+template <class Stats>
+void append_cache_metrics(std::string& out, const std::string& name, const Stats& s) {
+  auto line = [&](const char* suffix, const char* type, auto v) {
+    out += "# TYPE " + name + suffix + " " + type + "\n" + name + suffix + " " + std::to_string(v) + "\n";
+  };
+  line("_hits_total", "counter", s.hits);
+  line("_misses_total", "counter", s.misses);
+  line("_entries", "gauge", s.entries);
+  line("_bytes", "gauge", s.bytes);
+}
+
 }  // namespace cunji::storage

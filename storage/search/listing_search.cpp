@@ -11,6 +11,7 @@
 
 #include "storage/sql/catalog.hpp"
 #include "storage/cache/search_rankings.hpp"
+#include "storage/search/fts_tokenizer.hpp"
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/transaction.hpp"
 
@@ -211,7 +212,17 @@ query prepare_ranked(connection& c, const std::string& sql) {
   return c.prepare(sql);
 }
 
-void add_filters(const listing_query& q, std::string& sql, std::vector<value>& args) {
+// The query as the SQL runs it: the user's text as an FTS5 MATCH expression (its words as data,
+// never as FTS5 syntax: build_match_query).
+struct search_query : listing_query {
+  std::optional<std::string> match;
+  explicit search_query(const listing_query& q)
+      : listing_query(q), match(q.text ? build_match_query(*q.text) : std::nullopt) {}
+  // Text was given but holds nothing searchable (only punctuation, say): nothing matches.
+  bool matches_nothing() const noexcept { return text && !match; }
+};
+
+void add_filters(const search_query& q, std::string& sql, std::vector<value>& args) {
   if (q.category) {
     sql += " AND l.category = ?";
     args.emplace_back(*q.category);
@@ -265,7 +276,7 @@ struct browse_sql {
   std::vector<value> row_args;
 };
 
-browse_sql relevance_sql(connection& c, const listing_query& q) {
+browse_sql relevance_sql(connection& c, const search_query& q) {
   // Keyset: [snapshot max id, bit pattern of the last score, last id]. Scores are computed with
   // the statistics as of the snapshot, so the last item's score is the one it had on its page.
   browse_sql b;
@@ -297,7 +308,7 @@ std::vector<ranked_match> rank_matches(connection& c, const browse_sql& b) {
   return out;
 }
 
-listing_page browse_relevance(connection& c, const listing_query& q, search_rankings* rankings) {
+listing_page browse_relevance(connection& c, const search_query& q, search_rankings* rankings) {
   // The counter before the read (see change_counters.hpp).
   const auto version = rankings ? rankings->counters().search_text() : 0;
   read_transaction snapshot(c);  // every statement of a page reads the same snapshot
@@ -337,7 +348,7 @@ listing_page browse_relevance(connection& c, const listing_query& q, search_rank
   return page;
 }
 
-browse_sql build_browse_sql(connection& c, const listing_query& q) {
+browse_sql build_browse_sql(connection& c, const search_query& q) {
   if (q.sort == listing_sort::relevance && q.match) return relevance_sql(c, q);
 
   browse_sql b;
@@ -401,7 +412,9 @@ browse_sql build_browse_sql(connection& c, const listing_query& q) {
 
 }  // namespace
 
-listing_page browse_listings(connection& c, const listing_query& q, search_rankings* rankings) {
+listing_page browse_listings(connection& c, const listing_query& query, search_rankings* rankings) {
+  const search_query q(query);
+  if (q.matches_nothing()) return {};
   if (q.sort == listing_sort::relevance && q.match) return browse_relevance(c, q, rankings);
   const auto b = build_browse_sql(c, q);
   listing_page page;
@@ -423,7 +436,7 @@ listing_page browse_listings(connection& c, const listing_query& q, search_ranki
 }
 
 std::string explain_browse(connection& c, const listing_query& q) {
-  const auto b = build_browse_sql(c, q);
+  const auto b = build_browse_sql(c, search_query(q));
   std::string plan;
   auto explain = [&](const std::string& sql, const std::vector<value>& args, bool ranked) {
     auto st = ranked ? prepare_ranked(c, "EXPLAIN QUERY PLAN " + sql) : c.prepare("EXPLAIN QUERY PLAN " + sql);

@@ -8,12 +8,11 @@
 
 #include "core/account.hpp"
 #include "core/error.hpp"
+#include "storage/accounts.hpp"
 
 namespace cunji::storage {
 
 class connection;
-
-using token_hash = std::array<unsigned char, 32>;
 
 // Inserts an account. Errors: conflict (phone taken), validation_failed (village_id unknown).
 result<account> insert_account(connection& c, const registration& r, const std::string& password_hash,
@@ -21,10 +20,6 @@ result<account> insert_account(connection& c, const registration& r, const std::
 
 std::optional<account> find_account(connection& c, std::int64_t id);
 
-struct credentials {
-  std::int64_t account_id;
-  std::string password_hash;
-};
 std::optional<credentials> find_credentials(connection& c, const std::string& phone);
 
 // Failed logins for `phone` after `since`, newest first, at most `limit`.

@@ -101,10 +101,10 @@ std::vector<shop> list_active_shops(connection& c, const shop_filter& f) {
   sql += " ORDER BY id LIMIT ?";
   auto q = c.prepare(sql);
   int i = 0;
-  q.bind(++i, f.after_id);
+  q.bind(++i, f.page.after.empty() ? 0 : f.page.after.front());
   if (f.village_id) q.bind(++i, *f.village_id);
   if (f.county_id) q.bind(++i, *f.county_id);
-  q.bind(++i, f.limit);
+  q.bind(++i, f.page.limit + 1);
   std::vector<shop> out;
   while (q.step()) out.push_back(read_shop(q));
   return out;

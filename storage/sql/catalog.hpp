@@ -8,6 +8,7 @@
 #include "core/catalog.hpp"
 #include "core/error.hpp"
 #include "core/region.hpp"
+#include "storage/catalog.hpp"
 
 namespace cunji::storage {
 
@@ -34,21 +35,10 @@ struct new_shop {
 result<shop> insert_shop(connection& c, const new_shop& s, unix_seconds now);
 std::optional<shop> find_shop(connection& c, std::int64_t id);
 
-struct shop_patch {
-  std::optional<std::string> name;
-  std::optional<std::string> description;
-  std::optional<shop_status> status;
-};
 // Applies the patch; closing or reopening a shop hides or shows its active listings.
 shop update_shop(connection& c, const shop& current, const shop_patch& p);
 
-struct shop_filter {
-  std::optional<std::int64_t> village_id;
-  std::optional<std::int64_t> county_id;
-  std::int64_t after_id = 0;
-  int limit = 20;
-};
-// Active shops in id order.
+// Active shops in id order, at most f.page.limit + 1 (the extra one tells there is more).
 std::vector<shop> list_active_shops(connection& c, const shop_filter& f);
 
 // --- listings ----------------------------------------------------------------------------
@@ -64,43 +54,10 @@ struct new_listing {
 listing insert_listing(connection& c, const shop& s, const new_listing& l, unix_seconds now);
 std::optional<listing> find_listing(connection& c, std::int64_t id);
 
-struct listing_patch {
-  std::optional<std::string> title;
-  std::optional<std::string> description;
-  std::optional<std::string> category;
-  std::optional<std::string> unit;
-  std::optional<std::int64_t> price_fen;
-  std::optional<std::int64_t> stock;
-  std::optional<listing_status> status;
-};
 // Applies the patch if the listing is still at `expected_version` (when given): otherwise
 // precondition_failed. Bumps the version. not_found if the listing is gone.
 result<listing> update_listing(connection& c, std::int64_t id, const listing_patch& p,
                                std::optional<std::int64_t> expected_version, unix_seconds now);
-
-enum class listing_sort { newest, price_asc, price_desc, relevance };
-
-struct listing_query {
-  std::optional<std::string> match;  // an FTS5 MATCH expression (storage::build_match_query)
-  std::optional<std::string> category;
-  std::optional<std::int64_t> county_id;
-  std::optional<std::int64_t> village_id;
-  std::optional<std::int64_t> shop_id;
-  bool poverty_relief_only = false;
-  std::optional<std::int64_t> min_price_fen;
-  std::optional<std::int64_t> max_price_fen;
-  bool in_stock_only = false;
-  listing_sort sort = listing_sort::newest;
-  // Keyset of the last item of the previous page (see listing_page::next_keys), if any.
-  std::optional<std::vector<std::int64_t>> after;
-  int limit = 20;
-};
-
-struct listing_page {
-  std::vector<listing> items;
-  // Keys to continue after the last item, or empty when there is no next page.
-  std::vector<std::int64_t> next_keys;
-};
 
 // Browsable listings (active, in active shops) matching the query, in the query's order.
 // Keysets: newest [id]; price_asc/price_desc [price_fen, id]; relevance [snapshot_max_id,

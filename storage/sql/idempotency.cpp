@@ -9,8 +9,8 @@
 
 namespace cunji::storage {
 
-std::int64_t idempotency_key_hash(std::string_view endpoint, std::string_view key) noexcept {
-  // FNV-1a, 64 bits, over endpoint, a NUL (neither holds one) and key. Not a secret: a caller
+std::int64_t idempotency_key_hash(std::string_view scope, std::string_view key) noexcept {
+  // FNV-1a, 64 bits, over scope, a NUL (neither holds one) and key. Not a secret: a caller
   // who makes two of their own keys collide only makes their own lookups compare one more row.
   std::uint64_t h = 0xcbf29ce484222325ULL;
   auto mix = [&h](std::string_view s) {
@@ -19,7 +19,7 @@ std::int64_t idempotency_key_hash(std::string_view endpoint, std::string_view ke
       h *= 0x100000001b3ULL;
     }
   };
-  mix(endpoint);
+  mix(scope);
   mix(std::string_view("\0", 1));
   mix(key);
   std::int64_t out = 0;
@@ -41,62 +41,21 @@ void register_idempotency_functions(sqlite3* db) {
   if (rc != SQLITE_OK) throw_sqlite(db, rc, "register cunji_key_hash");
 }
 
-std::uint64_t answer_index::slot(std::int64_t account_id, std::int64_t key_hash) noexcept {
-  return static_cast<std::uint64_t>(key_hash) ^ (static_cast<std::uint64_t>(account_id) * 0x9e3779b97f4a7c15ULL);
-}
-
-void answer_index::add(std::int64_t account_id, std::int64_t key_hash, std::int64_t id) {
-  const auto s = slot(account_id, key_hash);
-  std::lock_guard lk(m_);
-  ids_.emplace(s, id);
-  added_.emplace_back(id, s);
-}
-
-std::vector<std::int64_t> answer_index::candidates(std::int64_t account_id, std::int64_t key_hash) const {
-  const auto s = slot(account_id, key_hash);
-  std::lock_guard lk(m_);
-  std::vector<std::int64_t> out;
-  const auto [b, e] = ids_.equal_range(s);
-  for (auto it = b; it != e; ++it) out.push_back(it->second);
-  return out;
-}
-
-void answer_index::forget_below(std::int64_t id) {
-  std::lock_guard lk(m_);
-  // Ids were added in increasing order, except that one reused after a rollback may repeat an
-  // earlier one; either way everything below `id` is at the front.
-  while (!added_.empty() && added_.front().first < id) {
-    const auto [old_id, s] = added_.front();
-    added_.pop_front();
-    const auto [b, e] = ids_.equal_range(s);
-    for (auto it = b; it != e; ++it)
-      if (it->second == old_id) {
-        ids_.erase(it);
-        break;
-      }
-  }
-}
-
-std::size_t answer_index::size() const {
-  std::lock_guard lk(m_);
-  return ids_.size();
-}
-
 void load_answer_index(connection& c, answer_index& index) {
   auto q = c.prepare("SELECT id, account_id, key_hash FROM idempotency_records ORDER BY id");
   while (q.step()) index.add(q.i64(1), q.i64(2), q.i64(0));
 }
 
-std::optional<stored_answer> find_answer(connection& c, const answer_index& index, const idempotency_scope& s) {
-  for (const auto id : index.candidates(s.account_id, idempotency_key_hash(s.endpoint, s.key))) {
+std::optional<stored_answer> find_answer(connection& c, const answer_index& index, const idempotency_key& k) {
+  for (const auto id : index.candidates(k.caller, idempotency_key_hash(k.scope, k.key))) {
     auto q = c.prepare(
         "SELECT request_hash, status, body FROM idempotency_records "
         "WHERE id = ? AND account_id = ? AND endpoint = ? AND key = ?");
-    q.bind_all(id, s.account_id, s.endpoint, s.key);
-    if (!q.step()) continue;  // another caller's or endpoint's, or rolled back
+    q.bind_all(id, k.caller, k.scope, k.key);
+    if (!q.step()) continue;  // another caller's or scope's, or rolled back
     stored_answer a;
     const auto h = q.text(0);
-    if (h.size() == a.hash.size()) std::memcpy(a.hash.data(), h.data(), h.size());
+    if (h.size() == a.digest.size()) std::memcpy(a.digest.data(), h.data(), h.size());
     a.status = static_cast<int>(q.i64(1));
     a.body = q.str(2);
     return a;
@@ -104,18 +63,17 @@ std::optional<stored_answer> find_answer(connection& c, const answer_index& inde
   return std::nullopt;
 }
 
-void store_answer(connection& c, answer_index& index, const idempotency_scope& s, const stored_answer& a,
-                  unix_seconds now) {
-  const auto key_hash = idempotency_key_hash(s.endpoint, s.key);
+void store_answer(connection& c, answer_index& index, const idempotency_key& k, const answer& a, unix_seconds now) {
+  const auto key_hash = idempotency_key_hash(k.scope, k.key);
   auto q = c.prepare(
       "INSERT INTO idempotency_records (account_id, key_hash, endpoint, key, request_hash, status, body, created_at) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-  q.bind_all(s.account_id, key_hash, s.endpoint, s.key);
-  q.bind_blob(5, a.hash.data(), a.hash.size());
+  q.bind_all(k.caller, key_hash, k.scope, k.key);
+  q.bind_blob(5, k.digest.data(), k.digest.size());
   q.bind(6, a.status).bind(7, a.body).bind(8, now);
   q.run();
   // Before the commit: a record is never in the table without being in the index.
-  index.add(s.account_id, key_hash, c.last_insert_rowid());
+  index.add(k.caller, key_hash, c.last_insert_rowid());
 }
 
 void purge_expired_answers(connection& c, answer_index& index, unix_seconds now) {

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <limits>
-#include <set>
 
+#include "core/ordering.hpp"
 #include "storage/sql/catalog.hpp"
 #include "storage/sql/fee_schedule.hpp"
 #include "storage/sql/ledger.hpp"
@@ -36,7 +36,8 @@ order read_order_row(const query& q) {
   o.money.total_fen = q.i64(13);
   o.money.platform_commission_fen = q.i64(14);
   o.money.shop_proceeds_fen = q.i64(15);
-  if (!q.is_null(16)) o.paid_with = payment{q.str(16), q.opt_str(17)};
+  if (!q.is_null(16))
+    o.paid_with = payment{parse_payment_method(q.text(16)).value_or(payment_method::cash_at_station), q.opt_str(17)};
   o.tracking = q.opt_str(18);
   o.cancel_reason = q.opt_str(19);
   o.created_at = q.i64(20);
@@ -57,113 +58,66 @@ void load_details(connection& c, order& o) {
   auto q = c.prepare("SELECT partner_id, kind, amount_fen FROM order_partner_fees WHERE order_id = ? ORDER BY kind");
   q.bind(1, o.id);
   while (q.step())
-    o.money.partner_fees.push_back(partner_fee{
-        q.i64(0), q.text(1) == "assisted_selling" ? partner_fee_kind::assisted_selling : partner_fee_kind::assisted_buying,
-        q.i64(2)});
+    o.money.partner_fees.push_back(
+        partner_fee{q.i64(0), parse_partner_fee_kind(q.text(1)).value_or(partner_fee_kind::assisted_buying), q.i64(2)});
 }
 
-struct checked_line {
-  listing l;
-  std::int64_t quantity;
-};
-
-}  // namespace
-
-result<order> place_order(connection& c, const place_order_request& r, unix_seconds now) {
-  std::vector<field_error> errors;
-  const auto s = find_shop(c, r.shop_id);
-  if (!s || s->status != shop_status::active) {
-    errors.push_back({"shop_id", "is not an open shop"});
-  } else if (s->owner_account_id == r.placer.id) {
-    errors.push_back({"shop_id", "is your own shop"});
+// The rows a placement is checked against (core::check_placement).
+placement read_placement(connection& c, const place_order_request& r) {
+  placement p;
+  p.placer = r.caller;
+  p.shop_id = r.shop_id;
+  p.shop_row = find_shop(c, r.shop_id);
+  p.villager_id = r.villager_id;
+  if (r.villager_id) p.villager_row = find_villager(c, *r.villager_id);
+  for (const auto& item : r.items) {
+    p.lines.push_back({item.listing_id, item.quantity});
+    p.listings.push_back(find_listing(c, item.listing_id));
   }
-  if (r.villager_id) {
-    const auto v = find_villager(c, *r.villager_id);
-    if (!v || v->village_id != r.placer.village_id)
-      errors.push_back({"villager_id", "is not a villager of your village"});
-  }
-  std::vector<checked_line> lines;
-  std::set<std::int64_t> seen;
-  for (std::size_t i = 0; i < r.items.size(); ++i) {
-    const auto& item = r.items[i];
-    const auto field = "items[" + std::to_string(i) + "].listing_id";
-    if (!seen.insert(item.listing_id).second) {
-      errors.push_back({field, "appears twice in the order"});
-      continue;
-    }
-    auto l = find_listing(c, item.listing_id);
-    if (!l || l->status != listing_status::active || l->shop_id != r.shop_id) {
-      errors.push_back({field, "is not an active listing of this shop"});
-      continue;
-    }
-    lines.push_back({std::move(*l), item.quantity});
-  }
-  if (!errors.empty()) return validation(std::move(errors));
-
-  // All or nothing: check every line before taking anything.
-  error short_of{errc::insufficient_stock, "Not enough stock for some listings; nothing was ordered."};
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    if (lines[i].l.stock < lines[i].quantity) {
-      short_of.listing_ids.push_back(lines[i].l.id);
-      short_of.errors.push_back({"items[" + std::to_string(i) + "].quantity",
-                                 "only " + std::to_string(lines[i].l.stock) + " left"});
-    }
-  }
-  if (!short_of.listing_ids.empty()) return short_of;
-  for (const auto& line : lines) {
-    c.run("UPDATE listings SET stock = stock - ?, version = version + 1, updated_at = ? WHERE id = ? AND stock >= ?",
-          line.quantity, now, line.l.id, line.quantity);
-    if (c.changes() != 1) throw sqlite_error(0, "stock changed under the writer");  // cannot happen: one writer
-  }
-
-  const auto schedule = load_fee_schedule(c);
-  std::vector<priced_line> priced;
-  for (const auto& line : lines) priced.push_back({line.l.price_fen, line.quantity, line.l.category, 0, 0});
-  pricing_input in;
-  in.poverty_county = lines.front().l.poverty_relief;
-  in.delivery = r.delivery;
-  if (r.villager_id) in.assisting_buyer_partner = r.placer.id;
-  in.shop_partner = s->partner_id;
-  const auto money = price_order(priced, in, schedule);
-
-  order o;
-  o.shop_id = s->id;
-  o.village_id = s->village_id;
-  o.county_id = s->county_id;
-  o.poverty_relief = in.poverty_county;
-  o.status = order_status::placed;
-  o.placed_by = r.placer.id;
-  if (!r.villager_id) o.buyer_account_id = r.placer.id;
-  o.villager_id = r.villager_id;
-  o.delivery = r.delivery;
-  if (r.delivery == delivery_method::address) o.address = r.address;
-  o.money = money;
-  o.created_at = o.updated_at = now;
+  return p;
+}
+// Inserts a new order with its lines and partner fees; sets its id.
+void insert_order(connection& c, order& o) {
+  const auto& m = o.money;
   c.run(
       "INSERT INTO orders (shop_id, village_id, county_id, poverty_relief, status, placed_by, buyer_account_id, "
       "villager_id, subtotal_fen, delivery_method, delivery_address, delivery_fee_fen, total_fen, "
       "platform_commission_fen, shop_proceeds_fen, created_at, updated_at) "
       "VALUES (?, ?, ?, ?, 'placed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       o.shop_id, o.village_id, o.county_id, o.poverty_relief, o.placed_by, o.buyer_account_id, o.villager_id,
-      money.subtotal_fen, to_string(o.delivery), o.address, money.delivery_fee_fen, money.total_fen,
-      money.platform_commission_fen, money.shop_proceeds_fen, now, now);
+      m.subtotal_fen, to_string(o.delivery), o.address, m.delivery_fee_fen, m.total_fen, m.platform_commission_fen,
+      m.shop_proceeds_fen, o.created_at, o.updated_at);
   o.id = c.last_insert_rowid();
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    const auto& l = lines[i].l;
-    const auto& p = priced[i];
+  for (std::size_t i = 0; i < o.items.size(); ++i) {
+    const auto& it = o.items[i];
     c.run(
         "INSERT INTO order_items (order_id, line_no, listing_id, title, unit, category, unit_price_fen, quantity, "
         "line_total_fen, commission_fen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        o.id, static_cast<std::int64_t>(i), l.id, l.title, l.unit, l.category, p.unit_price_fen, p.quantity,
-        p.line_total_fen, p.commission_fen);
-    o.items.push_back({l.id, l.title, l.unit, l.category, p.unit_price_fen, p.quantity, p.line_total_fen,
-                       p.commission_fen});
+        o.id, static_cast<std::int64_t>(i), it.listing_id, it.title, it.unit, it.category, it.unit_price_fen,
+        it.quantity, it.line_total_fen, it.commission_fen);
   }
-  for (const auto& f : money.partner_fees)
+  for (const auto& f : m.partner_fees)
     c.run("INSERT INTO order_partner_fees (order_id, kind, partner_id, amount_fen) VALUES (?, ?, ?, ?)", o.id,
           to_string(f.kind), f.partner_id, f.amount_fen);
-  std::sort(o.money.partner_fees.begin(), o.money.partner_fees.end(),
-            [](const auto& a, const auto& b) { return to_string(a.kind) < to_string(b.kind); });
+}
+}  // namespace
+
+result<order> place_order(connection& c, const place_order_request& r) {
+  if (!can_place_orders(r.caller)) return error{errc::forbidden, "Admins do not place orders."};
+  if (!r.invalid.empty()) return validation(r.invalid);
+  const auto now = r.now;
+  const auto p = read_placement(c, r);
+  auto checked = check_placement(p);
+  if (!checked) return std::move(checked).err();
+  const auto& lines = checked.value();
+  for (const auto& line : lines) {
+    c.run("UPDATE listings SET stock = stock - ?, version = version + 1, updated_at = ? WHERE id = ? AND stock >= ?",
+          line.quantity, now, line.l.id, line.quantity);
+    if (c.changes() != 1) throw sqlite_error(0, "stock changed under the writer");  // cannot happen: one writer
+  }
+
+  auto o = make_order(r.caller, *p.shop_row, lines, {r.delivery, r.address, r.villager_id}, load_fee_schedule(c), now);
+  insert_order(c, o);
   return o;
 }
 
@@ -186,21 +140,16 @@ order_parties parties_of(connection& c, const order& o) {
   return p;
 }
 
-result<order> transition_order(connection& c, const transition_request& r, unix_seconds now) {
+result<order> transition_order(connection& c, const transition_request& r) {
+  const auto now = r.now;
   auto o = find_order(c, r.order_id);
   if (!o) return error{errc::not_found, "No such order."};
-  const auto parties = parties_of(c, *o);
-  if (!can_see(r.actor, parties)) return error{errc::not_found, "No such order."};
-  if (!can_act(r.actor, parties, r.action))
-    return error{errc::forbidden, "You may not " + std::string(to_string(r.action)) + " this order."};
+  if (auto denied = check_order_access(r.caller, parties_of(c, *o), r.action)) return *denied;
+  if (!r.invalid.empty()) return validation(r.invalid);
   const auto next = next_status(o->status, r.action);
   if (!next)
     return error{errc::invalid_transition, "An order that is " + std::string(to_string(o->status)) + " cannot be " +
-                                               (r.action == order_action::ship      ? "shipped"
-                                                : r.action == order_action::deliver ? "delivered"
-                                                : r.action == order_action::cancel  ? "cancelled"
-                                                                                    : "paid") +
-                                               "."};
+                                               std::string(past_tense(r.action)) + "."};
   const auto before = o->status;
   o->status = *next;
   o->updated_at = now;
@@ -208,8 +157,8 @@ result<order> transition_order(connection& c, const transition_request& r, unix_
     case order_action::pay:
       o->paid_with = r.paid_with;
       c.run("UPDATE orders SET status = 'paid', payment_method = ?, payment_reference = ?, updated_at = ? WHERE id = ?",
-            r.paid_with->method, r.paid_with->reference, now, o->id);
-      post_payment(c, *o, now);
+            to_string(r.paid_with->method), r.paid_with->reference, now, o->id);
+      post(c, entry_kind::payment, *o, payment_postings(*o), now);
       break;
     case order_action::ship:
       o->tracking = r.tracking;
@@ -217,7 +166,7 @@ result<order> transition_order(connection& c, const transition_request& r, unix_
       break;
     case order_action::deliver:
       c.run("UPDATE orders SET status = 'delivered', updated_at = ? WHERE id = ?", now, o->id);
-      post_delivery(c, *o, now);
+      post(c, entry_kind::delivery, *o, delivery_postings(*o), now);
       break;
     case order_action::cancel:
       o->cancel_reason = r.reason;
@@ -229,7 +178,7 @@ result<order> transition_order(connection& c, const transition_request& r, unix_
       for (const auto& item : o->items)
         c.run("UPDATE listings SET stock = MIN(stock + ?, ?), version = version + 1, updated_at = ? WHERE id = ?",
               item.quantity, stock_max, now, item.listing_id);
-      if (before == order_status::paid) post_refund(c, *o, now);
+      if (before == order_status::paid) post(c, entry_kind::refund, *o, refund_postings(*o), now);
       break;
   }
   return *o;
@@ -246,8 +195,8 @@ std::vector<order> list_orders(connection& c, const order_list_filter& f) {
   auto q = c.prepare(sql);
   q.bind(1, f.caller.id);
   if (f.status) q.bind(2, to_string(*f.status));
-  q.bind(3, f.before_id > 0 ? f.before_id : std::numeric_limits<std::int64_t>::max());
-  q.bind(4, f.limit);
+  q.bind(3, f.page.after.empty() ? std::numeric_limits<std::int64_t>::max() : f.page.after.front());
+  q.bind(4, f.page.limit + 1);
   std::vector<order> out;
   while (q.step()) out.push_back(read_order_row(q));
   for (auto& o : out) load_details(c, o);

@@ -105,7 +105,7 @@ std::optional<village> find_village(connection& c, std::int64_t id, day_number t
   return read_village_stats(q);
 }
 
-std::vector<village> list_villages(connection& c, const village_filter& f) {
+std::vector<village> list_villages(connection& c, const village_filter& f, const taobao_village_thresholds& t) {
   std::string sql = std::string("SELECT ") + village_stats_cols + " FROM villages v WHERE v.id > ?3";
   if (f.county_id) sql += " AND v.county_id = ?4";
   // A village with fewer active shops than the threshold is not a Taobao village whatever its
@@ -114,18 +114,20 @@ std::vector<village> list_villages(connection& c, const village_filter& f) {
   sql += " ORDER BY v.id LIMIT ?6";
   const auto w = gmv_window(f.today);
   // With the Taobao filter, rows are read in batches and filtered until the page is full.
-  const int batch = f.taobao_village ? std::max(f.limit, 128) : f.limit;
+  const int limit = f.page.limit + 1;
+  const int batch = f.taobao_village ? std::max(limit, 128) : limit;
   std::vector<village> out;
-  std::int64_t after = f.after_id;
-  while (static_cast<int>(out.size()) < f.limit) {
+  std::int64_t after = f.page.after.empty() ? 0 : f.page.after.front();
+  while (static_cast<int>(out.size()) < limit) {
     auto q = c.prepare(sql);
-    q.bind_all(w.to - 1, w.from - 1, after, f.county_id.value_or(0), f.thresholds.min_shops, batch);
+    q.bind_all(w.to - 1, w.from - 1, after, f.county_id.value_or(0), t.min_shops, batch);
     int read = 0;
-    while (static_cast<int>(out.size()) < f.limit && q.step()) {
+    while (static_cast<int>(out.size()) < limit && q.step()) {
       ++read;
       auto v = read_village_stats(q);
       after = v.id;
-      if (!f.taobao_village || taobao_status(v, f.thresholds) == *f.taobao_village) out.push_back(std::move(v));
+      v.taobao_village = taobao_status(v, t);
+      if (!f.taobao_village || v.taobao_village == *f.taobao_village) out.push_back(std::move(v));
     }
     if (read < batch) break;
   }

@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "core/region.hpp"
 #include "core/sales.hpp"
+#include "storage/regions.hpp"
 
 namespace cunji::storage {
 
@@ -15,14 +16,9 @@ class connection;
 
 county insert_county(connection& c, const std::string& name, const std::string& province, bool poverty_stricken,
                      unix_seconds now);
-struct county_patch {
-  std::optional<std::string> name;
-  std::optional<std::string> province;
-  std::optional<bool> poverty_stricken;
-};
 std::optional<county> update_county(connection& c, std::int64_t id, const county_patch& p);
 std::optional<county> find_county(connection& c, std::int64_t id);
-// Counties in id order after `after_id`.
+// Counties in id order after `after_id`, at most `limit`.
 std::vector<county> list_counties(connection& c, std::optional<bool> poverty_stricken, std::int64_t after_id,
                                   int limit);
 std::int64_t count_counties(connection& c);
@@ -34,17 +30,8 @@ std::optional<village> find_village(connection& c, std::int64_t id);
 // A village with gmv_365d_fen over the village window on `today` (core/sales.hpp), read from
 // the sales rollups (two index seeks).
 std::optional<village> find_village(connection& c, std::int64_t id, day_number today);
-struct village_filter {
-  std::optional<std::int64_t> county_id;
-  // Only Taobao villages (true) or only the others (false), by core::is_taobao_village with
-  // `thresholds` on `today`.
-  std::optional<bool> taobao_village;
-  taobao_village_thresholds thresholds{};
-  day_number today = 0;
-  std::int64_t after_id = 0;
-  int limit = 20;
-};
-// Villages in id order after `after_id`, with gmv_365d_fen on `today`, at most `limit`.
-std::vector<village> list_villages(connection& c, const village_filter& f);
+// Villages in id order after the filter's page keys, with gmv_365d_fen on `today` and their
+// Taobao status under `t`, at most page.limit + 1 (the extra one tells there is more).
+std::vector<village> list_villages(connection& c, const village_filter& f, const taobao_village_thresholds& t);
 
 }  // namespace cunji::storage

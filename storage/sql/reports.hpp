@@ -20,6 +20,7 @@
 
 #include "core/region.hpp"
 #include "core/sales.hpp"
+#include "storage/reports.hpp"
 
 namespace cunji::storage {
 
@@ -36,40 +37,13 @@ struct sales_totals {
 enum class sales_scope { village = 1, county = 2, poverty_county = 3 };
 sales_totals sales_between(connection& c, sales_scope scope, std::int64_t id, day_range period);
 
-struct county_report_row {
-  std::int64_t county_id = 0;
-  std::string name;
-  bool poverty_stricken = false;
-  std::int64_t gmv_fen = 0;
-  std::int64_t orders = 0;
-  std::int64_t distinct_buyers = 0;
-  std::int64_t active_shops = 0;     // now: sum of its villages' active shops
-  std::int64_t taobao_villages = 0;  // now: its villages that are Taobao villages on `today`
-};
 // Every county, in id order, in one read snapshot; Taobao status with the fee schedule's
 // thresholds.
 std::vector<county_report_row> county_report(connection& c, day_range period, day_number today);
 
-struct county_gmv {
-  std::int64_t county_id = 0;
-  std::int64_t gmv_fen = 0;
-  bool operator==(const county_gmv&) const = default;
-};
-struct poverty_relief_report {
-  std::int64_t gmv_fen = 0;
-  std::int64_t orders = 0;
-  std::int64_t distinct_buyers = 0;
-  std::int64_t shops = 0;            // shops with at least one counting poverty-relief order
-  std::vector<county_gmv> counties;  // counties with such orders in the period, in id order
-};
 // Counting orders with poverty_relief (the order's snapshot) created in `period`.
 poverty_relief_report poverty_report(connection& c, day_range period);
 
-struct partner_earnings {
-  std::int64_t assisted_buying_fen = 0;
-  std::int64_t assisted_selling_fen = 0;
-  std::int64_t orders = 0;  // counting orders with a fee for the partner, each once
-};
 partner_earnings partner_earnings_report(connection& c, std::int64_t partner_id, day_range period);
 
 // Recomputes every rollup from orders and order_partner_fees and describes each difference

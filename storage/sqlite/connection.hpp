@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "storage/failure.hpp"
+
 struct sqlite3;
 struct sqlite3_stmt;
 
@@ -17,9 +19,11 @@ namespace cunji::storage {
 
 // An unexpected SQLite failure (I/O error, full disk, corrupt file, a bug). Expected outcomes
 // such as "phone already taken" are checked before writing and returned as cunji::error.
-class sqlite_error : public std::runtime_error {
+class sqlite_error : public failure {
  public:
-  sqlite_error(int code, const std::string& what) : std::runtime_error(what), code_(code) {}
+  sqlite_error(int code, const std::string& what) : failure(what), code_(code) {}
+  bool disk_full() const noexcept override { return is_full(); }
+  bool unavailable() const noexcept override { return is_full() || is_io(); }
   int code() const noexcept { return code_; }
   bool is_constraint() const noexcept;
   bool is_full() const noexcept;

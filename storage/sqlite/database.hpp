@@ -52,6 +52,7 @@ class database {
   // rankings that browse_listings keeps by them.
   const change_counters& changes() const noexcept { return writer_->changes(); }
   search_rankings& rankings() noexcept { return *rankings_; }
+  const search_rankings& rankings() const noexcept { return *rankings_; }
 
   // Finishes every queued write and stops the writer and the checkpointer. Reads stay possible.
   void close_writer();

@@ -83,15 +83,13 @@ reply http_client::raw(const std::string& raw) {
 }
 
 test_server::test_server(std::function<void(server::server_config&)> tweak, const std::string& vfs) {
-  // As `cunji serve` does: the writer reports its batches to the server's metrics. metrics_ is
-  // set below, before any command can reach the writer (whose queue mutex orders the two), and
-  // the writer stops before the server and its metrics go (see the destructor).
+  // As `cunji serve` does: the writer reports its batches to the metrics, which outlive it.
   const auto file = dir_.file("cunji.db");
   storage::database_options dbo{.path = vfs.empty() ? file : "file:" + file + "?vfs=" + vfs};
   dbo.on_batch = [this](const storage::writer_stats& st) {
-    if (metrics_) metrics_->record_batch(st.batch_size, st.commit_time, st.committed);
+    metrics_.record_batch(st.batch_size, st.commit_time, st.committed);
   };
-  db_ = std::make_unique<storage::database>(std::move(dbo));
+  store_ = std::make_unique<storage::sqlite_store>(std::move(dbo));
   server::server_config cfg;
   cfg.port = 0;
   cfg.threads = 2;
@@ -99,8 +97,7 @@ test_server::test_server(std::function<void(server::server_config&)> tweak, cons
   cfg.password = {1, 8192};  // libsodium's minimum: fast tests; production uses OWASP's
   cfg.clock = [this] { return now_.load(); };
   if (tweak) tweak(cfg);
-  srv_ = std::make_unique<server::server>(cfg, *db_);
-  metrics_ = &srv_->app().stats();
+  srv_ = std::make_unique<server::server>(cfg, *store_, metrics_);
   port_ = srv_->listen();
   srv_->start();
 }
@@ -108,9 +105,9 @@ test_server::test_server(std::function<void(server::server_config&)> tweak, cons
 test_server::~test_server() {
   srv_->stop();
   srv_->join();       // no request is left in flight ...
-  db_->close_writer();  // ... nor any batch reporting to the metrics
+  store_->close();     // ... nor any write
   srv_.reset();
-  db_.reset();
+  store_.reset();
   contract::report_pending();
 }
 
@@ -147,7 +144,7 @@ std::string test_server::login(const std::string& phone, const std::string& pass
 
 std::string test_server::admin_token() {
   const std::string phone = "+86100000" + std::to_string(10 + next_phone_++);
-  auto res = db_->writer().submit_sync([&](storage::connection& c) {
+  auto res = db().writer().submit_sync([&](storage::connection& c) {
     return storage::insert_account(c, {role::admin, "Admin", phone, "adminpass", std::nullopt},
                                    server::hash_password("adminpass", {1, 8192}), now_.load());
   });
@@ -156,7 +153,7 @@ std::string test_server::admin_token() {
 }
 
 std::int64_t test_server::make_village(bool poverty_stricken) {
-  auto res = db_->writer().submit_sync([&](storage::connection& c) -> result<village> {
+  auto res = db().writer().submit_sync([&](storage::connection& c) -> result<village> {
     auto county = storage::insert_county(c, "城口县", "重庆市", poverty_stricken, now_.load());
     return storage::insert_village(c, county.id, "岚天村", now_.load());
   });
@@ -168,7 +165,7 @@ std::pair<std::int64_t, std::string> test_server::direct_user(role r, std::optio
   const std::string phone = "+86137" + std::to_string(10000000 + next_phone_++);
   const auto token = server::new_token();
   const auto now = now_.load();
-  auto res = db_->writer().submit_sync([&](storage::connection& c) -> result<account> {
+  auto res = db().writer().submit_sync([&](storage::connection& c) -> result<account> {
     auto a = storage::insert_account(c, {r, "直建用户", phone, "unused-password", village_id}, "no-login", now);
     if (a) storage::insert_session(c, server::hash_token(token), a->id, now, now + 30 * 24 * 3600);
     return a;

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "server/server.hpp"
-#include "storage/sqlite/database.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
 #include "support/temp_dir.hpp"
 
 namespace cunji::test {
@@ -61,7 +61,8 @@ class test_server {
   ~test_server();
 
   unsigned short port() const noexcept { return port_; }
-  storage::database& db() noexcept { return *db_; }
+  storage::database& db() noexcept { return store_->db(); }
+  storage::store& store() noexcept { return *store_; }
   server::server& srv() noexcept { return *srv_; }
   void advance_clock(std::int64_t seconds) { now_ += seconds; }
   unix_seconds now() const { return now_; }
@@ -87,9 +88,9 @@ class test_server {
  private:
   temp_dir dir_;
   std::atomic<unix_seconds> now_{1'795'442'400};  // 2026-11-23T14:00:00Z
-  std::unique_ptr<storage::database> db_;
+  server::metrics metrics_;  // made first: the writer reports its batches to them
+  std::unique_ptr<storage::sqlite_store> store_;
   std::unique_ptr<server::server> srv_;
-  server::metrics* metrics_ = nullptr;  // srv_'s, for the writer's batch reports
   unsigned short port_ = 0;
   int next_phone_ = 0;
 };

@@ -19,13 +19,7 @@ using namespace cunji;
 using namespace cunji::storage;
 
 namespace {
-stored_answer answer(int status, std::string body) {
-  stored_answer a;
-  a.hash.fill(static_cast<unsigned char>(status & 0xff));
-  a.status = status;
-  a.body = std::move(body);
-  return a;
-}
+storage::answer reply(int status, std::string body) { return storage::answer{status, std::move(body), false}; }
 std::int64_t count_records(connection& c) {
   auto q = c.prepare("SELECT count(*) FROM idempotency_records");
   q.step();
@@ -38,14 +32,15 @@ TEST_CASE("an answer is found only under its own account, endpoint and key", "[s
   connection c(dir.file("i.db"), open_mode::read_write);
   migrate(c);
   answer_index index;
-  const idempotency_scope s{7, "POST /v1/orders", "k-1"};
-  store_answer(c, index, s, answer(201, "{\"id\":1}"), 1000);
+  idempotency_key s{7, "POST /v1/orders", "k-1"};
+  s.digest.fill(0xab);
+  store_answer(c, index, s, reply(201, "{\"id\":1}"), 1000);
   CHECK(index.size() == 1);
   const auto found = find_answer(c, index, s);
   REQUIRE(found);
   CHECK(found->status == 201);
   CHECK(found->body == "{\"id\":1}");
-  CHECK(found->hash == answer(201, "").hash);
+  CHECK(found->digest == s.digest);
   CHECK_FALSE(find_answer(c, index, {8, "POST /v1/orders", "k-1"}));
   CHECK_FALSE(find_answer(c, index, {7, "POST /v1/orders/1/pay", "k-1"}));
   CHECK_FALSE(find_answer(c, index, {7, "POST /v1/orders", "k-2"}));
@@ -57,8 +52,8 @@ TEST_CASE("an answer is found only under its own account, endpoint and key", "[s
   c.run(
       "INSERT INTO idempotency_records (account_id, key_hash, endpoint, key, request_hash, status, body, created_at) "
       "VALUES (7, ?, 'POST /v1/orders', 'other', x'00', 409, 'theirs', 1000)",
-      idempotency_key_hash(s.endpoint, s.key));
-  index.add(7, idempotency_key_hash(s.endpoint, s.key), c.last_insert_rowid());
+      idempotency_key_hash(s.scope, s.key));
+  index.add(7, idempotency_key_hash(s.scope, s.key), c.last_insert_rowid());
   const auto again = find_answer(c, index, s);
   REQUIRE(again);
   CHECK(again->body == "{\"id\":1}");
@@ -78,18 +73,18 @@ TEST_CASE("an id left in the index by a rolled-back insert finds nothing, also o
   connection c(dir.file("i.db"), open_mode::read_write);
   migrate(c);
   answer_index index;
-  store_answer(c, index, {1, "POST /v1/orders", "kept"}, answer(201, "kept"), 1000);
+  store_answer(c, index, {1, "POST /v1/orders", "kept"}, reply(201, "kept"), 1000);
   c.run("SAVEPOINT cmd");
-  const idempotency_scope gone{1, "POST /v1/orders", "rolled-back"};
-  store_answer(c, index, gone, answer(201, "gone"), 1000);
+  const idempotency_key gone{1, "POST /v1/orders", "rolled-back"};
+  store_answer(c, index, gone, reply(201, "gone"), 1000);
   CHECK(find_answer(c, index, gone));  // inside its transaction it is there
   c.run("ROLLBACK TO cmd");
   c.run("RELEASE cmd");
   CHECK(index.size() == 2);  // the stale id stays, as a hint
   CHECK_FALSE(find_answer(c, index, gone));
   // The next record gets the same rowid, under another key.
-  const idempotency_scope next{1, "POST /v1/orders", "next"};
-  store_answer(c, index, next, answer(201, "next"), 1000);
+  const idempotency_key next{1, "POST /v1/orders", "next"};
+  store_answer(c, index, next, reply(201, "next"), 1000);
   CHECK_FALSE(find_answer(c, index, gone));
   REQUIRE(find_answer(c, index, next));
   CHECK(find_answer(c, index, next)->body == "next");
@@ -102,7 +97,7 @@ TEST_CASE("callers using the same keys do not share candidates", "[storage][idem
   migrate(c);
   answer_index index;
   for (std::int64_t account = 1; account <= 300; ++account)
-    for (const char* key : {"1", "2"}) store_answer(c, index, {account, "POST /v1/orders", key}, answer(201, key), 1000);
+    for (const char* key : {"1", "2"}) store_answer(c, index, {account, "POST /v1/orders", key}, reply(201, key), 1000);
   const auto hash = idempotency_key_hash("POST /v1/orders", "1");
   CHECK(index.candidates(150, hash).size() == 1);
   CHECK(index.candidates(301, hash).empty());
@@ -117,7 +112,7 @@ TEST_CASE("the index built at open finds every stored answer", "[storage][idempo
   {
     answer_index first;
     for (int i = 0; i < 200; ++i)
-      store_answer(c, first, {i % 7, "POST /v1/orders", "k-" + std::to_string(i)}, answer(201, std::to_string(i)), 1000);
+      store_answer(c, first, {i % 7, "POST /v1/orders", "k-" + std::to_string(i)}, reply(201, std::to_string(i)), 1000);
   }
   answer_index loaded;
   load_answer_index(c, loaded);
@@ -153,12 +148,12 @@ TEST_CASE("the purge deletes the expired run at the front and keeps every record
   answer_index index;
   const unix_seconds now = 10 * idempotency_ttl_s;
   const auto old = now - idempotency_ttl_s - 1, fresh = now - idempotency_ttl_s + 1;
-  for (int i = 0; i < 50; ++i) store_answer(c, index, {1, "POST /v1/orders", "old-" + std::to_string(i)}, answer(201, "o"), old);
-  store_answer(c, index, {1, "POST /v1/orders", "edge"}, answer(201, "e"), now - idempotency_ttl_s);
-  store_answer(c, index, {1, "POST /v1/orders", "fresh"}, answer(201, "f"), fresh);
+  for (int i = 0; i < 50; ++i) store_answer(c, index, {1, "POST /v1/orders", "old-" + std::to_string(i)}, reply(201, "o"), old);
+  store_answer(c, index, {1, "POST /v1/orders", "edge"}, reply(201, "e"), now - idempotency_ttl_s);
+  store_answer(c, index, {1, "POST /v1/orders", "fresh"}, reply(201, "f"), fresh);
   // Stored with a clock that had gone back: expired, but behind a fresh record.
-  store_answer(c, index, {1, "POST /v1/orders", "late"}, answer(201, "l"), old);
-  store_answer(c, index, {2, "POST /v1/orders", "fresh"}, answer(201, "f2"), now);
+  store_answer(c, index, {1, "POST /v1/orders", "late"}, reply(201, "l"), old);
+  store_answer(c, index, {2, "POST /v1/orders", "fresh"}, reply(201, "f2"), now);
 
   purge_expired_answers(c, index, now);
   CHECK_FALSE(find_answer(c, index, {1, "POST /v1/orders", "old-0"}));
@@ -186,8 +181,8 @@ TEST_CASE("a purge whose transaction is rolled back leaves every record findable
   migrate(c);
   answer_index index;
   const unix_seconds now = 10 * idempotency_ttl_s;
-  store_answer(c, index, {1, "POST /v1/orders", "a"}, answer(201, "a"), now - idempotency_ttl_s - 5);
-  store_answer(c, index, {1, "POST /v1/orders", "b"}, answer(201, "b"), now);
+  store_answer(c, index, {1, "POST /v1/orders", "a"}, reply(201, "a"), now - idempotency_ttl_s - 5);
+  store_answer(c, index, {1, "POST /v1/orders", "b"}, reply(201, "b"), now);
   for (int round = 0; round < 2; ++round) {
     c.run("BEGIN");
     purge_expired_answers(c, index, now);
@@ -230,7 +225,7 @@ TEST_CASE("upgrading through migrations 5 and 6 carries the stored answers over"
   REQUIRE(first);
   CHECK(first->body == "first");
   CHECK(first->status == 201);
-  CHECK(first->hash[0] == 1);
+  CHECK(first->digest[0] == 1);
   REQUIRE(find_answer(c, index, {3, "POST /v1/orders/9/pay", "a"}));
   CHECK(find_answer(c, index, {3, "POST /v1/orders/9/pay", "a"})->body == "second");
   REQUIRE(find_answer(c, index, {4, "POST /v1/orders", "a"}));

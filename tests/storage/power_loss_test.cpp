@@ -108,18 +108,20 @@ std::vector<acknowledged> run_workload(database& db, const world& w, std::uint64
           req.items.push_back({w.listings[si][(l + rng()) % listings_per_shop],
                                static_cast<std::int64_t>(1 + rng() % 3)});
         if (lines == 2 && req.items[0].listing_id == req.items[1].listing_id) req.items.pop_back();
-        req.placer = w.buyer_rows[rng() % w.buyer_rows.size()];
+        req.caller = w.buyer_rows[rng() % w.buyer_rows.size()];
+        req.now = t0 + i;
         const bool pay = i % 3 == 2;
         try {
           auto placed = db.writer().submit_sync([&](connection& c) -> result<order> {
-            auto o = place_order(c, req, t0 + i);
+            auto o = place_order(c, req);
             if (!o || !pay) return o;
             transition_request tr;
             tr.order_id = o->id;
             tr.action = order_action::pay;
-            tr.actor = req.placer;
-            tr.paid_with = payment{"mobile", std::nullopt};
-            return transition_order(c, tr, t0 + i);
+            tr.caller = req.caller;
+            tr.paid_with = payment{payment_method::mobile, std::nullopt};
+            tr.now = t0 + i;
+            return transition_order(c, tr);
           });
           std::lock_guard lk(m);
           if (!placed) {

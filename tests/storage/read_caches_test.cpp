@@ -104,8 +104,9 @@ TEST_CASE("change counters move after each committed write to what they stand fo
   place_order_request po;
   po.shop_id = m.s.id;
   po.items = {{l.id, 2}};
-  po.placer = buyer.value();
-  REQUIRE(m.db.writer().submit_sync([&](connection& c) { return place_order(c, po, t0); }).ok());
+  po.caller = buyer.value();
+  po.now = t0;
+  REQUIRE(m.db.writer().submit_sync([&](connection& c) { return place_order(c, po); }).ok());
   after = m.counters();
   CHECK(after.catalog > before.catalog);
   CHECK(after.search_text == before.search_text);
@@ -240,8 +241,8 @@ TEST_CASE("relevance pages from shared rankings equal pages computed afresh, whi
     listing_query q;
     q.sort = listing_sort::relevance;
     const auto text = words[pick(words.size())] + (pick(3) == 0 ? " " + words[pick(words.size())] : "");
-    q.match = build_match_query(text);
-    REQUIRE(q.match);
+    REQUIRE(build_match_query(text));
+    q.text = text;
     q.limit = 1 + static_cast<int>(pick(8));
     if (pick(3) == 0) q.in_stock_only = true;
     if (pick(4) == 0) q.max_price_fen = 2500;

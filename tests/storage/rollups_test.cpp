@@ -183,19 +183,21 @@ void compare_with_brute_force(connection& c, day_range period, day_number today)
   for (const bool want : {true, false}) {
     village_filter f;
     f.taobao_village = want;
-    f.thresholds = thresholds;
     f.today = today;
-    f.limit = 3;
+    f.page.limit = 3;
     std::vector<std::int64_t> walked;
     for (;;) {
-      const auto page = list_villages(c, f);
+      auto page = list_villages(c, f, thresholds);  // one more than the page when there is more
+      const bool more = static_cast<int>(page.size()) > f.page.limit;
+      if (more) page.pop_back();
       for (const auto& v : page) {
         walked.push_back(v.id);
         CHECK(taobao_status(v, thresholds) == want);
+        CHECK(v.taobao_village == want);
         CHECK(v.gmv_365d_fen == village_gmv[v.id]);
       }
-      if (static_cast<int>(page.size()) < f.limit) break;
-      f.after_id = page.back().id;
+      if (!more) break;
+      f.page.after = {page.back().id};
     }
     std::vector<std::int64_t> expected;
     for (const auto& [id, county] : village_county)
@@ -587,10 +589,9 @@ TEST_CASE("Taobao villages at the default thresholds: 99 or 100 shops, one fen s
   auto taobao_list = [&] {
     village_filter f;
     f.taobao_village = true;
-    f.thresholds = t;
     f.today = d0;
     std::vector<std::int64_t> out;
-    for (const auto& v : list_villages(c, f)) out.push_back(v.id);
+    for (const auto& v : list_villages(c, f, t)) out.push_back(v.id);
     return out;
   };
   // 100 shops; GMV one fen short, then exactly at the threshold.

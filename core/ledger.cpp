@@ -1,0 +1,97 @@
+#include "core/ledger.hpp"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <utility>
+
+namespace cunji {
+
+std::string_view to_string(ledger_account a) noexcept {
+  switch (a) {
+    case ledger_account::cash: return "cash";
+    case ledger_account::shop_pending: return "shop_pending";
+    case ledger_account::shop_available: return "shop_available";
+    case ledger_account::partner_pending: return "partner_pending";
+    case ledger_account::partner_available: return "partner_available";
+    case ledger_account::platform_revenue: return "platform_revenue";
+  }
+  return "cash";
+}
+
+std::optional<ledger_account> parse_ledger_account(std::string_view s) noexcept {
+  for (auto a : {ledger_account::cash, ledger_account::shop_pending, ledger_account::shop_available,
+                 ledger_account::partner_pending, ledger_account::partner_available, ledger_account::platform_revenue})
+    if (to_string(a) == s) return a;
+  return std::nullopt;
+}
+
+std::string_view to_string(entry_kind k) noexcept {
+  switch (k) {
+    case entry_kind::payment: return "payment";
+    case entry_kind::delivery: return "delivery";
+    case entry_kind::refund: return "refund";
+    case entry_kind::payout: return "payout";
+  }
+  return "payment";
+}
+
+std::string_view to_string(payee_type t) noexcept { return t == payee_type::shop ? "shop" : "partner"; }
+
+// They sum to zero: total − proceeds − fees − (commission + delivery − fees)
+// = total − subtotal − delivery = 0.
+std::vector<posting> payment_postings(const order& o) {
+  std::vector<posting> p{{ledger_account::cash, 0, o.money.total_fen},
+                         {ledger_account::shop_pending, o.shop_id, -o.money.shop_proceeds_fen}};
+  for (const auto& f : o.money.partner_fees) p.push_back({ledger_account::partner_pending, f.partner_id, -f.amount_fen});
+  p.push_back({ledger_account::platform_revenue, 0, -o.money.platform_net_fen()});
+  return p;
+}
+
+std::vector<posting> delivery_postings(const order& o) {
+  std::vector<posting> p{{ledger_account::shop_pending, o.shop_id, o.money.shop_proceeds_fen},
+                         {ledger_account::shop_available, o.shop_id, -o.money.shop_proceeds_fen}};
+  for (const auto& f : o.money.partner_fees) {
+    p.push_back({ledger_account::partner_pending, f.partner_id, f.amount_fen});
+    p.push_back({ledger_account::partner_available, f.partner_id, -f.amount_fen});
+  }
+  return p;
+}
+
+std::vector<posting> refund_postings(const order& o) {
+  auto p = payment_postings(o);
+  for (auto& x : p) x.amount_fen = -x.amount_fen;
+  return p;
+}
+
+std::vector<posting> payout_postings(payee_type t, std::int64_t payee_id, std::int64_t amount_fen) {
+  const auto available = t == payee_type::shop ? ledger_account::shop_available : ledger_account::partner_available;
+  return {{available, payee_id, amount_fen}, {ledger_account::cash, 0, -amount_fen}};
+}
+
+std::vector<posting> expected_order_postings(const order& o) {
+  std::vector<posting> p;
+  if (counts_as_sale(o.status)) p = payment_postings(o);
+  if (o.status == order_status::delivered) {
+    const auto d = delivery_postings(o);
+    p.insert(p.end(), d.begin(), d.end());
+  }
+  return net_postings(std::move(p));
+}
+
+std::vector<posting> net_postings(std::vector<posting> p) {
+  std::map<std::pair<ledger_account, std::int64_t>, std::int64_t> sums;
+  for (const auto& x : p) sums[{x.account, x.owner_id}] += x.amount_fen;
+  std::vector<posting> out;
+  for (const auto& [key, amount] : sums)
+    if (amount != 0) out.push_back({key.first, key.second, amount});
+  return out;
+}
+
+std::int64_t sum_fen(const std::vector<posting>& p) noexcept {
+  std::int64_t s = 0;
+  for (const auto& x : p) s += x.amount_fen;
+  return s;
+}
+
+}  // namespace cunji

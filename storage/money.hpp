@@ -1,0 +1,75 @@
+#pragma once
+// The fee schedule, balances, statements, payouts and the ledger check at the storage seam
+// (storage/store.hpp). The ledger's rules are core/ledger.hpp's.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/account.hpp"
+#include "core/fees.hpp"
+#include "core/ledger.hpp"
+#include "storage/common.hpp"
+
+namespace cunji::storage {
+
+struct balance {
+  std::int64_t pending_fen = 0;
+  std::int64_t available_fen = 0;
+  std::int64_t paid_out_fen = 0;
+};
+
+struct statement_entry {
+  std::int64_t id = 0;  // posting id
+  std::optional<std::int64_t> order_id;
+  std::optional<std::int64_t> payout_id;
+  std::string kind;             // the entry's kind and the account: payment_pending, delivery_available, ...
+  std::int64_t amount_fen = 0;  // positive: more owed to the payee
+  unix_seconds created_at = 0;
+};
+
+struct statement_query {
+  account caller;  // a farmer (its shops) or a partner (its fees)
+  std::optional<unix_seconds> from, to;
+  page_request page;  // keys: {id}, newest first
+};
+
+struct payout_record {
+  std::int64_t id = 0;
+  payee_type type = payee_type::shop;
+  std::int64_t payee_id = 0;
+  std::int64_t amount_fen = 0;
+  unix_seconds created_at = 0;
+};
+
+struct ledger_report {
+  bool balanced = true;
+  std::int64_t postings = 0;
+  std::int64_t sum_fen = 0;
+  std::int64_t orders_checked = 0;
+  std::vector<std::string> mismatches;
+};
+
+class money_store {
+ public:
+  virtual ~money_store() = default;
+
+  virtual task<fee_schedule> fee_schedule_in_force() = 0;
+  // A full replacement; applies to orders placed from then on.
+  virtual task<fee_schedule> replace_fee_schedule(fee_schedule s, unix_seconds now) = 0;
+
+  // A farmer's balance over its shops, or a partner's fees (forbidden for other roles).
+  virtual task<result<balance>> balance_of(account caller) = 0;
+  virtual task<result<page<statement_entry>>> statement(statement_query q) = 0;
+
+  // Pays out every positive available balance (one payout per payee) and posts it.
+  virtual task<std::vector<payout_record>> run_payouts(unix_seconds now) = 0;
+
+  // Recomputes the books: all postings and every entry sum to zero; running balances equal
+  // their postings; each order's postings equal core::expected_order_postings; each order's
+  // lines add up to its subtotal and commission; payouts equal their postings; the sales
+  // rollups equal a recomputation from orders.
+  virtual task<ledger_report> check_ledger() = 0;
+};
+
+}  // namespace cunji::storage

@@ -1,0 +1,76 @@
+#pragma once
+// Orders at the storage seam: placing them (idempotent), moving them through their lifecycle,
+// reading and listing them. The rules are core's (core/ordering.hpp: what may be ordered;
+// core/order_state.hpp: the moves; core/policy.hpp: who; core/ledger.hpp: the money).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/account.hpp"
+#include "core/order.hpp"
+#include "storage/common.hpp"
+
+namespace cunji::storage {
+
+struct order_line_request {
+  std::int64_t listing_id = 0;
+  std::int64_t quantity = 0;
+};
+
+struct place_order_request {
+  account caller;  // the placer
+  std::int64_t shop_id = 0;
+  std::vector<order_line_request> items;
+  delivery_method delivery = delivery_method::station_pickup;
+  std::optional<std::string> address;
+  std::optional<std::int64_t> villager_id;  // assisted buying (partners only)
+  // Field errors found while reading the request: answered (and stored under the key) as 422.
+  std::vector<field_error> invalid;
+  unix_seconds now = 0;
+};
+
+struct transition_request {
+  std::int64_t order_id = 0;
+  order_action action = order_action::pay;
+  account caller;
+  std::optional<payment> paid_with;     // pay
+  std::optional<std::string> tracking;  // ship
+  std::optional<std::string> reason;    // cancel
+  // Field errors found while reading the request: answered as 422 after the 404 and 403
+  // checks (a caller who may not see the order learns nothing from its fields).
+  std::vector<field_error> invalid;
+  unix_seconds now = 0;
+};
+
+struct order_list_filter {
+  account caller;
+  bool as_seller = false;  // orders to my shops (or shops I run) instead of orders I placed
+  std::optional<order_status> status;
+  page_request page;  // keys: {id}, newest first
+};
+
+class order_store {
+ public:
+  virtual ~order_store() = default;
+
+  // One all-or-nothing write: the shop, the villager and every line are checked (422 naming
+  // the field), stock is taken only if every line has enough (else 409 insufficient_stock
+  // naming the listings, and nothing changes), the order is priced with the fee schedule in
+  // force and stored. With a key, a repeat gets the first answer.
+  virtual task<answer> place(place_order_request r, std::optional<idempotency_key> key, renderer<order> render) = 0;
+
+  // One lifecycle move: 404 if the caller may not see the order, 403 if it may not make the
+  // move, 422 for bad fields, 409 invalid_transition from the wrong state. Payment posts the
+  // money to the ledger, delivery makes it available, cancellation restores stock and
+  // reverses a payment.
+  virtual task<answer> transition(transition_request r, std::optional<idempotency_key> key,
+                                  renderer<order> render) = 0;
+
+  // An order the caller may see (else not_found).
+  virtual task<result<order>> get(std::int64_t id, account caller) = 0;
+
+  virtual task<page<order>> list(order_list_filter f) = 0;
+};
+
+}  // namespace cunji::storage

@@ -1,0 +1,146 @@
+// Villagers, shops and listings on SQLite (storage/catalog.hpp).
+#include <algorithm>
+
+#include "core/policy.hpp"
+#include "storage/sql/catalog.hpp"
+#include "storage/sql/stores.hpp"
+#include "storage/sqlite/engine.hpp"
+
+namespace cunji::storage {
+
+namespace {
+
+error no_shop() { return error{errc::not_found, "No such shop."}; }
+error no_listing() { return error{errc::not_found, "No such listing."}; }
+
+// The version an If-Match precondition expects: the current one if the header names it, else
+// one it names (which then fails the update); nothing without a precondition.
+std::optional<std::int64_t> expected_version(const std::optional<std::vector<std::int64_t>>& if_match,
+                                             std::int64_t current) {
+  if (!if_match) return std::nullopt;
+  if (std::find(if_match->begin(), if_match->end(), current) != if_match->end()) return current;
+  return current - 1;  // never current: precondition_failed
+}
+
+result<listing> update_listing_checked(connection& c, const listing_update& u) {
+  const auto cur = find_listing(c, u.listing_id);
+  const auto s = cur ? find_shop(c, cur->shop_id) : std::nullopt;
+  if (!cur || !s || !can_view(u.caller, *s, *cur)) return no_listing();
+  if (!can_manage(u.caller, *s))
+    return error{errc::forbidden, "Only the shop's owner or the partner running it can edit listings."};
+  if (!u.invalid.empty()) return validation(u.invalid);
+  // Checked here, in the write transaction, so no other edit can come in between.
+  return update_listing(c, u.listing_id, u.patch, expected_version(u.if_match, cur->version), u.now);
+}
+
+result<listing> create_listing_checked(connection& c, const listing_creation& l) {
+  const auto s = find_shop(c, l.shop_id);
+  if (!s) return no_shop();
+  if (!can_manage(l.caller, *s))
+    return error{errc::forbidden, "Only the shop's owner or the partner running it can add listings."};
+  if (!l.invalid.empty()) return validation(l.invalid);
+  const auto& f = l.fields;
+  return insert_listing(c, *s,
+                        {*f.title, f.description.value_or(""), *f.category, *f.unit, *f.price_fen, *f.stock,
+                         f.status.value_or(listing_status::active)},
+                        l.now);
+}
+
+result<shop> open_shop_checked(connection& c, const shop_opening& o) {
+  if (!can_open_shop(o.caller)) return error{errc::forbidden, "Only farmers and partners open shops."};
+  new_shop s;
+  s.village_id = *o.caller.village_id;
+  s.name = o.name;
+  s.description = o.description;
+  if (o.caller.role == role::partner) {
+    s.partner_id = o.caller.id;
+    s.villager_id = o.villager_id;
+    const auto v = o.villager_id ? find_villager(c, *o.villager_id) : std::nullopt;
+    if (!v || !can_run_shop_for(o.caller, *v)) return validation({{"villager_id", "is not a villager of your village"}});
+  } else {
+    s.owner_account_id = o.caller.id;
+  }
+  return insert_shop(c, s, o.now);
+}
+
+class sqlite_catalog_store final : public catalog_store {
+ public:
+  explicit sqlite_catalog_store(database& db) : e_(db) {}
+
+  task<result<villager>> register_villager(new_villager v) override {
+    if (!can_manage_villagers(v.caller)) co_return partners_only();
+    auto cmd = [v = std::move(v)](connection& c) -> result<villager> {
+      return insert_villager(c, *v.caller.village_id, v.name, v.phone, v.caller.id, v.now);
+    };
+    co_return co_await e_.write(std::move(cmd));
+  }
+
+  task<result<page<villager>>> list_villagers(account caller, page_request p) override {
+    if (!can_manage_villagers(caller)) co_return partners_only();
+    co_return e_.read([&](connection& c) {
+      const auto after = p.after.empty() ? 0 : p.after.front();
+      return page_of(storage::list_villagers(c, *caller.village_id, after, p.limit + 1), p.limit);
+    });
+  }
+
+  task<result<shop>> open_shop(shop_opening s) override {
+    auto cmd = [s = std::move(s)](connection& c) { return open_shop_checked(c, s); };
+    co_return co_await e_.write(std::move(cmd));
+  }
+
+  task<std::optional<shop>> find_shop(std::int64_t id) override {
+    co_return e_.read([&](connection& c) { return storage::find_shop(c, id); });
+  }
+
+  task<page<shop>> list_shops(shop_filter f) override {
+    co_return e_.read([&](connection& c) { return page_of(list_active_shops(c, f), f.page.limit); });
+  }
+
+  task<result<shop>> update_shop(shop_update u) override {
+    auto cmd = [u = std::move(u)](connection& c) -> result<shop> {
+      const auto cur = storage::find_shop(c, u.shop_id);
+      if (!cur) return no_shop();
+      if (!can_manage(u.caller, *cur))
+        return error{errc::forbidden, "Only the shop's owner or the partner running it can change it."};
+      if (!u.invalid.empty()) return validation(u.invalid);
+      return storage::update_shop(c, *cur, u.patch);
+    };
+    co_return co_await e_.write(std::move(cmd));
+  }
+
+  task<result<listing>> create_listing(listing_creation l) override {
+    auto cmd = [l = std::move(l)](connection& c) { return create_listing_checked(c, l); };
+    co_return co_await e_.write(std::move(cmd));
+  }
+
+  task<result<listing>> find_listing(std::int64_t id, std::optional<account> caller) override {
+    co_return e_.read([&](connection& c) -> result<listing> {
+      auto l = storage::find_listing(c, id);
+      if (!l) return no_listing();
+      if (l->status == listing_status::draft) {
+        const auto s = storage::find_shop(c, l->shop_id);
+        if (!s || !can_view(caller, *s, *l)) return no_listing();
+      }
+      return std::move(*l);
+    });
+  }
+
+  task<result<listing>> update_listing(listing_update u) override {
+    auto cmd = [u = std::move(u)](connection& c) { return update_listing_checked(c, u); };
+    co_return co_await e_.write(std::move(cmd));
+  }
+
+  task<listing_page> browse(listing_query q) override {
+    co_return e_.read([&](connection& c) { return browse_listings(c, q, &e_.db().rankings()); });
+  }
+
+ private:
+  static error partners_only() { return error{errc::forbidden, "Only a partner can manage villagers."}; }
+  engine e_;
+};
+
+}  // namespace
+
+std::unique_ptr<catalog_store> make_catalog_store(database& db) { return std::make_unique<sqlite_catalog_store>(db); }
+
+}  // namespace cunji::storage

@@ -1,0 +1,103 @@
+#include "core/ledger.hpp"
+
+#include <catch2/catch.hpp>
+#include <random>
+
+using namespace cunji;
+
+namespace {
+// An assisted order (both partner fees) of a partner-run shop, with address delivery.
+order sample_order() {
+  order o;
+  o.id = 7;
+  o.shop_id = 3;
+  o.money.subtotal_fen = 10'000;
+  o.money.delivery_fee_fen = 800;
+  o.money.total_fen = 10'800;
+  o.money.platform_commission_fen = 500;
+  o.money.shop_proceeds_fen = 9'500;
+  o.money.partner_fees = {{11, partner_fee_kind::assisted_buying, 300}, {12, partner_fee_kind::assisted_selling, 200}};
+  return o;
+}
+
+std::int64_t amount_on(const std::vector<posting>& ps, ledger_account a, std::int64_t owner) {
+  std::int64_t sum = 0;
+  for (const auto& p : ps)
+    if (p.account == a && p.owner_id == owner) sum += p.amount_fen;
+  return sum;
+}
+}  // namespace
+
+TEST_CASE("payment postings: cash in, proceeds and fees owed, the platform's net", "[core][ledger]") {
+  const auto o = sample_order();
+  const auto p = payment_postings(o);
+  CHECK(sum_fen(p) == 0);
+  CHECK(amount_on(p, ledger_account::cash, 0) == 10'800);
+  CHECK(amount_on(p, ledger_account::shop_pending, 3) == -9'500);
+  CHECK(amount_on(p, ledger_account::partner_pending, 11) == -300);
+  CHECK(amount_on(p, ledger_account::partner_pending, 12) == -200);
+  // commission + delivery - partner fees
+  CHECK(amount_on(p, ledger_account::platform_revenue, 0) == -(500 + 800 - 300 - 200));
+}
+
+TEST_CASE("delivery moves pending to available, and a refund reverses the payment", "[core][ledger]") {
+  const auto o = sample_order();
+  const auto d = delivery_postings(o);
+  CHECK(sum_fen(d) == 0);
+  CHECK(amount_on(d, ledger_account::shop_pending, 3) == 9'500);
+  CHECK(amount_on(d, ledger_account::shop_available, 3) == -9'500);
+  CHECK(amount_on(d, ledger_account::partner_available, 11) == -300);
+  auto both = payment_postings(o);
+  const auto r = refund_postings(o);
+  both.insert(both.end(), r.begin(), r.end());
+  CHECK(net_postings(both).empty());
+}
+
+TEST_CASE("payouts take from available and pay cash", "[core][ledger]") {
+  const auto p = payout_postings(payee_type::partner, 11, 300);
+  CHECK(sum_fen(p) == 0);
+  CHECK(amount_on(p, ledger_account::partner_available, 11) == 300);
+  CHECK(amount_on(p, ledger_account::cash, 0) == -300);
+  CHECK(amount_on(payout_postings(payee_type::shop, 3, 50), ledger_account::shop_available, 3) == 50);
+}
+
+TEST_CASE("what an order's postings net to, by status", "[core][ledger]") {
+  auto o = sample_order();
+  o.status = order_status::placed;
+  CHECK(expected_order_postings(o).empty());
+  o.status = order_status::cancelled;
+  CHECK(expected_order_postings(o).empty());
+  for (auto s : {order_status::paid, order_status::shipped}) {
+    o.status = s;
+    CHECK(expected_order_postings(o) == net_postings(payment_postings(o)));
+  }
+  o.status = order_status::delivered;
+  const auto e = expected_order_postings(o);
+  CHECK(amount_on(e, ledger_account::shop_pending, 3) == 0);
+  CHECK(amount_on(e, ledger_account::shop_available, 3) == -9'500);
+  CHECK(amount_on(e, ledger_account::cash, 0) == 10'800);
+}
+
+TEST_CASE("every money event balances, for random orders", "[core][ledger]") {
+  std::mt19937_64 rng(42);
+  for (int i = 0; i < 1000; ++i) {
+    order o;
+    o.shop_id = 1 + static_cast<std::int64_t>(rng() % 5);
+    o.money.subtotal_fen = static_cast<std::int64_t>(rng() % 10'000'000);
+    o.money.delivery_fee_fen = static_cast<std::int64_t>(rng() % 2) * 800;
+    o.money.total_fen = o.money.subtotal_fen + o.money.delivery_fee_fen;
+    o.money.platform_commission_fen = apply_bps(o.money.subtotal_fen, static_cast<std::int64_t>(rng() % 10'001));
+    o.money.shop_proceeds_fen = o.money.subtotal_fen - o.money.platform_commission_fen;
+    if (rng() % 2) o.money.partner_fees.push_back({9, partner_fee_kind::assisted_buying, apply_bps(o.money.subtotal_fen, 300)});
+    CHECK(sum_fen(payment_postings(o)) == 0);
+    CHECK(sum_fen(delivery_postings(o)) == 0);
+    CHECK(sum_fen(refund_postings(o)) == 0);
+  }
+}
+
+TEST_CASE("ledger accounts by name", "[core][ledger]") {
+  for (auto a : {ledger_account::cash, ledger_account::shop_pending, ledger_account::shop_available,
+                 ledger_account::partner_pending, ledger_account::partner_available, ledger_account::platform_revenue})
+    CHECK(parse_ledger_account(to_string(a)) == a);
+  CHECK_FALSE(parse_ledger_account("bank"));
+}
