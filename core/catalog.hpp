@@ -70,7 +70,7 @@ struct listing {
   unix_seconds updated_at = 0;
 };
 
-// Limits (API.md).
+// Limits (docs/api.md).
 inline constexpr std::size_t shop_name_max = 80;
 inline constexpr std::size_t description_max = 2000;
 inline constexpr std::size_t title_max = 120;

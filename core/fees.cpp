@@ -26,8 +26,8 @@ std::vector<field_error> validate(const fee_schedule& s) {
   return errors;
 }
 
-std::int64_t commission_bps(const fee_schedule& s, bool poverty_county, const std::string& category) {
-  if (poverty_county) return s.poverty_county_commission_bps;
+std::int64_t commission_bps(const fee_schedule& s, bool poverty_relief, const std::string& category) {
+  if (poverty_relief) return s.poverty_county_commission_bps;
   if (auto it = s.category_commission_bps.find(category); it != s.category_commission_bps.end()) return it->second;
   return s.platform_commission_bps;
 }
@@ -62,7 +62,7 @@ order_money price_order(std::vector<priced_line>& lines, const pricing_input& in
   order_money m;
   for (auto& l : lines) {
     l.line_total_fen = l.unit_price_fen * l.quantity;
-    l.commission_fen = apply_bps(l.line_total_fen, commission_bps(s, in.poverty_county, l.category));
+    l.commission_fen = apply_bps(l.line_total_fen, commission_bps(s, in.poverty_relief, l.category));
     m.subtotal_fen += l.line_total_fen;
     m.platform_commission_fen += l.commission_fen;
   }

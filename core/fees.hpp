@@ -40,7 +40,7 @@ constexpr std::int64_t apply_bps(std::int64_t amount, std::int64_t bps) noexcept
 
 // The commission rate of one line: the poverty-county rate if the shop's county is
 // poverty-stricken, else the line's category rate if set, else the platform rate.
-std::int64_t commission_bps(const fee_schedule& s, bool poverty_county, const std::string& category);
+std::int64_t commission_bps(const fee_schedule& s, bool poverty_relief, const std::string& category);
 
 enum class delivery_method { station_pickup, address };
 enum class partner_fee_kind { assisted_buying, assisted_selling };
@@ -78,7 +78,7 @@ struct order_money {
 };
 
 struct pricing_input {
-  bool poverty_county = false;
+  bool poverty_relief = false;  // the shop's county is poverty-stricken
   delivery_method delivery = delivery_method::station_pickup;
   std::optional<std::int64_t> assisting_buyer_partner{};  // partner who placed it for a villager
   std::optional<std::int64_t> shop_partner{};              // partner running the shop for a villager

@@ -34,8 +34,7 @@ std::string_view past_tense(order_action a) noexcept {
 }
 
 std::optional<order_status> parse_order_status(std::string_view s) noexcept {
-  for (auto st : {order_status::placed, order_status::paid, order_status::shipped, order_status::delivered,
-                  order_status::cancelled})
+  for (auto st : all_order_statuses)
     if (to_string(st) == s) return st;
   return std::nullopt;
 }

@@ -11,6 +11,9 @@ namespace cunji {
 enum class order_status { placed, paid, shipped, delivered, cancelled };
 enum class order_action { pay, ship, deliver, cancel };
 
+inline constexpr order_status all_order_statuses[] = {order_status::placed, order_status::paid, order_status::shipped,
+                                                      order_status::delivered, order_status::cancelled};
+
 std::string_view to_string(order_status s) noexcept;
 std::string_view to_string(order_action a) noexcept;
 // The action as the state it leads to, for messages: "paid", "shipped", "delivered", "cancelled".

@@ -56,7 +56,7 @@ order make_order(const account& placer, const shop& s, const std::vector<checked
   std::vector<priced_line> priced;
   for (const auto& line : lines) priced.push_back({line.l.price_fen, line.quantity, line.l.category, 0, 0});
   pricing_input in;
-  in.poverty_county = !lines.empty() && lines.front().l.poverty_relief;
+  in.poverty_relief = !lines.empty() && lines.front().l.poverty_relief;
   in.delivery = t.delivery;
   if (t.villager_id) in.assisting_buyer_partner = placer.id;
   in.shop_partner = s.partner_id;
@@ -68,7 +68,7 @@ order make_order(const account& placer, const shop& s, const std::vector<checked
   o.shop_id = s.id;
   o.village_id = s.village_id;
   o.county_id = s.county_id;
-  o.poverty_relief = in.poverty_county;
+  o.poverty_relief = in.poverty_relief;
   o.status = order_status::placed;
   o.placed_by = placer.id;
   if (!t.villager_id) o.buyer_account_id = placer.id;

@@ -221,7 +221,7 @@ void price_orders(const fee_schedule& s, const json::object& obj) {
   for (auto& lines : orders) {
     for (int variant = 0; variant < 4; ++variant) {
       pricing_input in;
-      in.poverty_county = variant & 1;
+      in.poverty_relief = variant & 1;
       in.delivery = (variant & 2) ? delivery_method::address : delivery_method::station_pickup;
       if (variant & 2) in.assisting_buyer_partner = 7;
       if (variant & 1) in.shop_partner = 8;

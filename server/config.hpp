@@ -1,5 +1,5 @@
 #pragma once
-// Everything the server can be told, with the defaults the README documents.
+// Everything the server can be told, with the defaults that README.md lists.
 #include <chrono>
 #include <cstddef>
 #include <algorithm>

@@ -1,5 +1,5 @@
 #pragma once
-// Domain types to their JSON representation (API.md's resource shapes).
+// Domain types to their JSON representation (the resource shapes of docs/api.md and server/openapi.json).
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <optional>
@@ -22,7 +22,7 @@ boost::json::object to_json(const villager& v);
 boost::json::object to_json(const shop& s);
 
 // JSON text written straight into a string, without a value tree (the hot read paths): a
-// listing as API.md shapes it, and a page of listings as list_body shapes lists.
+// listing as the API shapes it, and a page of listings as list_body shapes lists.
 void append_json(std::string& out, const listing& l);
 std::string listing_page_json(const std::vector<listing>& items, const std::optional<std::string>& next_cursor);
 // `s` as a JSON string literal: quotes, backslashes and control characters escaped, the rest

@@ -16,11 +16,11 @@ net::awaitable<response> create_county(context& ctx) {
   fields f(ctx.body_object(), {"name", "province", "poverty_stricken"});
   auto name = f.str("name", true);
   auto province = f.str("province", true);
-  auto poverty = f.boolean("poverty_stricken", true);
+  auto poverty_stricken = f.boolean("poverty_stricken", true);
   if (name) f.check("name", check_name(*name));
   if (province) f.check("province", check_name(*province));
   if (!f.ok()) co_return problem(validation(std::move(f.errors())));
-  const auto c = co_await ctx.store().regions().create_county(*name, *province, *poverty, ctx.now());
+  const auto c = co_await ctx.store().regions().create_county(*name, *province, *poverty_stricken, ctx.now());
   co_return json_response(http::status::created, to_json(c));
 }
 
@@ -42,10 +42,10 @@ net::awaitable<response> patch_county(context& ctx) {
 
 net::awaitable<response> list_counties(context& ctx) {
   query_params qp(ctx.req.target());
-  const auto poverty = qp.boolean("poverty_stricken");
+  const auto poverty_stricken = qp.boolean("poverty_stricken");
   const auto page = qp.page("c");
   if (!qp.ok()) co_return problem(validation(std::move(qp.errors())));
-  co_return page_response(co_await ctx.store().regions().list_counties(poverty, page), "c",
+  co_return page_response(co_await ctx.store().regions().list_counties(poverty_stricken, page), "c",
                           [](const county& c) { return to_json(c); });
 }
 

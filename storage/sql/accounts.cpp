@@ -89,7 +89,7 @@ bool delete_session(connection& c, const token_hash& h) {
   auto q = c.prepare("DELETE FROM sessions WHERE token_hash = ?");
   q.bind_blob(1, h.data(), h.size());
   q.run();
-  return c.changes() > 0;
+  return c.rows_changed() > 0;
 }
 
 }  // namespace cunji::storage

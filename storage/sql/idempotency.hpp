@@ -2,17 +2,16 @@
 // Stored answers of idempotent requests (table idempotency_records, append-only) and the
 // in-memory index that finds them.
 //
-// Why in memory: the lookup key (caller, endpoint, client-chosen key) is random, so any b-tree
+// Why in memory: the lookup key (caller, scope, client-chosen key) is random, so any b-tree
 // index on it takes a write at a random leaf for every stored answer: one of the few scattered
 // pages each order placement writes (migrations 0005 and 0006 say more). The index here maps
 // a 64-bit hash of the key to record ids. It is only ever a hint: find_answer reads the record
-// by id and compares caller, endpoint and key in full, so an id left behind by a rolled-back
+// by id and compares caller, scope and key in full, so an id left behind by a rolled-back
 // insert, a rowid reused since, or a hash collision never returns another request's answer.
 // What must never happen is a stored record missing from the index (a replay would then run
 // twice), and it cannot: every insert adds its id before its transaction commits, and opening
 // the database loads every record there is. Cost: about 50 bytes of heap per answer stored in
-// the last 48 hours (1,000,000 entries measured at 49 bytes each with glibc's mallinfo2; the
-// server now allocates with tcmalloc, not measured there), and reading them at open.
+// the last 48 hours, and reading them at open (docs/adr/0003-in-memory-answer-index.md).
 #include <cstdint>
 #include <optional>
 #include <string>

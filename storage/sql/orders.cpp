@@ -113,7 +113,7 @@ result<order> place_order(connection& c, const place_order_request& r) {
   for (const auto& line : lines) {
     c.run("UPDATE listings SET stock = stock - ?, version = version + 1, updated_at = ? WHERE id = ? AND stock >= ?",
           line.quantity, now, line.l.id, line.quantity);
-    if (c.changes() != 1) throw sqlite_error(0, "stock changed under the writer");  // cannot happen: one writer
+    if (c.rows_changed() != 1) throw sqlite_error(0, "stock changed under the writer");  // cannot happen: one writer
   }
 
   auto o = make_order(r.caller, *p.shop_row, lines, {r.delivery, r.address, r.villager_id}, load_fee_schedule(c), now);

@@ -34,7 +34,7 @@ struct sales_totals {
 
 // Counting sales of a village, a county, or the poverty-relief orders of a county, created on
 // days in `period`.
-enum class sales_scope { village = 1, county = 2, poverty_county = 3 };
+enum class sales_scope { village = 1, county = 2, poverty_relief = 3 };
 sales_totals sales_between(connection& c, sales_scope scope, std::int64_t id, day_range period);
 
 // Every county, in id order, in one read snapshot; Taobao status with the fee schedule's

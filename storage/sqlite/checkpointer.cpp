@@ -118,8 +118,8 @@ void checkpointer::start_writeback() noexcept {
   // A pass that the writer outran (it committed while the pass copied) copies pages into the
   // database file without syncing it: SQLite syncs the database only when a checkpoint reaches
   // the WAL's end, which under load only the RESTART does -- on the writer thread, where the
-  // fsync would then write back every page copied since the previous restart (65-82 ms measured
-  // with 8,000-page passes, with every order waiting). So each pass asks the kernel to start
+  // fsync would then write back every page copied since the previous restart, with every order
+  // waiting. So each pass asks the kernel to start
   // writing its pages back now, in the background. A hint only: what makes them durable is
   // still SQLite's fsync before the WAL starts over.
   if (db_fd_ >= 0) ::sync_file_range(db_fd_, 0, 0, SYNC_FILE_RANGE_WRITE);

@@ -10,7 +10,7 @@
 //    without blocking the writer or the readers. Readers look pages up only among the frames
 //    not copied yet, so passes keep their reads cheap. Larger passes copy a page changed many
 //    times once (orders of one buyer, of one shop, of one listing), so fewer, larger passes
-//    write less: 32,000 pages a pass gave 20% more orders per second than 8,000. A pass that
+//    write less (docs/adr/0004-checkpointer-thread.md has the figures). A pass that
 //    the writer outran does not sync the database file (SQLite syncs it only when a checkpoint
 //    reaches the WAL's end; until then the WAL is what counts), so after each pass the kernel
 //    is asked to start writing the copied pages back (start_writeback);

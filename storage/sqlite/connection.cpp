@@ -177,6 +177,6 @@ query connection::prepare(std::string_view sql) {
 }
 
 std::int64_t connection::last_insert_rowid() const noexcept { return sqlite3_last_insert_rowid(db_.get()); }
-int connection::changes() const noexcept { return sqlite3_changes(db_.get()); }
+int connection::rows_changed() const noexcept { return sqlite3_changes(db_.get()); }
 
 }  // namespace cunji::storage

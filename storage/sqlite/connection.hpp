@@ -135,7 +135,7 @@ class connection {
   }
 
   std::int64_t last_insert_rowid() const noexcept;
-  int changes() const noexcept;
+  int rows_changed() const noexcept;  // by the last INSERT, UPDATE or DELETE
   sqlite3* handle() const noexcept { return db_.get(); }
   const std::string& path() const noexcept { return path_; }
 

@@ -54,7 +54,7 @@ TEST_CASE("price_order computes per line, sums, and keeps the invariants", "[cor
   }
   SECTION("poverty counties pay the poverty rate (zero by default)") {
     std::vector<priced_line> lines{{12345, 2, "tea"}};
-    const auto m = price_order(lines, {.poverty_county = true}, s);
+    const auto m = price_order(lines, {.poverty_relief = true}, s);
     CHECK(m.platform_commission_fen == 0);
     CHECK(m.shop_proceeds_fen == m.subtotal_fen);
   }
@@ -67,7 +67,7 @@ TEST_CASE("price_order computes per line, sums, and keeps the invariants", "[cor
   }
   SECTION("both partner fees on one order, on the subtotal; the platform net may go negative") {
     std::vector<priced_line> lines{{5000, 1, "grain"}};
-    const auto m = price_order(lines, {.poverty_county = true, .assisting_buyer_partner = 7, .shop_partner = 9}, s);
+    const auto m = price_order(lines, {.poverty_relief = true, .assisting_buyer_partner = 7, .shop_partner = 9}, s);
     REQUIRE(m.partner_fees.size() == 2);
     CHECK(m.partner_fees[0] == partner_fee{7, partner_fee_kind::assisted_buying, 150});
     CHECK(m.partner_fees[1] == partner_fee{9, partner_fee_kind::assisted_selling, 100});
@@ -84,7 +84,7 @@ TEST_CASE("price_order computes per line, sums, and keeps the invariants", "[cor
       std::vector<priced_line> lines;
       const auto n = 1 + rnd(50);
       for (int k = 0; k < n; ++k) lines.push_back({1 + rnd(100'000'000), 1 + rnd(10'000), "tea"});
-      const auto m = price_order(lines, {.poverty_county = rnd(2) == 1, .delivery = delivery_method::address}, s);
+      const auto m = price_order(lines, {.poverty_relief = rnd(2) == 1, .delivery = delivery_method::address}, s);
       std::int64_t sum = 0, commission = 0;
       for (const auto& l : lines) sum += l.line_total_fen, commission += l.commission_fen;
       REQUIRE(m.subtotal_fen == sum);

@@ -19,7 +19,7 @@ namespace cunji::test::authz {
 struct object_ref {
   std::string label;  // for failure messages
   std::string id;     // the path segment
-  bool hidden;        // API.md: an object outsiders may not see (or none at all): 404, never 403
+  bool hidden;        // The API: an object outsiders may not see (or none at all): 404, never 403
   std::string owner;  // a token that may read the object (to prove the id is real), or ""
 };
 

@@ -3,10 +3,10 @@
 // victim's objects, and with ids that name nothing, by every outsider (authz_world.hpp). A route
 // without a fixture below fails the test, so a new one cannot go untested.
 //
-// API.md: without a token where one is needed, 401; an object the caller may not see (or none),
+// The API (docs/api.md): without a token where one is needed, 401; an object the caller may not see (or none),
 // 404, never 403; a visible object the caller may not change, 403. The only successes allowed
 // are the public reads of published data listed in `public_reads`, and their bodies may hold
-// only the fields API.md lists. No answer may hold the victim's private texts, and the database
+// only the fields the API lists. No answer may hold the victim's private texts, and the database
 // must be the same, table by table, after every attack.
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
@@ -34,7 +34,7 @@ struct fixture {
   std::vector<object_ref> victim_world::*ids;  // the victim's objects of that kind
   std::string body;                           // a plausible valid body, for writes
   header_list headers;                        // more headers a real client would send
-  bool admin_only = false;                    // API.md "who: admin": any other caller is 403 first
+  bool admin_only = false;                    // the route is admin-only: any other caller is 403 first
 };
 
 const std::map<std::string, fixture>& fixtures() {
@@ -62,7 +62,7 @@ const std::map<std::string, fixture>& fixtures() {
   return f;
 }
 
-// API.md lets anyone read these (counties, villages, shops also when closed, listings that are
+// The API lets anyone read these (counties, villages, shops also when closed, listings that are
 // not drafts), with these fields and no others.
 const std::map<std::string, std::set<std::string>>& public_reads() {
   static const std::map<std::string, std::set<std::string>> p{
@@ -132,7 +132,7 @@ std::string fill(const std::string& tmpl, const std::string& param, const std::s
   return out;
 }
 
-// What API.md says `who` gets from `op` on `ref`.
+// What the API says `who` gets from `op` on `ref`.
 unsigned expected_status(const std::string& key, const operation& op, const fixture& f, const object_ref& ref,
                          const caller& who) {
   const bool anonymous = who.token.empty();
@@ -237,7 +237,7 @@ TEST_CASE("no outsider reads or changes another's objects by id", "[server][auth
   }
   print_count("id-taking operation x id x caller requests", calls);
 
-  // The only change allowed: answers to the outsiders' own Idempotency-Keys (API.md stores 4xx
+  // The only change allowed: answers to the outsiders' own Idempotency-Keys (the API stores 4xx
   // answers too), under their own account ids.
   std::string changed;
   // A record line is "idempotency_records: + id|account_id|...".

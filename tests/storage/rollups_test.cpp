@@ -302,7 +302,7 @@ TEST_CASE("rollups follow each order into and out of the counting states", "[sto
   m.status(o1, "paid");
   CHECK(figures() == sales_totals{1000, 1});
   CHECK(sales_between(c, sales_scope::village, village, today) == sales_totals{1000, 1});
-  CHECK(sales_between(c, sales_scope::poverty_county, county, today) == sales_totals{1000, 1});
+  CHECK(sales_between(c, sales_scope::poverty_relief, county, today) == sales_totals{1000, 1});
   CHECK(buyers() == 1);
   m.status(o1, "shipped");
   m.status(o1, "delivered");
@@ -526,7 +526,7 @@ TEST_CASE("the checks find rollups that drifted", "[storage][reports]") {
     INFO(sql);
     c.exec("SAVEPOINT tamper");
     c.exec(sql);
-    CHECK(c.changes() > 0);
+    CHECK(c.rows_changed() > 0);
     const auto found = check_rollups(c);
     CHECK_FALSE(found.empty());
     for (const auto& f : found) UNSCOPED_INFO(f);

@@ -1,0 +1,194 @@
+// The rollups of migration 0004 (and the active counters of 0002) recomputed from orders, and
+// every difference described (check_rollups, storage/sql/reports.hpp).
+#include <algorithm>
+#include <limits>
+#include <optional>
+#include <string>
+#include <tuple>
+
+#include "core/order_state.hpp"
+#include "storage/sql/reports.hpp"
+#include "storage/sql/sales_sql.hpp"
+#include "storage/sqlite/connection.hpp"
+#include "storage/sqlite/transaction.hpp"
+
+namespace cunji::storage {
+
+const std::string& counting_statuses_sql() {
+  static const std::string list = [] {
+    std::string out;
+    for (const auto s : all_order_statuses) {
+      if (!counts_as_sale(s)) continue;
+      out += out.empty() ? "('" : ", '";
+      out += to_string(s);
+      out += "'";
+    }
+    return out + ")";
+  }();
+  return list;
+}
+
+namespace {
+
+class findings {
+ public:
+  explicit findings(std::size_t max) : max_(max) {}
+  void add(std::string m) {
+    if (found_++ < max_) out_.push_back(std::move(m));
+  }
+  std::vector<std::string> take() { return std::move(out_); }
+
+ private:
+  std::size_t max_;
+  std::size_t found_ = 0;
+  std::vector<std::string> out_;
+};
+
+std::string n(std::int64_t v) { return std::to_string(v); }
+std::string opt(const query& q, int col) { return q.is_null(col) ? std::string("none") : n(q.i64(col)); }
+
+using key3 = std::tuple<std::int64_t, std::int64_t, std::int64_t>;
+// The first three columns of the current row, or past-the-end when there is none.
+key3 key_of(bool more, const query& q) {
+  constexpr auto end = std::numeric_limits<std::int64_t>::max();
+  return more ? key3{q.i64(0), q.i64(1), q.i64(2)} : key3{end, end, end};
+}
+
+std::string counting_orders() { return std::string(" status IN ") + counting_statuses_sql(); }
+
+// sales_daily: per shop, poverty-relief snapshot and day.
+void check_sales_daily(connection& c, findings& bad) {
+  auto q = c.prepare(
+      "WITH t AS (SELECT shop_id, poverty_relief, " + day_of_sql("created_at") + " AS day, min(village_id) AS village_id, "
+      "min(county_id) AS county_id, sum(subtotal_fen) AS gmv, count(*) AS n FROM orders WHERE" + counting_orders() +
+      " GROUP BY shop_id, poverty_relief, 3) "
+      "SELECT coalesce(t.shop_id, d.shop_id), coalesce(t.poverty_relief, d.poverty_relief), coalesce(t.day, d.day), "
+      "t.gmv, t.n, d.gmv_fen, d.orders FROM t FULL JOIN sales_daily d "
+      "ON d.shop_id = t.shop_id AND d.poverty_relief = t.poverty_relief AND d.day = t.day "
+      "WHERE t.gmv IS NOT d.gmv_fen OR t.n IS NOT d.orders OR t.village_id IS NOT d.village_id "
+      "OR t.county_id IS NOT d.county_id");
+  while (q.step())
+    bad.add("sales_daily shop " + n(q.i64(0)) + " poverty_relief " + n(q.i64(1)) + " day " + n(q.i64(2)) + " holds " +
+            opt(q, 5) + " fen in " + opt(q, 6) + " orders; orders say " + opt(q, 3) + " fen in " + opt(q, 4));
+}
+
+// partner_daily: fees of counting orders per partner and day.
+void check_partner_daily(connection& c, findings& bad) {
+  auto q = c.prepare(
+      "WITH t AS (SELECT f.partner_id, " + day_of_sql("o.created_at") + " AS day, "
+      "sum(CASE f.kind WHEN 'assisted_buying' THEN f.amount_fen ELSE 0 END) AS b, "
+      "sum(CASE f.kind WHEN 'assisted_selling' THEN f.amount_fen ELSE 0 END) AS s, count(DISTINCT o.id) AS n "
+      "FROM order_partner_fees f JOIN orders o ON o.id = f.order_id WHERE o." + counting_orders().substr(1) +
+      " GROUP BY f.partner_id, 2) "
+      "SELECT coalesce(t.partner_id, p.partner_id), coalesce(t.day, p.day), t.b, t.s, t.n, "
+      "p.assisted_buying_fen, p.assisted_selling_fen, p.orders FROM t FULL JOIN partner_daily p "
+      "ON p.partner_id = t.partner_id AND p.day = t.day "
+      "WHERE t.b IS NOT p.assisted_buying_fen OR t.s IS NOT p.assisted_selling_fen OR t.n IS NOT p.orders");
+  while (q.step())
+    bad.add("partner_daily partner " + n(q.i64(0)) + " day " + n(q.i64(1)) + " holds " + opt(q, 5) + "/" + opt(q, 6) +
+            " fen in " + opt(q, 7) + " orders; orders say " + opt(q, 2) + "/" + opt(q, 3) + " fen in " + opt(q, 4));
+}
+
+// sales_cum: each row must be the running total up to its day, and every day with counting
+// orders must have a row.
+void check_sales_cum(connection& c, findings& bad) {
+  const auto day = day_of_sql("created_at");
+  const auto counts = counting_orders();
+  auto truth = c.prepare(
+      "SELECT 1, village_id, " + day + ", sum(subtotal_fen), count(*) FROM orders WHERE" + counts +
+      " GROUP BY 2, 3 UNION ALL "
+      "SELECT 2, county_id, " + day + ", sum(subtotal_fen), count(*) FROM orders WHERE" + counts +
+      " GROUP BY 2, 3 UNION ALL "
+      "SELECT 3, county_id, " + day + ", sum(subtotal_fen), count(*) FROM orders WHERE" + counts +
+      " AND poverty_relief = 1 GROUP BY 2, 3 ORDER BY 1, 2, 3");
+  auto cum = c.prepare("SELECT scope_kind, scope_id, day, gmv_fen, orders FROM sales_cum ORDER BY 1, 2, 3");
+  bool t_more = truth.step(), c_more = cum.step();
+  std::pair<std::int64_t, std::int64_t> scope{0, 0};
+  sales_totals running;
+  while (t_more || c_more) {
+    const auto tk = key_of(t_more, truth), ck = key_of(c_more, cum);
+    const auto next = std::min(tk, ck);
+    if (std::pair{std::get<0>(next), std::get<1>(next)} != scope) {
+      scope = {std::get<0>(next), std::get<1>(next)};
+      running = {};
+    }
+    const auto where =
+        "sales_cum scope " + n(std::get<0>(next)) + "/" + n(std::get<1>(next)) + " day " + n(std::get<2>(next));
+    if (tk == next) {
+      running.gmv_fen += truth.i64(3);
+      running.orders += truth.i64(4);
+      t_more = truth.step();
+    }
+    if (ck != next) {
+      bad.add(where + " is missing");
+      continue;
+    }
+    if (cum.i64(3) != running.gmv_fen || cum.i64(4) != running.orders)
+      bad.add(where + " holds " + n(cum.i64(3)) + " fen in " + n(cum.i64(4)) + " orders; orders say " +
+              n(running.gmv_fen) + " fen in " + n(running.orders));
+    c_more = cum.step();
+  }
+}
+
+// buyer_days: counts per scope, buyer and day, and the prev_day chain.
+void check_buyer_days(connection& c, findings& bad) {
+  const auto day = day_of_sql("created_at");
+  const auto key = std::string("coalesce(buyer_account_id, -villager_id, 0)");
+  const auto counts = counting_orders();
+  auto truth = c.prepare("SELECT county_id, " + key + ", " + day + ", count(*) FROM orders WHERE" + counts +
+                         " GROUP BY 1, 2, 3 UNION ALL SELECT 0, " + key + ", " + day +
+                         ", count(*) FROM orders WHERE" + counts + " AND poverty_relief = 1 GROUP BY 2, 3 ORDER BY 1, 2, 3");
+  auto rows = c.prepare("SELECT scope, buyer_key, day, orders, prev_day FROM buyer_days ORDER BY 1, 2, 3");
+  bool t_more = truth.step(), r_more = rows.step();
+  std::optional<key3> last_row;
+  while (t_more || r_more) {
+    const auto tk = key_of(t_more, truth), rk = key_of(r_more, rows);
+    const auto next = std::min(tk, rk);
+    const auto where =
+        "buyer_days scope " + n(std::get<0>(next)) + " buyer " + n(std::get<1>(next)) + " day " + n(std::get<2>(next));
+    const std::int64_t expected = tk == next ? truth.i64(3) : 0;
+    if (tk == next) t_more = truth.step();
+    if (rk != next) {
+      bad.add(where + " is missing (" + n(expected) + " orders)");
+      continue;
+    }
+    if (rows.i64(3) != expected) bad.add(where + " holds " + n(rows.i64(3)) + " orders; orders say " + n(expected));
+    const bool same_buyer =
+        last_row && std::get<0>(*last_row) == std::get<0>(rk) && std::get<1>(*last_row) == std::get<1>(rk);
+    const auto want_prev = same_buyer ? std::optional<std::int64_t>(std::get<2>(*last_row)) : std::nullopt;
+    if (rows.opt_i64(4) != want_prev)
+      bad.add(where + " has prev_day " + opt(rows, 4) + ", not " + (want_prev ? n(*want_prev) : std::string("none")));
+    last_row = rk;
+    r_more = rows.step();
+  }
+}
+
+// The counters of migration 0002 that village statistics read.
+void check_active_counters(connection& c, findings& bad) {
+  {
+    auto q = c.prepare(
+        "SELECT s.id, s.active_listings, (SELECT count(*) FROM listings l WHERE l.shop_id = s.id AND "
+        "l.status = 'active') AS n FROM shops s WHERE s.active_listings != n");
+    while (q.step()) bad.add("shop " + n(q.i64(0)) + " counts " + n(q.i64(1)) + " active listings, not " + n(q.i64(2)));
+  }
+  auto q = c.prepare(
+      "SELECT v.id, v.active_shops, (SELECT count(*) FROM shops s WHERE s.village_id = v.id AND "
+      "s.status = 'active' AND EXISTS (SELECT 1 FROM listings l WHERE l.shop_id = s.id AND l.status = 'active')) "
+      "AS n FROM villages v WHERE v.active_shops != n");
+  while (q.step()) bad.add("village " + n(q.i64(0)) + " counts " + n(q.i64(1)) + " active shops, not " + n(q.i64(2)));
+}
+
+}  // namespace
+
+std::vector<std::string> check_rollups(connection& c, std::size_t max_mismatches) {
+  read_transaction snapshot(c);  // every table is checked against the same orders
+  findings bad(max_mismatches);
+  check_sales_daily(c, bad);
+  check_partner_daily(c, bad);
+  check_sales_cum(c, bad);
+  check_buyer_days(c, bad);
+  check_active_counters(c, bad);
+  return bad.take();
+}
+
+}  // namespace cunji::storage
