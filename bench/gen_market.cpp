@@ -56,6 +56,7 @@
 #include "storage/bench_fixtures.hpp"
 #include "storage/sql/catalog.hpp"
 #include "storage/sqlite/database.hpp"
+#include "storage/sql/order_moves.hpp"
 #include "storage/sql/orders.hpp"
 #include "storage/sql/regions.hpp"
 
@@ -569,11 +570,14 @@ int run(const options& o) {
       tr.caller = m.action == order_action::ship ? farmers[m.shop] : buyers[m.buyer];
       tr.now = m.at;
       if (m.action == order_action::pay) {
-        if (chance(rng, 0.7))
-          tr.paid_with = payment{payment_method::mobile, fmt::format("WX{:016d}", rng() % 10'000'000'000'000'000ULL)};
-        else
-          tr.paid_with = payment{payment_method::cash_at_station, std::nullopt};
-      } else if (m.action == order_action::ship) {
+        // Paid through Alipay (the notification is what pays it; here it succeeded at once).
+        auto o = storage::find_order(c, m.order_id);
+        if (!o) return error{errc::not_found, "no such order"};
+        storage::pay_in_full(c, *o, payment_method::alipay, fmt::format("2026{:024d}", rng() % 10'000'000'000'000'000ULL),
+                             std::nullopt, m.at);
+        return std::nullopt;
+      }
+      if (m.action == order_action::ship) {
         if (chance(rng, 0.8)) tr.tracking = fmt::format("YT{:012d}", rng() % 1'000'000'000'000ULL);
       } else if (m.action == order_action::cancel) {
         tr.reason = pick(rng, cancel_reasons);

@@ -23,6 +23,13 @@ std::vector<field_error> validate(const fee_schedule& s) {
     errors.push_back({"address_delivery_fee_fen", "must be 0..10000000 fen"});
   if (s.taobao_village_min_shops < 0) errors.push_back({"taobao_village_min_shops", "must be 0 or more"});
   if (s.taobao_village_min_gmv_fen < 0) errors.push_back({"taobao_village_min_gmv_fen", "must be 0 or more"});
+  auto range = [&](const char* field, std::int64_t v, std::int64_t lo, std::int64_t hi) {
+    if (v < lo || v > hi)
+      errors.push_back({field, "must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi)});
+  };
+  range("unpaid_timeout_minutes", s.unpaid_timeout_minutes, 1, 1440);
+  range("auto_deliver_days", s.auto_deliver_days, 3, 30);
+  range("station_hold_days", s.station_hold_days, 1, 60);
   return errors;
 }
 

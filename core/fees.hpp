@@ -21,6 +21,12 @@ struct fee_schedule {
   std::int64_t address_delivery_fee_fen = 800;
   std::int64_t taobao_village_min_shops = 100;
   std::int64_t taobao_village_min_gmv_fen = 1'000'000'000;
+  // Timers: an order still placed this long after it was placed is cancelled (1..1440); an
+  // address order shipped this many days is delivered (3..30); a parcel at a station this many
+  // days goes back to the shop (1..60).
+  std::int64_t unpaid_timeout_minutes = 30;
+  std::int64_t auto_deliver_days = 10;
+  std::int64_t station_hold_days = 14;
 
   taobao_village_thresholds thresholds() const { return {taobao_village_min_shops, taobao_village_min_gmv_fen}; }
   bool operator==(const fee_schedule&) const = default;
@@ -30,7 +36,7 @@ inline constexpr std::int64_t max_bps = 10'000;
 inline constexpr std::int64_t max_delivery_fee_fen = 10'000'000;
 
 // Field errors of a schedule (empty when valid): rates 0..10000 bps, known categories,
-// delivery fee 0..10,000,000 fen, thresholds >= 0.
+// delivery fee 0..10,000,000 fen, thresholds >= 0, the timers in their ranges.
 std::vector<field_error> validate(const fee_schedule& s);
 
 // fee = amount * bps / 10000, rounded half up, in integers. `amount` >= 0, 0 <= bps <= 10000.

@@ -10,18 +10,21 @@ namespace cunji {
 std::string_view to_string(ledger_account a) noexcept {
   switch (a) {
     case ledger_account::cash: return "cash";
+    case ledger_account::station_cash: return "station_cash";
+    case ledger_account::refunds_due: return "refunds_due";
     case ledger_account::shop_pending: return "shop_pending";
     case ledger_account::shop_available: return "shop_available";
     case ledger_account::partner_pending: return "partner_pending";
     case ledger_account::partner_available: return "partner_available";
-    case ledger_account::platform_revenue: return "platform_revenue";
+    case ledger_account::commission: return "commission";
+    case ledger_account::delivery_fees: return "delivery_fees";
+    case ledger_account::partner_fees_expense: return "partner_fees_expense";
   }
   return "cash";
 }
 
 std::optional<ledger_account> parse_ledger_account(std::string_view s) noexcept {
-  for (auto a : {ledger_account::cash, ledger_account::shop_pending, ledger_account::shop_available,
-                 ledger_account::partner_pending, ledger_account::partner_available, ledger_account::platform_revenue})
+  for (auto a : all_ledger_accounts)
     if (to_string(a) == s) return a;
   return std::nullopt;
 }
@@ -31,6 +34,7 @@ std::string_view to_string(entry_kind k) noexcept {
     case entry_kind::payment: return "payment";
     case entry_kind::delivery: return "delivery";
     case entry_kind::refund: return "refund";
+    case entry_kind::late_payment: return "late_payment";
     case entry_kind::payout: return "payout";
   }
   return "payment";
@@ -38,13 +42,28 @@ std::string_view to_string(entry_kind k) noexcept {
 
 std::string_view to_string(payee_type t) noexcept { return t == payee_type::shop ? "shop" : "partner"; }
 
-// They sum to zero: total − proceeds − fees − (commission + delivery − fees)
-// = total − subtotal − delivery = 0.
+namespace {
+// Where the money of a payment went in: the station cash of the partner who took it, or the
+// platform's cash.
+posting money_in(const order& o, std::int64_t amount) {
+  if (o.paid_with && o.paid_with->collected_by) return {ledger_account::station_cash, *o.paid_with->collected_by, amount};
+  return {ledger_account::cash, 0, amount};
+}
+}  // namespace
+
+// They sum to zero: total − proceeds − fees − commission − delivery + fees
+// = total − (subtotal − commission) − commission − delivery = 0.
 std::vector<posting> payment_postings(const order& o) {
-  std::vector<posting> p{{ledger_account::cash, 0, o.money.total_fen},
+  std::vector<posting> p{money_in(o, o.money.total_fen),
                          {ledger_account::shop_pending, o.shop_id, -o.money.shop_proceeds_fen}};
-  for (const auto& f : o.money.partner_fees) p.push_back({ledger_account::partner_pending, f.partner_id, -f.amount_fen});
-  p.push_back({ledger_account::platform_revenue, 0, -o.money.platform_net_fen()});
+  std::int64_t fees = 0;
+  for (const auto& f : o.money.partner_fees) {
+    p.push_back({ledger_account::partner_pending, f.partner_id, -f.amount_fen});
+    fees += f.amount_fen;
+  }
+  p.push_back({ledger_account::commission, 0, -o.money.platform_commission_fen});
+  p.push_back({ledger_account::delivery_fees, 0, -o.money.delivery_fee_fen});
+  p.push_back({ledger_account::partner_fees_expense, 0, fees});
   return p;
 }
 
@@ -61,7 +80,13 @@ std::vector<posting> delivery_postings(const order& o) {
 std::vector<posting> refund_postings(const order& o) {
   auto p = payment_postings(o);
   for (auto& x : p) x.amount_fen = -x.amount_fen;
+  // Alipay's money goes back through Alipay: owed to the buyer until the refund is sent.
+  if (o.paid_with && o.paid_with->method == payment_method::alipay) p.front().account = ledger_account::refunds_due;
   return p;
+}
+
+std::vector<posting> late_payment_postings(std::int64_t amount_fen) {
+  return {{ledger_account::cash, 0, amount_fen}, {ledger_account::refunds_due, 0, -amount_fen}};
 }
 
 std::vector<posting> payout_postings(payee_type t, std::int64_t payee_id, std::int64_t amount_fen) {
@@ -70,12 +95,11 @@ std::vector<posting> payout_postings(payee_type t, std::int64_t payee_id, std::i
 }
 
 std::vector<posting> expected_order_postings(const order& o) {
-  std::vector<posting> p;
-  if (counts_as_sale(o.status)) p = payment_postings(o);
-  if (o.status == order_status::delivered) {
-    const auto d = delivery_postings(o);
-    p.insert(p.end(), d.begin(), d.end());
-  }
+  if (!o.paid_with) return {};
+  auto p = payment_postings(o);
+  auto add = [&p](const std::vector<posting>& more) { p.insert(p.end(), more.begin(), more.end()); };
+  if (o.status == order_status::delivered) add(delivery_postings(o));
+  if (o.status == order_status::cancelled || o.status == order_status::returned_to_shop) add(refund_postings(o));
   return net_postings(std::move(p));
 }
 

@@ -9,11 +9,17 @@
 //
 // | event                         | postings                                                    |
 // |-------------------------------|-------------------------------------------------------------|
-// | payment                       | cash +total; shop pending −proceeds; each partner pending   |
-// |                               | −fee; platform revenue −(commission + delivery − fees)      |
+// | payment                       | cash (station cash of the partner holding it, for cash      |
+// |                               | taken at a station) +total; shop pending −proceeds; each    |
+// |                               | partner pending −fee; commission −commission; delivery fees |
+// |                               | −delivery fee; partner fees expense +fees                   |
 // | delivery                      | shop pending +proceeds, shop available −proceeds; likewise  |
 // |                               | each partner fee (pending +fee, available −fee)             |
-// | cancellation of a paid order  | the payment's postings, reversed (a refund)                 |
+// | refund of a paid order        | the payment's postings reversed, except that the money goes |
+// | (cancelled, or returned to    | to refunds due (Alipay: owed to the buyer until the refund  |
+// | the shop)                     | is sent) or out of the station cash (cash handed back)      |
+// | late payment (a payment that  | cash +amount; refunds due −amount                           |
+// | succeeds for cancelled orders)|                                                             |
 // | payout                        | payee's available +amount; cash −amount                     |
 #include <cstdint>
 #include <string_view>
@@ -24,13 +30,22 @@
 namespace cunji {
 
 enum class ledger_account {
-  cash,               // money the platform holds (owner 0)
-  shop_pending,       // proceeds of a shop's orders paid but not yet delivered (owner: shop)
-  shop_available,     // proceeds of delivered orders, not yet paid out (owner: shop)
-  partner_pending,    // a partner's fees of orders paid but not yet delivered (owner: partner)
-  partner_available,  // a partner's fees of delivered orders, not yet paid out (owner: partner)
-  platform_revenue,   // what the platform keeps (owner 0)
+  cash,                 // money the platform holds (owner 0)
+  station_cash,         // cash taken at a station, held by its partner until handed in (owner: partner)
+  refunds_due,          // money owed back to buyers, not yet sent (owner 0)
+  shop_pending,         // proceeds of a shop's orders paid but not yet delivered (owner: shop)
+  shop_available,       // proceeds of delivered orders, not yet paid out (owner: shop)
+  partner_pending,      // a partner's fees of orders paid but not yet delivered (owner: partner)
+  partner_available,    // a partner's fees of delivered orders, not yet paid out (owner: partner)
+  commission,           // the platform's commission earned (owner 0)
+  delivery_fees,        // delivery fees earned (owner 0)
+  partner_fees_expense, // partner fees the platform pays out of its commission (owner 0)
 };
+inline constexpr ledger_account all_ledger_accounts[] = {
+    ledger_account::cash,            ledger_account::station_cash,      ledger_account::refunds_due,
+    ledger_account::shop_pending,    ledger_account::shop_available,    ledger_account::partner_pending,
+    ledger_account::partner_available, ledger_account::commission,      ledger_account::delivery_fees,
+    ledger_account::partner_fees_expense};
 
 std::string_view to_string(ledger_account a) noexcept;
 std::optional<ledger_account> parse_ledger_account(std::string_view s) noexcept;
@@ -43,24 +58,28 @@ struct posting {
 };
 
 // The kinds of ledger entries, as stored.
-enum class entry_kind { payment, delivery, refund, payout };
+enum class entry_kind { payment, delivery, refund, late_payment, payout };
 std::string_view to_string(entry_kind k) noexcept;
 
-// Payment: cash in; shop proceeds and partner fees owed (pending); the platform's net earned.
+// Payment of `o` (its paid_with says how): money in; shop proceeds and partner fees owed
+// (pending); the platform's commission and delivery fee earned, the partner fees its expense.
 std::vector<posting> payment_postings(const order& o);
 // Delivery: the pending proceeds and fees become available.
 std::vector<posting> delivery_postings(const order& o);
-// Cancellation of a paid order: the payment's postings reversed.
+// Refund of a paid order (cancelled or returned to the shop): the payment reversed, the money
+// owed back to the buyer (refunds due) or handed back from the station cash.
 std::vector<posting> refund_postings(const order& o);
+// A payment that succeeded for orders cancelled meanwhile: the money is in, and owed back.
+std::vector<posting> late_payment_postings(std::int64_t amount_fen);
 
 enum class payee_type { shop, partner };
 std::string_view to_string(payee_type t) noexcept;
 // A payout of `amount_fen` from the payee's available balance.
 std::vector<posting> payout_postings(payee_type t, std::int64_t payee_id, std::int64_t amount_fen);
 
-// What an order's postings net to in its current status: payment if it counts as a sale,
-// plus delivery if delivered; nothing otherwise (placed, or cancelled: paid and refunded).
-// Accounts that net to zero are left out.
+// What an order's postings net to in its current status: nothing while unpaid; the payment
+// while it counts as a sale, plus the delivery once delivered; the payment and its refund once
+// a paid order was cancelled or returned to the shop. Accounts that net to zero are left out.
 std::vector<posting> expected_order_postings(const order& o);
 
 // Adds `b` into `a` per (account, owner) and drops what nets to zero; sorted.

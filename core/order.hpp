@@ -8,6 +8,7 @@
 
 #include "core/fees.hpp"
 #include "core/order_state.hpp"
+#include "core/payment.hpp"
 #include "core/time.hpp"
 
 namespace cunji {
@@ -23,13 +24,12 @@ struct order_item {
   std::int64_t commission_fen = 0;
 };
 
-enum class payment_method { cash_at_station, mobile };
-std::string_view to_string(payment_method m) noexcept;
-std::optional<payment_method> parse_payment_method(std::string_view s) noexcept;
-
+// How an order was paid, as the order shows it.
 struct payment {
-  payment_method method = payment_method::cash_at_station;
-  std::optional<std::string> reference;
+  payment_method method = payment_method::alipay;
+  std::optional<std::string> reference;       // the provider's trade number (Alipay: trade_no)
+  std::optional<std::int64_t> payment_id;     // the payment record (none for older orders)
+  std::optional<std::int64_t> collected_by;   // cash: the partner holding it
 };
 
 struct order {
@@ -51,6 +51,8 @@ struct order {
   std::optional<std::string> cancel_reason;
   unix_seconds created_at = 0;
   unix_seconds updated_at = 0;
+  std::optional<unix_seconds> shipped_at;
+  std::optional<unix_seconds> delivered_at;
 };
 
 inline constexpr std::size_t max_order_items = 50;

@@ -11,12 +11,18 @@ namespace {
 void check_parties(const placement& p, std::vector<field_error>& errors) {
   if (!p.shop_row || p.shop_row->status != shop_status::active)
     errors.push_back({"shop_id", "is not an open shop"});
-  else if (p.shop_row->owner_account_id == p.placer.id)
-    errors.push_back({"shop_id", "is your own shop"});
+  else if (is_self_dealing(p.placer, p.villager_id, *p.shop_row))
+    errors.push_back({"shop_id", "is a shop of the buyer's own (its owner, its villager or the partner running it)"});
   if (p.villager_id && (!p.villager_row || !can_order_for(p.placer, *p.villager_row)))
     errors.push_back({"villager_id", "is not a villager of your village"});
 }
 }  // namespace
+
+bool is_self_dealing(const account& placer, std::optional<std::int64_t> villager_id, const shop& s) noexcept {
+  const bool placer_is_seller = s.owner_account_id == placer.id || s.partner_id == placer.id;
+  const bool villager_is_seller = villager_id && s.villager_id == villager_id;
+  return placer_is_seller || villager_is_seller;
+}
 
 result<std::vector<checked_line>> check_placement(const placement& p, const std::string& items) {
   std::vector<field_error> errors;

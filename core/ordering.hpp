@@ -37,9 +37,14 @@ struct checked_line {
   std::int64_t quantity = 0;
 };
 
+// No trading with oneself: the placer, or the villager it orders for, is the shop's owner, the
+// shop's villager, or the partner running the shop. (Assisted fees paid by the platform would
+// otherwise be collected on both sides, and poverty-relief sales inflated.)
+bool is_self_dealing(const account& placer, std::optional<std::int64_t> villager_id, const shop& s) noexcept;
+
 // Checks a placement in this order:
-//  1. 422 validation_failed, every bad field at once: the shop is missing or closed, or the
-//     placer's own; the villager is not one of the placer's village; a line names a listing
+//  1. 422 validation_failed, every bad field at once: the shop is missing or closed, or one of
+//     the buyer's own (is_self_dealing); the villager is not one of the placer's village; a line names a listing
 //     twice, or a listing that is missing, not active, or of another shop
 //     (`items[i].listing_id`);
 //  2. 409 insufficient_stock: every line short of stock, named (`items[i].quantity`, and the

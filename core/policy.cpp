@@ -52,6 +52,11 @@ bool can_act(const account& caller, const order_parties& p, order_action a) noex
     case order_action::deliver: return is_placer(caller, p);
     case order_action::ship: return is_shop_side(caller, p);
     case order_action::cancel: return is_placer(caller, p) || is_shop_side(caller, p);
+    case order_action::arrive:
+    case order_action::hand_over:  // the station's partner (station pickup)
+    case order_action::expire:
+    case order_action::return_to_shop:  // the timers
+    case order_action::refund: return false;  // returns
   }
   return false;
 }
@@ -61,6 +66,8 @@ std::optional<error> check_order_access(const account& caller, const order_parti
   if (!can_act(caller, p, a)) return error{errc::forbidden, "You may not " + std::string(to_string(a)) + " this order."};
   return std::nullopt;
 }
+
+bool can_take_cash(const account& caller) noexcept { return caller.role == role::partner; }
 
 bool has_balance(const account& caller) noexcept {
   return caller.role == role::farmer || caller.role == role::partner;

@@ -50,6 +50,9 @@ bool can_act(const account& caller, const order_parties& p, order_action a) noex
 // 404 when the caller may not see the order, 403 when it may not make the move, else nothing.
 std::optional<error> check_order_access(const account& caller, const order_parties& p, order_action a);
 
+// Cash is taken at a station by a partner, who then holds it; nobody else pays with cash.
+bool can_take_cash(const account& caller) noexcept;
+
 // --- money and reports ---------------------------------------------------------------------
 // Farmers (for their shops) and partners (for their fees) have balances and statements.
 bool has_balance(const account& caller) noexcept;

@@ -107,6 +107,7 @@ void add_villager_routes(route_table& t);
 void add_shop_routes(route_table& t);
 void add_listing_routes(route_table& t);
 void add_order_routes(route_table& t);
+void add_payment_routes(route_table& t);
 void add_money_routes(route_table& t);
 void add_report_routes(route_table& t);
 

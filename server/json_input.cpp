@@ -103,6 +103,9 @@ fee_schedule read_fee_schedule(fields& f) {
   read("address_delivery_fee_fen", s.address_delivery_fee_fen);
   read("taobao_village_min_shops", s.taobao_village_min_shops);
   read("taobao_village_min_gmv_fen", s.taobao_village_min_gmv_fen);
+  read("unpaid_timeout_minutes", s.unpaid_timeout_minutes);
+  read("auto_deliver_days", s.auto_deliver_days);
+  read("station_hold_days", s.station_hold_days);
   if (const auto* cats = f.object("category_commission_bps", true)) {
     for (const auto& kv : *cats) {
       if (kv.value().is_int64())

@@ -187,7 +187,10 @@ boost::json::object to_json(const order& o) {
   for (const auto& f : o.money.partner_fees)
     fees.push_back({{"partner_id", f.partner_id}, {"kind", to_string(f.kind)}, {"amount_fen", f.amount_fen}});
   boost::json::value pay = nullptr;
-  if (o.paid_with) pay = boost::json::object{{"method", to_string(o.paid_with->method)}, {"reference", nullable(o.paid_with->reference)}};
+  if (o.paid_with)
+    pay = boost::json::object{{"id", nullable(o.paid_with->payment_id)},
+                              {"method", to_string(o.paid_with->method)},
+                              {"reference", nullable(o.paid_with->reference)}};
   return {{"id", o.id},
           {"shop_id", o.shop_id},
           {"village_id", o.village_id},
@@ -212,6 +215,17 @@ boost::json::object to_json(const order& o) {
           {"updated_at", format_rfc3339(o.updated_at)}};
 }
 
+boost::json::object to_json(const payment_record& p) {
+  return {{"id", p.id},
+          {"method", to_string(p.method)},
+          {"status", to_string(p.status)},
+          {"amount_fen", p.amount_fen},
+          {"out_trade_no", p.out_trade_no},
+          {"trade_no", nullable(p.trade_no)},
+          {"created_at", format_rfc3339(p.created_at)},
+          {"confirmed_at", p.confirmed_at ? boost::json::value(format_rfc3339(*p.confirmed_at)) : nullptr}};
+}
+
 boost::json::object to_json(const fee_schedule& s) {
   boost::json::object cats;
   for (const auto& [k, v] : s.category_commission_bps) cats[k] = v;
@@ -222,7 +236,10 @@ boost::json::object to_json(const fee_schedule& s) {
           {"assisted_selling_fee_bps", s.assisted_selling_fee_bps},
           {"address_delivery_fee_fen", s.address_delivery_fee_fen},
           {"taobao_village_min_shops", s.taobao_village_min_shops},
-          {"taobao_village_min_gmv_fen", s.taobao_village_min_gmv_fen}};
+          {"taobao_village_min_gmv_fen", s.taobao_village_min_gmv_fen},
+          {"unpaid_timeout_minutes", s.unpaid_timeout_minutes},
+          {"auto_deliver_days", s.auto_deliver_days},
+          {"station_hold_days", s.station_hold_days}};
 }
 
 boost::json::object list_body(boost::json::array items, const std::optional<std::string>& next_cursor) {

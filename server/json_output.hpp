@@ -30,6 +30,7 @@ std::string listing_page_json(const std::vector<listing>& items, const std::opti
 void append_json_string(std::string& out, std::string_view s);
 
 boost::json::object to_json(const order& o);
+boost::json::object to_json(const payment_record& p);
 boost::json::object to_json(const fee_schedule& s);
 
 // {"items": [...], "next_cursor": "..." | null}

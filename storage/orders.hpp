@@ -30,11 +30,11 @@ struct place_order_request {
   unix_seconds now = 0;
 };
 
+// ship, deliver or cancel (paying: storage/payments.hpp).
 struct transition_request {
   std::int64_t order_id = 0;
-  order_action action = order_action::pay;
+  order_action action = order_action::ship;
   account caller;
-  std::optional<payment> paid_with;     // pay
   std::optional<std::string> tracking;  // ship
   std::optional<std::string> reason;    // cancel
   // Field errors found while reading the request: answered as 422 after the 404 and 403
@@ -61,9 +61,8 @@ class order_store {
   virtual task<answer> place(place_order_request r, std::optional<idempotency_key> key, renderer<order> render) = 0;
 
   // One lifecycle move: 404 if the caller may not see the order, 403 if it may not make the
-  // move, 422 for bad fields, 409 invalid_transition from the wrong state. Payment posts the
-  // money to the ledger, delivery makes it available, cancellation restores stock and
-  // reverses a payment.
+  // move, 422 for bad fields, 409 invalid_transition from the wrong state. Delivery makes the
+  // money available, cancellation restores stock and refunds a payment.
   virtual task<answer> transition(transition_request r, std::optional<idempotency_key> key,
                                   renderer<order> render) = 0;
 

@@ -19,6 +19,7 @@
 #include "storage/common.hpp"
 #include "storage/money.hpp"
 #include "storage/orders.hpp"
+#include "storage/payments.hpp"
 #include "storage/regions.hpp"
 #include "storage/reports.hpp"
 
@@ -32,6 +33,7 @@ class store {
   virtual region_store& regions() = 0;
   virtual catalog_store& catalog() = 0;
   virtual order_store& orders() = 0;
+  virtual payment_store& payments() = 0;
   virtual money_store& money() = 0;
   virtual report_store& reports() = 0;
 

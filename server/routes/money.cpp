@@ -17,7 +17,8 @@ net::awaitable<response> get_schedule(context& ctx) {
 net::awaitable<response> put_schedule(context& ctx) {
   fields f(ctx.body_object(), {"platform_commission_bps", "category_commission_bps", "poverty_county_commission_bps",
                                "assisted_buying_fee_bps", "assisted_selling_fee_bps", "address_delivery_fee_fen",
-                               "taobao_village_min_shops", "taobao_village_min_gmv_fen"});
+                               "taobao_village_min_shops", "taobao_village_min_gmv_fen", "unpaid_timeout_minutes",
+                               "auto_deliver_days", "station_hold_days"});
   auto s = read_fee_schedule(f);
   if (f.ok())
     for (auto& e : validate(s)) f.add(e.field, e.message);

@@ -14,7 +14,7 @@ namespace cunji::server {
 namespace {
 
 constexpr std::size_t address_max = 200;
-constexpr std::size_t reference_max = 100;
+constexpr std::size_t tracking_max = 100;
 constexpr std::size_t reason_max = 500;
 
 std::optional<std::string> check_text(std::string_view s, std::size_t max) {
@@ -98,20 +98,11 @@ net::awaitable<response> get_order(context& ctx) {
   co_return json_response(http::status::ok, to_json(o.value()));
 }
 
-// Runs one lifecycle move; `idempotent` for pay. A malformed Idempotency-Key is a 422 like any
-// bad field: after the 404 and 403 checks.
-net::awaitable<response> transition(context& ctx, storage::transition_request tr, fields& f, bool idempotent) {
-  std::optional<storage::idempotency_key> key;
-  if (idempotent) {
-    auto read = read_idempotency(ctx);
-    if (read)
-      key = std::move(read.value());
-    else
-      f.add(read.err().errors.front().field, read.err().errors.front().message);
-  }
+// Runs one lifecycle move (ship, deliver, cancel).
+net::awaitable<response> transition(context& ctx, storage::transition_request tr, fields& f) {
   tr.invalid = std::move(f.errors());
   tr.now = ctx.now();
-  const auto a = co_await ctx.store().orders().transition(std::move(tr), std::move(key), order_answer(http::status::ok));
+  const auto a = co_await ctx.store().orders().transition(std::move(tr), std::nullopt, order_answer(http::status::ok));
   co_return to_response(a);
 }
 
@@ -123,34 +114,18 @@ storage::transition_request base_request(context& ctx, order_action a) {
   return tr;
 }
 
-net::awaitable<response> pay(context& ctx) {
-  auto tr = base_request(ctx, order_action::pay);
-  fields f(ctx.body_object(), {"method", "reference"});
-  payment p;
-  if (const auto method = f.str("method", true)) {
-    if (auto m = parse_payment_method(*method))
-      p.method = *m;
-    else
-      f.add("method", "must be cash_at_station or mobile");
-  }
-  p.reference = f.str("reference", false);
-  if (p.reference) f.check("reference", check_text(*p.reference, reference_max));
-  tr.paid_with = p;
-  co_return co_await transition(ctx, std::move(tr), f, true);
-}
-
 net::awaitable<response> ship(context& ctx) {
   auto tr = base_request(ctx, order_action::ship);
   fields f(ctx.body_object(), {"tracking"});
   tr.tracking = f.str("tracking", false);
-  if (tr.tracking) f.check("tracking", check_text(*tr.tracking, reference_max));
-  co_return co_await transition(ctx, std::move(tr), f, false);
+  if (tr.tracking) f.check("tracking", check_text(*tr.tracking, tracking_max));
+  co_return co_await transition(ctx, std::move(tr), f);
 }
 
 net::awaitable<response> deliver(context& ctx) {
   auto tr = base_request(ctx, order_action::deliver);
   fields f(ctx.body_object(), {});
-  co_return co_await transition(ctx, std::move(tr), f, false);
+  co_return co_await transition(ctx, std::move(tr), f);
 }
 
 net::awaitable<response> cancel(context& ctx) {
@@ -158,7 +133,7 @@ net::awaitable<response> cancel(context& ctx) {
   fields f(ctx.body_object(), {"reason"});
   tr.reason = f.str("reason", false);
   if (tr.reason) f.check("reason", check_text(*tr.reason, reason_max));
-  co_return co_await transition(ctx, std::move(tr), f, false);
+  co_return co_await transition(ctx, std::move(tr), f);
 }
 
 net::awaitable<response> list(context& ctx) {
@@ -172,7 +147,7 @@ net::awaitable<response> list(context& ctx) {
     qp.add("as", "must be buyer or seller");
   if (auto st = qp.str("status")) {
     f.status = parse_order_status(*st);
-    if (!f.status) qp.add("status", "must be placed, paid, shipped, delivered or cancelled");
+    if (!f.status) qp.add("status", "is not an order status");
   }
   f.page = qp.page("o");
   if (!qp.ok()) co_return problem(validation(std::move(qp.errors())));
@@ -186,7 +161,6 @@ void add_order_routes(route_table& t) {
   t.add(http::verb::post, "/v1/orders", {auth_mode::required, body_mode::required, place});
   t.add(http::verb::get, "/v1/orders", {auth_mode::required, body_mode::none, list});
   t.add(http::verb::get, "/v1/orders/{id}", {auth_mode::required, body_mode::none, get_order});
-  t.add(http::verb::post, "/v1/orders/{id}/pay", {auth_mode::required, body_mode::required, pay});
   t.add(http::verb::post, "/v1/orders/{id}/ship", {auth_mode::required, body_mode::optional, ship});
   t.add(http::verb::post, "/v1/orders/{id}/deliver", {auth_mode::required, body_mode::optional, deliver});
   t.add(http::verb::post, "/v1/orders/{id}/cancel", {auth_mode::required, body_mode::optional, cancel});

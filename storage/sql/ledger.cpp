@@ -8,20 +8,6 @@ namespace cunji::storage {
 
 namespace {
 
-std::int64_t new_entry(connection& c, entry_kind kind, std::optional<std::int64_t> order_id,
-                       std::optional<std::int64_t> payout_id, unix_seconds now) {
-  c.run("INSERT INTO ledger_entries (kind, order_id, payout_id, created_at) VALUES (?, ?, ?, ?)", to_string(kind),
-        order_id, payout_id, now);
-  return c.last_insert_rowid();
-}
-
-void insert_postings(connection& c, std::int64_t entry, const std::vector<posting>& postings, unix_seconds now) {
-  for (const auto& p : postings) {
-    if (p.amount_fen == 0) continue;
-    c.run("INSERT INTO ledger_postings (entry_id, account, owner_id, amount_fen, created_at) VALUES (?, ?, ?, ?, ?)",
-          entry, to_string(p.account), p.owner_id, p.amount_fen, now);
-  }
-}
 
 // What the platform owes on a ledger account: the negated running balance.
 std::int64_t owed(connection& c, ledger_account account, const char* owner_sql, std::int64_t owner) {
@@ -36,8 +22,18 @@ constexpr const char* farmer_shops = "owner_id IN (SELECT id FROM shops WHERE ow
 
 }  // namespace
 
-void post(connection& c, entry_kind kind, const order& o, const std::vector<posting>& postings, unix_seconds now) {
-  insert_postings(c, new_entry(c, kind, o.id, std::nullopt, now), postings, now);
+void post(connection& c, entry_kind kind, const entry_links& about, const std::vector<posting>& postings,
+          unix_seconds now) {
+  c.run(
+      "INSERT INTO ledger_entries (kind, order_id, payout_id, payment_id, refund_id, created_at) "
+      "VALUES (?, ?, ?, ?, ?, ?)",
+      to_string(kind), about.order_id, about.payout_id, about.payment_id, about.refund_id, now);
+  const auto entry = c.last_insert_rowid();
+  for (const auto& p : postings) {
+    if (p.amount_fen == 0) continue;
+    c.run("INSERT INTO ledger_postings (entry_id, account, owner_id, amount_fen, created_at) VALUES (?, ?, ?, ?, ?)",
+          entry, to_string(p.account), p.owner_id, p.amount_fen, now);
+  }
 }
 
 balance farmer_balance(connection& c, std::int64_t farmer_id) {
@@ -100,8 +96,7 @@ std::vector<payout_record> run_payouts(connection& c, unix_seconds now) {
     c.run("INSERT INTO payouts (payee_type, payee_id, amount_fen, created_at) VALUES (?, ?, ?, ?)", to_string(p.type),
           p.payee_id, p.amount_fen, now);
     p.id = c.last_insert_rowid();
-    insert_postings(c, new_entry(c, entry_kind::payout, std::nullopt, p.id, now),
-                    payout_postings(p.type, p.payee_id, p.amount_fen), now);
+    post(c, entry_kind::payout, {.payout_id = p.id}, payout_postings(p.type, p.payee_id, p.amount_fen), now);
   }
   return due;
 }

@@ -13,8 +13,17 @@ namespace cunji::storage {
 
 class connection;
 
-// One entry of `kind` for an order, with its postings (core/ledger.hpp makes them).
-void post(connection& c, entry_kind kind, const order& o, const std::vector<posting>& postings, unix_seconds now);
+// What a ledger entry is about.
+struct entry_links {
+  std::optional<std::int64_t> order_id{};
+  std::optional<std::int64_t> payout_id{};
+  std::optional<std::int64_t> payment_id{};
+  std::optional<std::int64_t> refund_id{};
+};
+
+// One entry of `kind` with its postings (core/ledger.hpp makes them; zero amounts are left out).
+void post(connection& c, entry_kind kind, const entry_links& about, const std::vector<posting>& postings,
+          unix_seconds now);
 
 // A farmer's balance over all its shops, or a partner's fees.
 balance farmer_balance(connection& c, std::int64_t farmer_id);

@@ -47,13 +47,24 @@ void check_books(connection& c, ledger_report& r, mismatches& bad) {
       bad.add("balance of " + q.str(0) + "/" + std::to_string(q.i64(1)) + " is " + std::to_string(q.i64(2)) +
               " but its postings sum to " + std::to_string(q.i64(3)));
   }
+  {
+    auto q = c.prepare(
+        "SELECT p.id, p.amount_fen, (SELECT coalesce(sum(lp.amount_fen), 0) FROM ledger_entries e "
+        "JOIN ledger_postings lp ON lp.entry_id = e.id WHERE e.payout_id = p.id AND lp.account != 'cash') "
+        "FROM payouts p");
+    while (q.step())
+      if (q.i64(1) != q.i64(2))
+        bad.add("payout " + std::to_string(q.i64(0)) + " of " + std::to_string(q.i64(1)) + " is posted as " +
+                std::to_string(q.i64(2)));
+  }
+  // What is owed back to buyers is what the refunds not yet sent add up to.
   auto q = c.prepare(
-      "SELECT p.id, p.amount_fen, (SELECT coalesce(sum(lp.amount_fen), 0) FROM ledger_entries e "
-      "JOIN ledger_postings lp ON lp.entry_id = e.id WHERE e.payout_id = p.id AND lp.account != 'cash') FROM payouts p");
-  while (q.step())
-    if (q.i64(1) != q.i64(2))
-      bad.add("payout " + std::to_string(q.i64(0)) + " of " + std::to_string(q.i64(1)) + " is posted as " +
-              std::to_string(q.i64(2)));
+      "SELECT coalesce((SELECT -amount_fen FROM ledger_balances WHERE account = 'refunds_due' AND owner_id = 0), 0), "
+      "(SELECT coalesce(sum(amount_fen), 0) FROM refunds WHERE status = 'pending')");
+  q.step();
+  if (q.i64(0) != q.i64(1))
+    bad.add("refunds due are " + std::to_string(q.i64(0)) + " fen but the pending refunds add up to " +
+            std::to_string(q.i64(1)));
 }
 
 // Statements walked in order id order beside the orders: each advances to the current order.
@@ -64,8 +75,8 @@ struct order_walk {
   explicit order_walk(connection& c)
       : orders(c.prepare(
             "SELECT id, shop_id, status, subtotal_fen, delivery_fee_fen, total_fen, platform_commission_fen, "
-            "shop_proceeds_fen, (SELECT count(*) FROM ledger_entries e WHERE e.order_id = o.id AND e.kind = 'payment') "
-            "FROM orders o ORDER BY id")),
+            "shop_proceeds_fen, (SELECT count(*) FROM ledger_entries e WHERE e.order_id = o.id AND e.kind = 'payment'), "
+            "payment_method, payment_collected_by FROM orders o ORDER BY id")),
         fees(c.prepare("SELECT order_id, partner_id, kind, amount_fen FROM order_partner_fees ORDER BY order_id")),
         lines(c.prepare("SELECT order_id, sum(line_total_fen), sum(commission_fen) FROM order_items GROUP BY order_id "
                         "ORDER BY order_id")),
@@ -86,6 +97,9 @@ struct order_walk {
     o.money.total_fen = orders.i64(5);
     o.money.platform_commission_fen = orders.i64(6);
     o.money.shop_proceeds_fen = orders.i64(7);
+    if (!orders.is_null(9))
+      o.paid_with = payment{parse_payment_method(orders.text(9)).value_or(payment_method::mobile), std::nullopt,
+                            std::nullopt, orders.opt_i64(10)};
     return o;
   }
   void add_fees(order& o) {

@@ -7,6 +7,7 @@
 #include "storage/sql/catalog.hpp"
 #include "storage/sql/fee_schedule.hpp"
 #include "storage/sql/ledger.hpp"
+#include "storage/sql/order_moves.hpp"
 #include "storage/sqlite/connection.hpp"
 
 namespace cunji::storage {
@@ -16,7 +17,8 @@ namespace {
 constexpr const char* order_cols =
     "id, shop_id, village_id, county_id, poverty_relief, status, placed_by, buyer_account_id, villager_id, "
     "subtotal_fen, delivery_method, delivery_address, delivery_fee_fen, total_fen, platform_commission_fen, "
-    "shop_proceeds_fen, payment_method, payment_reference, tracking, cancel_reason, created_at, updated_at";
+    "shop_proceeds_fen, payment_method, payment_reference, tracking, cancel_reason, created_at, updated_at, "
+    "payment_id, payment_collected_by, shipped_at, delivered_at";
 
 order read_order_row(const query& q) {
   order o;
@@ -37,11 +39,14 @@ order read_order_row(const query& q) {
   o.money.platform_commission_fen = q.i64(14);
   o.money.shop_proceeds_fen = q.i64(15);
   if (!q.is_null(16))
-    o.paid_with = payment{parse_payment_method(q.text(16)).value_or(payment_method::cash_at_station), q.opt_str(17)};
+    o.paid_with = payment{parse_payment_method(q.text(16)).value_or(payment_method::mobile), q.opt_str(17),
+                          q.opt_i64(22), q.opt_i64(23)};
   o.tracking = q.opt_str(18);
   o.cancel_reason = q.opt_str(19);
   o.created_at = q.i64(20);
   o.updated_at = q.i64(21);
+  o.shipped_at = q.opt_i64(24);
+  o.delivered_at = q.opt_i64(25);
   return o;
 }
 
@@ -141,45 +146,16 @@ order_parties parties_of(connection& c, const order& o) {
 }
 
 result<order> transition_order(connection& c, const transition_request& r) {
-  const auto now = r.now;
   auto o = find_order(c, r.order_id);
   if (!o) return error{errc::not_found, "No such order."};
   if (auto denied = check_order_access(r.caller, parties_of(c, *o), r.action)) return *denied;
   if (!r.invalid.empty()) return validation(r.invalid);
-  const auto next = next_status(o->status, r.action);
-  if (!next)
-    return error{errc::invalid_transition, "An order that is " + std::string(to_string(o->status)) + " cannot be " +
-                                               std::string(past_tense(r.action)) + "."};
-  const auto before = o->status;
-  o->status = *next;
-  o->updated_at = now;
+  if (!next_status(o->status, r.action, o->delivery)) return not_allowed(*o, r.action);
   switch (r.action) {
-    case order_action::pay:
-      o->paid_with = r.paid_with;
-      c.run("UPDATE orders SET status = 'paid', payment_method = ?, payment_reference = ?, updated_at = ? WHERE id = ?",
-            to_string(r.paid_with->method), r.paid_with->reference, now, o->id);
-      post(c, entry_kind::payment, *o, payment_postings(*o), now);
-      break;
-    case order_action::ship:
-      o->tracking = r.tracking;
-      c.run("UPDATE orders SET status = 'shipped', tracking = ?, updated_at = ? WHERE id = ?", r.tracking, now, o->id);
-      break;
-    case order_action::deliver:
-      c.run("UPDATE orders SET status = 'delivered', updated_at = ? WHERE id = ?", now, o->id);
-      post(c, entry_kind::delivery, *o, delivery_postings(*o), now);
-      break;
-    case order_action::cancel:
-      o->cancel_reason = r.reason;
-      c.run("UPDATE orders SET status = 'cancelled', cancel_reason = ?, updated_at = ? WHERE id = ?", r.reason, now,
-            o->id);
-      // Stock comes back up to the listing maximum: if the owner has meanwhile set the stock to
-      // stock_max, units beyond it are not restored (the CHECK on stock would otherwise fail the
-      // cancellation, and with it the refund, every time).
-      for (const auto& item : o->items)
-        c.run("UPDATE listings SET stock = MIN(stock + ?, ?), version = version + 1, updated_at = ? WHERE id = ?",
-              item.quantity, stock_max, now, item.listing_id);
-      if (before == order_status::paid) post(c, entry_kind::refund, *o, refund_postings(*o), now);
-      break;
+    case order_action::ship: ship_order(c, *o, r.tracking, r.now); break;
+    case order_action::deliver: deliver_order(c, *o, r.now); break;
+    case order_action::cancel: cancel_order(c, *o, r.reason, r.now); break;
+    default: return not_allowed(*o, r.action);  // the other moves have use cases of their own
   }
   return *o;
 }

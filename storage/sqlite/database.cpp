@@ -29,10 +29,10 @@ database::database(database_options opts) : opts_(std::move(opts)), id_(next_dat
   writer_options wo;
   wo.max_batch = opts_.max_batch;
   wo.on_batch = opts_.on_batch;
-  wo.maintenance_every = opts_.maintenance_every;
-  wo.maintenance = [this](connection& c) {
-    purge_expired(c, answers_, static_cast<std::int64_t>(std::time(nullptr)));
-  };
+  wo.periodic = opts_.jobs;
+  wo.periodic.push_back({opts_.maintenance_every, [this](connection& c) {
+                           purge_expired(c, answers_, static_cast<std::int64_t>(std::time(nullptr)));
+                         }});
   wo.between_batches = [ck = checkpointer_.get()](connection& c) { ck->copy_tail_if_asked(c); };
   writer_ = std::make_unique<storage::writer>(std::move(w), std::move(wo));
   rankings_ = std::make_unique<search_rankings>(writer_->changes(), opts_.ranking_cache_bytes);

@@ -9,6 +9,7 @@
 
 #include "storage/sql/idempotency.hpp"
 #include "storage/sqlite/connection.hpp"
+#include "storage/sqlite/migration_steps.hpp"
 #include "storage/sqlite/transaction.hpp"
 
 namespace cunji::embedded {
@@ -60,6 +61,7 @@ int migrate(connection& c) {
   for (const auto& m : all) {
     if (m.version <= current) continue;
     c.exec(m.sql);
+    run_migration_step(c, m.version);
     c.run("INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, unixepoch())", m.version, m.name);
     current = m.version;
   }

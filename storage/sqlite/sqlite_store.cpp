@@ -1,17 +1,28 @@
 #include "storage/sqlite/sqlite_store.hpp"
 
+#include <ctime>
 #include <string>
 
+#include "storage/sql/order_moves.hpp"
 #include "storage/sql/stores.hpp"
 
 namespace cunji::storage {
 
-sqlite_store::sqlite_store(database_options opts)
-    : db_(std::move(opts)),
+namespace {
+database_options with_timers(database_options opts, store_options more) {
+  if (!more.clock) more.clock = [] { return static_cast<unix_seconds>(std::time(nullptr)); };
+  opts.jobs.push_back({more.timers_every, [clock = std::move(more.clock)](connection& c) { run_order_timers(c, clock()); }});
+  return opts;
+}
+}  // namespace
+
+sqlite_store::sqlite_store(database_options opts, store_options more)
+    : db_(with_timers(std::move(opts), std::move(more))),
       accounts_(make_account_store(db_)),
       regions_(make_region_store(db_)),
       catalog_(make_catalog_store(db_)),
       orders_(make_order_store(db_)),
+      payments_(make_payment_store(db_)),
       money_(make_money_store(db_)),
       reports_(make_report_store(db_)) {}
 

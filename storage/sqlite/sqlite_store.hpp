@@ -8,15 +8,23 @@
 
 namespace cunji::storage {
 
+struct store_options {
+  // "Now" for the order timers (tests move it; by default the system clock) and how often the
+  // writer runs them (payment_store::run_timers).
+  std::function<unix_seconds()> clock{};
+  std::chrono::milliseconds timers_every{5000};
+};
+
 class sqlite_store final : public store {
  public:
-  explicit sqlite_store(database_options opts);
+  explicit sqlite_store(database_options opts, store_options more = {});
   ~sqlite_store() override;
 
   account_store& accounts() override { return *accounts_; }
   region_store& regions() override { return *regions_; }
   catalog_store& catalog() override { return *catalog_; }
   order_store& orders() override { return *orders_; }
+  payment_store& payments() override { return *payments_; }
   money_store& money() override { return *money_; }
   report_store& reports() override { return *reports_; }
   const change_counters& changes() const override { return db_.changes(); }
@@ -32,6 +40,7 @@ class sqlite_store final : public store {
   std::unique_ptr<region_store> regions_;
   std::unique_ptr<catalog_store> catalog_;
   std::unique_ptr<order_store> orders_;
+  std::unique_ptr<payment_store> payments_;
   std::unique_ptr<money_store> money_;
   std::unique_ptr<report_store> reports_;
 };

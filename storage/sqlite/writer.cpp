@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -88,12 +89,15 @@ std::size_t writer::batches() const noexcept {
 }
 
 void writer::loop() {
-  auto last_maintenance = std::chrono::steady_clock::now();
+  using clock = std::chrono::steady_clock;
+  std::vector<clock::time_point> due;
+  for (const auto& job : opts_.periodic) due.push_back(clock::now() + job.every);
   std::deque<std::unique_ptr<detail::command>> batch;
   for (;;) {
     {
       std::unique_lock lk(m_);
-      cv_.wait_for(lk, opts_.maintenance_every, [&] { return stopping_ || !queue_.empty(); });
+      const auto next = due.empty() ? clock::now() + std::chrono::seconds(60) : *std::min_element(due.begin(), due.end());
+      cv_.wait_until(lk, next, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty() && stopping_) return;
       while (!queue_.empty() && batch.size() < opts_.max_batch) {
         batch.push_back(std::move(queue_.front()));
@@ -109,14 +113,15 @@ void writer::loop() {
         }
       }
     }
-    const auto now = std::chrono::steady_clock::now();
-    if (opts_.maintenance && now - last_maintenance >= opts_.maintenance_every) {
-      last_maintenance = now;
+    for (std::size_t i = 0; i < opts_.periodic.size(); ++i) {
+      const auto now = clock::now();
+      if (now < due[i]) continue;
+      due[i] = now + opts_.periodic[i].every;
       try {
         transaction tx(conn_, transaction::mode::immediate);
-        opts_.maintenance(conn_);
+        opts_.periodic[i].run(conn_);
         tx.commit();
-      } catch (...) {  // the guard rolled back; maintenance runs again next time
+      } catch (...) {  // the guard rolled back; the job runs again next period
       }
       publish_changes();
     }

@@ -20,6 +20,7 @@
 #include <mutex>
 #include <thread>
 #include <type_traits>
+#include <vector>
 
 #include "core/error.hpp"
 #include "storage/cache/change_counters.hpp"
@@ -48,10 +49,14 @@ struct writer_options {
   std::size_t max_batch = 1024;
   // Called on the writer thread after every batch (metrics). Must not block.
   std::function<void(const writer_stats&)> on_batch;
-  // Called on the writer thread between batches, at most once per `maintenance_every`
-  // (purging expired rows). Errors are swallowed.
-  std::function<void(connection&)> maintenance;
-  std::chrono::seconds maintenance_every{60};
+  // Jobs run on the writer thread between batches, each about once per its period and in a
+  // transaction of its own (purging expired rows, the order timers). A job that throws is rolled
+  // back and runs again next period.
+  struct periodic_job {
+    std::chrono::milliseconds every;
+    std::function<void(connection&)> run;
+  };
+  std::vector<periodic_job> periodic;
   // Called on the writer thread after every batch has been answered, outside any transaction
   // (the checkpointer's tail copy). Errors are swallowed.
   std::function<void(connection&)> between_batches;

@@ -36,8 +36,9 @@ TEST_CASE("payment postings: cash in, proceeds and fees owed, the platform's net
   CHECK(amount_on(p, ledger_account::shop_pending, 3) == -9'500);
   CHECK(amount_on(p, ledger_account::partner_pending, 11) == -300);
   CHECK(amount_on(p, ledger_account::partner_pending, 12) == -200);
-  // commission + delivery - partner fees
-  CHECK(amount_on(p, ledger_account::platform_revenue, 0) == -(500 + 800 - 300 - 200));
+  CHECK(amount_on(p, ledger_account::commission, 0) == -500);
+  CHECK(amount_on(p, ledger_account::delivery_fees, 0) == -800);
+  CHECK(amount_on(p, ledger_account::partner_fees_expense, 0) == 300 + 200);
 }
 
 TEST_CASE("delivery moves pending to available, and a refund reverses the payment", "[core][ledger]") {
@@ -61,12 +62,34 @@ TEST_CASE("payouts take from available and pay cash", "[core][ledger]") {
   CHECK(amount_on(payout_postings(payee_type::shop, 3, 50), ledger_account::shop_available, 3) == 50);
 }
 
+TEST_CASE("cash at a station is held by its partner; Alipay refunds are owed until sent", "[core][ledger]") {
+  auto o = sample_order();
+  o.paid_with = payment{payment_method::cash_at_station, std::nullopt, 1, 40};
+  CHECK(amount_on(payment_postings(o), ledger_account::station_cash, 40) == 10'800);
+  CHECK(amount_on(payment_postings(o), ledger_account::cash, 0) == 0);
+  CHECK(amount_on(refund_postings(o), ledger_account::station_cash, 40) == -10'800);
+  o.paid_with = payment{payment_method::alipay, "T1", 2, std::nullopt};
+  CHECK(amount_on(payment_postings(o), ledger_account::cash, 0) == 10'800);
+  const auto r = refund_postings(o);
+  CHECK(sum_fen(r) == 0);
+  CHECK(amount_on(r, ledger_account::cash, 0) == 0);
+  CHECK(amount_on(r, ledger_account::refunds_due, 0) == -10'800);
+  const auto late = late_payment_postings(700);
+  CHECK(sum_fen(late) == 0);
+  CHECK(amount_on(late, ledger_account::refunds_due, 0) == -700);
+}
+
 TEST_CASE("what an order's postings net to, by status", "[core][ledger]") {
   auto o = sample_order();
   o.status = order_status::placed;
   CHECK(expected_order_postings(o).empty());
   o.status = order_status::cancelled;
-  CHECK(expected_order_postings(o).empty());
+  CHECK(expected_order_postings(o).empty());  // never paid
+  o.paid_with = payment{payment_method::cash_at_station, std::nullopt, 1, std::nullopt};
+  CHECK(expected_order_postings(o).empty());  // paid and refunded in cash
+  o.paid_with = payment{payment_method::alipay, "T", 2, std::nullopt};
+  CHECK(expected_order_postings(o) ==
+        net_postings({{ledger_account::cash, 0, 10'800}, {ledger_account::refunds_due, 0, -10'800}}));
   for (auto s : {order_status::paid, order_status::shipped}) {
     o.status = s;
     CHECK(expected_order_postings(o) == net_postings(payment_postings(o)));
@@ -96,8 +119,6 @@ TEST_CASE("every money event balances, for random orders", "[core][ledger]") {
 }
 
 TEST_CASE("ledger accounts by name", "[core][ledger]") {
-  for (auto a : {ledger_account::cash, ledger_account::shop_pending, ledger_account::shop_available,
-                 ledger_account::partner_pending, ledger_account::partner_available, ledger_account::platform_revenue})
-    CHECK(parse_ledger_account(to_string(a)) == a);
+  for (auto a : all_ledger_accounts) CHECK(parse_ledger_account(to_string(a)) == a);
   CHECK_FALSE(parse_ledger_account("bank"));
 }

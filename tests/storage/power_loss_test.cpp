@@ -21,6 +21,7 @@
 #include "storage/sql/catalog.hpp"
 #include "storage/sqlite/database.hpp"
 #include "storage/sql/ledger.hpp"
+#include "storage/sql/order_moves.hpp"
 #include "storage/sql/orders.hpp"
 #include "storage/sql/regions.hpp"
 #include "storage/sqlite/wal_write_buffer.hpp"
@@ -115,13 +116,8 @@ std::vector<acknowledged> run_workload(database& db, const world& w, std::uint64
           auto placed = db.writer().submit_sync([&](connection& c) -> result<order> {
             auto o = place_order(c, req);
             if (!o || !pay) return o;
-            transition_request tr;
-            tr.order_id = o->id;
-            tr.action = order_action::pay;
-            tr.caller = req.caller;
-            tr.paid_with = payment{payment_method::mobile, std::nullopt};
-            tr.now = t0 + i;
-            return transition_order(c, tr);
+            pay_in_full(c, o.value(), payment_method::alipay, "T" + std::to_string(o->id), std::nullopt, t0 + i);
+            return o;
           });
           std::lock_guard lk(m);
           if (!placed) {

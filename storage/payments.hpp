@@ -1,0 +1,75 @@
+#pragma once
+// Payments at the storage seam (storage/store.hpp): paying orders (Alipay, confirmed later by
+// the provider's notice; or cash, attested by a partner), the provider's notices, the timers.
+// The rules are core's (core/payment.hpp, core/policy.hpp, core/ledger.hpp).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/account.hpp"
+#include "core/order.hpp"
+#include "core/payment.hpp"
+#include "storage/common.hpp"
+
+namespace cunji::storage {
+
+struct pay_request {
+  account caller;
+  std::int64_t order_id = 0;
+  payment_method method = payment_method::alipay;
+  // Alipay: our number of the payment and the amount, chosen and signed by the server into the
+  // string the buyer's app takes before this write; the write refuses (409) if the order's
+  // total is not that amount.
+  std::string out_trade_no;
+  std::int64_t signed_amount_fen = 0;
+  std::vector<field_error> invalid;  // answered as 422 after the 404 and 403 checks
+  unix_seconds now = 0;
+};
+
+// The order after a pay request, and the payment it made: pending (Alipay) or succeeded (cash).
+struct pay_outcome {
+  order paid;
+  payment_record payment;
+};
+
+// A provider's notice whose signature and merchant the server has verified.
+struct payment_notice {
+  std::string out_trade_no;
+  std::string trade_no;
+  std::int64_t amount_fen = 0;
+  notice_status status = notice_status::succeeded;
+  unix_seconds now = 0;
+};
+
+// What a notice did. Only `recorded` and `acknowledged` are answered as accepted.
+enum class notice_result { recorded, acknowledged, unknown_payment, amount_mismatch, trade_no_reused };
+
+// What one run of the timers did.
+struct timer_report {
+  int unpaid_cancelled = 0;
+  int auto_delivered = 0;
+  bool more = false;  // a limit was reached: run again
+};
+
+class payment_store {
+ public:
+  virtual ~payment_store() = default;
+
+  // 404 unless the caller may see the order, 403 unless it may pay it, 422 for a method it may
+  // not use (cash: partners only), 409 unless the order is placed.
+  virtual task<answer> pay(pay_request r, std::optional<idempotency_key> key, renderer<pay_outcome> render) = 0;
+
+  // Applies a verified notice, exactly once however often it arrives (core::effect_of).
+  virtual task<notice_result> apply_notice(payment_notice n) = 0;
+
+  // A payment whose every order the caller may see (else not_found).
+  virtual task<result<payment_record>> find(std::int64_t id, account caller) = 0;
+
+  // Unpaid orders past unpaid_timeout_minutes are cancelled (stock restored, pending payments
+  // closed); address orders shipped auto_deliver_days ago are delivered. The engine runs this
+  // by itself every few seconds; tests call it.
+  virtual task<timer_report> run_timers(unix_seconds now) = 0;
+};
+
+}  // namespace cunji::storage

@@ -1,0 +1,122 @@
+#include "storage/sql/order_moves.hpp"
+
+#include "core/catalog.hpp"
+#include "core/ledger.hpp"
+#include "storage/sql/fee_schedule.hpp"
+#include "storage/sql/ledger.hpp"
+#include "storage/sql/orders.hpp"
+#include "storage/sql/payments.hpp"
+#include "storage/sqlite/connection.hpp"
+
+namespace cunji::storage {
+
+error not_allowed(const order& o, order_action a) {
+  return error{errc::invalid_transition,
+               "An order that is " + std::string(to_string(o.status)) + " cannot be " + std::string(past_tense(a)) + "."};
+}
+
+void pay_order(connection& c, order& o, const payment_record& p, unix_seconds now) {
+  o.status = order_status::paid;
+  o.updated_at = now;
+  o.paid_with = payment{p.method, p.trade_no, p.id, p.collected_by};
+  c.run(
+      "UPDATE orders SET status = 'paid', payment_method = ?, payment_reference = ?, payment_id = ?, "
+      "payment_collected_by = ?, updated_at = ? WHERE id = ?",
+      to_string(p.method), p.trade_no, p.id, p.collected_by, now, o.id);
+  post(c, entry_kind::payment, {.order_id = o.id, .payment_id = p.id}, payment_postings(o), now);
+}
+
+payment_record pay_in_full(connection& c, order& o, payment_method method, const std::optional<std::string>& trade_no,
+                           std::optional<std::int64_t> collected_by, unix_seconds now) {
+  payment_record p;
+  p.method = method;
+  p.status = payment_status::succeeded;
+  p.amount_fen = o.money.total_fen;
+  p.out_trade_no = "paid-" + std::to_string(o.id);
+  p.trade_no = trade_no;
+  p.started_by = o.placed_by;
+  p.collected_by = collected_by;
+  p.order_ids = {o.id};
+  p.created_at = now;
+  p.confirmed_at = now;
+  insert_payment(c, p);
+  pay_order(c, o, p, now);
+  return p;
+}
+
+void ship_order(connection& c, order& o, const std::optional<std::string>& tracking, unix_seconds now) {
+  o.status = order_status::shipped;
+  o.tracking = tracking;
+  o.updated_at = now;
+  o.shipped_at = now;
+  c.run("UPDATE orders SET status = 'shipped', tracking = ?, shipped_at = ?, updated_at = ? WHERE id = ?", tracking,
+        now, now, o.id);
+}
+
+void deliver_order(connection& c, order& o, unix_seconds now) {
+  o.status = order_status::delivered;
+  o.updated_at = now;
+  o.delivered_at = now;
+  c.run("UPDATE orders SET status = 'delivered', delivered_at = ?, updated_at = ? WHERE id = ?", now, now, o.id);
+  post(c, entry_kind::delivery, {.order_id = o.id}, delivery_postings(o), now);
+}
+
+void cancel_order(connection& c, order& o, const std::optional<std::string>& reason, unix_seconds now) {
+  const bool was_paid = o.status == order_status::paid;
+  o.status = order_status::cancelled;
+  o.cancel_reason = reason;
+  o.updated_at = now;
+  c.run("UPDATE orders SET status = 'cancelled', cancel_reason = ?, updated_at = ? WHERE id = ?", reason, now, o.id);
+  // Stock comes back up to the listing maximum: if the owner has meanwhile set the stock to
+  // stock_max, units beyond it are not restored (the CHECK on stock would otherwise fail the
+  // cancellation, and with it the refund, every time).
+  for (const auto& item : o.items)
+    c.run("UPDATE listings SET stock = MIN(stock + ?, ?), version = version + 1, updated_at = ? WHERE id = ?",
+          item.quantity, stock_max, now, item.listing_id);
+  close_pending_payments(c, o.id, now);
+  if (!was_paid) return;
+  entry_links about{.order_id = o.id, .payment_id = o.paid_with->payment_id};
+  if (o.paid_with->method == payment_method::alipay && o.paid_with->payment_id)
+    about.refund_id = insert_refund(c, *o.paid_with->payment_id, o.id, o.money.total_fen, now);
+  post(c, entry_kind::refund, about, refund_postings(o), now);
+}
+
+void refund_late_payment(connection& c, const order& o, const payment_record& p, unix_seconds now) {
+  const auto refund = insert_refund(c, p.id, o.id, o.money.total_fen, now);
+  post(c, entry_kind::late_payment, {.payment_id = p.id, .refund_id = refund}, late_payment_postings(o.money.total_fen),
+       now);
+}
+
+namespace {
+// At most this many orders a run per timer, so that the writer answers requests between runs.
+constexpr int timer_batch = 500;
+}  // namespace
+
+timer_report run_order_timers(connection& c, unix_seconds now) {
+  const auto schedule = load_fee_schedule(c);
+  timer_report report;
+  auto due = [&](const char* sql, std::int64_t before) {
+    std::vector<std::int64_t> ids;
+    auto q = c.prepare(sql);
+    q.bind(1, before).bind(2, timer_batch);
+    while (q.step()) ids.push_back(q.i64(0));
+    if (static_cast<int>(ids.size()) == timer_batch) report.more = true;
+    return ids;
+  };
+  for (const auto id : due("SELECT id FROM orders WHERE status = 'placed' AND created_at <= ? ORDER BY created_at LIMIT ?",
+                           now - schedule.unpaid_timeout_minutes * 60)) {
+    auto o = find_order(c, id);
+    cancel_order(c, *o, std::string("unpaid_timeout"), now);
+    ++report.unpaid_cancelled;
+  }
+  for (const auto id : due("SELECT id FROM orders WHERE status = 'shipped' AND delivery_method = 'address' "
+                           "AND shipped_at <= ? ORDER BY shipped_at LIMIT ?",
+                           now - schedule.auto_deliver_days * 86'400)) {
+    auto o = find_order(c, id);
+    deliver_order(c, *o, now);
+    ++report.auto_delivered;
+  }
+  return report;
+}
+
+}  // namespace cunji::storage

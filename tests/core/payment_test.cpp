@@ -1,0 +1,38 @@
+#include "core/payment.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace cunji;
+
+TEST_CASE("a notice settles a payment once", "[core][payments]") {
+  payment_record p;
+  p.status = payment_status::pending;
+  CHECK(effect_of(p, notice_status::succeeded) == notice_effect::succeed);
+  CHECK(effect_of(p, notice_status::closed) == notice_effect::close);
+  // Closed by our own unpaid timer: the buyer may still have paid.
+  p.status = payment_status::closed;
+  CHECK(effect_of(p, notice_status::succeeded) == notice_effect::succeed);
+  CHECK(effect_of(p, notice_status::closed) == notice_effect::acknowledge);
+  // Settled by a notice: repeats change nothing.
+  p.settled_by_notice = true;
+  CHECK(effect_of(p, notice_status::succeeded) == notice_effect::acknowledge);
+  p.status = payment_status::succeeded;
+  CHECK(effect_of(p, notice_status::succeeded) == notice_effect::acknowledge);
+  CHECK(effect_of(p, notice_status::closed) == notice_effect::acknowledge);
+}
+
+TEST_CASE("amounts as Alipay writes them", "[core][payments]") {
+  CHECK(yuan_text(1234) == "12.34");
+  CHECK(yuan_text(1230) == "12.30");
+  CHECK(yuan_text(5) == "0.05");
+  CHECK(yuan_text(0) == "0.00");
+  CHECK(yuan_text(100'000'000'00) == "100000000.00");
+}
+
+TEST_CASE("payment methods and statuses by name", "[core][payments]") {
+  for (auto m : {payment_method::cash_at_station, payment_method::alipay, payment_method::mobile})
+    CHECK(parse_payment_method(to_string(m)) == m);
+  for (auto s : {payment_status::pending, payment_status::succeeded, payment_status::failed, payment_status::closed})
+    CHECK(parse_payment_status(to_string(s)) == s);
+  CHECK_FALSE(parse_payment_method("wechat"));
+}
