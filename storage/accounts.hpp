@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/account.hpp"
+#include "core/sales.hpp"
 #include "storage/common.hpp"
 
 namespace cunji::storage {
@@ -24,6 +25,20 @@ struct credentials {
 struct login_attempt {
   std::vector<unix_seconds> recent_failures;  // newest first, at most the throttle's count
   std::optional<credentials> found;           // none for an unknown phone
+};
+
+struct account_filter {
+  std::optional<role> role_is;
+  std::optional<std::int64_t> village_id;
+  std::optional<std::string> q;  // a prefix of the name or of the phone
+  page_request page;              // keys: {id}
+};
+
+// A partner as admins list them: its fees earned over the village window (the last 365 days)
+// and the station cash it holds.
+struct partner_summary : account {
+  std::int64_t earnings_365d_fen = 0;
+  std::int64_t cash_held_fen = 0;
 };
 
 class account_store {
@@ -43,6 +58,12 @@ class account_store {
   virtual task<void> end_session(token_hash h) = 0;
   // The account of a live session.
   virtual task<std::optional<account>> account_by_session(token_hash h, unix_seconds now) = 0;
+
+  // Every account, in id order (admins).
+  virtual task<page<account>> list_accounts(account_filter f) = 0;
+  // Partners, in id order, with their figures on `today` (admins).
+  virtual task<page<partner_summary>> list_partners(std::optional<std::int64_t> village_id, day_number today,
+                                                    page_request p) = 0;
 };
 
 }  // namespace cunji::storage

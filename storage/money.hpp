@@ -9,6 +9,7 @@
 #include "core/account.hpp"
 #include "core/fees.hpp"
 #include "core/ledger.hpp"
+#include "core/sales.hpp"
 #include "storage/common.hpp"
 
 namespace cunji::storage {
@@ -50,6 +51,18 @@ struct ledger_report {
   std::vector<std::string> mismatches;
 };
 
+// The platform's own figures, from the ledger: what it earned and paid in a period, and what
+// it holds now.
+struct platform_figures {
+  std::int64_t commission_fen = 0;         // commission earned in the period (less refunds)
+  std::int64_t delivery_fees_fen = 0;      // delivery fees likewise
+  std::int64_t partner_fees_fen = 0;       // partner fees it took on, paid out of its commission
+  std::int64_t net_revenue_fen = 0;        // commission + delivery fees − partner fees
+  std::int64_t cash_fen = 0;               // now: its cash account (receipts and hand-ins, less refunds and payouts)
+  std::int64_t station_cash_held_fen = 0;  // now: cash partners hold at their stations
+  std::int64_t payouts_fen = 0;            // paid out in the period
+};
+
 class money_store {
  public:
   virtual ~money_store() = default;
@@ -64,6 +77,9 @@ class money_store {
 
   // Pays out every positive available balance (one payout per payee) and posts it.
   virtual task<std::vector<payout_record>> run_payouts(unix_seconds now) = 0;
+
+  // Read from the ledger's postings in [period) and its balances now (admins).
+  virtual task<platform_figures> platform(day_range period) = 0;
 
   // Recomputes the books: all postings and every entry sum to zero; running balances equal
   // their postings; each order's postings equal core::expected_order_postings; each order's

@@ -43,11 +43,16 @@ struct transition_request {
   unix_seconds now = 0;
 };
 
+// Whose orders: placed by the caller, to the caller's shops (or shops it runs), or all (admins).
+enum class order_view { buyer, seller, admin };
+
 struct order_list_filter {
   account caller;
-  bool as_seller = false;  // orders to my shops (or shops I run) instead of orders I placed
+  order_view as = order_view::buyer;
   std::optional<order_status> status;
-  page_request page;  // keys: {id}, newest first
+  std::optional<std::int64_t> shop_id;    // admins
+  std::optional<std::int64_t> county_id;  // admins
+  page_request page;                      // keys: {id}, newest first
 };
 
 class order_store {
@@ -69,7 +74,8 @@ class order_store {
   // An order the caller may see (else not_found).
   virtual task<result<order>> get(std::int64_t id, account caller) = 0;
 
-  virtual task<page<order>> list(order_list_filter f) = 0;
+  // forbidden for `admin` unless the caller is one.
+  virtual task<result<page<order>>> list(order_list_filter f) = 0;
 };
 
 }  // namespace cunji::storage

@@ -3,11 +3,13 @@
 #include <boost/json/object.hpp>
 
 #include "core/account.hpp"
+#include "core/sales.hpp"
 #include "server/app.hpp"
 #include "server/crypto.hpp"
 #include "server/json_input.hpp"
 #include "server/json_output.hpp"
 #include "server/problem.hpp"
+#include "server/query_params.hpp"
 
 namespace cunji::server {
 
@@ -95,6 +97,36 @@ net::awaitable<response> logout(context& ctx) {
   co_return empty_response(http::status::no_content);
 }
 
+net::awaitable<response> list_accounts(context& ctx) {
+  query_params qp(ctx.req.target());
+  storage::account_filter f;
+  if (const auto r = qp.str("role")) {
+    f.role_is = parse_role(*r);
+    if (!f.role_is) qp.add("role", "must be buyer, farmer, partner or admin");
+  }
+  f.village_id = qp.id("village_id");
+  f.q = qp.str("q");
+  if (f.q && (f.q->empty() || f.q->size() > 100)) qp.add("q", "must be 1..100 characters");
+  f.page = qp.page("a");
+  if (!qp.ok()) co_return problem(validation(std::move(qp.errors())));
+  co_return page_response(co_await ctx.store().accounts().list_accounts(std::move(f)), "a",
+                          [](const account& a) { return to_json(a); });
+}
+
+net::awaitable<response> list_partners(context& ctx) {
+  query_params qp(ctx.req.target());
+  const auto village_id = qp.id("village_id");
+  const auto page = qp.page("p");
+  if (!qp.ok()) co_return problem(validation(std::move(qp.errors())));
+  const auto partners = co_await ctx.store().accounts().list_partners(village_id, day_of(ctx.now()), page);
+  co_return page_response(partners, "p", [](const storage::partner_summary& p) {
+    auto o = to_json(static_cast<const account&>(p));
+    o["earnings_365d_fen"] = p.earnings_365d_fen;
+    o["cash_held_fen"] = p.cash_held_fen;
+    return o;
+  });
+}
+
 net::awaitable<response> me(context& ctx) { co_return json_response(http::status::ok, to_json(*ctx.caller)); }
 
 }  // namespace
@@ -105,6 +137,8 @@ void add_account_routes(route_table& t) {
   t.add(http::verb::post, "/v1/sessions", {auth_mode::none, body_mode::required, login});
   t.add(http::verb::delete_, "/v1/sessions/current", {auth_mode::required, body_mode::none, logout});
   t.add(http::verb::get, "/v1/me", {auth_mode::required, body_mode::none, me});
+  t.add(http::verb::get, "/v1/accounts", {auth_mode::admin, body_mode::none, list_accounts});
+  t.add(http::verb::get, "/v1/partners", {auth_mode::admin, body_mode::none, list_partners});
 }
 
 }  // namespace cunji::server

@@ -1,5 +1,6 @@
 // The fee schedule, balances, statements, payouts and the ledger check.
 #include "core/policy.hpp"
+#include "core/sales.hpp"
 #include "server/app.hpp"
 #include "server/json_input.hpp"
 #include "server/json_output.hpp"
@@ -73,6 +74,23 @@ net::awaitable<response> payouts(context& ctx) {
   co_return json_response(http::status::created, json::object{{"payouts", std::move(items)}});
 }
 
+net::awaitable<response> platform(context& ctx) {
+  query_params qp(ctx.req.target());
+  const auto from = qp.str("from");
+  const auto to = qp.str("to");
+  const auto period = report_period(from ? std::optional<std::string_view>(*from) : std::nullopt,
+                                    to ? std::optional<std::string_view>(*to) : std::nullopt, ctx.now());
+  if (!period) co_return problem(period.err());
+  const auto f = co_await ctx.store().money().platform(period.value());
+  co_return json_response(http::status::ok, json::object{{"commission_fen", f.commission_fen},
+                                                          {"delivery_fees_fen", f.delivery_fees_fen},
+                                                          {"partner_fees_fen", f.partner_fees_fen},
+                                                          {"net_revenue_fen", f.net_revenue_fen},
+                                                          {"cash_fen", f.cash_fen},
+                                                          {"station_cash_held_fen", f.station_cash_held_fen},
+                                                          {"payouts_fen", f.payouts_fen}});
+}
+
 net::awaitable<response> ledger_check(context& ctx) {
   const auto r = co_await ctx.store().money().check_ledger();
   json::array mismatches;
@@ -93,6 +111,7 @@ void add_money_routes(route_table& t) {
   t.add(http::verb::get, "/v1/statements/me", {auth_mode::required, body_mode::none, my_statement});
   t.add(http::verb::post, "/v1/payouts", {auth_mode::admin, body_mode::optional, payouts});
   t.add(http::verb::get, "/v1/admin/ledger/check", {auth_mode::admin, body_mode::none, ledger_check});
+  t.add(http::verb::get, "/v1/admin/platform", {auth_mode::admin, body_mode::none, platform});
 }
 
 }  // namespace cunji::server

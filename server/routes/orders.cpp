@@ -142,17 +142,26 @@ net::awaitable<response> list(context& ctx) {
   f.caller = *ctx.caller;
   const auto as = qp.str("as").value_or("buyer");
   if (as == "seller")
-    f.as_seller = true;
+    f.as = storage::order_view::seller;
+  else if (as == "admin")
+    f.as = storage::order_view::admin;
   else if (as != "buyer")
-    qp.add("as", "must be buyer or seller");
+    qp.add("as", "must be buyer, seller or admin");
+  f.shop_id = qp.id("shop_id");
+  f.county_id = qp.id("county_id");
+  if ((f.shop_id || f.county_id) && f.as != storage::order_view::admin)
+    qp.add(f.shop_id ? "shop_id" : "county_id", "filters only the admin's list (as=admin)");
   if (auto st = qp.str("status")) {
     f.status = parse_order_status(*st);
     if (!f.status) qp.add("status", "is not an order status");
   }
   f.page = qp.page("o");
+  if (f.as == storage::order_view::admin && !ctx.is(role::admin))
+    co_return problem(error{errc::forbidden, "Only an admin lists every order."});
   if (!qp.ok()) co_return problem(validation(std::move(qp.errors())));
-  co_return page_response(co_await ctx.store().orders().list(std::move(f)), "o",
-                          [](const order& o) { return to_json(o); });
+  const auto page = co_await ctx.store().orders().list(std::move(f));
+  if (!page) co_return problem(page.err());
+  co_return page_response(page.value(), "o", [](const order& o) { return to_json(o); });
 }
 
 }  // namespace

@@ -60,6 +60,17 @@ class sqlite_account_store final : public account_store {
     co_return e_.read([&](connection& c) { return storage::account_by_session(c, h, now); });
   }
 
+  task<page<account>> list_accounts(account_filter f) override {
+    co_return e_.read([&](connection& c) { return page_of(storage::list_accounts(c, f), f.page.limit); });
+  }
+
+  task<page<partner_summary>> list_partners(std::optional<std::int64_t> village_id, day_number today,
+                                            page_request p) override {
+    co_return e_.read([&](connection& c) {
+      return page_of(storage::list_partners(c, village_id, gmv_window(today), p), p.limit);
+    });
+  }
+
  private:
   engine e_;
 };

@@ -92,4 +92,57 @@ bool delete_session(connection& c, const token_hash& h) {
   return c.rows_changed() > 0;
 }
 
+namespace {
+// A LIKE pattern matching what starts with `prefix` (its own % and _ escaped with \).
+std::string prefix_pattern(std::string_view prefix) {
+  std::string out;
+  for (const char ch : prefix) {
+    if (ch == '%' || ch == '_' || ch == '\\') out += '\\';
+    out += ch;
+  }
+  return out + '%';
+}
+}  // namespace
+
+std::vector<account> list_accounts(connection& c, const account_filter& f) {
+  std::string sql = std::string("SELECT ") + account_columns + " FROM accounts WHERE id > ?1";
+  if (f.role_is) sql += " AND role = ?2";
+  if (f.village_id) sql += " AND village_id = ?3";
+  if (f.q) sql += " AND (name LIKE ?4 ESCAPE '\\' OR phone LIKE ?4 ESCAPE '\\')";
+  sql += " ORDER BY id LIMIT ?5";
+  auto q = c.prepare(sql);
+  q.bind(1, f.page.after.empty() ? 0 : f.page.after.front());
+  if (f.role_is) q.bind(2, to_string(*f.role_is));
+  if (f.village_id) q.bind(3, *f.village_id);
+  if (f.q) q.bind(4, prefix_pattern(*f.q));
+  q.bind(5, f.page.limit + 1);
+  std::vector<account> out;
+  while (q.step()) out.push_back(read_account(q));
+  return out;
+}
+
+std::vector<partner_summary> list_partners(connection& c, std::optional<std::int64_t> village_id, day_range window,
+                                           const page_request& p) {
+  std::string sql = std::string("SELECT ") + account_columns +
+                    ", (SELECT coalesce(sum(assisted_buying_fen + assisted_selling_fen), 0) FROM partner_daily d "
+                    "WHERE d.partner_id = a.id AND d.day >= ?3 AND d.day < ?4), "
+                    "(SELECT coalesce(sum(amount_fen), 0) FROM ledger_balances b WHERE b.account = 'station_cash' "
+                    "AND b.owner_id = a.id) FROM accounts a WHERE role = 'partner' AND id > ?1";
+  if (village_id) sql += " AND village_id = ?2";
+  sql += " ORDER BY id LIMIT ?5";
+  auto q = c.prepare(sql);
+  q.bind(1, p.after.empty() ? 0 : p.after.front());
+  if (village_id) q.bind(2, *village_id);
+  q.bind(3, window.from).bind(4, window.to).bind(5, p.limit + 1);
+  std::vector<partner_summary> out;
+  while (q.step()) {
+    partner_summary s;
+    static_cast<account&>(s) = read_account(q);
+    s.earnings_365d_fen = q.i64(6);
+    s.cash_held_fen = q.i64(7);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 }  // namespace cunji::storage

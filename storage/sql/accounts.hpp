@@ -36,4 +36,10 @@ bool delete_session(connection& c, const token_hash& h);
 
 bool village_exists(connection& c, std::int64_t id);
 
+// Accounts in id order after the page's keys, at most page.limit + 1.
+std::vector<account> list_accounts(connection& c, const account_filter& f);
+// Partners likewise, with their fees over [window) and the station cash they hold.
+std::vector<partner_summary> list_partners(connection& c, std::optional<std::int64_t> village_id, day_range window,
+                                           const page_request& p);
+
 }  // namespace cunji::storage

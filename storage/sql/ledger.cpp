@@ -101,4 +101,33 @@ std::vector<payout_record> run_payouts(connection& c, unix_seconds now) {
   return due;
 }
 
+platform_figures read_platform_figures(connection& c, day_range period) {
+  auto moved = [&](ledger_account a) {
+    auto q = c.prepare(
+        "SELECT coalesce(sum(amount_fen), 0) FROM ledger_postings WHERE account = ? AND created_at >= ? "
+        "AND created_at < ?");
+    q.bind(1, to_string(a)).bind(2, period.from * seconds_per_day).bind(3, period.to * seconds_per_day);
+    q.step();
+    return q.i64(0);
+  };
+  auto balance = [&](ledger_account a) {
+    auto q = c.prepare("SELECT coalesce(sum(amount_fen), 0) FROM ledger_balances WHERE account = ?");
+    q.bind(1, to_string(a));
+    q.step();
+    return q.i64(0);
+  };
+  platform_figures f;
+  f.commission_fen = -moved(ledger_account::commission);
+  f.delivery_fees_fen = -moved(ledger_account::delivery_fees);
+  f.partner_fees_fen = moved(ledger_account::partner_fees_expense);
+  f.net_revenue_fen = f.commission_fen + f.delivery_fees_fen - f.partner_fees_fen;
+  f.cash_fen = balance(ledger_account::cash);
+  f.station_cash_held_fen = balance(ledger_account::station_cash);
+  auto q = c.prepare("SELECT coalesce(sum(amount_fen), 0) FROM payouts WHERE created_at >= ? AND created_at < ?");
+  q.bind(1, period.from * seconds_per_day).bind(2, period.to * seconds_per_day);
+  q.step();
+  f.payouts_fen = q.i64(0);
+  return f;
+}
+
 }  // namespace cunji::storage

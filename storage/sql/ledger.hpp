@@ -35,6 +35,9 @@ std::vector<statement_entry> payee_statement(connection& c, payee_type type, con
 // Pays out every positive available balance (one payout per payee) and posts it.
 std::vector<payout_record> run_payouts(connection& c, unix_seconds now);
 
+// See money_store::platform (storage/money.hpp).
+platform_figures read_platform_figures(connection& c, day_range period);
+
 // See money_store::check_ledger (storage/money.hpp).
 ledger_report check_ledger(connection& c, std::size_t max_mismatches = 100);
 

@@ -47,6 +47,13 @@ class sqlite_money_store final : public money_store {
     co_return (co_await e_.write(std::move(cmd))).value();
   }
 
+  task<platform_figures> platform(day_range period) override {
+    co_return e_.read([&](connection& c) {
+      read_transaction snapshot(c);
+      return read_platform_figures(c, period);
+    });
+  }
+
   task<ledger_report> check_ledger() override {
     co_return e_.read([](connection& c) { return storage::check_ledger(c); });
   }

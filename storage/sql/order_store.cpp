@@ -33,7 +33,9 @@ class sqlite_order_store final : public order_store {
     });
   }
 
-  task<page<order>> list(order_list_filter f) override {
+  task<result<page<order>>> list(order_list_filter f) override {
+    if (f.as == order_view::admin && f.caller.role != role::admin)
+      co_return error{errc::forbidden, "Only an admin lists every order."};
     co_return e_.read([&](connection& c) {
       read_transaction snapshot(c);
       return page_of(list_orders(c, f), f.page.limit);

@@ -162,15 +162,20 @@ result<order> transition_order(connection& c, const transition_request& r) {
 
 std::vector<order> list_orders(connection& c, const order_list_filter& f) {
   std::string sql = std::string("SELECT ") + order_cols + " FROM orders WHERE ";
-  if (f.as_seller)
-    sql += "shop_id IN (SELECT id FROM shops WHERE owner_account_id = ?1 OR partner_id = ?1)";
-  else
-    sql += "placed_by = ?1";
+  switch (f.as) {
+    case order_view::seller: sql += "shop_id IN (SELECT id FROM shops WHERE owner_account_id = ?1 OR partner_id = ?1)"; break;
+    case order_view::buyer: sql += "placed_by = ?1"; break;
+    case order_view::admin: sql += "?1 = ?1"; break;
+  }
   if (f.status) sql += " AND status = ?2";
+  if (f.shop_id) sql += " AND shop_id = ?5";
+  if (f.county_id) sql += " AND county_id = ?6";
   sql += " AND id < ?3 ORDER BY id DESC LIMIT ?4";
   auto q = c.prepare(sql);
   q.bind(1, f.caller.id);
   if (f.status) q.bind(2, to_string(*f.status));
+  if (f.shop_id) q.bind(5, *f.shop_id);
+  if (f.county_id) q.bind(6, *f.county_id);
   q.bind(3, f.page.after.empty() ? std::numeric_limits<std::int64_t>::max() : f.page.after.front());
   q.bind(4, f.page.limit + 1);
   std::vector<order> out;

@@ -62,7 +62,7 @@ TEST_CASE("payouts take from available and pay cash", "[core][ledger]") {
   CHECK(amount_on(payout_postings(payee_type::shop, 3, 50), ledger_account::shop_available, 3) == 50);
 }
 
-TEST_CASE("cash at a station is held by its partner; Alipay refunds are owed until sent", "[core][ledger]") {
+TEST_CASE("cash at a station is held by its partner, and Alipay refunds are owed until sent", "[core][ledger]") {
   auto o = sample_order();
   o.paid_with = payment{payment_method::cash_at_station, std::nullopt, 1, 40};
   CHECK(amount_on(payment_postings(o), ledger_account::station_cash, 40) == 10'800);
