@@ -1,5 +1,8 @@
 #include "test_client.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_future.hpp>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/json/parse.hpp>
@@ -89,7 +92,10 @@ test_server::test_server(std::function<void(server::server_config&)> tweak, cons
   dbo.on_batch = [this](const storage::writer_stats& st) {
     metrics_.record_batch(st.batch_size, st.commit_time, st.committed);
   };
-  store_ = std::make_unique<storage::sqlite_store>(std::move(dbo));
+  storage::store_options so;
+  so.clock = [this] { return now_.load(); };
+  so.timers_every = std::chrono::hours(24 * 365);  // tests run them with run_timers()
+  store_ = std::make_unique<storage::sqlite_store>(std::move(dbo), std::move(so));
   server::server_config cfg;
   cfg.port = 0;
   cfg.threads = 2;
@@ -183,6 +189,13 @@ std::string test_server::new_user(const std::string& role, std::optional<std::in
   auto r = post("/v1/accounts", body);
   REQUIRE(r.status == 201);
   return login(phone, "password1");
+}
+
+storage::timer_report test_server::run_timers() {
+  boost::asio::io_context ioc;
+  auto done = boost::asio::co_spawn(ioc, store_->payments().run_timers(now_.load()), boost::asio::use_future);
+  ioc.run();
+  return done.get();
 }
 
 }  // namespace cunji::test

@@ -85,6 +85,10 @@ class test_server {
   // tests that need hundreds of users. Returns {account id, token}.
   std::pair<std::int64_t, std::string> direct_user(role r, std::optional<std::int64_t> village_id = std::nullopt);
 
+  // Runs the order timers now, at the test clock's time (the server's own runs are off in tests,
+  // so that a test decides when they happen).
+  storage::timer_report run_timers();
+
  private:
   temp_dir dir_;
   std::atomic<unix_seconds> now_{1'795'442'400};  // 2026-11-23T14:00:00Z
