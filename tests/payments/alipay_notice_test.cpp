@@ -160,7 +160,7 @@ TEST_CASE("total_amount is yuan with at most two decimals, parsed exactly", "[pa
   CHECK(f.check_changed([](auto& p) { p.erase("total_amount"); }) == "amount");
 }
 
-TEST_CASE("a body that is not a form fails first; the checks run in order", "[payments][alipay][notice]") {
+TEST_CASE("a body that is not a form fails first, and the checks run in order", "[payments][alipay][notice]") {
   const fixture f;
   const auto body = f.fake.notification(alipay_fake::trade_success("P1", "12.34"));
   CHECK(outcome(*f.provider, body + "&app_id=2021000000000001") == "form");  // a repeated key

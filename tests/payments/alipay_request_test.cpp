@@ -142,7 +142,7 @@ TEST_CASE("a refund is a signed form for the gateway", "[payments][alipay]") {
   CHECK_FALSE(provider->refund_request(refund_order{"P1", 500, "", nov_23_14h_utc}));
 }
 
-TEST_CASE("a signed request of any method; the common parameters cannot be replaced", "[payments][alipay]") {
+TEST_CASE("a signed request of any method, whose common parameters cannot be replaced", "[payments][alipay]") {
   const alipay_fake fake;
   const auto provider = test::fake_provider(fake);
   const auto p = provider->signed_request("alipay.trade.query", R"({"out_trade_no":"P1"})", nov_23_14h_utc,
