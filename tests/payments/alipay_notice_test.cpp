@@ -2,6 +2,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "payments/alipay_fixture.hpp"
 
 using namespace cunji;
@@ -194,4 +198,22 @@ TEST_CASE("the failed checks have stable names for metrics", "[payments][alipay]
   CHECK(to_string(notice_check::trade) == "trade");
   CHECK(to_string(notice_check::amount) == "amount");
   CHECK(to_string(notice_check::status) == "status");
+}
+
+TEST_CASE("one provider signs and verifies on many threads at once", "[payments][alipay][notice]") {
+  const fixture f;
+  const auto body = f.fake.notification(alipay_fake::trade_success("P1", "12.34"));
+  const auto tampered = body + "&extra=1";
+  std::atomic<int> right{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 25; ++i) {
+        const bool ok = f.provider->verify_notification(body).ok() && !f.provider->verify_notification(tampered).ok();
+        const auto s = f.provider->pay_request(pay_order{"P" + std::to_string(t * 100 + i), 100, "x", 1795442400});
+        right += ok && s && alipay_fake::gateway_accepts(alipay_fake::decode(s.value()));
+      }
+    });
+  for (auto& t : threads) t.join();
+  CHECK(right == 100);
 }
