@@ -40,12 +40,13 @@ inline error validation(std::vector<field_error> errors, std::string detail = "T
   return error{errc::validation_failed, std::move(detail), std::move(errors)};
 }
 
-// A value or an error; the small subset of std::expected that the project needs.
-template <class T>
+// A value or an error; the small subset of std::expected that the project needs. The error is
+// `error` unless a module has its own kind (payments/ reports which notification check failed).
+template <class T, class E = error>
 class result {
  public:
   result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
-  result(error e) : v_(std::move(e)) {}      // NOLINT
+  result(E e) : v_(std::move(e)) {}          // NOLINT
   bool ok() const noexcept { return v_.index() == 0; }
   explicit operator bool() const noexcept { return ok(); }
   T& value() & { return std::get<0>(v_); }
@@ -53,11 +54,11 @@ class result {
   T&& value() && { return std::get<0>(std::move(v_)); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
-  const error& err() const& { return std::get<1>(v_); }
-  error&& err() && { return std::get<1>(std::move(v_)); }
+  const E& err() const& { return std::get<1>(v_); }
+  E&& err() && { return std::get<1>(std::move(v_)); }
 
  private:
-  std::variant<T, error> v_;
+  std::variant<T, E> v_;
 };
 
 struct unit {};
