@@ -41,11 +41,4 @@ notice_effect effect_of(const payment_record& p, notice_status n) noexcept {
   return p.status == payment_status::pending ? notice_effect::close : notice_effect::acknowledge;
 }
 
-std::string yuan_text(std::int64_t fen) {
-  const bool negative = fen < 0;
-  const auto abs = negative ? -fen : fen;
-  const auto cents = abs % 100;
-  return (negative ? "-" : "") + std::to_string(abs / 100) + (cents < 10 ? ".0" : ".") + std::to_string(cents);
-}
-
 }  // namespace cunji

@@ -45,7 +45,8 @@ struct payment_record {
   bool settled_by_notice = false;
 };
 
-// What a verified notice says of a payment.
+// What a verified notice says of a payment: paid (Alipay: TRADE_SUCCESS, or TRADE_FINISHED when
+// no refund is possible), or closed unpaid or refunded in full (Alipay: TRADE_CLOSED).
 enum class notice_status { succeeded, closed };
 
 // What to do with a verified notice for a payment of ours whose amount matched.
@@ -55,8 +56,5 @@ enum class notice_effect {
   acknowledge,  // already settled by a notice: acknowledge, change nothing
 };
 notice_effect effect_of(const payment_record& p, notice_status n) noexcept;
-
-// Yuan with two decimals as Alipay writes amounts ("12.34"), from integer fen.
-std::string yuan_text(std::int64_t fen);
 
 }  // namespace cunji

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "core/error.hpp"
+#include "core/payment.hpp"
 #include "core/time.hpp"
 
 namespace cunji::payments {
@@ -38,10 +39,8 @@ struct outbound_request {
   std::string body;
 };
 
-enum class notice_status {
-  succeeded,  // paid (Alipay: TRADE_SUCCESS, or TRADE_FINISHED when no refund is possible)
-  closed,     // closed unpaid, or refunded in full (Alipay: TRADE_CLOSED)
-};
+// What a notice says of a payment: cunji::notice_status (core/payment.hpp).
+
 
 // A notification that passed every check.
 struct payment_notice {

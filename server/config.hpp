@@ -4,10 +4,12 @@
 #include <cstddef>
 #include <algorithm>
 #include <functional>
+#include <memory>
 #include <string>
 #include <thread>
 
 #include "core/time.hpp"
+#include "payments/provider.hpp"
 #include "server/crypto.hpp"
 
 namespace cunji::server {
@@ -28,6 +30,9 @@ struct server_config {
 
   password_params password{};
   std::chrono::seconds token_ttl{30 * 24 * 3600};
+
+  // Alipay (payments/alipay.hpp), when configured; without it, paying with Alipay is 503.
+  std::shared_ptr<const payments::payment_provider> alipay;
 
   // "Now" for every rule that depends on time; tests replace it.
   std::function<unix_seconds()> clock;

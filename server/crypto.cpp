@@ -22,6 +22,12 @@ bool verify_password(const std::string& encoded_hash, std::string_view password)
   return crypto_pwhash_str_verify(encoded_hash.c_str(), password.data(), password.size()) == 0;
 }
 
+std::vector<unsigned char> random_bytes(std::size_t n) {
+  std::vector<unsigned char> out(n);
+  randombytes_buf(out.data(), out.size());
+  return out;
+}
+
 std::string new_token() {
   unsigned char raw[32];
   randombytes_buf(raw, sizeof raw);

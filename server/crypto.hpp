@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "storage/accounts.hpp"
 
@@ -25,6 +26,8 @@ bool verify_password(const std::string& encoded_hash, std::string_view password)
 
 // 32 random bytes, base64url without padding (43 characters).
 std::string new_token();
+// `n` random bytes (libsodium's CSPRNG).
+std::vector<unsigned char> random_bytes(std::size_t n);
 // SHA-256 of any bytes.
 std::array<unsigned char, 32> sha256(std::string_view bytes);
 // What is stored for a token: its SHA-256.

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/account.hpp"
+#include "payments/alipay.hpp"
 #include "server/crypto.hpp"
 #include "server/seed_demo.hpp"
 #include "server/server.hpp"
@@ -26,7 +27,9 @@ constexpr std::string_view usage = R"(usage:
               [--max-connections N] [--header-limit BYTES] [--body-limit BYTES]
               [--request-timeout-ms MS] [--idle-timeout-ms MS] [--mmap-mib N]
               [--response-cache-mib N] [--ranking-cache-mib N] [--checkpoint-pages N]
-              [--wal-restart-pages N]
+              [--wal-restart-pages N] [--alipay-app-id ID --alipay-seller-id ID
+              --alipay-public-key FILE --alipay-private-key FILE [--alipay-notify-url URL]
+              [--alipay-gateway URL]]
   cunji admin create --db PATH --phone PHONE --password PASSWORD [--name NAME]
   cunji seed-demo --db PATH
   cunji backup --db PATH --to FILE
@@ -93,6 +96,22 @@ int serve(const args& a) {
   cfg.body_limit = a.number<std::size_t>("body-limit", cfg.body_limit);
   cfg.request_timeout = std::chrono::milliseconds(a.number<long>("request-timeout-ms", cfg.request_timeout.count()));
   cfg.idle_timeout = std::chrono::milliseconds(a.number<long>("idle-timeout-ms", cfg.idle_timeout.count()));
+
+  payments::alipay_options alipay;
+  auto opt = [&a](const char* name, std::string& out) {
+    if (auto it = a.opts.find(name); it != a.opts.end()) out = it->second;
+  };
+  opt("alipay-app-id", alipay.app_id);
+  opt("alipay-seller-id", alipay.seller_id);
+  opt("alipay-public-key", alipay.public_key_file);
+  opt("alipay-private-key", alipay.private_key_file);
+  opt("alipay-notify-url", alipay.notify_url);
+  opt("alipay-gateway", alipay.gateway);
+  if (alipay.given()) {
+    auto provider = payments::make_alipay_provider(alipay);
+    if (!provider) throw std::invalid_argument(provider.err().detail);
+    cfg.alipay = std::move(provider.value());
+  }
 
   // The metrics first: the writer reports every batch to them from its first command on.
   server::metrics metrics;

@@ -45,6 +45,11 @@ void metrics::record_batch(std::size_t size, std::chrono::microseconds commit, b
   if (!committed) failed_batches_.fetch_add(1, std::memory_order_relaxed);
 }
 
+void metrics::record_notice(std::string_view provider, std::string_view outcome) {
+  std::lock_guard lk(m_);
+  ++notices_[{std::string(provider), std::string(outcome)}];
+}
+
 std::string metrics::render() const {
   std::string out;
   out += "# HELP cunji_http_requests_total HTTP requests by method, route template and status.\n";
@@ -56,6 +61,15 @@ std::string metrics::render() const {
       out += fmt::format("cunji_http_requests_total{{method=\"{}\",route=\"{}\",status=\"{}\"}} {}\n", method, route,
                          status, n);
     }
+  }
+  out += "# HELP cunji_payment_notices_total Payment providers' notifications: recorded, repeats, and each failed "
+         "check (signature, app_id, seller_id, unknown payment, amount, status, ...).\n";
+  out += "# TYPE cunji_payment_notices_total counter\n";
+  {
+    std::lock_guard lk(m_);
+    for (const auto& [key, n] : notices_)
+      out += fmt::format("cunji_payment_notices_total{{provider=\"{}\",outcome=\"{}\"}} {}\n", key.first, key.second,
+                         n);
   }
   out += "# HELP cunji_http_request_duration_seconds Time from a request's header to its response written.\n";
   out += "# TYPE cunji_http_request_duration_seconds histogram\n";

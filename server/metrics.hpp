@@ -38,6 +38,8 @@ class metrics {
   void record_request(std::string_view method, std::string_view route, unsigned status,
                       std::chrono::microseconds elapsed);
   void record_batch(std::size_t size, std::chrono::microseconds commit, bool committed);
+  // A payment provider's notification: "recorded", "repeat", or the check it failed.
+  void record_notice(std::string_view provider, std::string_view outcome);
   std::string render() const;
 
   std::atomic<std::int64_t> open_connections{0};
@@ -46,6 +48,7 @@ class metrics {
  private:
   mutable std::mutex m_;
   std::map<std::tuple<std::string, std::string, unsigned>, std::uint64_t> requests_;
+  std::map<std::pair<std::string, std::string>, std::uint64_t> notices_;
   histogram latency_;
   histogram batch_size_;
   histogram commit_latency_;

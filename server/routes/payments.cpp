@@ -1,7 +1,10 @@
 // Paying orders (Alipay, confirmed by its notification; or cash taken by a partner), the
 // provider's notifications, and payments.
+#include <cstdio>
+
 #include "core/policy.hpp"
 #include "server/app.hpp"
+#include "server/crypto.hpp"
 #include "server/idempotency.hpp"
 #include "server/json_input.hpp"
 #include "server/json_output.hpp"
@@ -25,6 +28,38 @@ storage::renderer<storage::pay_outcome> pay_answer(std::string order_string) {
   });
 }
 
+// Our number of a new payment: 24 random letters and digits (at Alipay, 1..64 of them).
+std::string new_out_trade_no() {
+  static constexpr std::string_view alphabet = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+  std::string out = "CJ";
+  for (const auto b : random_bytes(22)) out += alphabet[b % alphabet.size()];
+  return out;
+}
+
+// The order string for the order's total, signed off the I/O thread (RSA2 takes a millisecond).
+// The write checks again that the order is placed and still has that total.
+net::awaitable<result<std::string, response>> sign_alipay_request(context& ctx, const payments::payment_provider& alipay,
+                                                                  storage::pay_request& r) {
+  const auto o = co_await ctx.store().orders().get(r.order_id, r.caller);
+  if (!o || o->status != order_status::placed) co_return std::string{};  // the write answers 404 or 409
+  r.out_trade_no = new_out_trade_no();
+  r.signed_amount_fen = o->money.total_fen;
+  const auto timeout = (co_await ctx.store().money().fee_schedule_in_force()).unpaid_timeout_minutes * 60;
+  payments::pay_order po{r.out_trade_no, o->money.total_fen, "村集订单 " + std::to_string(o->id), r.now,
+                         o->created_at + timeout};
+  auto sign = [&alipay, po]() -> std::optional<std::string> {
+    auto signed_string = alipay.pay_request(po);
+    if (signed_string) return std::move(signed_string.value());
+    std::fprintf(stderr, "alipay: cannot sign a payment request: %s\n", signed_string.err().detail.c_str());
+    return std::nullopt;
+  };
+  auto signed_string = co_await ctx.app.on_cpu(std::move(sign));
+  if (!signed_string)
+    co_return problem(http::status::service_unavailable, "payments_unavailable",
+                      "Alipay cannot be reached from this server right now; try again later.");
+  co_return std::move(*signed_string);
+}
+
 net::awaitable<response> pay_order(context& ctx) {
   storage::pay_request r;
   r.caller = *ctx.caller;
@@ -42,12 +77,47 @@ net::awaitable<response> pay_order(context& ctx) {
   if (!key) f.add(key.err().errors.front().field, key.err().errors.front().message);
   r.invalid = std::move(f.errors());
   std::string order_string;
-  if (r.invalid.empty() && r.method == payment_method::alipay)
-    co_return problem(http::status::service_unavailable, "payments_unavailable",
-                      "Alipay is not configured on this server; pay in cash at a station.");
+  if (r.invalid.empty() && r.method == payment_method::alipay) {
+    const auto* alipay = ctx.app.config().alipay.get();
+    if (!alipay)
+      co_return problem(http::status::service_unavailable, "payments_unavailable",
+                        "Alipay is not configured on this server; pay in cash at a station.");
+    auto signed_request = co_await sign_alipay_request(ctx, *alipay, r);
+    if (!signed_request) co_return std::move(signed_request).err();
+    order_string = std::move(signed_request.value());
+  }
   const auto a = co_await ctx.store().payments().pay(std::move(r), key ? std::move(key.value()) : std::nullopt,
                                                      pay_answer(std::move(order_string)));
   co_return to_response(a);
+}
+
+net::awaitable<response> alipay_notify(context& ctx) {
+  const auto* alipay = ctx.app.config().alipay.get();
+  auto reply = [&](bool accepted, std::string_view outcome) {
+    ctx.app.stats().record_notice("alipay", outcome);
+    const auto a = alipay ? alipay->answer(accepted) : payments::notice_answer{400, "text/plain", "failure"};
+    response res{static_cast<http::status>(a.status), 11};
+    res.set(http::field::content_type, a.content_type);
+    res.body() = std::string(a.body);
+    res.prepare_payload();
+    return res;
+  };
+  if (!alipay) co_return reply(false, "not_configured");
+  const auto notice = alipay->verify_notification(ctx.req.body());
+  if (!notice) {
+    std::fprintf(stderr, "alipay notification refused (%s): %s\n", std::string(to_string(notice.err().check)).c_str(),
+                 notice.err().detail.c_str());
+    co_return reply(false, to_string(notice.err().check));
+  }
+  storage::payment_notice n{notice->out_trade_no, notice->trade_no, notice->amount_fen, notice->status, ctx.now()};
+  switch (co_await ctx.store().payments().apply_notice(std::move(n))) {
+    case storage::notice_result::recorded: co_return reply(true, "recorded");
+    case storage::notice_result::acknowledged: co_return reply(true, "repeat");
+    case storage::notice_result::unknown_payment: co_return reply(false, "unknown_payment");
+    case storage::notice_result::amount_mismatch: co_return reply(false, "amount_mismatch");
+    case storage::notice_result::trade_no_reused: co_return reply(false, "trade_no_reused");
+  }
+  co_return reply(false, "unknown");
 }
 
 net::awaitable<response> get_payment(context& ctx) {
@@ -63,6 +133,8 @@ net::awaitable<response> get_payment(context& ctx) {
 void add_payment_routes(route_table& t) {
   t.add(http::verb::post, "/v1/orders/{id}/pay", {auth_mode::required, body_mode::required, pay_order});
   t.add(http::verb::get, "/v1/payments/{id}", {auth_mode::required, body_mode::none, get_payment});
+  // Alipay posts a form, signed; no bearer token.
+  t.add(http::verb::post, "/v1/payments/alipay/notify", {auth_mode::none, body_mode::none, alipay_notify});
 }
 
 }  // namespace cunji::server

@@ -21,14 +21,6 @@ TEST_CASE("a notice settles a payment once", "[core][payments]") {
   CHECK(effect_of(p, notice_status::closed) == notice_effect::acknowledge);
 }
 
-TEST_CASE("amounts as Alipay writes them", "[core][payments]") {
-  CHECK(yuan_text(1234) == "12.34");
-  CHECK(yuan_text(1230) == "12.30");
-  CHECK(yuan_text(5) == "0.05");
-  CHECK(yuan_text(0) == "0.00");
-  CHECK(yuan_text(100'000'000'00) == "100000000.00");
-}
-
 TEST_CASE("payment methods and statuses by name", "[core][payments]") {
   for (auto m : {payment_method::cash_at_station, payment_method::alipay, payment_method::mobile})
     CHECK(parse_payment_method(to_string(m)) == m);

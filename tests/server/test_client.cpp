@@ -10,6 +10,7 @@
 #include <ctime>
 
 #include "openapi_contract.hpp"
+#include "payments/alipay.hpp"
 #include "server/crypto.hpp"
 #include "storage/sql/accounts.hpp"
 #include "storage/sql/regions.hpp"
@@ -102,6 +103,12 @@ test_server::test_server(std::function<void(server::server_config&)> tweak, cons
   cfg.quiet = true;
   cfg.password = {1, 8192};  // libsodium's minimum: fast tests; production uses OWASP's
   cfg.clock = [this] { return now_.load(); };
+  payments::alipay_options alipay{std::string(alipay_fake::app_id), std::string(alipay_fake::seller_id),
+                                  alipay_.alipay_public_key_file(), alipay_.merchant_private_key_file(),
+                                  "https://market.example/v1/payments/alipay/notify"};
+  auto provider = payments::make_alipay_provider(alipay);
+  REQUIRE(provider.ok());
+  cfg.alipay = std::move(provider.value());
   if (tweak) tweak(cfg);
   srv_ = std::make_unique<server::server>(cfg, *store_, metrics_);
   port_ = srv_->listen();
@@ -189,6 +196,32 @@ std::string test_server::new_user(const std::string& role, std::optional<std::in
   auto r = post("/v1/accounts", body);
   REQUIRE(r.status == 201);
   return login(phone, "password1");
+}
+
+std::string test_server::alipay_notification(const boost::json::object& payment, const std::string& trade_no,
+                                             const std::string& trade_status) {
+  const auto fen = payment.at("amount_fen").as_int64();
+  const auto cents = fen % 100;
+  auto p = alipay_fake::trade_success(std::string(payment.at("out_trade_no").as_string()),
+                                      std::to_string(fen / 100) + (cents < 10 ? ".0" : ".") + std::to_string(cents));
+  p["trade_no"] = trade_no;
+  p["trade_status"] = trade_status;
+  return alipay_.notification(std::move(p));
+}
+
+reply test_server::notify(const std::string& body) {
+  return send(http::verb::post, "/v1/payments/alipay/notify", body,
+              {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}});
+}
+
+boost::json::object test_server::pay(std::int64_t order_id, const std::string& token) {
+  auto r = post("/v1/orders/" + std::to_string(order_id) + "/pay", R"({"method":"alipay"})", token);
+  REQUIRE(r.status == 202);
+  auto payment = r.json().at("payment").as_object();
+  const auto answer = notify(alipay_notification(payment, "2026" + std::to_string(1'000'000'000 + next_trade_++)));
+  REQUIRE(answer.status == 200);
+  REQUIRE(answer.body == "success");
+  return payment;
 }
 
 storage::timer_report test_server::run_timers() {

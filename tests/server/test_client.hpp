@@ -16,6 +16,7 @@
 
 #include "server/server.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
+#include "support/alipay_fake.hpp"
 #include "support/temp_dir.hpp"
 
 namespace cunji::test {
@@ -85,12 +86,24 @@ class test_server {
   // tests that need hundreds of users. Returns {account id, token}.
   std::pair<std::int64_t, std::string> direct_user(role r, std::optional<std::int64_t> village_id = std::nullopt);
 
+  // Pays an order as a buyer does with Alipay: POST .../pay {"method":"alipay"} (202, a pending
+  // payment), then the notification Alipay would send, signed with "Alipay's" key (200
+  // `success`). REQUIREs each step. Returns the payment's JSON from the 202.
+  boost::json::object pay(std::int64_t order_id, const std::string& token);
+  // The notification body for a pending payment's JSON (as /pay answered it), signed as Alipay.
+  std::string alipay_notification(const boost::json::object& payment, const std::string& trade_no,
+                                  const std::string& trade_status = "TRADE_SUCCESS");
+  reply notify(const std::string& body);
+  const alipay_fake& alipay() const noexcept { return alipay_; }
+
   // Runs the order timers now, at the test clock's time (the server's own runs are off in tests,
   // so that a test decides when they happen).
   storage::timer_report run_timers();
 
  private:
   temp_dir dir_;
+  alipay_fake alipay_;
+  int next_trade_ = 0;
   std::atomic<unix_seconds> now_{1'795'442'400};  // 2026-11-23T14:00:00Z
   server::metrics metrics_;  // made first: the writer reports its batches to them
   std::unique_ptr<storage::sqlite_store> store_;
