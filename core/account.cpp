@@ -1,6 +1,7 @@
 #include "core/account.hpp"
 
 #include "core/text.hpp"
+#include "core/throttle.hpp"
 
 namespace cunji {
 
@@ -59,13 +60,7 @@ std::vector<field_error> validate_registration(const registration& r) {
 
 std::optional<std::int64_t> login_retry_after(std::span<const unix_seconds> failures, unix_seconds now,
                                               const login_throttle& policy) noexcept {
-  if (policy.max_failures <= 0 || failures.size() < static_cast<std::size_t>(policy.max_failures)) return std::nullopt;
-  // Logins open again once fewer than max_failures fall inside the window, that is when the
-  // max_failures-th newest failure leaves it.
-  const auto boundary = failures[static_cast<std::size_t>(policy.max_failures) - 1];
-  const auto reopens = boundary + policy.window_s;
-  if (reopens <= now) return std::nullopt;
-  return reopens - now;
+  return retry_after(failures, now, throttle{policy.max_failures, policy.window_s});
 }
 
 }  // namespace cunji

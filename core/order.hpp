@@ -53,6 +53,12 @@ struct order {
   unix_seconds updated_at = 0;
   std::optional<unix_seconds> shipped_at;
   std::optional<unix_seconds> delivered_at;
+  // Station pickup: the village whose station hands it over, the code the placer gives there,
+  // and when it arrived on the station's shelf.
+  std::optional<std::int64_t> station_village_id;
+  std::optional<std::string> pickup_code;
+  std::optional<unix_seconds> arrived_at;
+  std::optional<std::int64_t> purchase_id;  // one checkout across shops
 };
 
 inline constexpr std::size_t max_order_items = 50;

@@ -57,6 +57,10 @@ result<std::vector<checked_line>> check_placement(const placement& p, const std:
   return lines;
 }
 
+std::optional<std::int64_t> station_for(const account& placer, std::optional<std::int64_t> named) noexcept {
+  return named ? named : placer.village_id;
+}
+
 order make_order(const account& placer, const shop& s, const std::vector<checked_line>& lines, const order_terms& t,
                  const fee_schedule& schedule, unix_seconds now) {
   std::vector<priced_line> priced;
@@ -81,6 +85,10 @@ order make_order(const account& placer, const shop& s, const std::vector<checked
   o.villager_id = t.villager_id;
   o.delivery = t.delivery;
   if (t.delivery == delivery_method::address) o.address = t.address;
+  if (t.delivery == delivery_method::station_pickup) {
+    o.station_village_id = t.station;
+    o.pickup_code = t.pickup_code;
+  }
   o.created_at = o.updated_at = now;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const auto& l = lines[i].l;

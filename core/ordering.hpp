@@ -57,7 +57,14 @@ struct order_terms {
   delivery_method delivery = delivery_method::station_pickup;
   std::optional<std::string> address;       // address delivery only
   std::optional<std::int64_t> villager_id;  // the placer is then the assisting partner
+  std::optional<std::int64_t> station;      // station pickup: the station's village
+  std::optional<std::string> pickup_code;   // station pickup: core/station.hpp
 };
+
+// The station a station-pickup order goes to: the one named, else the placer's village (for a
+// villager's order the placer is the partner, so its village). A placer without a village who
+// names none has no station. Whether the village has a partner is for storage to check.
+std::optional<std::int64_t> station_for(const account& placer, std::optional<std::int64_t> named) noexcept;
 
 // The order a placement that passed makes (not yet stored: id 0): its lines and money priced
 // with `schedule` (core/fees.hpp), the shop's village, county and poverty status copied onto it,

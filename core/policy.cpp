@@ -40,20 +40,27 @@ bool is_placer(const account& c, const order_parties& p) noexcept { return c.id 
 bool is_shop_side(const account& c, const order_parties& p) noexcept {
   return (c.role == role::farmer && p.shop_owner == c.id) || (c.role == role::partner && p.shop_partner == c.id);
 }
+bool is_station_partner(const account& c, const order_parties& p) noexcept {
+  return c.role == role::partner && p.station && c.village_id == p.station;
+}
 }  // namespace
 
 bool can_see(const account& caller, const order_parties& p) noexcept {
-  return caller.role == role::admin || is_placer(caller, p) || is_shop_side(caller, p);
+  return caller.role == role::admin || is_placer(caller, p) || is_shop_side(caller, p) || is_station_partner(caller, p);
+}
+
+bool can_see_pickup_code(const account& caller, const order_parties& p) noexcept {
+  return caller.role == role::admin || is_placer(caller, p);
 }
 
 bool can_act(const account& caller, const order_parties& p, order_action a) noexcept {
   switch (a) {
-    case order_action::pay:
+    case order_action::pay: return is_placer(caller, p) || is_station_partner(caller, p);
     case order_action::deliver: return is_placer(caller, p);
     case order_action::ship: return is_shop_side(caller, p);
     case order_action::cancel: return is_placer(caller, p) || is_shop_side(caller, p);
     case order_action::arrive:
-    case order_action::hand_over:  // the station's partner (station pickup)
+    case order_action::hand_over: return is_station_partner(caller, p);
     case order_action::expire:
     case order_action::return_to_shop:  // the timers
     case order_action::refund: return false;  // returns

@@ -42,11 +42,17 @@ struct order_parties {
   std::int64_t placed_by = 0;
   std::optional<std::int64_t> shop_owner;    // farmer owning the shop
   std::optional<std::int64_t> shop_partner;  // partner running the shop
+  std::optional<std::int64_t> station;       // station pickup: the village whose partners hand it over
 };
-// May `caller` see the order at all? (Otherwise: 404.)
+// May `caller` see the order at all? (Otherwise: 404.) The placer, the shop side, the partners
+// of its station, admins.
 bool can_see(const account& caller, const order_parties& p) noexcept;
-// May `caller` make move `a`? Pay and deliver: the placer. Ship: the shop side. Cancel: either.
+// May `caller` make move `a`? Pay: the placer, or a partner of the station (with cash).
+// Deliver: the placer. Ship: the shop side. Arrive and hand over: a partner of the station.
+// Cancel: the placer or the shop side.
 bool can_act(const account& caller, const order_parties& p, order_action a) noexcept;
+// The pickup code is the placer's (it passes it on to the villager it ordered for) and admins'.
+bool can_see_pickup_code(const account& caller, const order_parties& p) noexcept;
 // 404 when the caller may not see the order, 403 when it may not make the move, else nothing.
 std::optional<error> check_order_access(const account& caller, const order_parties& p, order_action a);
 

@@ -191,7 +191,7 @@ boost::json::object to_json(const order& o) {
     pay = boost::json::object{{"id", nullable(o.paid_with->payment_id)},
                               {"method", to_string(o.paid_with->method)},
                               {"reference", nullable(o.paid_with->reference)}};
-  return {{"id", o.id},
+  boost::json::object out{{"id", o.id},
           {"shop_id", o.shop_id},
           {"village_id", o.village_id},
           {"county_id", o.county_id},
@@ -211,8 +211,12 @@ boost::json::object to_json(const order& o) {
           {"payment", std::move(pay)},
           {"tracking", nullable(o.tracking)},
           {"cancel_reason", nullable(o.cancel_reason)},
+          {"purchase_id", nullable(o.purchase_id)},
+          {"station_village_id", nullable(o.station_village_id)},
           {"created_at", format_rfc3339(o.created_at)},
           {"updated_at", format_rfc3339(o.updated_at)}};
+  if (o.pickup_code) out["pickup_code"] = *o.pickup_code;  // only when it is the reader's to see
+  return out;
 }
 
 boost::json::object to_json(const payment_record& p) {

@@ -25,12 +25,16 @@ struct place_order_request {
   delivery_method delivery = delivery_method::station_pickup;
   std::optional<std::string> address;
   std::optional<std::int64_t> villager_id;  // assisted buying (partners only)
+  // Station pickup: the station's village (by default the placer's), and the code to hand the
+  // parcel over with (the server draws it: core::pickup_code_from).
+  std::optional<std::int64_t> station_village_id;
+  std::string pickup_code;
   // Field errors found while reading the request: answered (and stored under the key) as 422.
   std::vector<field_error> invalid;
   unix_seconds now = 0;
 };
 
-// ship, deliver or cancel (paying: storage/payments.hpp).
+// ship, arrive, deliver or cancel (paying: storage/payments.hpp; handing over: handover_request).
 struct transition_request {
   std::int64_t order_id = 0;
   order_action action = order_action::ship;
@@ -55,6 +59,15 @@ struct order_list_filter {
   page_request page;                      // keys: {id}, newest first
 };
 
+// A station's partner hands a parcel over to whoever says its pickup code.
+struct handover_request {
+  std::int64_t order_id = 0;
+  account caller;
+  std::string pickup_code;
+  std::vector<field_error> invalid;  // answered as 422 after the 404 and 403 checks
+  unix_seconds now = 0;
+};
+
 class order_store {
  public:
   virtual ~order_store() = default;
@@ -70,6 +83,12 @@ class order_store {
   // money available, cancellation restores stock and refunds a payment.
   virtual task<answer> transition(transition_request r, std::optional<idempotency_key> key,
                                   renderer<order> render) = 0;
+
+  // at_station -> delivered. 404 unless the caller may see the order, 403 unless it is a partner
+  // of the order's station, 422 for a code that is not six digits (not counted), 409 unless the
+  // order is at the station, 429 rate_limited after 5 wrong codes in 15 minutes (even for the
+  // right one), 422 on pickup_code for a wrong code (counted).
+  virtual task<result<order>> hand_over(handover_request r) = 0;
 
   // An order the caller may see (else not_found).
   virtual task<result<order>> get(std::int64_t id, account caller) = 0;

@@ -49,6 +49,7 @@ enum class notice_result { recorded, acknowledged, unknown_payment, amount_misma
 struct timer_report {
   int unpaid_cancelled = 0;
   int auto_delivered = 0;
+  int returned_to_shop = 0;
   bool more = false;  // a limit was reached: run again
 };
 
@@ -67,7 +68,8 @@ class payment_store {
   virtual task<result<payment_record>> find(std::int64_t id, account caller) = 0;
 
   // Unpaid orders past unpaid_timeout_minutes are cancelled (stock restored, pending payments
-  // closed); address orders shipped auto_deliver_days ago are delivered. The engine runs this
+  // closed); address orders shipped auto_deliver_days ago are delivered; parcels on a station's
+  // shelf for station_hold_days go back to the shop side, their payment refunded. The engine runs this
   // by itself every few seconds; tests call it.
   virtual task<timer_report> run_timers(unix_seconds now) = 0;
 };

@@ -7,6 +7,8 @@
 #include "server/problem.hpp"
 #include "server/query_params.hpp"
 #include "core/policy.hpp"
+#include "core/station.hpp"
+#include "server/crypto.hpp"
 #include "storage/orders.hpp"
 
 namespace cunji::server {
@@ -52,7 +54,7 @@ storage::place_order_request read_placement(fields& f, const account& caller) {
     }
   }
   if (const auto* d = f.object("delivery", true)) {
-    fields del(*d, {"method", "address"});
+    fields del(*d, {"method", "address", "station_village_id"});
     const auto method = del.str("method", true);
     if (method) {
       if (auto m = parse_delivery_method(*method))
@@ -61,6 +63,7 @@ storage::place_order_request read_placement(fields& f, const account& caller) {
         del.add("method", "must be station_pickup or address");
     }
     r.address = del.str("address", false);
+    r.station_village_id = del.integer("station_village_id", false);
     if (r.delivery == delivery_method::address) {
       if (!r.address)
         del.add("address", "is required for address delivery");
@@ -85,6 +88,9 @@ net::awaitable<response> place(context& ctx) {
   auto req = read_placement(f, *ctx.caller);
   req.invalid = std::move(f.errors());
   req.now = ctx.now();
+  std::uint64_t random = 0;
+  for (const auto b : random_bytes(sizeof random)) random = random << 8 | b;
+  req.pickup_code = pickup_code_from(random);
   const auto a = co_await ctx.store().orders().place(std::move(req), std::move(key.value()),
                                                      order_answer(http::status::created));
   co_return to_response(a);
@@ -126,6 +132,30 @@ net::awaitable<response> deliver(context& ctx) {
   auto tr = base_request(ctx, order_action::deliver);
   fields f(ctx.body_object(), {});
   co_return co_await transition(ctx, std::move(tr), f);
+}
+
+net::awaitable<response> arrive(context& ctx) {
+  auto tr = base_request(ctx, order_action::arrive);
+  fields f(ctx.body_object(), {});
+  co_return co_await transition(ctx, std::move(tr), f);
+}
+
+net::awaitable<response> hand_over(context& ctx) {
+  storage::handover_request r;
+  r.order_id = ctx.path_id().value_or(0);
+  r.caller = *ctx.caller;
+  r.now = ctx.now();
+  fields f(ctx.body_object(), {"pickup_code"});
+  if (auto code = f.str("pickup_code", true)) {
+    if (is_pickup_code(*code))
+      r.pickup_code = std::move(*code);
+    else
+      f.add("pickup_code", "must be the 6 digits of the parcel's code");
+  }
+  r.invalid = std::move(f.errors());
+  const auto o = co_await ctx.store().orders().hand_over(std::move(r));
+  if (!o) co_return problem(o.err());
+  co_return json_response(http::status::ok, to_json(o.value()));
 }
 
 net::awaitable<response> cancel(context& ctx) {
@@ -172,6 +202,8 @@ void add_order_routes(route_table& t) {
   t.add(http::verb::get, "/v1/orders/{id}", {auth_mode::required, body_mode::none, get_order});
   t.add(http::verb::post, "/v1/orders/{id}/ship", {auth_mode::required, body_mode::optional, ship});
   t.add(http::verb::post, "/v1/orders/{id}/deliver", {auth_mode::required, body_mode::optional, deliver});
+  t.add(http::verb::post, "/v1/orders/{id}/arrive", {auth_mode::required, body_mode::optional, arrive});
+  t.add(http::verb::post, "/v1/orders/{id}/hand-over", {auth_mode::required, body_mode::required, hand_over});
   t.add(http::verb::post, "/v1/orders/{id}/cancel", {auth_mode::required, body_mode::optional, cancel});
 }
 

@@ -45,6 +45,8 @@ net::awaitable<result<std::string, response>> sign_alipay_request(context& ctx, 
   r.out_trade_no = new_out_trade_no();
   r.signed_amount_fen = o->money.total_fen;
   const auto timeout = (co_await ctx.store().money().fee_schedule_in_force()).unpaid_timeout_minutes * 60;
+  if (o->created_at + timeout <= r.now)  // the timer is about to cancel it: no trade that would outlive it
+    co_return problem(error{errc::invalid_transition, "This order was not paid in time; it is being cancelled."});
   payments::pay_order po{r.out_trade_no, o->money.total_fen, "村集订单 " + std::to_string(o->id), r.now,
                          o->created_at + timeout};
   auto sign = [&alipay, po]() -> std::optional<std::string> {
@@ -86,8 +88,11 @@ net::awaitable<response> pay_order(context& ctx) {
     if (!signed_request) co_return std::move(signed_request).err();
     order_string = std::move(signed_request.value());
   }
-  const auto a = co_await ctx.store().payments().pay(std::move(r), key ? std::move(key.value()) : std::nullopt,
-                                                     pay_answer(std::move(order_string)));
+  // Named first: GCC 12 frees a conditional's temporary inside a co_await expression twice.
+  std::optional<storage::idempotency_key> stored_under;
+  if (key) stored_under = std::move(key.value());
+  auto render = pay_answer(std::move(order_string));
+  const auto a = co_await ctx.store().payments().pay(std::move(r), std::move(stored_under), std::move(render));
   co_return to_response(a);
 }
 

@@ -53,12 +53,49 @@ void ship_order(connection& c, order& o, const std::optional<std::string>& track
         now, now, o.id);
 }
 
+void arrive_order(connection& c, order& o, unix_seconds now) {
+  o.status = order_status::at_station;
+  o.updated_at = now;
+  o.arrived_at = now;
+  c.run("UPDATE orders SET status = 'at_station', arrived_at = ?, updated_at = ? WHERE id = ?", now, now, o.id);
+}
+
 void deliver_order(connection& c, order& o, unix_seconds now) {
   o.status = order_status::delivered;
   o.updated_at = now;
   o.delivered_at = now;
   c.run("UPDATE orders SET status = 'delivered', delivered_at = ?, updated_at = ? WHERE id = ?", now, now, o.id);
   post(c, entry_kind::delivery, {.order_id = o.id}, delivery_postings(o), now);
+}
+
+namespace {
+// The refund of a paid order that ends unsold: owed back to the buyer (Alipay) or handed back
+// out of the station's cash.
+void refund_order(connection& c, const order& o, unix_seconds now) {
+  entry_links about{.order_id = o.id, .payment_id = o.paid_with->payment_id};
+  if (o.paid_with->method == payment_method::alipay && o.paid_with->payment_id)
+    about.refund_id = insert_refund(c, *o.paid_with->payment_id, o.id, o.money.total_fen, now);
+  post(c, entry_kind::refund, about, refund_postings(o), now);
+}
+}  // namespace
+
+void return_to_shop(connection& c, order& o, unix_seconds now) {
+  o.status = order_status::returned_to_shop;
+  o.updated_at = now;
+  c.run("UPDATE orders SET status = 'returned_to_shop', updated_at = ? WHERE id = ?", now, o.id);
+  refund_order(c, o, now);
+}
+
+void record_handover_failure(connection& c, std::int64_t order_id, unix_seconds at) {
+  c.run("INSERT INTO handover_failures (order_id, at) VALUES (?, ?)", order_id, at);
+}
+
+std::vector<unix_seconds> handover_failures(connection& c, std::int64_t order_id, unix_seconds since, int limit) {
+  auto q = c.prepare("SELECT at FROM handover_failures WHERE order_id = ? AND at > ? ORDER BY at DESC LIMIT ?");
+  q.bind_all(order_id, since, limit);
+  std::vector<unix_seconds> out;
+  while (q.step()) out.push_back(q.i64(0));
+  return out;
 }
 
 void cancel_order(connection& c, order& o, const std::optional<std::string>& reason, unix_seconds now) {
@@ -74,11 +111,7 @@ void cancel_order(connection& c, order& o, const std::optional<std::string>& rea
     c.run("UPDATE listings SET stock = MIN(stock + ?, ?), version = version + 1, updated_at = ? WHERE id = ?",
           item.quantity, stock_max, now, item.listing_id);
   close_pending_payments(c, o.id, now);
-  if (!was_paid) return;
-  entry_links about{.order_id = o.id, .payment_id = o.paid_with->payment_id};
-  if (o.paid_with->method == payment_method::alipay && o.paid_with->payment_id)
-    about.refund_id = insert_refund(c, *o.paid_with->payment_id, o.id, o.money.total_fen, now);
-  post(c, entry_kind::refund, about, refund_postings(o), now);
+  if (was_paid) refund_order(c, o, now);
 }
 
 void refund_late_payment(connection& c, const order& o, const payment_record& p, unix_seconds now) {
@@ -115,6 +148,13 @@ timer_report run_order_timers(connection& c, unix_seconds now) {
     auto o = find_order(c, id);
     deliver_order(c, *o, now);
     ++report.auto_delivered;
+  }
+  for (const auto id : due("SELECT id FROM orders WHERE status = 'at_station' AND arrived_at <= ? "
+                           "ORDER BY arrived_at LIMIT ?",
+                           now - schedule.station_hold_days * 86'400)) {
+    auto o = find_order(c, id);
+    return_to_shop(c, *o, now);
+    ++report.returned_to_shop;
   }
   return report;
 }

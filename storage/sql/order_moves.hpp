@@ -4,6 +4,7 @@
 // The caller has checked who may make the move and that it is allowed from o's status.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/error.hpp"
 #include "core/order.hpp"
@@ -26,13 +27,22 @@ payment_record pay_in_full(connection& c, order& o, payment_method method, const
                            std::optional<std::int64_t> collected_by, unix_seconds now);
 // paid -> shipped.
 void ship_order(connection& c, order& o, const std::optional<std::string>& tracking, unix_seconds now);
+// shipped (station pickup) -> at_station: on the station's shelf.
+void arrive_order(connection& c, order& o, unix_seconds now);
 // shipped (or at a station) -> delivered: proceeds and fees become available.
 void deliver_order(connection& c, order& o, unix_seconds now);
+// at_station -> returned_to_shop (never collected): the payment is refunded.
+void return_to_shop(connection& c, order& o, unix_seconds now);
 // placed or paid -> cancelled: stock restored, pending payments closed, a payment refunded
 // (Alipay: owed back to the buyer until the refund is sent; cash: out of the station's cash).
 void cancel_order(connection& c, order& o, const std::optional<std::string>& reason, unix_seconds now);
 // A payment that succeeded for an order no longer placed: the money is recorded and owed back.
 void refund_late_payment(connection& c, const order& o, const payment_record& p, unix_seconds now);
+
+// A wrong pickup code tried for `order_id` at `at`; the times of the wrong codes of the order
+// since `since`, newest first, at most `limit`.
+void record_handover_failure(connection& c, std::int64_t order_id, unix_seconds at);
+std::vector<unix_seconds> handover_failures(connection& c, std::int64_t order_id, unix_seconds since, int limit);
 
 // The order timers (storage::payment_store::run_timers) at `now`.
 timer_report run_order_timers(connection& c, unix_seconds now);

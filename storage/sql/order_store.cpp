@@ -24,12 +24,20 @@ class sqlite_order_store final : public order_store {
     co_return co_await e_.idempotent<order>(std::move(key), std::move(work), std::move(render), now);
   }
 
+  task<result<order>> hand_over(handover_request r) override {
+    auto cmd = [r = std::move(r)](connection& c) { return hand_over_order(c, r); };
+    auto outcome = co_await e_.write(std::move(cmd));
+    if (!outcome) co_return std::move(outcome).err();
+    if (outcome->refused) co_return std::move(*outcome->refused);
+    co_return std::move(*outcome->delivered);
+  }
+
   task<result<order>> get(std::int64_t id, account caller) override {
     co_return e_.read([&](connection& c) -> result<order> {
       read_transaction snapshot(c);
       auto o = find_order(c, id);
       if (!o || !can_see(caller, parties_of(c, *o))) return error{errc::not_found, "No such order."};
-      return std::move(*o);
+      return as_seen_by(c, caller, std::move(*o));
     });
   }
 

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "core/ordering.hpp"
+#include "core/station.hpp"
 #include "storage/sql/catalog.hpp"
 #include "storage/sql/fee_schedule.hpp"
 #include "storage/sql/ledger.hpp"
@@ -18,7 +19,8 @@ constexpr const char* order_cols =
     "id, shop_id, village_id, county_id, poverty_relief, status, placed_by, buyer_account_id, villager_id, "
     "subtotal_fen, delivery_method, delivery_address, delivery_fee_fen, total_fen, platform_commission_fen, "
     "shop_proceeds_fen, payment_method, payment_reference, tracking, cancel_reason, created_at, updated_at, "
-    "payment_id, payment_collected_by, shipped_at, delivered_at";
+    "payment_id, payment_collected_by, shipped_at, delivered_at, station_village_id, pickup_code, arrived_at, "
+    "purchase_id";
 
 order read_order_row(const query& q) {
   order o;
@@ -47,6 +49,10 @@ order read_order_row(const query& q) {
   o.updated_at = q.i64(21);
   o.shipped_at = q.opt_i64(24);
   o.delivered_at = q.opt_i64(25);
+  o.station_village_id = q.opt_i64(26);
+  o.pickup_code = q.opt_str(27);
+  o.arrived_at = q.opt_i64(28);
+  o.purchase_id = q.opt_i64(29);
   return o;
 }
 
@@ -81,17 +87,24 @@ placement read_placement(connection& c, const place_order_request& r) {
   }
   return p;
 }
+// Every village with a partner is a service station.
+bool is_station(connection& c, std::int64_t village_id) {
+  auto q = c.prepare("SELECT 1 FROM accounts WHERE role = 'partner' AND village_id = ? LIMIT 1");
+  q.bind(1, village_id);
+  return q.step();
+}
+
 // Inserts a new order with its lines and partner fees; sets its id.
 void insert_order(connection& c, order& o) {
   const auto& m = o.money;
   c.run(
       "INSERT INTO orders (shop_id, village_id, county_id, poverty_relief, status, placed_by, buyer_account_id, "
       "villager_id, subtotal_fen, delivery_method, delivery_address, delivery_fee_fen, total_fen, "
-      "platform_commission_fen, shop_proceeds_fen, created_at, updated_at) "
-      "VALUES (?, ?, ?, ?, 'placed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "platform_commission_fen, shop_proceeds_fen, created_at, updated_at, station_village_id, pickup_code, "
+      "purchase_id) VALUES (?, ?, ?, ?, 'placed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       o.shop_id, o.village_id, o.county_id, o.poverty_relief, o.placed_by, o.buyer_account_id, o.villager_id,
       m.subtotal_fen, to_string(o.delivery), o.address, m.delivery_fee_fen, m.total_fen, m.platform_commission_fen,
-      m.shop_proceeds_fen, o.created_at, o.updated_at);
+      m.shop_proceeds_fen, o.created_at, o.updated_at, o.station_village_id, o.pickup_code, o.purchase_id);
   o.id = c.last_insert_rowid();
   for (std::size_t i = 0; i < o.items.size(); ++i) {
     const auto& it = o.items[i];
@@ -111,8 +124,21 @@ result<order> place_order(connection& c, const place_order_request& r) {
   if (!can_place_orders(r.caller)) return error{errc::forbidden, "Admins do not place orders."};
   if (!r.invalid.empty()) return validation(r.invalid);
   const auto now = r.now;
+  order_terms terms{r.delivery, r.address, r.villager_id, std::nullopt, std::nullopt};
+  std::optional<field_error> no_station;
+  if (r.delivery == delivery_method::station_pickup) {
+    terms.station = station_for(r.caller, r.station_village_id);
+    terms.pickup_code = r.pickup_code;
+    if (!terms.station || !is_station(c, *terms.station))
+      no_station = field_error{"delivery.station_village_id", "is not a village with a service station (a partner)"};
+  }
   const auto p = read_placement(c, r);
   auto checked = check_placement(p);
+  if (no_station) {  // with the other bad fields, before any stock is looked at
+    auto e = !checked && checked.err().code == errc::validation_failed ? std::move(checked).err() : validation({});
+    e.errors.push_back(*no_station);
+    return e;
+  }
   if (!checked) return std::move(checked).err();
   const auto& lines = checked.value();
   for (const auto& line : lines) {
@@ -121,7 +147,7 @@ result<order> place_order(connection& c, const place_order_request& r) {
     if (c.rows_changed() != 1) throw sqlite_error(0, "stock changed under the writer");  // cannot happen: one writer
   }
 
-  auto o = make_order(r.caller, *p.shop_row, lines, {r.delivery, r.address, r.villager_id}, load_fee_schedule(c), now);
+  auto o = make_order(r.caller, *p.shop_row, lines, terms, load_fee_schedule(c), now);
   insert_order(c, o);
   return o;
 }
@@ -138,11 +164,17 @@ std::optional<order> find_order(connection& c, std::int64_t id) {
 order_parties parties_of(connection& c, const order& o) {
   order_parties p;
   p.placed_by = o.placed_by;
+  if (o.delivery == delivery_method::station_pickup) p.station = o.station_village_id;
   if (const auto s = find_shop(c, o.shop_id)) {
     p.shop_owner = s->owner_account_id;
     p.shop_partner = s->partner_id;
   }
   return p;
+}
+
+order as_seen_by(connection& c, const account& caller, order o) {
+  if (o.pickup_code && !can_see_pickup_code(caller, parties_of(c, o))) o.pickup_code.reset();
+  return o;
 }
 
 result<order> transition_order(connection& c, const transition_request& r) {
@@ -153,11 +185,32 @@ result<order> transition_order(connection& c, const transition_request& r) {
   if (!next_status(o->status, r.action, o->delivery)) return not_allowed(*o, r.action);
   switch (r.action) {
     case order_action::ship: ship_order(c, *o, r.tracking, r.now); break;
+    case order_action::arrive: arrive_order(c, *o, r.now); break;
     case order_action::deliver: deliver_order(c, *o, r.now); break;
     case order_action::cancel: cancel_order(c, *o, r.reason, r.now); break;
     default: return not_allowed(*o, r.action);  // the other moves have use cases of their own
   }
-  return *o;
+  return as_seen_by(c, r.caller, std::move(*o));
+}
+
+result<handover_outcome> hand_over_order(connection& c, const handover_request& r) {
+  auto o = find_order(c, r.order_id);
+  if (!o) return error{errc::not_found, "No such order."};
+  if (auto denied = check_order_access(r.caller, parties_of(c, *o), order_action::hand_over)) return *denied;
+  if (!r.invalid.empty()) return validation(r.invalid);
+  if (!next_status(o->status, order_action::hand_over, o->delivery)) return not_allowed(*o, order_action::hand_over);
+  const auto failures = handover_failures(c, o->id, r.now - handover_throttle.window_s, handover_throttle.max_failures);
+  if (const auto wait = retry_after(failures, r.now, handover_throttle)) {
+    error e{errc::rate_limited, "Too many wrong pickup codes for this parcel; try again later."};
+    e.retry_after_s = *wait;
+    return e;
+  }
+  if (!o->pickup_code || !same_code(*o->pickup_code, r.pickup_code)) {
+    record_handover_failure(c, o->id, r.now);
+    return handover_outcome{std::nullopt, validation({{"pickup_code", "is not this parcel's code"}})};
+  }
+  deliver_order(c, *o, r.now);
+  return handover_outcome{as_seen_by(c, r.caller, std::move(*o)), std::nullopt};
 }
 
 std::vector<order> list_orders(connection& c, const order_list_filter& f) {
@@ -180,7 +233,10 @@ std::vector<order> list_orders(connection& c, const order_list_filter& f) {
   q.bind(4, f.page.limit + 1);
   std::vector<order> out;
   while (q.step()) out.push_back(read_order_row(q));
-  for (auto& o : out) load_details(c, o);
+  for (auto& o : out) {
+    load_details(c, o);
+    o = as_seen_by(c, f.caller, std::move(o));
+  }
   return out;
 }
 

@@ -20,10 +20,20 @@ result<order> place_order(connection& c, const place_order_request& r);
 
 std::optional<order> find_order(connection& c, std::int64_t id);
 order_parties parties_of(connection& c, const order& o);
+// `o` as `caller` may read it: without the pickup code unless it is the caller's to see.
+order as_seen_by(connection& c, const account& caller, order o);
 
 // One lifecycle move with its ledger postings and stock (core/order_state.hpp for the moves,
 // core/policy.hpp for who, core/ledger.hpp for the money).
 result<order> transition_order(connection& c, const transition_request& r);
+
+// What a hand-over came to: the order delivered, or refused with a wrong code (which is stored,
+// so it is an outcome to commit, not an error to roll back).
+struct handover_outcome {
+  std::optional<order> delivered;
+  std::optional<error> refused;
+};
+result<handover_outcome> hand_over_order(connection& c, const handover_request& r);
 
 // Newest first, at most f.page.limit + 1 (the extra one tells there is more).
 std::vector<order> list_orders(connection& c, const order_list_filter& f);

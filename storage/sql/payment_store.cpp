@@ -19,6 +19,8 @@ result<pay_outcome> pay_checked(connection& c, const pay_request& r) {
   if (!r.invalid.empty()) return validation(r.invalid);
   if (r.method == payment_method::cash_at_station && !can_take_cash(r.caller))
     return validation({{"method", "cash is taken at a station by its partner; pay with alipay"}});
+  if (r.method == payment_method::alipay && r.caller.id != o->placed_by)
+    return error{errc::forbidden, "Only the placer pays with Alipay."};
   if (o->status != order_status::placed) return not_allowed(*o, order_action::pay);
   payment_record p;
   p.method = r.method;
@@ -31,7 +33,7 @@ result<pay_outcome> pay_checked(connection& c, const pay_request& r) {
       return error{errc::conflict, "The order's total changed while the payment was prepared; pay again."};
     p.out_trade_no = r.out_trade_no;
     insert_payment(c, p);
-    return pay_outcome{std::move(*o), std::move(p)};
+    return pay_outcome{as_seen_by(c, r.caller, std::move(*o)), std::move(p)};
   }
   // Cash: the partner attests it is in hand, and holds it from now on.
   p.out_trade_no = "cash-" + std::to_string(o->id);
@@ -40,7 +42,7 @@ result<pay_outcome> pay_checked(connection& c, const pay_request& r) {
   p.confirmed_at = r.now;
   insert_payment(c, p);
   pay_order(c, *o, p, r.now);
-  return pay_outcome{std::move(*o), std::move(p)};
+  return pay_outcome{as_seen_by(c, r.caller, std::move(*o)), std::move(p)};
 }
 
 notice_result apply_notice_to(connection& c, const payment_notice& n) {

@@ -104,7 +104,7 @@ TEST_CASE("make_order prices the lines and copies the shop onto the order", "[co
   l.poverty_relief = true;
   fee_schedule fs;
   fs.poverty_county_commission_bps = 0;
-  const auto o = make_order(partner, s, {{l, 2}}, {delivery_method::address, "村口", 40}, fs, 100);
+  const auto o = make_order(partner, s, {{l, 2}}, {delivery_method::address, "村口", 40, std::nullopt, std::nullopt}, fs, 100);
   CHECK(o.money.subtotal_fen == 2'468);
   CHECK(o.money.delivery_fee_fen == fs.address_delivery_fee_fen);
   CHECK(o.money.platform_commission_fen == 0);  // poverty county
@@ -119,4 +119,12 @@ TEST_CASE("make_order prices the lines and copies the shop onto the order", "[co
   REQUIRE(o.items.size() == 1);
   CHECK(o.items[0].line_total_fen == 2'468);
   CHECK(o.created_at == 100);
+}
+
+TEST_CASE("station_for: the named station, else the placer's village", "[core][ordering]") {
+  CHECK(station_for(partner, std::nullopt) == partner.village_id);
+  CHECK(station_for(partner, 77) == 77);
+  const account townsman{9, role::buyer, "b", "9", std::nullopt, 0};
+  CHECK_FALSE(station_for(townsman, std::nullopt));
+  CHECK(station_for(townsman, 5) == 5);
 }

@@ -15,8 +15,8 @@ const account other_partner{7, role::partner, "p2", "7", 2, 0};
 }  // namespace
 
 TEST_CASE("who may see and move an order", "[core][policy]") {
-  const order_parties own_shop{1, 2, std::nullopt};   // buyer 1 ordered from farmer 2's shop
-  const order_parties run_shop{3, std::nullopt, 3};   // partner 3 ordered (for a villager) from a shop it runs
+  const order_parties own_shop{1, 2, std::nullopt, std::nullopt};   // buyer 1 ordered from farmer 2's shop
+  const order_parties run_shop{3, std::nullopt, 3, std::nullopt};   // partner 3 ordered (for a villager) from a shop it runs
 
   CHECK(can_see(buyer, own_shop));
   CHECK(can_see(farmer, own_shop));
@@ -39,11 +39,32 @@ TEST_CASE("who may see and move an order", "[core][policy]") {
   CHECK(can_act(partner, run_shop, order_action::ship));
   // A farmer whose id happens to equal a partner id is not the shop side of a partner-run shop.
   const account farmer3{3, role::farmer, "x", "7", 1, 0};
-  CHECK_FALSE(can_act(farmer3, order_parties{9, std::nullopt, 3}, order_action::ship));
+  CHECK_FALSE(can_act(farmer3, order_parties{9, std::nullopt, 3, std::nullopt}, order_action::ship));
+}
+
+TEST_CASE("a station's partners see its parcels and hand them over, nobody else", "[core][policy]") {
+  // buyer 1 ordered from farmer 2's shop, to pick up at the station of village 1 (partner 3's).
+  const order_parties parcel{1, 2, std::nullopt, 1};
+  CHECK(can_see(partner, parcel));
+  CHECK_FALSE(can_see(other_partner, parcel));
+  for (auto a : {order_action::arrive, order_action::hand_over}) {
+    CHECK(can_act(partner, parcel, a));
+    CHECK_FALSE(can_act(other_partner, parcel, a));
+    CHECK_FALSE(can_act(buyer, parcel, a));
+    CHECK_FALSE(can_act(farmer, parcel, a));
+    CHECK_FALSE(can_act(admin, parcel, a));
+  }
+  CHECK_FALSE(can_act(partner, parcel, order_action::ship));
+  CHECK_FALSE(can_act(partner, parcel, order_action::cancel));
+  // The code is the placer's and admins', never the station's nor the shop's.
+  CHECK(can_see_pickup_code(buyer, parcel));
+  CHECK(can_see_pickup_code(admin, parcel));
+  CHECK_FALSE(can_see_pickup_code(partner, parcel));
+  CHECK_FALSE(can_see_pickup_code(farmer, parcel));
 }
 
 TEST_CASE("check_order_access: 404 before 403", "[core][policy]") {
-  const order_parties own_shop{1, 2, std::nullopt};
+  const order_parties own_shop{1, 2, std::nullopt, std::nullopt};
   CHECK(check_order_access(stranger, own_shop, order_action::pay)->code == errc::not_found);
   CHECK(check_order_access(farmer, own_shop, order_action::pay)->code == errc::forbidden);
   CHECK(check_order_access(admin, own_shop, order_action::cancel)->code == errc::forbidden);

@@ -14,7 +14,7 @@ using namespace cunji::test;
 
 namespace {
 std::int64_t place(test_server& s, const market& m, const std::string& buyer, std::int64_t qty = 1) {
-  auto r = s.post("/v1/orders", market::order_body(m.shop, m.listing, qty), buyer);
+  auto r = s.post("/v1/orders", m.order_body(m.shop, m.listing, qty), buyer);
   REQUIRE(r.status == 201);
   return r.json().at("id").as_int64();
 }
@@ -176,7 +176,8 @@ TEST_CASE("the unpaid timer racing a genuine notification: paid, or cancelled an
   std::int64_t sold = 0;
   std::string next;
   for (;;) {
-    for (const auto& o : orders.json().at("items").as_array())
+    const auto orders_doc = orders.json();  // the loop reads into it: it must outlive the loop
+    for (const auto& o : orders_doc.at("items").as_array())
       if (o.at("status") == "paid") sold += o.at("items").as_array().at(0).at("quantity").as_int64();
     if (orders.json().at("next_cursor").is_null()) break;
     orders = s.get("/v1/orders?limit=100&cursor=" + std::string(orders.json().at("next_cursor").as_string()), buyer);

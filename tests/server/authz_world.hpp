@@ -37,7 +37,7 @@ struct caller {
 };
 
 struct victim_world {
-  std::vector<object_ref> counties, villages, shops, listings, orders, partners;
+  std::vector<object_ref> counties, villages, shops, listings, orders, partners, payments;
   std::vector<secret> secrets;
   std::vector<caller> outsiders;
   std::string admin;
@@ -80,7 +80,8 @@ inline victim_world build_world(test_server& s) {
   catalog::world w(s);
   victim_world v;
   v.admin = w.admin;
-  const std::string pickup = R"({"method":"station_pickup"})";
+  // Delivered to an address, so that no station's partner has a part in the victim's orders.
+  const std::string pickup = R"({"method":"address","address":"VICTIM-ADDRESS 岚天乡2号"})";
 
   // The victims.
   const auto county = w.county(false, "受害县");
@@ -108,27 +109,33 @@ inline victim_world build_world(test_server& s) {
 
   const auto placed = place(s, buyer, shop, published, R"({"method":"address","address":"VICTIM-ADDRESS 岚天乡1号"})");
   const auto paid = place(s, buyer, shop, published, pickup);
-  act(s, buyer, paid, "pay", R"({"method":"mobile","reference":"VICTIM-PAYREF-0001"})");
+  std::int64_t paid_payment = 0;
+  {  // paid with Alipay: its trade number becomes the payment's reference
+    auto r = s.post("/v1/orders/" + std::to_string(paid) + "/pay", R"({"method":"alipay"})", buyer);
+    REQUIRE(r.status == 202);
+    REQUIRE(s.notify(s.alipay_notification(r.json().at("payment").as_object(), "VICTIM-PAYREF-0001")).status == 200);
+    paid_payment = r.json().at("payment").at("id").as_int64();
+  }
   const auto shipped = place(s, buyer, shop, published, pickup);
-  act(s, buyer, shipped, "pay", R"({"method":"cash_at_station"})");
+  s.pay(shipped, buyer);
   act(s, farmer, shipped, "ship", R"({"tracking":"VICTIM-TRACK-SF001"})");
   const auto delivered = place(s, buyer, shop, published, pickup);
-  act(s, buyer, delivered, "pay", R"({"method":"cash_at_station"})");
+  s.pay(delivered, buyer);
   act(s, farmer, delivered, "ship", "{}");
   act(s, buyer, delivered, "deliver", "{}");
   const auto cancelled = place(s, buyer, shop, published, pickup);
-  act(s, buyer, cancelled, "pay", R"({"method":"cash_at_station"})");
+  s.pay(cancelled, buyer);
   act(s, buyer, cancelled, "cancel", R"({"reason":"VICTIM-CANCEL-REASON"})");
   const auto assisted = place(s, partner, shop, published, pickup, R"(,"villager_id":)" + std::to_string(villager));
   act(s, partner, assisted, "pay", R"({"method":"cash_at_station"})");
   const auto to_partner_shop = place(s, buyer, partner_shop, partner_published, pickup);
-  act(s, buyer, to_partner_shop, "pay", R"({"method":"mobile"})");
+  s.pay(to_partner_shop, buyer);
   REQUIRE(s.post("/v1/payouts", "", w.admin).status == 201);  // pays out the delivered order
 
   // The outsiders, each with objects of its own (a buyer with an order at the victim's shop).
   const auto other_village = w.village(w.county(true, "别的县"), "别的村");
   auto [x_buyer_id, x_buyer] = s.direct_user(role::buyer);
-  place(s, x_buyer, shop, published, pickup);
+  place(s, x_buyer, shop, published, R"({"method":"address","address":"外人地址 1号"})");
   auto [x_farmer_id, x_farmer] = s.direct_user(role::farmer, other_village);
   w.listing(x_farmer, w.shop(x_farmer, std::nullopt, "别人的店"));
   auto [x_partner_id, x_partner] = s.direct_user(role::partner, other_village);
@@ -171,6 +178,7 @@ inline victim_world build_world(test_server& s) {
                            {"a cancelled order", id(cancelled), true, buyer},
                            {"an assisted-buying order", id(assisted), true, partner},
                            {"an order to the partner-run shop", id(to_partner_shop), true, partner}});
+  v.payments = with_nothing({{"a buyer's Alipay payment", id(paid_payment), true, buyer}});
   v.partners = with_nothing({{"the victim partner", id(partner_id), true, partner},
                              {"the victim farmer's account", id(farmer_id), true, ""},
                              {"the victim buyer's account", id(buyer_id), true, ""}});

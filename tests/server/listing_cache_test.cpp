@@ -61,7 +61,7 @@ TEST_CASE("listing reads served from the cache show every acknowledged write", "
   CHECK(cache_hits(s) >= hits + 4);
 
   // An order takes stock.
-  auto r = s.post("/v1/orders", market::order_body(m.shop, id, 3), s.new_user("buyer"));
+  auto r = s.post("/v1/orders", m.order_body(m.shop, id, 3), s.new_user("buyer"));
   REQUIRE(r.status == 201);
   const auto order_id = id_of(r);
   CHECK(field_everywhere("stock") == std::vector<json::value>(4, json::value(97)));
@@ -212,7 +212,7 @@ TEST_CASE("walking cached search pages by cursor while the catalog changes", "[s
     cursor = next_cursor_of(r);
     if (cursor) {
       const auto next = first.at(seen.size());
-      REQUIRE(s.post("/v1/orders", market::order_body(m.shop, next, 2), buyer).status == 201);
+      REQUIRE(s.post("/v1/orders", m.order_body(m.shop, next, 2), buyer).status == 201);
       stock[next] -= 2;
     }
   } while (cursor);

@@ -35,7 +35,7 @@ TEST_CASE("cash is taken only by a partner, who then holds it", "[server][paymen
   test_server s;
   market m(s, false, 100, 1'000);
   const auto buyer = s.new_user("buyer");
-  const auto own = place(s, market::order_body(m.shop, m.listing, 2), buyer);
+  const auto own = place(s, m.order_body(m.shop, m.listing, 2), buyer);
   // A buyer cannot declare cash paid; `mobile` is retired.
   auto r = s.post(path(own, "pay"), R"({"method":"cash_at_station"})", buyer);
   CHECK(r.status == 422);
@@ -56,7 +56,8 @@ TEST_CASE("cash is taken only by a partner, who then holds it", "[server][paymen
   auto partners = s.get("/v1/partners", m.admin);
   REQUIRE(partners.status == 200);
   bool found = false;
-  for (const auto& p : partners.json().at("items").as_array())
+  const auto partners_doc = partners.json();  // the loop reads into it: it must outlive the loop
+  for (const auto& p : partners_doc.at("items").as_array())
     if (p.at("id").as_int64() == m.partner_id) {
       found = true;
       CHECK(p.at("cash_held_fen").as_int64() == 3'000);
@@ -81,8 +82,8 @@ TEST_CASE("no trading with oneself: each form is 422 on shop_id and changes noth
     std::string token;
   };
   const attempt attempts[] = {
-      {"a farmer buying from its own shop", market::order_body(m.shop, m.listing, 1), m.farmer},
-      {"a partner buying from the shop it runs", market::order_body(m.partner_shop, m.partner_listing, 1), m.partner},
+      {"a farmer buying from its own shop", m.order_body(m.shop, m.listing, 1), m.farmer},
+      {"a partner buying from the shop it runs", m.order_body(m.partner_shop, m.partner_listing, 1), m.partner},
       {"a partner buying for the shop's own villager", assisted(m, m.partner_shop, m.partner_listing, 1), m.partner},
       {"another partner buying for the shop's villager", assisted(m, m.partner_shop, m.partner_listing, 1), partner2},
   };
@@ -101,9 +102,9 @@ TEST_CASE("unpaid orders give their stock back after unpaid_timeout_minutes", "[
   test_server s;
   market m(s, false, 10, 500);
   const auto buyer = s.new_user("buyer");
-  const auto id = place(s, market::order_body(m.shop, m.listing, 10), buyer);
+  const auto id = place(s, m.order_body(m.shop, m.listing, 10), buyer);
   CHECK(m.stock_of(m.listing) == 0);
-  CHECK(s.post("/v1/orders", market::order_body(m.shop, m.listing, 1), s.new_user("buyer")).status == 409);
+  CHECK(s.post("/v1/orders", m.order_body(m.shop, m.listing, 1), s.new_user("buyer")).status == 409);
   s.advance_clock(29 * 60);
   CHECK(s.run_timers().unpaid_cancelled == 0);
   s.advance_clock(60);
@@ -153,7 +154,7 @@ TEST_CASE("admins list accounts, partners and every order, and read the platform
     CHECK(s.get("/v1/admin/platform", who).status == 403);
     CHECK(s.get("/v1/orders?as=admin", who).status == 403);
   }
-  place(s, market::order_body(m.shop, m.listing, 1), buyer);
+  place(s, m.order_body(m.shop, m.listing, 1), buyer);
   const auto id = place(s, assisted(m, m.shop, m.listing, 4, R"({"method":"address","address":"村口"})"), m.partner);
   REQUIRE(s.post(path(id, "pay"), R"({"method":"cash_at_station"})", m.partner).status == 200);
   r = s.get("/v1/orders?as=admin&shop_id=" + std::to_string(m.shop), m.admin);

@@ -35,7 +35,7 @@ TEST_CASE("flash sale: 300 concurrent buyers, stock 100: exactly 100 orders", "[
     threads.emplace_back([&, i] {
       http_client c(s.port());
       go.arrive_and_wait();
-      auto r = c.request(http::verb::post, "/v1/orders", market::order_body(m.shop, m.listing, 1), bearer(tokens[i]));
+      auto r = c.request(http::verb::post, "/v1/orders", m.order_body(m.shop, m.listing, 1), bearer(tokens[i]));
       if (r.status == 201)
         ++created;
       else if (r.status == 409 && r.type() == "insufficient_stock")
@@ -70,7 +70,7 @@ TEST_CASE("retry storm: 50 clients send their order 5 times at once: 50 orders",
       threads.emplace_back([&, i] {
         http_client c(s.port());
         go.arrive_and_wait();
-        auto r = c.request(http::verb::post, "/v1/orders", market::order_body(m.shop, m.listing, 2),
+        auto r = c.request(http::verb::post, "/v1/orders", m.order_body(m.shop, m.listing, 2),
                            bearer(tokens[i], "retry-" + std::to_string(i)));
         std::lock_guard lk(mu);
         replies[i].push_back(std::move(r));
@@ -133,14 +133,20 @@ TEST_CASE("randomised workload from many threads keeps every invariant", "[serve
           const auto& token = assisted ? m.partner : buyers[rng() % buyers.size()];
           std::string extra = assisted ? R"(,"villager_id":)" + std::to_string(m.villager) : "";
           r = c.request(http::verb::post, "/v1/orders",
-                        market::order_body(shop, listing, 1 + static_cast<int>(rng() % 7), extra), bearer(token));
+                        m.order_body(shop, listing, 1 + static_cast<int>(rng() % 7), extra), bearer(token));
           if (r.status == 201) {
             std::lock_guard lk(mu);
             orders.emplace_back(r.json().at("id").as_int64(), token);
           }
         } else if (kind < 55) {
-          r = c.request(http::verb::post, "/v1/orders/" + std::to_string(pick.first) + "/pay", R"({"method":"mobile"})",
+          // Alipay: the 202's pending payment, then its notification (as Alipay would send it).
+          r = c.request(http::verb::post, "/v1/orders/" + std::to_string(pick.first) + "/pay", R"({"method":"alipay"})",
                         bearer(pick.second));
+          if (r.status == 202)
+            r = c.request(http::verb::post, "/v1/payments/alipay/notify",
+                          s.alipay_notification(r.json().at("payment").as_object(),
+                                                "2026T" + std::to_string(t) + "-" + std::to_string(op)),
+                          {{"Content-Type", "application/x-www-form-urlencoded"}});
         } else if (kind < 68) {
           // Either shop side tries to ship; the wrong one gets 404 or 403.
           r = c.request(http::verb::post, "/v1/orders/" + std::to_string(pick.first) + "/ship", "{}",
@@ -161,7 +167,7 @@ TEST_CASE("randomised workload from many threads keeps every invariant", "[serve
                             R"("assisted_buying_fee_bps":)" + std::to_string(rng() % 600) +
                             R"(,"assisted_selling_fee_bps":)" + std::to_string(rng() % 600) +
                             R"(,"address_delivery_fee_fen":800,"taobao_village_min_shops":100,)"
-                            R"("taobao_village_min_gmv_fen":1000000000})",
+                            R"("taobao_village_min_gmv_fen":1000000000,"unpaid_timeout_minutes":30,"auto_deliver_days":10,"station_hold_days":14})",
                         bearer(m.admin));
         }
         if (r.status >= 500) ++server_errors;
@@ -198,11 +204,12 @@ TEST_CASE("order and money endpoints give strangers nothing", "[server][orders][
   test_server s;
   market m(s, false, 100);
   auto [bid, buyer] = s.direct_user(role::buyer);
-  auto placed = s.post("/v1/orders", market::order_body(m.shop, m.listing, 1), buyer).json();
+  // Delivered to an address: no station's partner has a part in them.
+  auto placed = s.post("/v1/orders", market::order_body_to(std::nullopt, m.shop, m.listing, 1), buyer).json();
   const auto id = std::to_string(placed.at("id").as_int64());
-  auto paid = s.post("/v1/orders", market::order_body(m.shop, m.listing, 1), buyer).json();
+  auto paid = s.post("/v1/orders", market::order_body_to(std::nullopt, m.shop, m.listing, 1), buyer).json();
   const auto paid_id = std::to_string(paid.at("id").as_int64());
-  REQUIRE(s.post("/v1/orders/" + paid_id + "/pay", R"({"method":"mobile"})", buyer).status == 200);
+  s.pay(paid.at("id").as_int64(), buyer);
 
   const auto other_village = s.make_village();
   const std::vector<std::pair<std::string, std::string>> strangers{
@@ -218,7 +225,7 @@ TEST_CASE("order and money endpoints give strangers nothing", "[server][orders][
       CHECK(r.status == 404);
       CHECK(r.body.find("subtotal") == std::string::npos);
       for (const auto& [action, body] : std::vector<std::pair<std::string, std::string>>{
-               {"pay", R"({"method":"mobile"})"}, {"ship", "{}"}, {"deliver", ""}, {"cancel", "{}"}}) {
+               {"pay", R"({"method":"alipay"})"}, {"ship", "{}"}, {"deliver", ""}, {"cancel", "{}"}}) {
         r = s.post("/v1/orders/" + oid + "/" + action, body, token);
         CHECK(r.status == 404);
         CHECK(r.type() == "not_found");
@@ -240,8 +247,8 @@ TEST_CASE("order and money endpoints give strangers nothing", "[server][orders][
   for (const std::string& path : {std::string("/v1/orders"), "/v1/orders/" + id, std::string("/v1/balances/me"),
                                  std::string("/v1/statements/me"), std::string("/v1/admin/ledger/check")})
     CHECK(s.get(path).status == 401);
-  CHECK(s.post("/v1/orders", market::order_body(m.shop, m.listing, 1)).status == 401);
-  CHECK(s.post("/v1/orders/" + id + "/pay", R"({"method":"mobile"})").status == 401);
+  CHECK(s.post("/v1/orders", m.order_body(m.shop, m.listing, 1)).status == 401);
+  CHECK(s.post("/v1/orders/" + id + "/pay", R"({"method":"alipay"})").status == 401);
   // Nothing changed.
   CHECK(s.get("/v1/orders/" + id, buyer).json().at("status").as_string() == "placed");
   CHECK(s.get("/v1/orders/" + paid_id, buyer).json().at("status").as_string() == "paid");

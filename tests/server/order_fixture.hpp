@@ -39,10 +39,18 @@ struct market {
     return r.json().at("id").as_int64();
   }
 
-  static std::string order_body(std::int64_t shop, std::int64_t listing, std::int64_t qty,
-                                const std::string& extra = "") {
+  // Picked up at the station of the fixture's village (its partner's).
+  std::string order_body(std::int64_t shop, std::int64_t listing, std::int64_t qty, const std::string& extra = "") const {
+    return order_body_to(village, shop, listing, qty, extra);
+  }
+  // To the station of village `station`, or with no station to an address (800 fen of delivery).
+  static std::string order_body_to(std::optional<std::int64_t> station, std::int64_t shop, std::int64_t listing,
+                                   std::int64_t qty, const std::string& extra = "") {
+    const std::string delivery =
+        station ? R"({"method":"station_pickup","station_village_id":)" + std::to_string(*station) + "}"
+                : R"({"method":"address","address":"北京市朝阳区1号"})";
     return R"({"shop_id":)" + std::to_string(shop) + R"(,"items":[{"listing_id":)" + std::to_string(listing) +
-           R"(,"quantity":)" + std::to_string(qty) + R"(}],"delivery":{"method":"station_pickup"})" + extra + "}";
+           R"(,"quantity":)" + std::to_string(qty) + R"(}],"delivery":)" + delivery + extra + "}";
   }
 
   std::int64_t stock_of(std::int64_t listing_id) {

@@ -46,7 +46,7 @@ TEST_CASE("a buyer places an order: stock taken, money snapshotted", "[server][o
 TEST_CASE("placement validation", "[server][orders]") {
   test_server s;
   market m(s);
-  auto [buyer_id, buyer] = s.direct_user(role::buyer);
+  auto [buyer_id, buyer] = s.direct_user(role::buyer, m.village);  // its station: the village's
   const auto shop = std::to_string(m.shop);
   const auto listing = std::to_string(m.listing);
   auto expect = [&](const std::string& body, std::vector<std::string> fields) {
@@ -77,20 +77,20 @@ TEST_CASE("placement validation", "[server][orders]") {
          {"delivery.address"});
   expect(R"({"shop_id":)" + shop + R"(,"items":[{"listing_id":)" + listing + R"(,"quantity":1}],"delivery":{"method":"drone"}})",
          {"delivery.method"});
-  expect(market::order_body(m.shop, m.listing, 1, R"(,"villager_id":)" + std::to_string(m.villager)), {"villager_id"});
-  expect(market::order_body(m.shop, m.listing, 1, R"(,"total_fen":1,"status":"paid")"), {"total_fen", "status"});
+  expect(m.order_body(m.shop, m.listing, 1, R"(,"villager_id":)" + std::to_string(m.villager)), {"villager_id"});
+  expect(m.order_body(m.shop, m.listing, 1, R"(,"total_fen":1,"status":"paid")"), {"total_fen", "status"});
   // Nothing was taken by any of them.
   CHECK(m.stock_of(m.listing) == 100);
   // Admins do not buy; a farmer cannot buy from its own shop.
-  CHECK(s.post("/v1/orders", market::order_body(m.shop, m.listing, 1), m.admin).status == 403);
-  auto own = s.post("/v1/orders", market::order_body(m.shop, m.listing, 1), m.farmer);
+  CHECK(s.post("/v1/orders", m.order_body(m.shop, m.listing, 1), m.admin).status == 403);
+  auto own = s.post("/v1/orders", m.order_body(m.shop, m.listing, 1), m.farmer);
   CHECK(own.status == 422);
   CHECK(error_fields(own) == std::vector<std::string>{"shop_id"});
   // A closed shop takes no orders; a draft listing is not for sale.
   REQUIRE(s.send(http::verb::patch, "/v1/shops/" + shop, R"({"status":"closed"})",
                  {{"Authorization", "Bearer " + m.farmer}, {"Content-Type", "application/json"}})
               .status == 200);
-  auto closed = s.post("/v1/orders", market::order_body(m.shop, m.listing, 1), buyer);
+  auto closed = s.post("/v1/orders", m.order_body(m.shop, m.listing, 1), buyer);
   CHECK(closed.status == 422);
   CHECK(error_fields(closed) == std::vector<std::string>{"shop_id"});
 }
@@ -99,7 +99,7 @@ TEST_CASE("insufficient stock is all or nothing and names the listings", "[serve
   test_server s;
   market m(s, false, 5);
   const auto second = m.new_listing(m.farmer, m.shop, 2, 500);
-  auto [bid, buyer] = s.direct_user(role::buyer);
+  auto [bid, buyer] = s.direct_user(role::buyer, m.village);
   auto r = s.post("/v1/orders",
                   R"({"shop_id":)" + std::to_string(m.shop) + R"(,"items":[{"listing_id":)" + std::to_string(m.listing) +
                       R"(,"quantity":4},{"listing_id":)" + std::to_string(second) +
@@ -119,18 +119,19 @@ TEST_CASE("the lifecycle, each move by the right party, money through the ledger
   test_server s;
   market m(s, false, 10, 10000);
   auto [bid, buyer] = s.direct_user(role::buyer);
-  auto r = s.post("/v1/orders", market::order_body(m.shop, m.listing, 2), buyer);
+  auto r = s.post("/v1/orders", m.order_body(m.shop, m.listing, 2), buyer);
   REQUIRE(r.status == 201);
   const auto id = r.json().at("id").as_int64();
-  const std::string pay = R"({"method":"mobile","reference":"WX-2026-1"})";
+  const std::string pay = R"({"method":"alipay"})";
 
   CHECK(s.post(id_path(id, "ship"), "{}", m.farmer).type() == "invalid_transition");
   CHECK(s.post(id_path(id, "pay"), pay, m.farmer).status == 403);
   CHECK(s.post(id_path(id, "deliver"), "", buyer).type() == "invalid_transition");
-  r = s.post(id_path(id, "pay"), pay, buyer);
-  REQUIRE(r.status == 200);
+  const auto payment = s.pay(id, buyer);
+  r = s.get(id_path(id), buyer);
   CHECK(r.json().at("status").as_string() == "paid");
-  CHECK(r.json().at("payment").at("reference").as_string() == "WX-2026-1");
+  CHECK(r.json().at("payment").at("id").as_int64() == payment.at("id").as_int64());
+  CHECK(r.json().at("payment").at("method").as_string() == "alipay");
   CHECK(s.post(id_path(id, "pay"), pay, buyer).type() == "invalid_transition");
 
   auto bal = s.get("/v1/balances/me", m.farmer).json();
@@ -142,8 +143,31 @@ TEST_CASE("the lifecycle, each move by the right party, money through the ledger
   REQUIRE(r.status == 200);
   CHECK(r.json().at("tracking").as_string() == "SF123");
   CHECK(s.post(id_path(id, "cancel"), "{}", buyer).type() == "invalid_transition");
+  // Station pickup: only the station's partner delivers it, against the placer's code.
   CHECK(s.post(id_path(id, "deliver"), "", m.farmer).status == 403);
-  REQUIRE(s.post(id_path(id, "deliver"), "", buyer).status == 200);
+  CHECK(s.post(id_path(id, "deliver"), "", buyer).type() == "invalid_transition");
+  const auto code = std::string(s.get(id_path(id), buyer).json().at("pickup_code").as_string());
+  CHECK(s.get(id_path(id), m.admin).json().at("pickup_code").as_string() == code);
+  for (const auto* other : {&m.farmer, &m.partner})  // the shop side, the station
+    CHECK_FALSE(s.get(id_path(id), *other).json().as_object().contains("pickup_code"));
+  const std::string right = R"({"pickup_code":")" + code + R"("})";
+  const std::string wrong = R"({"pickup_code":")" + std::string(code == "000000" ? "000001" : "000000") + R"("})";
+  CHECK(s.post(id_path(id, "hand-over"), right, m.partner).type() == "invalid_transition");  // not there yet
+  CHECK(s.post(id_path(id, "arrive"), "", m.farmer).status == 403);
+  CHECK(s.post(id_path(id, "arrive"), "", buyer).status == 403);
+  r = s.post(id_path(id, "arrive"), "", m.partner);
+  REQUIRE(r.status == 200);
+  CHECK(r.json().at("status").as_string() == "at_station");
+  CHECK(s.post(id_path(id, "arrive"), "", m.partner).type() == "invalid_transition");
+  CHECK(s.post(id_path(id, "hand-over"), right, buyer).status == 403);
+  r = s.post(id_path(id, "hand-over"), wrong, m.partner);
+  CHECK(r.status == 422);
+  CHECK(error_fields(r) == std::vector<std::string>{"pickup_code"});
+  CHECK(s.post(id_path(id, "hand-over"), R"({"pickup_code":"12345"})", m.partner).status == 422);
+  CHECK(s.get(id_path(id), buyer).json().at("status").as_string() == "at_station");
+  r = s.post(id_path(id, "hand-over"), right, m.partner);
+  REQUIRE(r.status == 200);
+  CHECK(r.json().at("status").as_string() == "delivered");
 
   bal = s.get("/v1/balances/me", m.farmer).json();
   CHECK(bal.at("pending_fen").as_int64() == 0);
@@ -176,10 +200,10 @@ TEST_CASE("cancelling restores stock and reverses a payment", "[server][orders][
   test_server s;
   market m(s, false, 10);
   auto [bid, buyer] = s.direct_user(role::buyer);
-  auto a = s.post("/v1/orders", market::order_body(m.shop, m.listing, 4), buyer).json().at("id").as_int64();
-  auto b = s.post("/v1/orders", market::order_body(m.shop, m.listing, 3), buyer).json().at("id").as_int64();
+  auto a = s.post("/v1/orders", m.order_body(m.shop, m.listing, 4), buyer).json().at("id").as_int64();
+  auto b = s.post("/v1/orders", m.order_body(m.shop, m.listing, 3), buyer).json().at("id").as_int64();
   CHECK(m.stock_of(m.listing) == 3);
-  REQUIRE(s.post(id_path(b, "pay"), R"({"method":"cash_at_station"})", buyer).status == 200);
+  s.pay(b, buyer);
   // The buyer cancels the unpaid one; the shop cancels the paid one.
   auto r = s.post(id_path(a, "cancel"), R"({"reason":"买错了"})", buyer);
   REQUIRE(r.status == 200);
@@ -192,41 +216,48 @@ TEST_CASE("cancelling restores stock and reverses a payment", "[server][orders][
   CHECK(bal.at("available_fen").as_int64() == 0);
   const auto ledger = m.ledger();
   CHECK(ledger.at("balanced").as_bool());
-  CHECK(ledger.at("postings").as_int64() == 6);  // payment 3 + refund 3
+  // payment: cash, shop pending, commission; refund: the same three, the money now owed back
+  CHECK(ledger.at("postings").as_int64() == 6);
 }
 
 TEST_CASE("assisted buying and selling pay both partner fees, schedule changes apply forward only",
           "[server][orders][money]") {
   test_server s;
   market m(s, false, 100, 10000);
-  auto r = s.post("/v1/orders", market::order_body(m.partner_shop, m.partner_listing, 1,
-                                                   R"(,"villager_id":)" + std::to_string(m.villager)),
-                  m.partner);
+  // A partner of another village buys, for a villager of its own, at the shop m.partner runs for
+  // a villager of m's village (delivered to an address: no station in between).
+  const auto other_village = s.make_village();
+  auto [p2id, p2] = s.direct_user(role::partner, other_village);
+  const auto v2 = s.post("/v1/villagers", R"({"name":"王爷爷"})", p2).json().at("id").as_int64();
+  const auto for_v2 = R"(,"villager_id":)" + std::to_string(v2);
+  auto r = s.post("/v1/orders", market::order_body_to(std::nullopt, m.partner_shop, m.partner_listing, 1, for_v2), p2);
   REQUIRE(r.status == 201);
   auto o = r.json().as_object();
   CHECK(o.at("buyer_account_id").is_null());
-  CHECK(o.at("villager_id").as_int64() == m.villager);
+  CHECK(o.at("villager_id").as_int64() == v2);
   const auto fees = o.at("partner_fees").as_array();
   REQUIRE(fees.size() == 2);
   CHECK(fees.at(0).at("kind").as_string() == "assisted_buying");
+  CHECK(fees.at(0).at("partner_id").as_int64() == p2id);
   CHECK(fees.at(0).at("amount_fen").as_int64() == 300);
   CHECK(fees.at(1).at("kind").as_string() == "assisted_selling");
+  CHECK(fees.at(1).at("partner_id").as_int64() == m.partner_id);
   CHECK(fees.at(1).at("amount_fen").as_int64() == 200);
   const auto first = o.at("id").as_int64();
 
-  // A villager of another village is refused.
-  auto other_village = s.make_village();
-  auto [p2id, p2] = s.direct_user(role::partner, other_village);
-  auto v2 = s.post("/v1/villagers", R"({"name":"王爷爷"})", p2).json().at("id").as_int64();
-  r = s.post("/v1/orders",
-             market::order_body(m.partner_shop, m.partner_listing, 1, R"(,"villager_id":)" + std::to_string(v2)),
-             m.partner);
+  // A villager of another village is refused; a partner's own villager buying at the shop that
+  // partner runs is trading with oneself.
+  r = s.post("/v1/orders", m.order_body(m.partner_shop, m.partner_listing, 1, for_v2), m.partner);
   CHECK(r.status == 422);
+  r = s.post("/v1/orders",
+             m.order_body(m.partner_shop, m.partner_listing, 1, R"(,"villager_id":)" + std::to_string(m.villager)),
+             m.partner);
+  CHECK(r.error_fields() == std::vector<std::string>{"shop_id"});
 
   const std::string schedule =
       R"({"platform_commission_bps":1000,"category_commission_bps":{"fruit":700},"poverty_county_commission_bps":0,)"
       R"("assisted_buying_fee_bps":400,"assisted_selling_fee_bps":100,"address_delivery_fee_fen":500,)"
-      R"("taobao_village_min_shops":100,"taobao_village_min_gmv_fen":1000000000})";
+      R"("taobao_village_min_shops":100,"taobao_village_min_gmv_fen":1000000000,"unpaid_timeout_minutes":30,"auto_deliver_days":10,"station_hold_days":14})";
   CHECK(s.send(http::verb::put, "/v1/fee-schedule", schedule,
                {{"Authorization", "Bearer " + m.partner}, {"Content-Type", "application/json"}})
             .status == 403);
@@ -239,22 +270,20 @@ TEST_CASE("assisted buying and selling pay both partner fees, schedule changes a
              {{"Authorization", "Bearer " + m.admin}, {"Content-Type", "application/json"}});
   CHECK(r.status == 422);
 
-  auto newer = s.post("/v1/orders", market::order_body(m.partner_shop, m.partner_listing, 1,
-                                                       R"(,"villager_id":)" + std::to_string(m.villager)),
-                      m.partner)
-                   .json();
+  auto newer =
+      s.post("/v1/orders", market::order_body_to(std::nullopt, m.partner_shop, m.partner_listing, 1, for_v2), p2).json();
   CHECK(newer.at("platform_commission_fen").as_int64() == 700);  // fruit's category rate
   CHECK(newer.at("partner_fees").at(0).at("amount_fen").as_int64() == 400);
-  auto old = s.get(id_path(first), m.partner).json();
+  auto old = s.get(id_path(first), p2).json();
   CHECK(old.at("platform_commission_fen").as_int64() == 500);
   CHECK(old.at("partner_fees").at(0).at("amount_fen").as_int64() == 300);
 
-  // The partner's fees become its balance once delivered.
-  REQUIRE(s.post(id_path(first, "pay"), R"({"method":"cash_at_station"})", m.partner).status == 200);
+  // The partners' fees become their balances once delivered.
+  REQUIRE(s.post(id_path(first, "pay"), R"({"method":"cash_at_station"})", p2).status == 200);
   REQUIRE(s.post(id_path(first, "ship"), "{}", m.partner).status == 200);
-  REQUIRE(s.post(id_path(first, "deliver"), "", m.partner).status == 200);
-  auto bal = s.get("/v1/balances/me", m.partner).json();
-  CHECK(bal.at("available_fen").as_int64() == 500);
+  REQUIRE(s.post(id_path(first, "deliver"), "", p2).status == 200);
+  CHECK(s.get("/v1/balances/me", p2).json().at("available_fen").as_int64() == 300);
+  CHECK(s.get("/v1/balances/me", m.partner).json().at("available_fen").as_int64() == 200);
   CHECK(m.ledger().at("balanced").as_bool());
 }
 
@@ -262,7 +291,7 @@ TEST_CASE("poverty counties pay no commission by default", "[server][orders][mon
   test_server s;
   market m(s, true, 10, 9999);
   auto [bid, buyer] = s.direct_user(role::buyer);
-  auto o = s.post("/v1/orders", market::order_body(m.shop, m.listing, 1), buyer).json();
+  auto o = s.post("/v1/orders", m.order_body(m.shop, m.listing, 1), buyer).json();
   CHECK(o.at("poverty_relief").as_bool());
   CHECK(o.at("platform_commission_fen").as_int64() == 0);
   CHECK(o.at("shop_proceeds_fen").as_int64() == 9999);
@@ -279,7 +308,7 @@ TEST_CASE("idempotency keys replay, refuse another body, and are scoped per call
     return s.send(http::verb::post, path, body,
                   {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}, {"Idempotency-Key", key}});
   };
-  const auto body = market::order_body(m.shop, m.listing, 2);
+  const auto body = m.order_body(m.shop, m.listing, 2);
   auto first = post_key("/v1/orders", body, b1, "order-1");
   REQUIRE(first.status == 201);
   CHECK(first.header("idempotent-replayed").empty());
@@ -287,7 +316,7 @@ TEST_CASE("idempotency keys replay, refuse another body, and are scoped per call
   CHECK(again.status == 201);
   CHECK(again.header("idempotent-replayed") == "true");
   CHECK(again.body == first.body);
-  auto other = post_key("/v1/orders", market::order_body(m.shop, m.listing, 3), b1, "order-1");
+  auto other = post_key("/v1/orders", m.order_body(m.shop, m.listing, 3), b1, "order-1");
   CHECK(other.status == 409);
   CHECK(other.type() == "idempotency_key_reused");
   // Another caller with the same key makes its own order.
@@ -301,13 +330,15 @@ TEST_CASE("idempotency keys replay, refuse another body, and are scoped per call
   auto bad_again = post_key("/v1/orders", R"({"shop_id":1})", b1, "bad-1");
   CHECK(bad_again.status == 422);
   CHECK(bad_again.header("idempotent-replayed") == "true");
-  // Pay is idempotent; the key is per endpoint, so "order-1" is free there.
+  // Pay is idempotent; the key is per endpoint, so "order-1" is free there. A repeat gets the
+  // same pending payment, not a second one.
   const auto id = first.json().at("id").as_int64();
-  auto paid = post_key(id_path(id, "pay"), R"({"method":"mobile"})", b1, "order-1");
-  REQUIRE(paid.status == 200);
-  auto paid_again = post_key(id_path(id, "pay"), R"({"method":"mobile"})", b1, "order-1");
-  CHECK(paid_again.status == 200);
+  auto paid = post_key(id_path(id, "pay"), R"({"method":"alipay"})", b1, "order-1");
+  REQUIRE(paid.status == 202);
+  auto paid_again = post_key(id_path(id, "pay"), R"({"method":"alipay"})", b1, "order-1");
+  CHECK(paid_again.status == 202);
   CHECK(paid_again.header("idempotent-replayed") == "true");
+  CHECK(paid_again.body == paid.body);
   CHECK(post_key("/v1/orders", body, b1, std::string(256, 'k')).status == 422);
   CHECK(m.ledger().at("balanced").as_bool());
 }
@@ -318,8 +349,8 @@ TEST_CASE("order lists: as buyer and as seller, by status, walked by cursor", "[
   auto [bid, buyer] = s.direct_user(role::buyer);
   std::vector<std::int64_t> ids;
   for (int i = 0; i < 5; ++i)
-    ids.push_back(s.post("/v1/orders", market::order_body(m.shop, m.listing, 1), buyer).json().at("id").as_int64());
-  for (int i : {1, 3}) REQUIRE(s.post(id_path(ids[i], "pay"), R"({"method":"mobile"})", buyer).status == 200);
+    ids.push_back(s.post("/v1/orders", m.order_body(m.shop, m.listing, 1), buyer).json().at("id").as_int64());
+  for (int i : {1, 3}) s.pay(ids[i], buyer);
 
   std::vector<std::int64_t> seen;
   std::string target = "/v1/orders?limit=2";
@@ -348,8 +379,9 @@ TEST_CASE("statements list a payee's entries within from..to", "[server][orders]
   test_server s;
   market m(s, false, 100, 2000);
   auto [bid, buyer] = s.direct_user(role::buyer);
-  const auto id = s.post("/v1/orders", market::order_body(m.shop, m.listing, 1), buyer).json().at("id").as_int64();
-  REQUIRE(s.post(id_path(id, "pay"), R"({"method":"mobile"})", buyer).status == 200);  // 2026-11-23
+  const auto id =
+      s.post("/v1/orders", market::order_body_to(std::nullopt, m.shop, m.listing, 1), buyer).json().at("id").as_int64();
+  s.pay(id, buyer);  // 2026-11-23
   s.advance_clock(2 * 86400);
   REQUIRE(s.post(id_path(id, "ship"), "{}", m.farmer).status == 200);
   REQUIRE(s.post(id_path(id, "deliver"), "", buyer).status == 200);  // 2026-11-25
@@ -375,8 +407,8 @@ TEST_CASE("cancelling when the owner has since set stock to the maximum still wo
   test_server s;
   market m(s, false, 100);
   auto [bid, buyer] = s.direct_user(role::buyer);
-  const auto id = s.post("/v1/orders", market::order_body(m.shop, m.listing, 5), buyer).json().at("id").as_int64();
-  REQUIRE(s.post(id_path(id, "pay"), R"({"method":"mobile"})", buyer).status == 200);
+  const auto id = s.post("/v1/orders", m.order_body(m.shop, m.listing, 5), buyer).json().at("id").as_int64();
+  s.pay(id, buyer);
   REQUIRE(s.send(http::verb::patch, "/v1/listings/" + std::to_string(m.listing), R"({"stock":10000000})",
                  {{"Authorization", "Bearer " + m.farmer}, {"Content-Type", "application/json"}})
               .status == 200);

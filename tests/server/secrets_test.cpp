@@ -75,7 +75,7 @@ TEST_CASE("tokens, passwords and password hashes appear in no log line and no re
     replies.push_back(s.get("/v1/orders/999999", token));
     replies.push_back(s.get("/v1/me", token + "x"));  // a near-miss token
     market m(s);
-    replies.push_back(s.post("/v1/orders", market::order_body(m.shop, m.listing, 1), token));
+    replies.push_back(s.post("/v1/orders", m.order_body(m.shop, m.listing, 1), token));
     replies.push_back(s.post("/v1/orders", "{not json", token));
     replies.push_back(s.get("/v1/me?token=" + token, m.farmer));  // a token in a query string
     replies.push_back(s.del("/v1/sessions/current", token));

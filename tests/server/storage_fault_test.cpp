@@ -70,7 +70,7 @@ struct crowd {
       a.token = tokens[i];
       a.key = "k-" + std::to_string(next_key++);
       a.quantity = 1 + next_key % 3;
-      a.body = market::order_body(m.shop, m.listing, a.quantity);
+      a.body = m.order_body(m.shop, m.listing, a.quantity);
       all.push_back(std::move(a));
     }
     std::latch go(static_cast<std::ptrdiff_t>(tokens.size()));

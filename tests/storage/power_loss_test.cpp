@@ -110,6 +110,8 @@ std::vector<acknowledged> run_workload(database& db, const world& w, std::uint64
                                static_cast<std::int64_t>(1 + rng() % 3)});
         if (lines == 2 && req.items[0].listing_id == req.items[1].listing_id) req.items.pop_back();
         req.caller = w.buyer_rows[rng() % w.buyer_rows.size()];
+        req.delivery = delivery_method::address;
+        req.address = "北京市朝阳区1号";
         req.now = t0 + i;
         const bool pay = i % 3 == 2;
         try {

@@ -105,6 +105,8 @@ TEST_CASE("change counters move after each committed write to what they stand fo
   po.shop_id = m.s.id;
   po.items = {{l.id, 2}};
   po.caller = buyer.value();
+  po.delivery = delivery_method::address;
+  po.address = "北京市朝阳区1号";
   po.now = t0;
   REQUIRE(m.db.writer().submit_sync([&](connection& c) { return place_order(c, po); }).ok());
   after = m.counters();
