@@ -9,8 +9,8 @@
 #include "server/json_output.hpp"
 #include "server/problem.hpp"
 #include "server/query_params.hpp"
+#include "storage/search/listing_search.hpp"
 #include "storage/sql/catalog.hpp"
-#include "storage/search/fts_tokenizer.hpp"
 
 namespace cunji::server {
 
@@ -219,11 +219,7 @@ net::awaitable<response> browse(context& ctx) {
 
   q.sort = spec->sort;
   if (after) q.after = after->keys;
-  if (has_text) {
-    q.match = storage::build_match_query(*text);
-    // Nothing searchable in the text (only punctuation, say): nothing matches.
-    if (!q.match) co_return json_text_response(http::status::ok, listing_page_json({}, std::nullopt));
-  }
+  if (has_text) q.text = *text;
   auto& db = ctx.a.db();
   const auto page = storage::browse_listings(db.reader(), q, &db.rankings());
   const auto entry =

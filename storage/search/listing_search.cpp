@@ -1,16 +1,16 @@
 // Browsing and searching listings: one SQL text per combination of filters (all values bound),
 // keyset pagination, and an index or the FTS index behind every query.
-#include <sqlite3.h>
+#include "storage/search/listing_search.hpp"
 
 #include <algorithm>
 #include <bit>
-#include <cmath>
 #include <memory>
 #include <string_view>
 #include <variant>
 
-#include "storage/sql/catalog.hpp"
 #include "storage/cache/search_rankings.hpp"
+#include "storage/search/fts_tokenizer.hpp"
+#include "storage/search/rank_function.hpp"
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/transaction.hpp"
 
@@ -45,171 +45,8 @@ namespace {
 
 using value = std::variant<std::int64_t, double, std::string>;
 
-// Relevance is FTS5's bm25 with title matches weighing ten times description matches, as
-// bm25(listings_fts, 10.0, 1.0) computes it, except that the collection statistics (number of
-// rows, average row length, rows matching each phrase) are those of the listings up to the
-// walk's snapshot id. Plain bm25 uses the statistics of the whole table, so a listing added
-// during a walk changes the scores of the others and can reorder them between pages (a walk
-// then skips some matches and repeats others); with the statistics pinned to the snapshot,
-// every page of a walk sees the same scores. Until something is added the two are equal.
-constexpr const char* score_expr = "cunji_rank(listings_fts, ?)";  // ? = snapshot id
-constexpr const char* rank_function_name = "cunji_rank";
-constexpr double title_weight = 10.0;
-constexpr double description_weight = 1.0;
-
-// Collection statistics as of the snapshot, computed once per statement (FTS5 auxdata).
-struct rank_stats {
-  double avgdl = 0;
-  std::vector<double> idf;  // per phrase
-  std::vector<double> freq;  // scratch: weighted phrase frequencies of the current row
-};
-
-struct phrase_count {
-  std::int64_t snapshot;
-  std::int64_t hits = 0;
-};
-
-int count_up_to_snapshot(const Fts5ExtensionApi* api, Fts5Context* fts, void* user) {
-  auto* p = static_cast<phrase_count*>(user);
-  if (api->xRowid(fts) <= p->snapshot) ++p->hits;
-  return SQLITE_OK;
-}
-
-// FTS5 varints (the SQLite record format's): 7 bits a byte, high bit set while more follow;
-// a ninth byte holds 8 bits.
-std::int64_t sum_varints(const unsigned char* p, int n) {
-  std::int64_t sum = 0;
-  int i = 0;
-  while (i < n) {
-    std::uint64_t v = 0;
-    for (int k = 0; k < 9 && i < n; ++k) {
-      const unsigned char byte = p[i++];
-      if (k == 8) {
-        v = (v << 8) | byte;
-        break;
-      }
-      v = (v << 7) | (byte & 0x7F);
-      if (!(byte & 0x80)) break;
-    }
-    sum += static_cast<std::int64_t>(v);
-  }
-  return sum;
-}
-
-// Rows added after the snapshot and their tokens (all columns), read in the statement's own
-// read transaction so they agree with xRowCount and xColumnTotalSize.
-int later_rows(sqlite3* db, std::int64_t snapshot, std::int64_t& rows, std::int64_t& tokens) {
-  sqlite3_stmt* raw = nullptr;
-  int rc = sqlite3_prepare_v2(db, "SELECT sz FROM listings_fts_docsize WHERE id > ?1", -1, &raw, nullptr);
-  std::unique_ptr<sqlite3_stmt, stmt_deleter> st(raw);
-  if (rc != SQLITE_OK) return rc;
-  sqlite3_bind_int64(raw, 1, snapshot);
-  while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
-    ++rows;
-    tokens += sum_varints(static_cast<const unsigned char*>(sqlite3_column_blob(raw, 0)), sqlite3_column_bytes(raw, 0));
-  }
-  return rc == SQLITE_DONE ? SQLITE_OK : rc;
-}
-
-int rank_stats_for(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, std::int64_t snapshot,
-                   rank_stats*& out) {
-  out = static_cast<rank_stats*>(api->xGetAuxdata(fts, 0));
-  if (out) return SQLITE_OK;
-  auto st = std::make_unique<rank_stats>();
-  sqlite3_int64 rows = 0, tokens = 0;
-  int rc = api->xRowCount(fts, &rows);
-  if (rc == SQLITE_OK) rc = api->xColumnTotalSize(fts, -1, &tokens);
-  std::int64_t later = 0, later_tokens = 0;
-  if (rc == SQLITE_OK) rc = later_rows(sqlite3_context_db_handle(ctx), snapshot, later, later_tokens);
-  if (rc != SQLITE_OK) return rc;
-  const sqlite3_int64 n_row = std::max<sqlite3_int64>(1, rows - later);
-  const sqlite3_int64 n_token = tokens - later_tokens;
-  // The same arithmetic as FTS5's bm25 (fts5_aux.c), so the scores are equal to the last bit.
-  st->avgdl = static_cast<double>(n_token) / static_cast<double>(n_row);
-  const int phrases = api->xPhraseCount(fts);
-  for (int i = 0; i < phrases; ++i) {
-    phrase_count count{snapshot};
-    rc = api->xQueryPhrase(fts, i, &count, count_up_to_snapshot);
-    if (rc != SQLITE_OK) return rc;
-    const sqlite3_int64 n_hit = count.hits;
-    double idf = std::log((n_row - n_hit + 0.5) / (n_hit + 0.5));
-    if (idf <= 0.0) idf = 1e-6;
-    st->idf.push_back(idf);
-  }
-  st->freq.resize(st->idf.size());
-  rc = api->xSetAuxdata(fts, st.get(), [](void* p) { delete static_cast<rank_stats*>(p); });
-  if (rc != SQLITE_OK) return rc;
-  out = st.release();
-  return SQLITE_OK;
-}
-
-// cunji_rank(listings_fts, snapshot_id): see score_expr.
-void rank_function(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, int n_val,
-                   sqlite3_value** vals) {
-  if (n_val != 1) {
-    sqlite3_result_error(ctx, "cunji_rank(listings_fts, snapshot_id) takes one argument", -1);
-    return;
-  }
-  const double k1 = 1.2;
-  const double b = 0.75;
-  rank_stats* st = nullptr;
-  int rc = rank_stats_for(api, fts, ctx, sqlite3_value_int64(vals[0]), st);
-  int n_inst = 0;
-  if (rc == SQLITE_OK) {
-    std::fill(st->freq.begin(), st->freq.end(), 0.0);
-    rc = api->xInstCount(fts, &n_inst);
-  }
-  for (int i = 0; rc == SQLITE_OK && i < n_inst; ++i) {
-    int ip = 0, ic = 0, io = 0;
-    rc = api->xInst(fts, i, &ip, &ic, &io);
-    if (rc == SQLITE_OK) st->freq[static_cast<std::size_t>(ip)] += ic == 0 ? title_weight : description_weight;
-  }
-  double d = 0.0;
-  if (rc == SQLITE_OK) {
-    int n_tok = 0;
-    rc = api->xColumnSize(fts, -1, &n_tok);
-    d = static_cast<double>(n_tok);
-  }
-  double score = 0.0;
-  for (std::size_t i = 0; rc == SQLITE_OK && i < st->idf.size(); ++i) {
-    const double f = st->freq[i];
-    score += st->idf[i] * ((f * (k1 + 1.0)) / (f + k1 * (1 - b + b * d / st->avgdl)));
-  }
-  if (rc == SQLITE_OK)
-    sqlite3_result_double(ctx, -1.0 * score);
-  else
-    sqlite3_result_error_code(ctx, rc);
-}
-
-void register_rank_function(sqlite3* db) {
-  fts5_api* api = nullptr;
-  sqlite3_stmt* raw = nullptr;
-  int rc = sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &raw, nullptr);
-  std::unique_ptr<sqlite3_stmt, stmt_deleter> st(raw);
-  if (rc != SQLITE_OK) throw_sqlite(db, rc, "cunji_rank: FTS5 unavailable");
-  rc = sqlite3_bind_pointer(raw, 1, static_cast<void*>(&api), "fts5_api_ptr", nullptr);
-  if (rc != SQLITE_OK) throw_sqlite(db, rc, "cunji_rank: bind");
-  rc = sqlite3_step(raw);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) throw_sqlite(db, rc, "cunji_rank: step");
-  st.reset();
-  if (api == nullptr || api->iVersion < 2) throw sqlite_error(SQLITE_ERROR, "cunji_rank: no usable fts5_api");
-  rc = api->xCreateFunction(api, rank_function_name, nullptr, rank_function, nullptr);
-  if (rc != SQLITE_OK) throw_sqlite(nullptr, rc, "cunji_rank: xCreateFunction");
-}
-
-// Prepares SQL that uses cunji_rank, registering the function on this connection the first
-// time it is missing.
-query prepare_ranked(connection& c, const std::string& sql) {
-  try {
-    return c.prepare(sql);
-  } catch (const sqlite_error& e) {
-    if (std::string_view(e.what()).find(std::string("no such function: ") + rank_function_name) ==
-        std::string_view::npos)
-      throw;
-  }
-  register_rank_function(c.handle());
-  return c.prepare(sql);
-}
+// The cunji_rank call of a relevance query (storage/search/rank_function.hpp): ? = snapshot id.
+constexpr const char* score_expr = "cunji_rank(listings_fts, ?)";
 
 void add_filters(const listing_query& q, std::string& sql, std::vector<value>& args) {
   if (q.category) {
@@ -265,7 +102,13 @@ struct browse_sql {
   std::vector<value> row_args;
 };
 
-browse_sql relevance_sql(connection& c, const listing_query& q) {
+// A search: the terms of the user's text and its MATCH expression.
+struct search {
+  std::vector<search_term> terms;
+  std::string match;
+};
+
+browse_sql relevance_sql(connection& c, const listing_query& q, const search& s) {
   // Keyset: [snapshot max id, bit pattern of the last score, last id]. Scores are computed with
   // the statistics as of the snapshot, so the last item's score is the one it had on its page.
   browse_sql b;
@@ -274,16 +117,12 @@ browse_sql relevance_sql(connection& c, const listing_query& q) {
   b.sql = std::string("SELECT rowid, ") + score_expr +
           " AS score FROM listings_fts WHERE listings_fts MATCH ? AND rowid <= ?";
   b.args.emplace_back(b.snapshot);  // score_expr's
-  b.args.emplace_back(*q.match);
+  b.args.emplace_back(s.match);
   b.args.emplace_back(b.snapshot);
   b.row_sql = std::string("SELECT ") + listing_select +
               " FROM listings l JOIN counties c ON c.id = l.county_id WHERE l.id = ? AND l.visible = 1";
   add_filters(q, b.row_sql, b.row_args);
   return b;
-}
-
-bool rank_before(const ranked_match& a, const ranked_match& b) {
-  return a.score < b.score || (a.score == b.score && a.id < b.id);
 }
 
 // Every match up to the snapshot, scored, in rank order: the same order as ORDER BY score,
@@ -297,33 +136,43 @@ std::vector<ranked_match> rank_matches(connection& c, const browse_sql& b) {
   return out;
 }
 
-listing_page browse_relevance(connection& c, const listing_query& q, search_rankings* rankings) {
-  // The counter before the read (see change_counters.hpp).
-  const auto version = rankings ? rankings->counters().search_text() : 0;
-  read_transaction snapshot(c);  // every statement of a page reads the same snapshot
-  const auto b = relevance_sql(c, q);
-  std::shared_ptr<const std::vector<ranked_match>> ranking;
-  std::string key;
-  if (rankings) {
-    key = *q.match;
-    key += '\0';
-    key += std::to_string(b.snapshot);
-    ranking = rankings->entries().find(key, version);
+// The ranking of every match (kept in `rankings`, if given), from just after the cursor.
+class full_ranking {
+ public:
+  full_ranking(connection& c, const browse_sql& b, const search& s, std::optional<ranked_match> after,
+               search_rankings* rankings, std::uint64_t version) {
+    std::string key;
+    if (rankings) {
+      key = s.match;
+      key += '\0';
+      key += std::to_string(b.snapshot);
+      ranking_ = rankings->entries().find(key, version);
+    }
+    if (!ranking_) {
+      ranking_ = std::make_shared<const std::vector<ranked_match>>(rank_matches(c, b));
+      if (rankings) rankings->entries().store(key, version, ranking_, ranking_->size() * sizeof(ranked_match));
+    }
+    it_ = after ? std::upper_bound(ranking_->begin(), ranking_->end(), *after, rank_before) : ranking_->begin();
   }
-  if (!ranking) {
-    ranking = std::make_shared<const std::vector<ranked_match>>(rank_matches(c, b));
-    if (rankings) rankings->entries().store(key, version, ranking, ranking->size() * sizeof(ranked_match));
+  std::optional<ranked_match> next() {
+    if (it_ == ranking_->end()) return std::nullopt;
+    return *it_++;
   }
-  auto it = ranking->begin();
-  if (q.after && q.after->size() == 3)
-    it = std::upper_bound(ranking->begin(), ranking->end(),
-                          ranked_match{std::bit_cast<double>((*q.after)[1]), (*q.after)[2]}, rank_before);
+
+ private:
+  std::shared_ptr<const std::vector<ranked_match>> ranking_;
+  std::vector<ranked_match>::const_iterator it_;
+};
+
+// The page: the browsable listings passing the filters, taken in rank order from `ranking`.
+template <class Ranking>
+listing_page relevance_page(connection& c, const listing_query& q, const browse_sql& b, Ranking& ranking) {
   listing_page page;
   page.items.reserve(static_cast<std::size_t>(q.limit));
   double last_score = 0;
-  for (; it != ranking->end(); ++it) {
+  while (const auto m = ranking.next()) {
     auto row = c.prepare(b.row_sql);
-    row.bind(1, it->id);
+    row.bind(1, m->id);
     int i = 1;
     for (const auto& a : b.row_args) std::visit([&](const auto& v) { row.bind(++i, v); }, a);
     if (!row.step()) continue;  // filtered out, or not browsable
@@ -332,13 +181,24 @@ listing_page browse_relevance(connection& c, const listing_query& q, search_rank
       break;
     }
     page.items.push_back(read_listing_row(row, 0));
-    last_score = it->score;
+    last_score = m->score;
   }
   return page;
 }
 
-browse_sql build_browse_sql(connection& c, const listing_query& q) {
-  if (q.sort == listing_sort::relevance && q.match) return relevance_sql(c, q);
+listing_page browse_relevance(connection& c, const listing_query& q, const search& s, search_rankings* rankings) {
+  // The counter before the read (see change_counters.hpp).
+  const auto version = rankings ? rankings->counters().search_text() : 0;
+  read_transaction snapshot(c);  // every statement of a page reads the same snapshot
+  const auto b = relevance_sql(c, q, s);
+  std::optional<ranked_match> after;
+  if (q.after && q.after->size() == 3) after = ranked_match{std::bit_cast<double>((*q.after)[1]), (*q.after)[2]};
+  full_ranking ranking(c, b, s, after, rankings, version);
+  return relevance_page(c, q, b, ranking);
+}
+
+browse_sql build_browse_sql(connection& c, const listing_query& q, const std::optional<search>& s) {
+  if (q.sort == listing_sort::relevance && s) return relevance_sql(c, q, *s);
 
   browse_sql b;
   auto& args = b.args;
@@ -347,12 +207,12 @@ browse_sql build_browse_sql(connection& c, const listing_query& q) {
   // rows, or fetching every match's row before the cut, costs several times more when the
   // index is not in the page's order (county, category, price range).
   std::string sql;
-  if (q.match) {
+  if (s) {
     // The FTS index drives: CROSS JOIN fixes the join order.
     sql = std::string("SELECT ") + listing_select +
           " FROM listings_fts CROSS JOIN listings l ON l.id = listings_fts.rowid JOIN counties c ON c.id = "
           "l.county_id WHERE listings_fts MATCH ? AND l.visible = 1";
-    args.emplace_back(*q.match);
+    args.emplace_back(s->match);
   } else {
     sql = std::string("SELECT l.id FROM listings l") +
           (q.poverty_relief_only ? " JOIN counties c ON c.id = l.county_id" : "") + " WHERE l.visible = 1";
@@ -382,16 +242,16 @@ browse_sql build_browse_sql(connection& c, const listing_query& q) {
       // With a search, order by the FTS rowid (the listing id): FTS5 then walks its index
       // backwards and stops at the limit instead of collecting every match to sort.
       if (has_after) {
-        sql += q.match ? " AND listings_fts.rowid < ?" : " AND l.id < ?";
+        sql += s ? " AND listings_fts.rowid < ?" : " AND l.id < ?";
         args.emplace_back((*q.after)[0]);
       }
-      order = q.match ? " ORDER BY listings_fts.rowid DESC" : " ORDER BY l.id DESC";
+      order = s ? " ORDER BY listings_fts.rowid DESC" : " ORDER BY l.id DESC";
       break;
   }
   sql += order;
   sql += " LIMIT ?";
   args.emplace_back(static_cast<std::int64_t>(q.limit) + 1);
-  if (q.match)
+  if (s)
     b.sql = std::move(sql);
   else
     b.sql = std::string("SELECT ") + listing_select +
@@ -399,11 +259,23 @@ browse_sql build_browse_sql(connection& c, const listing_query& q) {
   return b;
 }
 
+
+// The search of `q`'s text; nullopt without text. No terms: nothing can match.
+std::optional<search> search_of(const listing_query& q) {
+  if (!q.text) return std::nullopt;
+  search s;
+  s.terms = search_terms_of(*q.text);
+  if (const auto m = build_match_query(*q.text)) s.match = *m;
+  return s;
+}
+
 }  // namespace
 
 listing_page browse_listings(connection& c, const listing_query& q, search_rankings* rankings) {
-  if (q.sort == listing_sort::relevance && q.match) return browse_relevance(c, q, rankings);
-  const auto b = build_browse_sql(c, q);
+  const auto s = search_of(q);
+  if (s && s->terms.empty()) return {};  // nothing searchable in the text
+  if (q.sort == listing_sort::relevance && s) return browse_relevance(c, q, *s, rankings);
+  const auto b = build_browse_sql(c, q, s);
   listing_page page;
   page.items.reserve(static_cast<std::size_t>(q.limit));
   auto st = c.prepare(b.sql);
@@ -423,7 +295,9 @@ listing_page browse_listings(connection& c, const listing_query& q, search_ranki
 }
 
 std::string explain_browse(connection& c, const listing_query& q) {
-  const auto b = build_browse_sql(c, q);
+  const auto s = search_of(q);
+  if (s && s->terms.empty()) return {};  // no statement runs
+  const auto b = build_browse_sql(c, q, s);
   std::string plan;
   auto explain = [&](const std::string& sql, const std::vector<value>& args, bool ranked) {
     auto st = ranked ? prepare_ranked(c, "EXPLAIN QUERY PLAN " + sql) : c.prepare("EXPLAIN QUERY PLAN " + sql);

@@ -80,6 +80,12 @@ std::string_view query::text(int col) const noexcept {
   return {p, static_cast<std::size_t>(sqlite3_column_bytes(s_, col))};
 }
 
+std::span<const unsigned char> query::blob(int col) const noexcept {
+  const auto* p = static_cast<const unsigned char*>(sqlite3_column_blob(s_, col));
+  if (!p) return {};
+  return {p, static_cast<std::size_t>(sqlite3_column_bytes(s_, col))};
+}
+
 namespace {
 // Process-wide settings, before SQLite initializes (that is, before the first connection).
 // Memory statistics off: otherwise every SQLite allocation takes one global mutex, which the

@@ -19,6 +19,8 @@ using cunji::storage::connection;
 using cunji::storage::open_mode;
 using cunji::storage::register_cunji_tokenizer;
 using cunji::storage::sqlite_error;
+using cunji::storage::search_term;
+using cunji::storage::search_terms_of;
 using cunji::storage::tokenize_document;
 using strings = std::vector<std::string>;
 using ids = std::vector<std::int64_t>;
@@ -133,6 +135,15 @@ TEST_CASE("tokenize_document of text with no tokens", "[storage][fts]") {
   CHECK(tokenize_document("   \t\n").empty());
   CHECK(tokenize_document("!@#$%^&*()《》。，").empty());
   CHECK(tokenize_document("🍎😀\u3000").empty());
+}
+
+TEST_CASE("search_terms_of: the terms of build_match_query's expression", "[storage][fts]") {
+  using terms = std::vector<search_term>;
+  CHECK(search_terms_of("苹果") == terms{{"苹果", false, 2}});
+  CHECK(search_terms_of("苹") == terms{{"苹", false, 1}});
+  CHECK(search_terms_of("ＡＰＰＬ") == terms{{"appl", true, 1}});
+  CHECK(search_terms_of("Fuji 红富士 fuji") == terms{{"fuji", true, 1}, {"红富士", false, 3}});
+  CHECK(search_terms_of("!!!").empty());
 }
 
 TEST_CASE("build_match_query quotes every term", "[storage][fts]") {

@@ -14,8 +14,9 @@
 #include <vector>
 
 #include "storage/sql/accounts.hpp"
-#include "storage/sql/catalog.hpp"
 #include "storage/search/fts_tokenizer.hpp"
+#include "storage/search/listing_search.hpp"
+#include "storage/sql/catalog.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/sql/regions.hpp"
 #include "storage/sqlite/connection.hpp"
@@ -316,8 +317,7 @@ TEST_CASE("every browse query starts from an index, never from a scan of listing
   }
   {
     listing_query q;
-    q.match = build_match_query("苹果");
-    REQUIRE(q.match);
+    q.text = "苹果";
     for (auto s : {listing_sort::relevance, listing_sort::newest, listing_sort::price_asc, listing_sort::price_desc})
       cases.push_back({"苹果, " + sort_name(s), with_sort(q, s)});
     q.county_id = county;
@@ -383,7 +383,7 @@ TEST_CASE("explain_browse shows the plan of the SQL browse runs", "[storage][sea
   listing_query q;
   const auto plan = explain_browse(db.conn, q);
   CHECK(plan.find("listings_visible_newest") != std::string::npos);
-  q.match = build_match_query("苹果");
+  q.text = "苹果";
   q.sort = listing_sort::relevance;
   const auto fts = explain_browse(db.conn, q);
   INFO(fts);
@@ -418,7 +418,7 @@ TEST_CASE("walking the pages of any query visits exactly its listings, in order,
       qs.sort = s;
       std::optional<std::string> t = text;
       if (s == listing_sort::relevance || db.chance(0.25)) t = word;
-      if (t) qs.match = build_match_query(*t);
+      qs.text = t;
       const auto want = db.expected(qs, t);
       const auto got = db.walk(qs);
       INFO("combo " << combo << ", sort " << sort_name(s) << (t ? ", q=" + *t : std::string()));
@@ -470,7 +470,7 @@ TEST_CASE("listings added while a walk is under way: each one there at the start
       INFO(sc.name << ", round " << round);
       listing_query q;
       q.sort = sc.sort;
-      if (sc.text) q.match = build_match_query(*sc.text);
+      q.text = sc.text;
       // A county with an active shop, and that shop, for the new listings.
       std::size_t si = db.pick(db.shops.size());
       while (!db.shops[si].active) si = (si + 1) % db.shops.size();

@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "storage/sql/accounts.hpp"
+#include "storage/search/listing_search.hpp"
 #include "storage/sql/catalog.hpp"
 #include "storage/sqlite/database.hpp"
-#include "storage/search/fts_tokenizer.hpp"
 #include "storage/sql/orders.hpp"
 #include "storage/sql/regions.hpp"
 #include "support/temp_dir.hpp"
@@ -240,8 +240,7 @@ TEST_CASE("relevance pages from shared rankings equal pages computed afresh, whi
     listing_query q;
     q.sort = listing_sort::relevance;
     const auto text = words[pick(words.size())] + (pick(3) == 0 ? " " + words[pick(words.size())] : "");
-    q.match = build_match_query(text);
-    REQUIRE(q.match);
+    q.text = text;
     q.limit = 1 + static_cast<int>(pick(8));
     if (pick(3) == 0) q.in_stock_only = true;
     if (pick(4) == 0) q.max_price_fen = 2500;

@@ -1,0 +1,55 @@
+#pragma once
+// Browsing and searching listings: filters, orders, keyset pagination and relevance search.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/catalog.hpp"
+
+namespace cunji::storage {
+
+class connection;
+class search_rankings;
+
+enum class listing_sort { newest, price_asc, price_desc, relevance };
+
+struct listing_query {
+  // The user's search text, as typed; storage makes the FTS5 MATCH expression of it
+  // (build_match_query). Text without a searchable token matches nothing: an empty page.
+  std::optional<std::string> text;
+  std::optional<std::string> category;
+  std::optional<std::int64_t> county_id;
+  std::optional<std::int64_t> village_id;
+  std::optional<std::int64_t> shop_id;
+  bool poverty_relief_only = false;
+  std::optional<std::int64_t> min_price_fen;
+  std::optional<std::int64_t> max_price_fen;
+  bool in_stock_only = false;
+  listing_sort sort = listing_sort::newest;
+  // Keyset of the last item of the previous page (see listing_page::next_keys), if any.
+  std::optional<std::vector<std::int64_t>> after;
+  int limit = 20;
+};
+
+struct listing_page {
+  std::vector<listing> items;
+  // Keys to continue after the last item, or empty when there is no next page.
+  std::vector<std::int64_t> next_keys;
+};
+
+// Browsable listings (active, in active shops) matching the query, in the query's order.
+// Keysets: newest [id]; price_asc/price_desc [price_fen, id]; relevance [snapshot_max_id,
+// bit pattern of the last score, id]. Relevance is bm25 (title x10) computed with the
+// collection statistics of the listings up to snapshot_max_id (storage/search/bm25.hpp), and
+// listings added after the first page are left out, so additions neither show up in a walk
+// nor reorder it: a walk sees each match once. With `rankings`, a relevance ranking is computed
+// once per match expression, snapshot and search text, and shared
+// (storage/cache/search_rankings.hpp); the pages are the same.
+listing_page browse_listings(connection& c, const listing_query& q, search_rankings* rankings = nullptr);
+
+// The query plans SQLite picks for the SQL that browse_listings runs for `q` (same text, same
+// bindings): the `detail` column of EXPLAIN QUERY PLAN, one line per plan step.
+std::string explain_browse(connection& c, const listing_query& q);
+
+}  // namespace cunji::storage
