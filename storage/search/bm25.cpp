@@ -28,4 +28,12 @@ std::int64_t sum_varints(const unsigned char* p, int n) {
   return sum;
 }
 
+bm25_counts parse_fts5_totals(const unsigned char* p, int n) {
+  bm25_counts c;
+  int i = 0;
+  if (i < n) c.rows = read_varint(p, n, i);
+  while (i < n) c.tokens += read_varint(p, n, i);
+  return c;
+}
+
 }  // namespace cunji::storage

@@ -7,7 +7,9 @@
 // some matches and repeats others); with the statistics pinned to the snapshot, every page of
 // a walk sees the same scores. Until something is added the two are equal.
 //
-// cunji_rank (storage/search/rank_function.cpp) computes its scores with these functions.
+// Both ways of ranking (cunji_rank over FTS5, storage/search/rank_function.cpp, and the
+// postings, storage/search/impact_ranking.cpp) compute scores with these functions, so their
+// scores are equal to the last bit: cursors carry a score's bit pattern.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -38,9 +40,13 @@ inline bm25_collection bm25_collection_of(bm25_counts all, bm25_counts later) {
 
 // ?1 = the snapshot id; one row per later listing, its column sizes (see docsize_tokens).
 constexpr const char* later_rows_sql = "SELECT sz FROM listings_fts_docsize WHERE id > ?1";
+// FTS5's averages record (row 1 of %_data): the row count, then each column's token total.
+constexpr const char* fts5_totals_sql = "SELECT block FROM listings_fts_data WHERE id = 1";
 
 // The sum of the varints in FTS5's blob `p` of `n` bytes (a docsize record: a row's length).
 std::int64_t sum_varints(const unsigned char* p, int n);
+// The counts in an averages record.
+bm25_counts parse_fts5_totals(const unsigned char* p, int n);
 
 // FTS5's bm25 (fts5_aux.c) term by term, the same arithmetic in the same order.
 inline double bm25_idf(std::int64_t n_row, std::int64_t n_hit) {
@@ -54,6 +60,13 @@ inline double bm25_term(double idf, double f, double d, double avgdl) {
   constexpr double k1 = 1.2;
   constexpr double b = 0.75;
   return idf * ((f * (k1 + 1.0)) / (f + k1 * (1 - b + b * d / avgdl)));
+}
+
+// The rank of a row matching a one-phrase query: lower is better (FTS5's convention).
+inline double bm25_rank_one(double idf, double f, double d, double avgdl) {
+  double score = 0.0;
+  score += bm25_term(idf, f, d, avgdl);
+  return -1.0 * score;
 }
 
 }  // namespace cunji::storage

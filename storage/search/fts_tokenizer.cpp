@@ -268,6 +268,18 @@ std::vector<std::string> tokenize_document(std::string_view text) {
   return out;
 }
 
+tokenized_document tokenize_for_index(std::string_view text) {
+  tokenized_document out;
+  auto collect = [&out](std::string_view tok, bool colocated, std::size_t, std::size_t) {
+    out.tokens.emplace_back(tok);
+    if (!colocated) ++out.positions;  // FTS5 gives a colocated token its predecessor's position
+    return 0;
+  };
+  document_visitor<decltype(collect)> v{text, collect};
+  for_each_run(text, v);
+  return out;
+}
+
 std::vector<search_term> search_terms_of(std::string_view user_text) {
   term_builder b{user_text, {}};
   for_each_run(user_text, b);

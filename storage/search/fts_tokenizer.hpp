@@ -36,6 +36,15 @@ void register_cunji_tokenizer(sqlite3* db);
 // "苹果" -> {"苹果", "苹", "果"}.
 std::vector<std::string> tokenize_document(std::string_view text);
 
+// The tokens of a document as FTS5 indexes them, and the number of positions they take (FTS5's
+// column size: a colocated unigram shares its bigram's position, so a CJK run of n characters
+// takes n positions and a word one).
+struct tokenized_document {
+  std::vector<std::string> tokens;
+  int positions = 0;
+};
+tokenized_document tokenize_for_index(std::string_view text);
+
 // One term of a search (see build_match_query): a word, lowercased, which matches every indexed
 // word it begins; or a CJK run, which matches where its characters are adjacent (one character:
 // its unigram; two: one bigram; more: a phrase of bigrams).

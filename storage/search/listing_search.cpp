@@ -1,5 +1,5 @@
 // Browsing and searching listings: one SQL text per combination of filters (all values bound),
-// keyset pagination, and an index or the FTS index behind every query.
+// keyset pagination, and an index, the FTS index or the postings behind every query.
 #include "storage/search/listing_search.hpp"
 
 #include <algorithm>
@@ -10,6 +10,7 @@
 
 #include "storage/cache/search_rankings.hpp"
 #include "storage/search/fts_tokenizer.hpp"
+#include "storage/search/impact_ranking.hpp"
 #include "storage/search/rank_function.hpp"
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/transaction.hpp"
@@ -93,6 +94,7 @@ std::int64_t max_listing_id(connection& c) {
 // every match up to the snapshot in the FTS index alone (no join: scoring every match is the
 // cost, joining every match would double it; the ranking is then kept, see search_rankings),
 // and `row_sql` fetches and filters one listing at a time, in rank order, until the page is full.
+// A search ranked from the postings (impact_ranking) uses row_sql alone.
 struct browse_sql {
   std::string sql;
   std::vector<value> args;
@@ -193,6 +195,10 @@ listing_page browse_relevance(connection& c, const listing_query& q, const searc
   const auto b = relevance_sql(c, q, s);
   std::optional<ranked_match> after;
   if (q.after && q.after->size() == 3) after = ranked_match{std::bit_cast<double>((*q.after)[1]), (*q.after)[2]};
+  if (ranks_from_postings(s.terms)) {
+    impact_ranking ranking(c, s.terms.front(), b.snapshot, after);
+    return relevance_page(c, q, b, ranking);
+  }
   full_ranking ranking(c, b, s, after, rankings, version);
   return relevance_page(c, q, b, ranking);
 }
@@ -307,7 +313,10 @@ std::string explain_browse(connection& c, const listing_query& q) {
       plan += st.str(3);  // id, parent, notused, detail
     }
   };
-  explain(b.sql, b.args, b.relevance);
+  if (b.relevance && ranks_from_postings(s->terms))
+    plan = explain_impact(c, s->terms.front());
+  else
+    explain(b.sql, b.args, b.relevance);
   if (b.relevance) {
     std::vector<value> row_args{std::int64_t{0}};
     row_args.insert(row_args.end(), b.row_args.begin(), b.row_args.end());

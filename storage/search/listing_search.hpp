@@ -43,9 +43,13 @@ struct listing_page {
 // bit pattern of the last score, id]. Relevance is bm25 (title x10) computed with the
 // collection statistics of the listings up to snapshot_max_id (storage/search/bm25.hpp), and
 // listings added after the first page are left out, so additions neither show up in a walk
-// nor reorder it: a walk sees each match once. With `rankings`, a relevance ranking is computed
-// once per match expression, snapshot and search text, and shared
-// (storage/cache/search_rankings.hpp); the pages are the same.
+// nor reorder it: a walk sees each match once.
+//
+// A search of one word or of one or two CJK characters is ranked from the postings
+// (storage/search/impact_ranking.hpp): its best matches are read first and only as many as the
+// page needs. Any other search scores every match in the FTS index (cunji_rank); with
+// `rankings`, that ranking is computed once per match expression, snapshot and search text and
+// shared (storage/cache/search_rankings.hpp). Either way the pages are the same.
 listing_page browse_listings(connection& c, const listing_query& q, search_rankings* rankings = nullptr);
 
 // The query plans SQLite picks for the SQL that browse_listings runs for `q` (same text, same

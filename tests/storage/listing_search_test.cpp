@@ -383,12 +383,24 @@ TEST_CASE("explain_browse shows the plan of the SQL browse runs", "[storage][sea
   listing_query q;
   const auto plan = explain_browse(db.conn, q);
   CHECK(plan.find("listings_visible_newest") != std::string::npos);
-  q.text = "苹果";
+  // A phrase of bigrams: every match scored in the FTS index.
+  q.text = "红富士";
   q.sort = listing_sort::relevance;
   const auto fts = explain_browse(db.conn, q);
   INFO(fts);
   CHECK(fts.rfind("SCAN listings_fts VIRTUAL TABLE", 0) == 0);
   CHECK(fts.find("SEARCH l USING INTEGER PRIMARY KEY") != std::string::npos);
+  // One bigram, one word: the postings, best first, through their indexes only.
+  for (const char* text : {"苹果", "honey"}) {
+    q.text = text;
+    const auto postings = explain_browse(db.conn, q);
+    INFO(text << ":\n" << postings);
+    CHECK(postings.find("listings_fts") == std::string::npos);
+    CHECK(postings.find("SEARCH search_postings USING COVERING INDEX search_postings_by_impact") != std::string::npos);
+    CHECK(postings.find("SCAN search_") == std::string::npos);
+    CHECK(table_scans(postings).empty());
+    CHECK(postings.find("SEARCH l USING INTEGER PRIMARY KEY") != std::string::npos);
+  }
 }
 
 TEST_CASE("walking the pages of any query visits exactly its listings, in order, once each",
