@@ -93,14 +93,15 @@ std::int64_t max_listing_id(connection& c) {
 // explain_browse asks SQLite for its plan. A relevance query is two statements: `sql` scores
 // every match up to the snapshot in the FTS index alone (no join: scoring every match is the
 // cost, joining every match would double it; the ranking is then kept, see search_rankings),
-// and `row_sql` fetches and filters one listing at a time, in rank order, until the page is full.
-// A search ranked from the postings (impact_ranking) uses row_sql alone.
+// and the rows of the matches are then fetched and filtered (row_filter) a few at a time, in
+// rank order, until the page is full. A search ranked from the postings (impact_ranking) reads
+// only the rows.
 struct browse_sql {
   std::string sql;
   std::vector<value> args;
   bool relevance = false;
   std::int64_t snapshot = 0;  // relevance: the highest listing id the walk includes
-  std::string row_sql;        // relevance: one listing by id (first parameter), with the filters
+  std::string row_filter;     // relevance: the filters of a listing's row (" AND ...")
   std::vector<value> row_args;
 };
 
@@ -121,9 +122,7 @@ browse_sql relevance_sql(connection& c, const listing_query& q, const search& s)
   b.args.emplace_back(b.snapshot);  // score_expr's
   b.args.emplace_back(s.match);
   b.args.emplace_back(b.snapshot);
-  b.row_sql = std::string("SELECT ") + listing_select +
-              " FROM listings l JOIN counties c ON c.id = l.county_id WHERE l.id = ? AND l.visible = 1";
-  add_filters(q, b.row_sql, b.row_args);
+  add_filters(q, b.row_filter, b.row_args);
   return b;
 }
 
@@ -166,24 +165,59 @@ class full_ranking {
   std::vector<ranked_match>::const_iterator it_;
 };
 
+// The rows of `n` listings by id (the first n parameters) that are browsable and pass the
+// filters, in the order of the ids. (A VALUES list drives: id IN (...) would sort the ids into
+// a temporary b-tree first.)
+std::string rows_sql(const browse_sql& b, std::size_t n) {
+  std::string sql = "WITH page(id) AS (VALUES (?)";
+  for (std::size_t i = 1; i < n; ++i) sql += ", (?)";
+  return sql + ") SELECT " + listing_select +
+         " FROM page CROSS JOIN listings l ON l.id = page.id JOIN counties c ON c.id = l.county_id"
+         " WHERE l.visible = 1" + b.row_filter;
+}
+
+// Reads the listings of `batch` that are browsable and pass the filters, in rank order.
+std::vector<listing> fetch_rows(connection& c, const browse_sql& b, const std::vector<ranked_match>& batch) {
+  auto row = c.prepare(rows_sql(b, batch.size()));
+  int i = 0;
+  for (const auto& m : batch) row.bind(++i, m.id);
+  for (const auto& a : b.row_args) std::visit([&](const auto& v) { row.bind(++i, v); }, a);
+  std::vector<listing> out;
+  while (row.step()) out.push_back(read_listing_row(row, 0));
+  return out;
+}
+
 // The page: the browsable listings passing the filters, taken in rank order from `ranking`.
+// Their rows are read a batch of matches at a time: as many as the page still needs (one more
+// than its items: whether a next page follows), rounded down to a power of two (a few SQL texts).
 template <class Ranking>
 listing_page relevance_page(connection& c, const listing_query& q, const browse_sql& b, Ranking& ranking) {
   listing_page page;
   page.items.reserve(static_cast<std::size_t>(q.limit));
   double last_score = 0;
-  while (const auto m = ranking.next()) {
-    auto row = c.prepare(b.row_sql);
-    row.bind(1, m->id);
-    int i = 1;
-    for (const auto& a : b.row_args) std::visit([&](const auto& v) { row.bind(++i, v); }, a);
-    if (!row.step()) continue;  // filtered out, or not browsable
-    if (static_cast<int>(page.items.size()) == q.limit) {
-      page.next_keys = {b.snapshot, std::bit_cast<std::int64_t>(last_score), page.items.back().id};
-      break;
+  std::vector<ranked_match> batch;
+  for (bool more = true; more;) {
+    const auto need = static_cast<std::size_t>(q.limit) + 1 - page.items.size();
+    const auto n = std::min<std::size_t>(std::bit_floor(need), 64);
+    batch.clear();
+    while (batch.size() < n) {
+      const auto m = ranking.next();
+      if (!m) break;
+      batch.push_back(*m);
     }
-    page.items.push_back(read_listing_row(row, 0));
-    last_score = m->score;
+    more = batch.size() == n;
+    if (batch.empty()) break;
+    auto rows = fetch_rows(c, b, batch);
+    auto row = rows.begin();
+    for (const auto& m : batch) {
+      if (row == rows.end() || row->id != m.id) continue;  // filtered out, or not browsable
+      if (static_cast<int>(page.items.size()) == q.limit) {
+        page.next_keys = {b.snapshot, std::bit_cast<std::int64_t>(last_score), page.items.back().id};
+        return page;
+      }
+      page.items.push_back(std::move(*row++));
+      last_score = m.score;
+    }
   }
   return page;
 }
@@ -320,7 +354,7 @@ std::string explain_browse(connection& c, const listing_query& q) {
   if (b.relevance) {
     std::vector<value> row_args{std::int64_t{0}};
     row_args.insert(row_args.end(), b.row_args.begin(), b.row_args.end());
-    explain(b.row_sql, row_args, false);
+    explain(rows_sql(b, 1), row_args, false);
   }
   return plan;
 }
