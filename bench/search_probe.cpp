@@ -6,6 +6,7 @@
 //       every distinct word and every distinct CJK bigram of the titles of the browsable
 //       listings, in byte order, one per line (the tokenizer's tokens, unigrams left out)
 //   cunji_searchprobe run --db PATH --terms FILE [--limit 20] [--pages 1] [--repeat 1] [--print] [--each]
+//                         [--sort relevance|newest]
 //       for each term, the first --pages pages of its relevance search (uncached), --repeat
 //       times; with --print, one line per page: term, page number, ids, next cursor keys; with
 //       --each, one line per search: term, page number, microseconds.
@@ -36,6 +37,7 @@ using namespace cunji;
 struct options {
   std::string mode, db, terms;
   int limit = 20, pages = 1, repeat = 1;
+  bool newest = false;
   bool print = false;
   bool each = false;
 };
@@ -57,6 +59,7 @@ options parse(int argc, char** argv) {
     else if (f == "--limit") o.limit = std::stoi(v);
     else if (f == "--pages") o.pages = std::stoi(v);
     else if (f == "--repeat") o.repeat = std::stoi(v);
+    else if (f == "--sort") o.newest = v == "newest";
     else throw std::invalid_argument("unknown option " + std::string(f));
   }
   if (o.db.empty() || (o.mode != "terms" && o.mode != "run" && o.mode != "migrate") ||
@@ -106,7 +109,7 @@ int run(const options& o) {
   for (int r = 0; r < o.repeat; ++r)
     for (const auto& term : list) {
       storage::listing_query q;
-      q.sort = storage::listing_sort::relevance;
+      q.sort = o.newest ? storage::listing_sort::newest : storage::listing_sort::relevance;
       q.limit = o.limit;
       q.text = term;
       for (int p = 0; p < o.pages; ++p) {
