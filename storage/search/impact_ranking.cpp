@@ -105,7 +105,7 @@ class impact_ranking::group {
     rows_.clear();
     at_ = 0;
     read(s, max_len, batch_);
-    batch_ = std::min(batch_ * 4, largest_batch);
+    batch_ = std::min(batch_ * 2, largest_batch);
     if (!done_) {
       const auto rank = [&](std::int64_t len) { return s.score.rank(tf_, len); };
       const std::int64_t end = first_len(rank, rank(from_len_), true) - 1;
