@@ -11,13 +11,13 @@
 
 #include "core/account.hpp"
 #include "server/crypto.hpp"
-#include "server/seed_demo.hpp"
 #include "server/server.hpp"
 #include "storage/sql/accounts.hpp"
 #include "storage/sqlite/backup.hpp"
 #include "storage/sqlite/database.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/sqlite/transaction.hpp"
+#include "tools/seed_demo.hpp"
 
 namespace {
 
@@ -155,7 +155,7 @@ int main(int argc, char** argv) {
     if (cmd == "admin" && argc > 2 && std::string_view(argv[2]) == "create") return admin_create(parse(argc, argv, 3, {}));
     if (cmd == "seed-demo") {
       auto a = parse(argc, argv, 2, {});
-      const auto summary = cunji::server::seed_demo(a.need("db"));
+      const auto summary = cunji::tools::seed_demo(a.need("db"));
       fmt::print("{}\n", summary);
       return 0;
     }

@@ -1,9 +1,9 @@
-#include "storage/bench_fixtures.hpp"
+#include "tools/bench_fixtures.hpp"
 
 #include "storage/sqlite/connection.hpp"
 
-namespace cunji::storage {
+namespace cunji::tools {
 
-void tune_for_bulk_load(connection& c) { c.exec("PRAGMA temp_store=MEMORY"); }
+void tune_for_bulk_load(storage::connection& c) { c.exec("PRAGMA temp_store=MEMORY"); }
 
-}  // namespace cunji::storage
+}  // namespace cunji::tools
