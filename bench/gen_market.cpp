@@ -53,12 +53,12 @@
 #include "core/order.hpp"
 #include "server/crypto.hpp"
 #include "storage/sql/accounts.hpp"
-#include "storage/bench_fixtures.hpp"
 #include "storage/sql/catalog.hpp"
 #include "storage/sqlite/database.hpp"
 #include "storage/sql/order_moves.hpp"
 #include "storage/sql/orders.hpp"
 #include "storage/sql/regions.hpp"
+#include "tools/bench_fixtures.hpp"
 
 namespace {
 
@@ -425,7 +425,7 @@ int run(const options& o) {
   // Counties (exactly 30% poverty-stricken, at random) and villages: one command.
   auto regions = db.writer().submit_sync([&](storage::connection& c) -> result<region_rows> {
     if (storage::count_counties(c) > 0) return error{errc::conflict, "the database already has counties"};
-    storage::tune_for_bulk_load(c);  // journals in memory from the next command on
+    tools::tune_for_bulk_load(c);  // journals in memory from the next command on
     std::vector<bool> poverty(static_cast<std::size_t>(o.counties), false);
     std::fill_n(poverty.begin(), (o.counties * 3 + 5) / 10, true);
     std::shuffle(poverty.begin(), poverty.end(), rng);

@@ -1,5 +1,5 @@
 // fuzz_http: raw bytes as they would arrive on a connection -> Beast's request parser with the
-// server's limits -> app::handle, the same path server.cpp's sessions take, minus the socket.
+// server's limits -> application::handle, the same path server.cpp's sessions take, minus the socket.
 //
 // Up to four pipelined requests are taken from one input, so a sequence (place an order, then
 // pay it) can be found. The application runs against a real storage::database on a temp file
@@ -12,7 +12,7 @@
 //
 // Findings: sanitizer reports, a 5xx answer (an unexpected exception in a handler: the server
 // logs "error: ..." on stderr just before), a JSON answer whose body is not JSON, or a request
-// the parser accepted that app::handle did not answer.
+// the parser accepted that application::handle did not answer.
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
@@ -32,7 +32,9 @@
 #include "server/crypto.hpp"
 #include "server/json_input.hpp"
 #include "storage/sql/accounts.hpp"
+#include "server/metrics.hpp"
 #include "storage/sqlite/database.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
 
 namespace {
 
@@ -48,8 +50,9 @@ constexpr std::size_t max_requests_per_input = 4;
 
 struct world {
   std::filesystem::path dir;
-  std::unique_ptr<storage::database> db;
-  std::unique_ptr<server::app> app;
+  server::metrics metrics;
+  std::unique_ptr<storage::sqlite_store> store;
+  std::unique_ptr<server::application> app;
   net::io_context ioc;
   server::server_config cfg;
   net::ip::address remote = net::ip::make_address("127.0.0.1");  // loopback: /metrics answers
@@ -68,8 +71,8 @@ response run(const request& req) {
   });
   w->ioc.restart();
   w->ioc.run();
-  FUZZ_CHECK(!failure, "app::handle threw (it must never throw)");
-  FUZZ_CHECK(out.has_value(), "app::handle did not complete");
+  FUZZ_CHECK(!failure, "application::handle threw (it must never throw)");
+  FUZZ_CHECK(out.has_value(), "application::handle did not complete");
   return std::move(*out);
 }
 
@@ -100,7 +103,7 @@ std::int64_t id_of(const boost::json::value& v) { return v.at("id").as_int64(); 
 // its password "fuzz-password" works for POST /v1/sessions too).
 std::int64_t direct_account(role r, const std::string& phone, std::optional<std::int64_t> village,
                             const std::string& token, const std::string& hash) {
-  auto res = w->db->writer().submit_sync([&](storage::connection& c) -> result<account> {
+  auto res = w->store->db().writer().submit_sync([&](storage::connection& c) -> result<account> {
     auto a = storage::insert_account(c, {r, "Fuzz " + std::string(to_string(r)), phone, "fuzz-password", village}, hash,
                                      fixed_now);
     if (a) storage::insert_session(c, server::hash_token(token), a->id, fixed_now, fixed_now + 20LL * 365 * 86400);
@@ -150,7 +153,7 @@ void seed() {
           R"("unit":"bag","price_fen":12800,"stock":10000000})");
   call(http::verb::post, "/v1/orders",
        R"({"shop_id":)" + std::to_string(shop1) + R"(,"items":[{"listing_id":)" + std::to_string(l1) +
-           R"(,"quantity":2}],"delivery":{"method":"station_pickup"}})",
+           R"(,"quantity":2}],"delivery":{"method":"station_pickup","station_village_id":)" + std::to_string(v2) + "}}",
        "fuzz-buyer-token", 201);
 }
 
@@ -167,12 +170,12 @@ void init() {
   storage::database_options o;
   o.path = (w->dir / "fuzz.db").string();
   o.synchronous = "OFF";  // durability is not under test here; speed is
-  w->db = std::make_unique<storage::database>(o);
+  w->store = std::make_unique<storage::sqlite_store>(o);
   w->cfg.quiet = true;
   w->cfg.cpu_threads = 1;
   w->cfg.password = {1, 8192};  // argon2id at its minimum cost: logins stay fast
   w->cfg.clock = [] { return fixed_now; };
-  w->app = std::make_unique<server::app>(w->cfg, *w->db);
+  w->app = std::make_unique<server::application>(w->cfg, *w->store, w->metrics);
   seed();
 }
 
@@ -181,9 +184,9 @@ void init() {
 void restore_sessions() {
   for (const char* token : {"fuzz-admin-token", "fuzz-farmer-token", "fuzz-partner-token", "fuzz-buyer-token"}) {
     const auto h = server::hash_token(token);
-    if (storage::account_by_session(w->db->reader(), h, fixed_now)) continue;
+    if (storage::account_by_session(w->store->db().reader(), h, fixed_now)) continue;
     const auto id = w->fixed_ids.at(token);
-    w->db->writer().submit_sync([&](storage::connection& c) -> result<unit> {
+    w->store->db().writer().submit_sync([&](storage::connection& c) -> result<unit> {
       storage::insert_session(c, h, id, fixed_now, fixed_now + 20LL * 365 * 86400);
       return unit{};
     });
@@ -251,7 +254,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (ec) break;
     }
     // An unfinished request waits for more bytes (then times out); a malformed or oversized
-    // one gets 400/413/431 from the session without reaching app::handle.
+    // one gets 400/413/431 from the session without reaching application::handle.
     if (ec || !parser.is_done()) break;
     const request req = parser.release();
     deleted = deleted || req.method() == http::verb::delete_;

@@ -5,6 +5,11 @@
 --   browse_filtered    county_id + category + min/max price, random per request
 --   search_cjk2        q = a random 2-character Chinese word (苹果, 面粉, ...)
 --   search_en          q = a random English produce word (apple, honey, ...)
+--   search_cold        q = every distinct word and CJK bigram of the listings' titles
+--                      (CUNJI_TERMS_FILE), each thread in its own seeded random order, round and
+--                      round; an empty first page is a wrong answer (every term is in the title
+--                      of a browsable listing). scripts/bench runs it against a server with its
+--                      caches off, so every search is computed
 --   listing_detail     GET /v1/listings/{id}, a random active listing
 --   order              POST /v1/orders: a random buyer token, a random orderable listing of its
 --                      shop, quantity 1, station pickup, a unique Idempotency-Key; 201 expected
@@ -14,14 +19,16 @@
 --
 -- Environment: CUNJI_BENCH_SEED (request seed), CUNJI_RUN_ID (makes idempotency keys unique per
 -- run), CUNJI_COUNTIES (county ids 1..N), CUNJI_IDS_FILE (active listing ids), CUNJI_ORDERABLE_FILE
--- ("shop_id listing_id" lines), CUNJI_TOKENS_FILE (buyer tokens), CUNJI_FLASH_SHOP/LISTING.
+-- ("shop_id listing_id" lines), CUNJI_TOKENS_FILE (buyer tokens), CUNJI_FLASH_SHOP/LISTING,
+-- CUNJI_TERMS_FILE (search terms, one per line).
 --
 -- Each thread counts responses by status in response(); done() adds the threads' tables up
 -- (wrk's setup(thread) / thread:get() pattern) and prints one machine-readable line:
 --   WRK_JSON {"requests":..., "rps":..., "p50_us":..., "p99_us":..., "statuses":{"200":...},
 --             "unexpected":..., "expected_409":..., "first_bad":"...", ...}
--- A 2xx is fine; in flash_sale a 409 whose body names insufficient_stock is expected and counted
--- apart; everything else is unexpected. Latencies from wrk are in microseconds.
+-- A 2xx is fine (in search_cold, one with items); in flash_sale a 409 whose body names
+-- insufficient_stock is expected and counted apart; everything else is unexpected. Latencies
+-- from wrk are in microseconds.
 
 local scenario = os.getenv("CUNJI_SCENARIO") or "healthz"
 local threads = {}
@@ -62,11 +69,12 @@ local categories = {"fruit", "vegetable", "grain", "meat", "poultry_eggs", "aqua
 local cjk_words = {"苹果", "土豆", "面粉", "蜂蜜", "木耳", "茶叶", "脐橙", "鸡蛋"}
 local en_words = {"apple", "orange", "honey", "rice", "tea", "potato", "flour", "walnut",
                   "mushroom", "eggs", "pork", "melon", "pear", "chestnut", "plum", "noodles"}
-local counties, ids, orderable, tokens, run_id, flash_shop, flash_listing
+local counties, ids, orderable, tokens, run_id, flash_shop, flash_listing, terms
 local counter = 0
+local next_term = 0
 local needs = {
   listing_detail = {ids = true}, order = {orders = true}, flash_sale = {tokens = true},
-  mixed = {ids = true, orders = true},
+  mixed = {ids = true, orders = true}, search_cold = {terms = true},
 }
 
 function init(args)
@@ -84,6 +92,13 @@ function init(args)
     end
   end
   if need.orders or need.tokens then tokens = read_lines("CUNJI_TOKENS_FILE") end
+  if need.terms then
+    terms = read_lines("CUNJI_TERMS_FILE")
+    for i = #terms, 2, -1 do  -- Fisher-Yates, from this thread's seed
+      local j = math.random(i)
+      terms[i], terms[j] = terms[j], terms[i]
+    end
+  end
   if scenario == "flash_sale" then
     flash_shop = env_int("CUNJI_FLASH_SHOP", 0)
     flash_listing = env_int("CUNJI_FLASH_LISTING", 0)
@@ -117,6 +132,10 @@ build.browse_filtered = function()
 end
 build.search_cjk2 = function() return get("/v1/listings?limit=20&q=" .. urlencode(cjk_words[math.random(#cjk_words)])) end
 build.search_en = function() return get("/v1/listings?limit=20&q=" .. en_words[math.random(#en_words)]) end
+build.search_cold = function()
+  next_term = next_term % #terms + 1
+  return get("/v1/listings?limit=20&q=" .. urlencode(terms[next_term]))
+end
 build.listing_detail = function() return get("/v1/listings/" .. ids[math.random(#ids)]) end
 build.order = function()
   local o = orderable[math.random(#orderable)]
@@ -132,15 +151,22 @@ end
 request = build[scenario]
 if not request then error("unknown CUNJI_SCENARIO " .. scenario) end
 
+local function wrong_answer(status, body)
+  unexpected = unexpected + 1
+  if first_bad == "" then first_bad = tostring(status) .. " " .. string.sub(body or "", 1, 300) end
+end
+
 function response(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
-  if status >= 200 and status <= 299 then return end
+  if status >= 200 and status <= 299 then
+    if scenario == "search_cold" and not (body and body:find('{"items":[{', 1, true)) then wrong_answer(status, body) end
+    return
+  end
   if scenario == "flash_sale" and status == 409 and body and body:find("insufficient_stock", 1, true) then
     expected_409 = expected_409 + 1
     return
   end
-  unexpected = unexpected + 1
-  if first_bad == "" then first_bad = tostring(status) .. " " .. string.sub(body or "", 1, 300) end
+  wrong_answer(status, body)
 end
 
 local function json_string(s)

@@ -14,6 +14,11 @@ struct ranked_match {
   std::int64_t id;
 };
 
+// Rank order: better score first, then lower id.
+inline bool rank_before(const ranked_match& a, const ranked_match& b) {
+  return a.score < b.score || (a.score == b.score && a.id < b.id);
+}
+
 // For a MATCH expression and a walk's snapshot id: every match up to the snapshot, best first
 // (score, then id), with the scores the walk's cursor keys carry. A ranking depends only on the
 // indexed text (title, description) of the listings up to the snapshot, so it stays exact until

@@ -10,51 +10,15 @@
 #include <utility>
 #include <vector>
 
+#include "core/text.hpp"
+#include "storage/search/fts5_api.hpp"
+
 namespace cunji::storage {
 
 namespace {
 
 // The most tokens build_match_query puts in one MATCH expression.
 constexpr std::size_t max_query_tokens = 32;
-
-struct decoded {
-  char32_t cp;
-  std::size_t len;  // 0: s[i] does not start a valid UTF-8 sequence
-};
-
-// Decodes the code point starting at s[i] (i < s.size()). Strict: rejects overlong forms,
-// surrogates, code points above U+10FFFF and truncated sequences. Never reads past s.
-decoded decode_utf8(std::string_view s, std::size_t i) noexcept {
-  const auto c = static_cast<unsigned char>(s[i]);
-  if (c < 0x80) return {c, 1};
-  std::size_t len = 0;
-  char32_t cp = 0;
-  unsigned char lo = 0x80;  // allowed range of the second byte
-  unsigned char hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2;
-    cp = c & 0x1F;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3;
-    cp = c & 0x0F;
-    if (c == 0xE0) lo = 0xA0;  // overlong
-    if (c == 0xED) hi = 0x9F;  // surrogates
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4;
-    cp = c & 0x07;
-    if (c == 0xF0) lo = 0x90;  // overlong
-    if (c == 0xF4) hi = 0x8F;  // above U+10FFFF
-  } else {
-    return {0, 0};
-  }
-  if (s.size() - i < len) return {0, 0};
-  for (std::size_t k = 1; k < len; ++k) {
-    const auto cc = static_cast<unsigned char>(s[i + k]);
-    if (k == 1 ? (cc < lo || cc > hi) : (cc & 0xC0) != 0x80) return {0, 0};
-    cp = (cp << 6) | (cc & 0x3F);
-  }
-  return {cp, len};
-}
 
 void append_utf8(std::string& out, char32_t c) {
   if (c < 0x80) {
@@ -122,7 +86,7 @@ int for_each_run(std::string_view text, Visitor& v) {
 
   std::size_t i = 0;
   while (i < text.size()) {
-    const decoded d = decode_utf8(text, i);
+    const auto d = text::decode_utf8(text, i);
     const std::size_t len = d.len ? d.len : 1;               // skip one invalid byte
     const char32_t c = d.len ? fold_width(d.cp) : U'\0';     // invalid bytes are separators
     const char_class cls = classify(c);
@@ -260,13 +224,13 @@ void append_quoted(std::string& out, std::string_view term) {
   out += '"';
 }
 
-// Collects the terms of a MATCH expression; see build_match_query.
-struct match_builder {
+// Collects the terms of a search; see search_terms_of.
+struct term_builder {
   std::string_view text;
-  std::vector<std::string> terms;
+  std::vector<search_term> terms;
   std::size_t budget = max_query_tokens;
 
-  int add(std::string term, std::size_t cost) {
+  int add(search_term term, std::size_t cost) {
     if (std::find(terms.begin(), terms.end(), term) == terms.end()) {
       terms.push_back(std::move(term));
       budget -= cost;
@@ -274,42 +238,22 @@ struct match_builder {
     return budget == 0 ? 1 : 0;  // 1 stops the scan
   }
 
-  int word(std::string_view w, std::size_t, std::size_t) {
-    std::string term;
-    append_quoted(term, w);
-    term += " *";
-    return add(std::move(term), 1);
-  }
+  int word(std::string_view w, std::size_t, std::size_t) { return add({std::string(w), true, 1}, 1); }
 
   int cjk(const std::vector<std::size_t>& b) {
     // A run of k characters costs 1 token if k == 1, else k-1 bigrams; cut it to fit the budget.
     const std::size_t n = b.size() - 1;
     const std::size_t k = std::min(n, budget + 1);
-    std::string term;
-    append_quoted(term, text.substr(b[0], b[k] - b[0]));
-    return add(std::move(term), k == 1 ? 1 : k - 1);
+    return add({std::string(text.substr(b[0], b[k] - b[0])), false, k}, k == 1 ? 1 : k - 1);
   }
 };
 
 }  // namespace
 
 void register_cunji_tokenizer(sqlite3* db) {
-  if (db == nullptr) throw sqlite_error(SQLITE_MISUSE, "register_cunji_tokenizer: no connection");
-  fts5_api* api = nullptr;
-  sqlite3_stmt* raw = nullptr;
-  int rc = sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &raw, nullptr);
-  std::unique_ptr<sqlite3_stmt, stmt_deleter> stmt(raw);
-  if (rc != SQLITE_OK) throw_sqlite(db, rc, "register_cunji_tokenizer: FTS5 unavailable");
-  rc = sqlite3_bind_pointer(raw, 1, static_cast<void*>(&api), "fts5_api_ptr", nullptr);
-  if (rc != SQLITE_OK) throw_sqlite(db, rc, "register_cunji_tokenizer: bind");
-  rc = sqlite3_step(raw);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) throw_sqlite(db, rc, "register_cunji_tokenizer: step");
-  stmt.reset();
-  if (api == nullptr || api->iVersion < 2)
-    throw sqlite_error(SQLITE_ERROR, "register_cunji_tokenizer: no usable fts5_api");
-
+  fts5_api& api = fts5_api_of(db, "register_cunji_tokenizer");
   fts5_tokenizer tokenizer{cunji_create, cunji_delete, cunji_tokenize};  // FTS5 copies the struct
-  rc = api->xCreateTokenizer(api, "cunji", nullptr, &tokenizer, nullptr);
+  const int rc = api.xCreateTokenizer(&api, "cunji", nullptr, &tokenizer, nullptr);
   if (rc != SQLITE_OK) throw_sqlite(nullptr, rc, "register_cunji_tokenizer: xCreateTokenizer");
 }
 
@@ -324,14 +268,32 @@ std::vector<std::string> tokenize_document(std::string_view text) {
   return out;
 }
 
-std::optional<std::string> build_match_query(std::string_view user_text) {
-  match_builder b{user_text, {}};
+tokenized_document tokenize_for_index(std::string_view text) {
+  tokenized_document out;
+  auto collect = [&out](std::string_view tok, bool colocated, std::size_t, std::size_t) {
+    out.tokens.emplace_back(tok);
+    if (!colocated) ++out.positions;  // FTS5 gives a colocated token its predecessor's position
+    return 0;
+  };
+  document_visitor<decltype(collect)> v{text, collect};
+  for_each_run(text, v);
+  return out;
+}
+
+std::vector<search_term> search_terms_of(std::string_view user_text) {
+  term_builder b{user_text, {}};
   for_each_run(user_text, b);
-  if (b.terms.empty()) return std::nullopt;
+  return std::move(b.terms);
+}
+
+std::optional<std::string> build_match_query(std::string_view user_text) {
+  const auto terms = search_terms_of(user_text);
+  if (terms.empty()) return std::nullopt;
   std::string out;
-  for (const auto& t : b.terms) {
+  for (const auto& t : terms) {
     if (!out.empty()) out += ' ';
-    out += t;
+    append_quoted(out, t.text);
+    if (t.word) out += " *";
   }
   return out;
 }

@@ -36,6 +36,27 @@ void register_cunji_tokenizer(sqlite3* db);
 // "苹果" -> {"苹果", "苹", "果"}.
 std::vector<std::string> tokenize_document(std::string_view text);
 
+// The tokens of a document as FTS5 indexes them, and the number of positions they take (FTS5's
+// column size: a colocated unigram shares its bigram's position, so a CJK run of n characters
+// takes n positions and a word one).
+struct tokenized_document {
+  std::vector<std::string> tokens;
+  int positions = 0;
+};
+tokenized_document tokenize_for_index(std::string_view text);
+
+// One term of a search (see build_match_query): a word, lowercased, which matches every indexed
+// word it begins; or a CJK run, which matches where its characters are adjacent (one character:
+// its unigram; two: one bigram; more: a phrase of bigrams).
+struct search_term {
+  std::string text;
+  bool word = false;
+  std::size_t chars = 1;  // a CJK run's characters (after the cut to the token budget)
+  bool operator==(const search_term&) const = default;
+};
+// The terms of build_match_query's expression, in its order.
+std::vector<search_term> search_terms_of(std::string_view user_text);
+
 // Builds a safe FTS5 MATCH expression from arbitrary user text: the text is data, never FTS5
 // syntax. Each word becomes a quoted prefix term (`"appl" *`), a single CJK character a quoted
 // unigram (`"苹"`) and a longer CJK run a quoted phrase (`"红富士"`, which the tokenizer turns

@@ -1,5 +1,5 @@
 #pragma once
-// Villager, shop and listing SQL.
+// Villager, shop and listing SQL (listing search: storage/search/listing_search.hpp).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,7 +13,6 @@
 namespace cunji::storage {
 
 class connection;
-class search_rankings;
 
 // --- villagers ---------------------------------------------------------------------------
 villager insert_villager(connection& c, std::int64_t village_id, const std::string& name,
@@ -58,18 +57,5 @@ std::optional<listing> find_listing(connection& c, std::int64_t id);
 // precondition_failed. Bumps the version. not_found if the listing is gone.
 result<listing> update_listing(connection& c, std::int64_t id, const listing_patch& p,
                                std::optional<std::int64_t> expected_version, unix_seconds now);
-
-// Browsable listings (active, in active shops) matching the query, in the query's order.
-// Keysets: newest [id]; price_asc/price_desc [price_fen, id]; relevance [snapshot_max_id,
-// bit pattern of the last score, id]. Relevance is bm25 (title x10) computed with the
-// collection statistics of the listings up to snapshot_max_id, and listings added after the
-// first page are left out, so additions neither show up in a walk nor reorder it: a walk sees
-// each match once. With `rankings`, a relevance ranking is computed once per match expression,
-// snapshot and search text, and shared (storage/cache/search_rankings.hpp); the pages are the same.
-listing_page browse_listings(connection& c, const listing_query& q, search_rankings* rankings = nullptr);
-
-// The query plan SQLite picks for the SQL that browse_listings runs for `q` (same text, same
-// bindings): the `detail` column of EXPLAIN QUERY PLAN, one line per plan step.
-std::string explain_browse(connection& c, const listing_query& q);
 
 }  // namespace cunji::storage

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "core/policy.hpp"
+#include "storage/search/listing_search.hpp"
 #include "storage/sql/catalog.hpp"
 #include "storage/sql/stores.hpp"
 #include "storage/sqlite/engine.hpp"

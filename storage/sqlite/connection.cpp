@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "storage/search/fts_tokenizer.hpp"
+#include "storage/search/postings.hpp"
 #include "storage/sqlite/wal_write_buffer.hpp"
 
 namespace cunji::storage {
@@ -80,6 +81,12 @@ std::string_view query::text(int col) const noexcept {
   return {p, static_cast<std::size_t>(sqlite3_column_bytes(s_, col))};
 }
 
+std::span<const unsigned char> query::blob(int col) const noexcept {
+  const auto* p = static_cast<const unsigned char*>(sqlite3_column_blob(s_, col));
+  if (!p) return {};
+  return {p, static_cast<std::size_t>(sqlite3_column_bytes(s_, col))};
+}
+
 namespace {
 // Process-wide settings, before SQLite initializes (that is, before the first connection).
 // Memory statistics off: otherwise every SQLite allocation takes one global mutex, which the
@@ -128,7 +135,8 @@ connection::connection(const std::string& path, open_mode mode, const connection
   if (rc != SQLITE_OK) throw_sqlite(raw, rc, "open " + path);
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, opts.busy_timeout_ms);
-  register_cunji_tokenizer(raw);  // listings_fts needs it on every connection
+  register_cunji_tokenizer(raw);     // listings_fts needs it on every connection
+  register_postings_function(raw);  // so do the triggers that keep search_postings
   if (writes) {
     exec("PRAGMA journal_mode=WAL");
     exec("PRAGMA synchronous=" + sync);

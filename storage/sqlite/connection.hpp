@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -92,6 +93,7 @@ class query {
   std::int64_t i64(int col) const noexcept;
   double f64(int col) const noexcept;
   std::string_view text(int col) const noexcept;
+  std::span<const unsigned char> blob(int col) const noexcept;
   std::string str(int col) const { return std::string(text(col)); }
   std::optional<std::int64_t> opt_i64(int col) const noexcept {
     return is_null(col) ? std::nullopt : std::optional<std::int64_t>(i64(col));

@@ -22,7 +22,7 @@ std::string sql_list(const Range& values) {
   return out + ")";
 }
 
-// 0007: order statuses, ledger entry kinds and ledger accounts as core lists them now.
+// 0008: order statuses, ledger entry kinds and ledger accounts as core lists them now.
 void widen_checks(connection& c) {
   rewrite_table_definition(c, "orders", "CHECK (status IN ('placed', 'paid', 'shipped', 'delivered', 'cancelled'))",
                            "CHECK (status IN " + sql_list(all_order_statuses) + ")");
@@ -30,7 +30,7 @@ void widen_checks(connection& c) {
                               entry_kind::payout};
   rewrite_table_definition(c, "ledger_entries", "CHECK (kind IN ('payment', 'delivery', 'refund', 'payout'))",
                            "CHECK (kind IN " + sql_list(kinds) + ")");
-  // platform_revenue stays allowed until migration 0008 has moved its postings.
+  // platform_revenue stays allowed until migration 0009 has moved its postings.
   rewrite_table_definition(c, "ledger_postings",
                            "CHECK (account IN ('cash', 'platform_revenue', 'shop_pending', 'shop_available',\n"
                            "                                                 'partner_pending', 'partner_available'))",
@@ -38,7 +38,7 @@ void widen_checks(connection& c) {
                                ")");
 }
 
-// 0008 moved the last platform_revenue postings: the account is gone.
+// 0009 moved the last platform_revenue postings: the account is gone.
 void drop_platform_revenue(connection& c) {
   rewrite_table_definition(c, "ledger_postings", "CHECK (account IN ('platform_revenue', ", "CHECK (account IN (");
 }
@@ -46,8 +46,8 @@ void drop_platform_revenue(connection& c) {
 }  // namespace
 
 void run_migration_step(connection& c, int version) {
-  if (version == 7) widen_checks(c);
-  if (version == 8) drop_platform_revenue(c);
+  if (version == 8) widen_checks(c);
+  if (version == 9) drop_platform_revenue(c);
 }
 
 void rewrite_table_definition(connection& c, std::string_view table, std::string_view from, std::string_view to) {

@@ -189,9 +189,8 @@ TEST_CASE("walking cached search pages by cursor while the catalog changes", "[s
   std::map<std::int64_t, std::int64_t> stock{{m.listing, 100}};
   for (int i = 0; i < 24; ++i) stock[m.new_listing(m.farmer, m.shop, 50, 1000 + i * 10)] = 50;
   const auto target = "/v1/listings?q=" + pct("脐橙") + "&shop_id=" + std::to_string(m.shop) + "&limit=4";
-  // The same walk twice, so the second one is served by the cache (pages and rankings); then
-  // a walk during which an order takes stock of a listing on a page still ahead (the rankings
-  // stay, the pages do not).
+  // The same walk twice, so the second one is served by the cache (pages); then a walk during
+  // which an order takes stock of a listing on a page still ahead (the pages do not stay).
   const auto first = walk(s, target);
   REQUIRE(first.size() == stock.size());
   const auto hits = cache_hits(s);

@@ -19,7 +19,10 @@ using cunji::storage::connection;
 using cunji::storage::open_mode;
 using cunji::storage::register_cunji_tokenizer;
 using cunji::storage::sqlite_error;
+using cunji::storage::search_term;
+using cunji::storage::search_terms_of;
 using cunji::storage::tokenize_document;
+using cunji::storage::tokenize_for_index;
 using strings = std::vector<std::string>;
 using ids = std::vector<std::int64_t>;
 
@@ -133,6 +136,36 @@ TEST_CASE("tokenize_document of text with no tokens", "[storage][fts]") {
   CHECK(tokenize_document("   \t\n").empty());
   CHECK(tokenize_document("!@#$%^&*()《》。，").empty());
   CHECK(tokenize_document("🍎😀\u3000").empty());
+}
+
+TEST_CASE("tokenize_for_index counts positions as FTS5 does", "[storage][fts]") {
+  const auto doc = tokenize_for_index("Fuji苹果5斤装 Apples");
+  CHECK(doc.tokens == tokenize_document("Fuji苹果5斤装 Apples"));
+  CHECK(doc.positions == 7);  // fuji, 苹, 果, 5, 斤, 装, apples: a colocated unigram adds none
+  CHECK(tokenize_for_index("").positions == 0);
+  CHECK(tokenize_for_index("梨").positions == 1);
+  // The sizes FTS5 records for these texts.
+  fts_db db({"Fuji苹果5斤装 Apples", "梨", "红富士苹果，梨！ abc", "🍎"});
+  auto q = db.conn.prepare("SELECT rowid, title FROM t ORDER BY rowid");
+  std::vector<int> want;
+  while (q.step()) want.push_back(tokenize_for_index(q.text(1)).positions);
+  CHECK(want == std::vector<int>{7, 1, 7, 0});
+  db.conn.exec("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')");
+  for (std::int64_t doc = 1; doc <= 4; ++doc) {
+    auto n = db.conn.prepare("SELECT count(DISTINCT offset) FROM v WHERE doc = ?1");
+    n.bind(1, doc);
+    REQUIRE(n.step());
+    CHECK(n.i64(0) == want[static_cast<std::size_t>(doc - 1)]);
+  }
+}
+
+TEST_CASE("search_terms_of: the terms of build_match_query's expression", "[storage][fts]") {
+  using terms = std::vector<search_term>;
+  CHECK(search_terms_of("苹果") == terms{{"苹果", false, 2}});
+  CHECK(search_terms_of("苹") == terms{{"苹", false, 1}});
+  CHECK(search_terms_of("ＡＰＰＬ") == terms{{"appl", true, 1}});
+  CHECK(search_terms_of("Fuji 红富士 fuji") == terms{{"fuji", true, 1}, {"红富士", false, 3}});
+  CHECK(search_terms_of("!!!").empty());
 }
 
 TEST_CASE("build_match_query quotes every term", "[storage][fts]") {

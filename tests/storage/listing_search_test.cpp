@@ -14,8 +14,9 @@
 #include <vector>
 
 #include "storage/sql/accounts.hpp"
-#include "storage/sql/catalog.hpp"
 #include "storage/search/fts_tokenizer.hpp"
+#include "storage/search/listing_search.hpp"
+#include "storage/sql/catalog.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/sql/regions.hpp"
 #include "storage/sqlite/connection.hpp"
@@ -382,12 +383,24 @@ TEST_CASE("explain_browse shows the plan of the SQL browse runs", "[storage][sea
   listing_query q;
   const auto plan = explain_browse(db.conn, q);
   CHECK(plan.find("listings_visible_newest") != std::string::npos);
-  q.text = "苹果";
+  // A phrase of bigrams: every match scored in the FTS index.
+  q.text = "红富士";
   q.sort = listing_sort::relevance;
   const auto fts = explain_browse(db.conn, q);
   INFO(fts);
   CHECK(fts.rfind("SCAN listings_fts VIRTUAL TABLE", 0) == 0);
   CHECK(fts.find("SEARCH l USING INTEGER PRIMARY KEY") != std::string::npos);
+  // One bigram, one word: the postings, best first, through their indexes only.
+  for (const char* text : {"苹果", "honey"}) {
+    q.text = text;
+    const auto postings = explain_browse(db.conn, q);
+    INFO(text << ":\n" << postings);
+    CHECK(postings.find("listings_fts") == std::string::npos);
+    CHECK(postings.find("SEARCH search_postings USING COVERING INDEX search_postings_by_impact") != std::string::npos);
+    CHECK(postings.find("SCAN search_") == std::string::npos);
+    CHECK(table_scans(postings).empty());
+    CHECK(postings.find("SEARCH l USING INTEGER PRIMARY KEY") != std::string::npos);
+  }
 }
 
 TEST_CASE("walking the pages of any query visits exactly its listings, in order, once each",
@@ -417,7 +430,7 @@ TEST_CASE("walking the pages of any query visits exactly its listings, in order,
       qs.sort = s;
       std::optional<std::string> t = text;
       if (s == listing_sort::relevance || db.chance(0.25)) t = word;
-      if (t) qs.text = *t;
+      qs.text = t;
       const auto want = db.expected(qs, t);
       const auto got = db.walk(qs);
       INFO("combo " << combo << ", sort " << sort_name(s) << (t ? ", q=" + *t : std::string()));
@@ -469,7 +482,7 @@ TEST_CASE("listings added while a walk is under way: each one there at the start
       INFO(sc.name << ", round " << round);
       listing_query q;
       q.sort = sc.sort;
-      if (sc.text) q.text = *sc.text;
+      q.text = sc.text;
       // A county with an active shop, and that shop, for the new listings.
       std::size_t si = db.pick(db.shops.size());
       while (!db.shops[si].active) si = (si + 1) % db.shops.size();

@@ -1,0 +1,59 @@
+#pragma once
+// The command line of the cunji executable, read without side effects: argv in, one command
+// with checked values out, or an error message that the caller prints with the usage (exit 2).
+//
+// Every option must be one its command knows, given once, followed by a value if it takes one
+// (a value may not begin with "--": that is the next option); required options must be there;
+// numbers are decimal integers within the option's range. `--help` or `-h` anywhere asks for
+// the usage.
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "core/error.hpp"
+#include "payments/alipay.hpp"
+#include "server/config.hpp"
+#include "storage/sqlite/database.hpp"
+
+namespace cunji::server {
+
+inline constexpr std::string_view cli_usage = R"(usage:
+  cunji serve --db PATH --listen HOST:PORT [--threads N] [--quiet] [--synchronous FULL|NORMAL]
+              [--max-connections N] [--header-limit BYTES] [--body-limit BYTES]
+              [--request-timeout-ms MS] [--idle-timeout-ms MS] [--mmap-mib N]
+              [--response-cache-mib N] [--ranking-cache-mib N] [--checkpoint-pages N]
+              [--wal-restart-pages N] [--alipay-app-id ID --alipay-seller-id ID
+              --alipay-public-key FILE --alipay-private-key FILE [--alipay-notify-url URL]
+              [--alipay-gateway URL]]
+  cunji admin create --db PATH --phone PHONE --password PASSWORD [--name NAME]
+  cunji seed-demo --db PATH
+  cunji backup --db PATH --to FILE
+  cunji --help
+)";
+
+struct serve_command {
+  server_config server;                // host, port, threads, HTTP limits, quiet, response cache
+  storage::database_options database;  // path, synchronous, mmap, ranking cache, checkpoints
+  payments::alipay_options alipay;     // its ids and key files (read by main: a side effect)
+};
+
+struct admin_create_command {
+  std::string db, phone, password, name = "Admin";
+};
+
+struct seed_demo_command {
+  std::string db;
+};
+
+struct backup_command {
+  std::string db, to;
+};
+
+struct help_command {};
+
+using cli_command = std::variant<help_command, serve_command, admin_create_command, seed_demo_command, backup_command>;
+
+// argv[0] is the program; errors are errc::validation_failed with the message in `detail`.
+result<cli_command> parse_command_line(int argc, const char* const* argv);
+
+}  // namespace cunji::server

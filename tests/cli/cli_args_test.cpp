@@ -1,0 +1,174 @@
+#include "server/cli_args.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <vector>
+
+using namespace cunji::server;
+
+namespace {
+
+// The command line `cunji WORDS...`, split at spaces.
+cunji::result<cli_command> parse(std::string_view words) {
+  std::vector<std::string> args{"cunji"};
+  for (std::size_t at = 0; at < words.size();) {
+    const auto end = std::min(words.find(' ', at), words.size());
+    args.emplace_back(words.substr(at, end - at));
+    at = end + 1;
+  }
+  std::vector<const char*> argv;
+  for (const auto& a : args) argv.push_back(a.c_str());
+  return parse_command_line(static_cast<int>(argv.size()), argv.data());
+}
+
+cunji::result<cli_command> parse_argv(std::vector<const char*> argv) {
+  return parse_command_line(static_cast<int>(argv.size()), argv.data());
+}
+
+// The error message of a command line that must be refused.
+std::string refused(const cunji::result<cli_command>& r) {
+  REQUIRE_FALSE(r);
+  CHECK(r.err().code == cunji::errc::validation_failed);
+  return r.err().detail;
+}
+std::string refused(std::string_view words) { return refused(parse(words)); }
+
+template <class Command>
+Command parsed(std::string_view words) {
+  const auto r = parse(words);
+  if (!r) FAIL(r.err().detail);
+  REQUIRE(std::holds_alternative<Command>(r.value()));
+  return std::get<Command>(r.value());
+}
+
+constexpr std::string_view serve_base = "serve --db x.db --listen 127.0.0.1:8080";
+
+serve_command serve(std::string_view extra = "") {
+  std::string line(serve_base);
+  if (!extra.empty()) line += " " + std::string(extra);
+  return parsed<serve_command>(line);
+}
+
+}  // namespace
+
+TEST_CASE("serve takes every option of the usage", "[cli]") {
+  const auto s = serve(
+      "--threads 3 --quiet --synchronous NORMAL --max-connections 6000 --header-limit 4096 --body-limit 2048 "
+      "--request-timeout-ms 2000 --idle-timeout-ms 500 --mmap-mib 0 --response-cache-mib 16 --ranking-cache-mib 0 "
+      "--checkpoint-pages 100 --wal-restart-pages 400");
+  CHECK(s.database.path == "x.db");
+  CHECK(s.server.host == "127.0.0.1");
+  CHECK(s.server.port == 8080);
+  CHECK(s.server.threads == 3);
+  CHECK(s.server.quiet);
+  CHECK(s.database.synchronous == "NORMAL");
+  CHECK(s.server.max_connections == 6000);
+  CHECK(s.server.header_limit == 4096);
+  CHECK(s.server.body_limit == 2048);
+  CHECK(s.server.request_timeout.count() == 2000);
+  CHECK(s.server.idle_timeout.count() == 500);
+  CHECK(s.database.reader_mmap_bytes == 0);
+  CHECK(s.server.response_cache_bytes == 16u << 20);
+  CHECK(s.database.ranking_cache_bytes == 0);
+  CHECK(s.database.checkpoints.pass_pages == 100);
+  CHECK(s.database.checkpoints.restart_pages == 400);
+}
+
+TEST_CASE("serve keeps the defaults of what is not given", "[cli]") {
+  const auto s = serve();
+  const server_config cfg;
+  const cunji::storage::database_options db;
+  CHECK_FALSE(s.server.quiet);
+  CHECK(s.server.threads == cfg.threads);
+  CHECK(s.server.max_connections == cfg.max_connections);
+  CHECK(s.server.request_timeout == cfg.request_timeout);
+  CHECK(s.server.response_cache_bytes == cfg.response_cache_bytes);
+  CHECK(s.database.synchronous == "FULL");
+  CHECK(s.database.reader_mmap_bytes == db.reader_mmap_bytes);
+  CHECK(s.database.checkpoints.pass_pages == db.checkpoints.pass_pages);
+  CHECK(s.database.checkpoints.restart_pages == db.checkpoints.restart_pages);
+}
+
+TEST_CASE("listen takes HOST:PORT or an IPv6 host in brackets and port 0 too", "[cli]") {
+  const auto s = parsed<serve_command>("serve --db x --listen [::1]:0");
+  CHECK(s.server.host == "::1");
+  CHECK(s.server.port == 0);
+  CHECK(refused("serve --db x --listen 8080") == "--listen needs HOST:PORT");
+  CHECK(refused("serve --db x --listen :8080") == "--listen needs HOST:PORT");
+  for (const char* bad : {"h:", "h:65536", "h:-1", "h:80x", "h:+80"})
+    CHECK(refused(std::string("serve --db x --listen ") + bad).starts_with("--listen needs a port"));
+}
+
+TEST_CASE("an unknown, repeated or valueless option is refused", "[cli]") {
+  CHECK(refused("serve --db x --listen h:1 --bogus-option 1") == "unknown option --bogus-option");
+  CHECK(refused("serve --db x --listen h:1 --synchronus FULL") == "unknown option --synchronus");
+  CHECK(refused("serve --db x --listen h:1 --max-connection 5") == "unknown option --max-connection");
+  CHECK(refused("serve --db x --listen h:1 --threads 2 --threads 3") == "--threads given twice");
+  CHECK(refused("serve --db x --listen h:1 --quiet --quiet") == "--quiet given twice");
+  CHECK(refused("serve --db x --listen h:1 --threads") == "--threads needs a value");
+  CHECK(refused("serve --db --listen h:1") == "--db needs a value");
+  CHECK(refused(parse_argv({"cunji", "serve", "--db", "", "--listen", "h:1"})) == "--db needs a value");
+  CHECK(refused("serve --db x --listen h:1 stray") == "unexpected argument \"stray\"");
+  CHECK(refused("serve --db x --listen h:1 --quiet=1") == "unknown option --quiet=1");
+  CHECK(refused("serve --db x") == "missing --listen");
+  CHECK(refused("serve --listen h:1") == "missing --db");
+}
+
+TEST_CASE("numbers must be whole, decimal and in range", "[cli]") {
+  const auto number_refused = [](std::string_view option_and_value) {
+    return refused(std::string(serve_base) + " " + std::string(option_and_value));
+  };
+  for (const char* bad : {"0", "-1", "1.5", "2x", "0x10", "1025", "99999999999999999999"})
+    CHECK(number_refused(std::string("--threads ") + bad).starts_with("--threads needs a whole number from 1 to 1024"));
+  CHECK(refused(parse_argv({"cunji", "serve", "--db", "x", "--listen", "h:1", "--threads", " 2"}))
+            .starts_with("--threads needs a whole number"));
+  CHECK(number_refused("--max-connections -5") ==
+        "--max-connections needs a whole number from 1 to 1000000, not \"-5\"");
+  CHECK(number_refused("--request-timeout-ms 0").starts_with("--request-timeout-ms needs a whole number"));
+  CHECK(number_refused("--idle-timeout-ms -1").starts_with("--idle-timeout-ms needs a whole number"));
+  CHECK(number_refused("--body-limit 0").starts_with("--body-limit needs"));
+  CHECK(number_refused("--header-limit 1e3").starts_with("--header-limit needs"));
+  CHECK(number_refused("--mmap-mib -1").starts_with("--mmap-mib needs a whole number from 0"));
+  CHECK(number_refused("--mmap-mib 1048577").starts_with("--mmap-mib needs"));
+  CHECK(number_refused("--response-cache-mib abc").starts_with("--response-cache-mib needs"));
+  CHECK(number_refused("--ranking-cache-mib -0x1").starts_with("--ranking-cache-mib needs"));
+  CHECK(number_refused("--checkpoint-pages 0").starts_with("--checkpoint-pages needs"));
+  CHECK(number_refused("--wal-restart-pages 100") == "--wal-restart-pages must be at least --checkpoint-pages");
+  CHECK(number_refused("--synchronous full") == "--synchronous needs FULL or NORMAL");
+  CHECK(number_refused("--synchronous OFF") == "--synchronous needs FULL or NORMAL");
+}
+
+TEST_CASE("the other commands are as strict", "[cli]") {
+  const auto a = parsed<admin_create_command>("admin create --db d --phone +8613800000000 --password pw");
+  CHECK(a.db == "d");
+  CHECK(a.phone == "+8613800000000");
+  CHECK(a.password == "pw");
+  CHECK(a.name == "Admin");
+  CHECK(parsed<admin_create_command>("admin create --db d --phone p --password w --name Ops").name == "Ops");
+  CHECK(refused("admin create --db d --phone p") == "missing --password");
+  CHECK(refused("admin create --db d --phone p --password w --role x") == "unknown option --role");
+  CHECK(refused("admin delete --db d") == "unknown command \"admin\"");
+  CHECK(refused("admin") == "unknown command \"admin\"");
+
+  CHECK(parsed<seed_demo_command>("seed-demo --db d").db == "d");
+  CHECK(refused("seed-demo --db d --db e") == "--db given twice");
+  CHECK(refused("seed-demo --db d --seed 1") == "unknown option --seed");
+  CHECK(refused("seed-demo") == "missing --db");
+
+  CHECK(parsed<backup_command>("backup --db d --to f").to == "f");
+  CHECK(refused("backup --db d --to") == "--to needs a value");
+  CHECK(refused("backup --db d --to f --quiet") == "unknown option --quiet");
+
+  CHECK(refused(parse_argv({"cunji"})) == "no command");
+  CHECK(refused("serv") == "unknown command \"serv\"");
+  CHECK(refused("--db x") == "unknown command \"--db\"");
+}
+
+TEST_CASE("help or the option help or h anywhere asks for the usage", "[cli]") {
+  for (const char* words : {"--help", "-h", "help", "serve --help", "backup --db x -h"})
+    CHECK(std::holds_alternative<help_command>(parse(words).value()));
+  CHECK(cli_usage.starts_with("usage:\n  cunji serve --db PATH --listen HOST:PORT"));
+}
