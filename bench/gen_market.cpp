@@ -614,11 +614,11 @@ int run(const options& o) {
       const std::int64_t quantity =
           q < 0.75 ? 1 : q < 0.92 ? 2 : std::uniform_int_distribution<std::int64_t>(3, 5)(rng);
       req.items.push_back({item.listing_id, quantity});
-      if (chance(rng, 0.35)) {
-        req.delivery = delivery_method::address;
-        req.address = fmt::format("{}{}{}{}号", pick(rng, provinces), place_name(rng, "县"),
-                                  place_name(rng, "村"), std::uniform_int_distribution<int>(1, 300)(rng));
-      }
+      // Delivered to an address: the generated buyers live in no village, so they have no
+      // station, and the direct moves below (deliver by the placer) are those of address orders.
+      req.delivery = delivery_method::address;
+      req.address = fmt::format("{}{}{}{}号", pick(rng, provinces), place_name(rng, "县"), place_name(rng, "村"),
+                                std::uniform_int_distribution<int>(1, 300)(rng));
       req.caller = buyers[buyer];
       req.now = at;
       auto placed = storage::place_order(c, req);

@@ -12,7 +12,7 @@
 --                      caches off, so every search is computed
 --   listing_detail     GET /v1/listings/{id}, a random active listing
 --   order              POST /v1/orders: a random buyer token, a random orderable listing of its
---                      shop, quantity 1, station pickup, a unique Idempotency-Key; 201 expected
+--                      shop, quantity 1, delivered to an address, a unique Idempotency-Key; 201 expected
 --   flash_sale         the same, but everyone orders CUNJI_FLASH_LISTING of CUNJI_FLASH_SHOP;
 --                      201 or 409 insufficient_stock expected
 --   mixed              90% reads (the five read scenarios in turn at random), 10% orders
@@ -113,7 +113,7 @@ end
 local function order_request(shop, listing)
   counter = counter + 1
   local body = string.format(
-    '{"shop_id":%d,"items":[{"listing_id":%d,"quantity":1}],"delivery":{"method":"station_pickup"}}', shop, listing)
+    '{"shop_id":%d,"items":[{"listing_id":%d,"quantity":1}],"delivery":{"method":"address","address":"北京市朝阳区1号"}}', shop, listing)
   return wrk.format("POST", "/v1/orders", {
     ["Content-Type"] = "application/json",
     ["Authorization"] = "Bearer " .. tokens[math.random(#tokens)],
