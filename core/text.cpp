@@ -2,40 +2,47 @@
 
 namespace cunji::text {
 
+std::optional<char32_t> decode_utf8(std::string_view s, std::size_t& pos) noexcept {
+  if (pos >= s.size()) return std::nullopt;
+  const auto c = static_cast<unsigned char>(s[pos]);
+  if (c < 0x80) {
+    ++pos;
+    return c;
+  }
+  std::size_t len = 0;
+  char32_t cp = 0;
+  unsigned char lo = 0x80;  // the allowed range of the second byte
+  unsigned char hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+    cp = c & 0x1F;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    cp = c & 0x0F;
+    if (c == 0xE0) lo = 0xA0;  // overlong
+    if (c == 0xED) hi = 0x9F;  // surrogates
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    cp = c & 0x07;
+    if (c == 0xF0) lo = 0x90;  // overlong
+    if (c == 0xF4) hi = 0x8F;  // above U+10FFFF
+  } else {
+    return std::nullopt;
+  }
+  if (s.size() - pos < len) return std::nullopt;
+  for (std::size_t k = 1; k < len; ++k) {
+    const auto cc = static_cast<unsigned char>(s[pos + k]);
+    if (k == 1 ? (cc < lo || cc > hi) : (cc & 0xC0) != 0x80) return std::nullopt;
+    cp = (cp << 6) | (cc & 0x3F);
+  }
+  pos += len;
+  return cp;
+}
+
 std::optional<std::size_t> utf8_length(std::string_view s) noexcept {
   std::size_t count = 0;
-  std::size_t i = 0;
-  const auto n = s.size();
-  while (i < n) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t len = 0;
-    char32_t cp = 0;
-    if (c < 0x80) {
-      len = 1;
-      cp = c;
-    } else if ((c & 0xE0) == 0xC0) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return std::nullopt;
-    }
-    if (i + len > n) return std::nullopt;
-    for (std::size_t k = 1; k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return std::nullopt;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    static constexpr char32_t min_for_len[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < min_for_len[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return std::nullopt;
-    i += len;
-    ++count;
-  }
+  for (std::size_t i = 0; i < s.size(); ++count)
+    if (!decode_utf8(s, i)) return std::nullopt;
   return count;
 }
 
@@ -45,6 +52,56 @@ bool has_control_chars(std::string_view s) noexcept {
     if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) return true;
   }
   return false;
+}
+
+bool is_white_space(char32_t c) noexcept {
+  return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
+}
+
+bool is_invisible(char32_t c) noexcept {
+  struct range {
+    char32_t first, last;
+  };
+  // Default_Ignorable_Code_Point (Unicode 15, DerivedCoreProperties.txt).
+  static constexpr range ignorable[] = {
+      {0x00AD, 0x00AD}, {0x034F, 0x034F}, {0x061C, 0x061C}, {0x115F, 0x1160},   {0x17B4, 0x17B5},
+      {0x180B, 0x180F}, {0x200B, 0x200F}, {0x202A, 0x202E}, {0x2060, 0x206F},   {0x3164, 0x3164},
+      {0xFE00, 0xFE0F}, {0xFEFF, 0xFEFF}, {0xFFA0, 0xFFA0}, {0xFFF0, 0xFFF8},   {0x1BCA0, 0x1BCA3},
+      {0x1D173, 0x1D17A}, {0xE0000, 0xE0FFF},
+  };
+  for (const auto& r : ignorable)
+    if (c >= r.first && c <= r.last) return true;
+  return false;
+}
+
+bool is_blank(std::string_view s) noexcept {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = decode_utf8(s, i);
+    if (!c) return false;
+    if (!is_white_space(*c) && !is_invisible(*c)) return false;
+  }
+  return true;
+}
+
+namespace {
+bool is_trimmed(char32_t c) noexcept { return is_white_space(c) || c == 0x200B || c == 0x2060 || c == 0xFEFF; }
+}  // namespace
+
+std::string_view trim(std::string_view s) noexcept {
+  std::size_t begin = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = decode_utf8(s, i);
+    if (!c || !is_trimmed(*c)) break;
+    begin = i;
+  }
+  std::size_t end = begin;  // just past the last character that stays
+  for (std::size_t i = begin; i < s.size();) {
+    const auto c = decode_utf8(s, i);
+    if (!c) return s.substr(begin);  // invalid UTF-8: only the leading part is trimmed
+    if (!is_trimmed(*c)) end = i;
+  }
+  return s.substr(begin, end - begin);
 }
 
 }  // namespace cunji::text

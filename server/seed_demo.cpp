@@ -439,7 +439,8 @@ result<seeded> seed(storage::connection& c, const std::string& password_hash, un
   }
 
   int phone_seq = 0;
-  auto next_phone = [&phone_seq] { return fmt::format("+86170{:08d}", ++phone_seq); };
+  // Stored in the one form (normalize_phone); signing in as +86170... works too.
+  auto next_phone = [&phone_seq] { return fmt::format("170{:08d}", ++phone_seq); };
   int villager_phone_seq = 0;
 
   std::vector<shop_plan> shops;
@@ -459,7 +460,7 @@ result<seeded> seed(storage::connection& c, const std::string& password_hash, un
     const int count = uniform(rng, 2, 3);
     for (int i = 0; i < count; ++i) {
       std::optional<std::string> phone;
-      if (chance(rng, 0.6)) phone = fmt::format("+86171{:08d}", ++villager_phone_seq);
+      if (chance(rng, 0.6)) phone = fmt::format("171{:08d}", ++villager_phone_seq);
       vs.push_back(storage::insert_villager(c, vr.v.id, person_name(rng, dc.people).name, phone, partner->id, now));
       ++n.villagers;
     }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "storage/sql/idempotency.hpp"
+#include "storage/sql/phones.hpp"
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/transaction.hpp"
 
@@ -23,6 +24,14 @@ struct migration {
   std::string_view name;
   std::string_view sql;
 };
+
+// Steps in C++ that run right after the migration of their version, in the same transaction:
+// rules that are core's (normalize_phone) are not written a second time in SQL.
+struct step {
+  int version;
+  void (*run)(connection&);
+};
+constexpr step steps[] = {{7, normalize_stored_phones}};
 
 std::vector<migration> sorted_migrations() {
   std::vector<migration> out;
@@ -60,6 +69,8 @@ int migrate(connection& c) {
   for (const auto& m : all) {
     if (m.version <= current) continue;
     c.exec(m.sql);
+    for (const auto& s : steps)
+      if (s.version == m.version) s.run(c);
     c.run("INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, unixepoch())", m.version, m.name);
     current = m.version;
   }
