@@ -464,7 +464,7 @@ int run(const options& o) {
         registration r;
         r.role = role::farmer;
         r.name = surname + pick(rng, given);
-        r.phone = fmt::format("+86190{:08d}", i + 1);
+        r.phone = fmt::format("190{:08d}", i + 1);  // the stored form of +86190...
         r.village_id = village;
         auto a = storage::insert_account(c, r, password_hash, shops_at + i);
         if (!a) return a.err();
@@ -522,7 +522,7 @@ int run(const options& o) {
         registration r;
         r.role = role::buyer;
         r.name = std::string(pick(rng, surnames)) + pick(rng, given);
-        r.phone = fmt::format("+86191{:08d}", i + 1);
+        r.phone = fmt::format("191{:08d}", i + 1);
         auto a = storage::insert_account(c, r, password_hash, history_start - day + i);
         if (!a) return a.err();
         auto token = bench_token(rng);

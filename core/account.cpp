@@ -5,6 +5,23 @@
 
 namespace cunji {
 
+namespace {
+bool all_digits(std::string_view s) noexcept {
+  return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+// The national form of a mainland number written after the country code: a mobile (11 digits,
+// 13x..19x) as it is; a landline (area code 10, 2x or 3x..9x, then the subscriber: 9..11
+// digits in all) with the trunk prefix 0. Nullopt for anything else.
+std::optional<std::string> mainland_national(std::string_view n) {
+  if (!all_digits(n)) return std::nullopt;
+  if (n.size() == 11 && n[0] == '1' && n[1] >= '3') return std::string(n);
+  const bool area_code = n.starts_with("10") || n[0] >= '2';
+  if (area_code && n.size() >= 9 && n.size() <= 11) return "0" + std::string(n);
+  return std::nullopt;
+}
+}  // namespace
+
 std::string_view to_string(role r) noexcept {
   switch (r) {
     case role::buyer: return "buyer";
@@ -24,17 +41,16 @@ std::optional<role> parse_role(std::string_view s) noexcept {
 std::optional<std::string> check_name(std::string_view name, std::size_t max_chars) {
   const auto len = text::utf8_length(name);
   if (!len) return "must be valid UTF-8";
-  if (*len < 1 || *len > max_chars) return "must be 1.." + std::to_string(max_chars) + " characters";
+  if (text::is_blank(name)) return "must not be blank";
+  if (*len > max_chars) return "must be 1.." + std::to_string(max_chars) + " characters";
   if (text::has_control_chars(name)) return "must not contain control characters";
-  if (name.find_first_not_of(" \t\r\n") == std::string_view::npos) return "must not be blank";
   return std::nullopt;
 }
 
 std::optional<std::string> check_phone(std::string_view phone) {
   std::string_view digits = phone;
   if (!digits.empty() && digits.front() == '+') digits.remove_prefix(1);
-  const bool all_digits = !digits.empty() && digits.find_first_not_of("0123456789") == std::string_view::npos;
-  if (!all_digits || phone.size() < 5 || phone.size() > 20)
+  if (!all_digits(digits) || phone.size() < 5 || phone.size() > 20)
     return "must be 5..20 characters: digits with an optional leading +";
   return std::nullopt;
 }
@@ -44,6 +60,32 @@ std::optional<std::string> check_password(std::string_view password) {
   if (!len) return "must be valid UTF-8";
   if (*len < 8 || *len > 128) return "must be 8..128 characters";
   return std::nullopt;
+}
+
+std::optional<std::string> check_text(std::string_view s, std::size_t max_chars, bool required) {
+  const auto len = text::utf8_length(s);
+  if (!len) return "must be valid UTF-8";
+  if (required && text::is_blank(s)) return "must not be blank";
+  if (*len > max_chars) return "must be at most " + std::to_string(max_chars) + " characters";
+  if (text::has_control_chars(s)) return "must not contain control characters";
+  return std::nullopt;
+}
+
+std::string normalize_phone(std::string_view phone) {
+  std::string s;
+  s.reserve(phone.size());
+  for (const char c : phone)
+    if (c != ' ' && c != '-') s += c;
+  for (const std::string_view prefix : {"+86", "0086"}) {
+    if (s.starts_with(prefix))
+      if (auto national = mainland_national(std::string_view(s).substr(prefix.size()))) return *national;
+  }
+  return s;
+}
+
+void normalize(registration& r) {
+  r.name = std::string(text::trim(r.name));
+  r.phone = normalize_phone(r.phone);
 }
 
 std::vector<field_error> validate_registration(const registration& r) {

@@ -27,9 +27,19 @@ struct account {
 };
 
 // Field rules shared by every resource that has them. Each returns the message for a bad value.
+// A name is not blank (text::is_blank); callers trim it first (text::trim), so the limit
+// counts what is stored.
 std::optional<std::string> check_name(std::string_view name, std::size_t max_chars = 50);
 std::optional<std::string> check_phone(std::string_view phone);
 std::optional<std::string> check_password(std::string_view password);
+// Free text of at most `max_chars` characters (a reference, a reason); `required`: not blank.
+std::optional<std::string> check_text(std::string_view s, std::size_t max_chars, bool required = false);
+
+// A phone number in its one stored form: spaces and dashes removed, and a mainland number's
+// +86 or 0086 prefix dropped (`+86 139-0013-9000` is `13900139000`; a landline gets its trunk
+// 0: `+86 10 6552 9988` is `01065529988`). Anything else is kept as written, without
+// separators. Idempotent; check_phone applies to the result.
+std::string normalize_phone(std::string_view phone);
 
 struct registration {
   cunji::role role = role::buyer;
@@ -38,6 +48,9 @@ struct registration {
   std::string password;
   std::optional<std::int64_t> village_id;
 };
+
+// A registration as it is checked and stored: the name trimmed, the phone normalized.
+void normalize(registration& r);
 
 // Field errors of a registration (empty when valid). Farmers and partners need a village;
 // buyers may name one. Admins are never registered over HTTP.

@@ -2,6 +2,7 @@
 // Expected failures of domain operations. They travel as values (Result<T>), never as
 // exceptions; the server maps each code to an HTTP status and a problem type.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -34,6 +35,7 @@ struct error {
   std::vector<field_error> errors{};
   std::int64_t retry_after_s = 0;         // rate_limited only
   std::vector<std::int64_t> listing_ids{};  // insufficient_stock: the listings short of stock
+  std::optional<std::int64_t> current_version{};  // precondition_failed: the object's version now
 };
 
 inline error validation(std::vector<field_error> errors, std::string detail = "The request has invalid fields.") {

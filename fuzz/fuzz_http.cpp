@@ -129,9 +129,9 @@ void seed() {
   const auto v2 = id_of(call(http::verb::post, "/v1/villages",
                              R"({"county_id":)" + std::to_string(rich) + R"(,"name":"托斯特村"})", admin, 201));
 
-  direct_account(role::farmer, "+8617000000101", v1, "fuzz-farmer-token", hash);
-  direct_account(role::partner, "+8617000000102", v2, "fuzz-partner-token", hash);
-  direct_account(role::buyer, "+8617000000103", std::nullopt, "fuzz-buyer-token", hash);
+  direct_account(role::farmer, "17000000101", v1, "fuzz-farmer-token", hash);
+  direct_account(role::partner, "17000000102", v2, "fuzz-partner-token", hash);
+  direct_account(role::buyer, "17000000103", std::nullopt, "fuzz-buyer-token", hash);
 
   const auto shop1 = id_of(call(http::verb::post, "/v1/shops", R"({"name":"幸福农场","description":"自家果园"})",
                                 "fuzz-farmer-token", 201));

@@ -14,7 +14,7 @@ std::optional<std::int64_t> context::path_id(std::string_view name) const {
   const auto s = params.get(name);
   std::int64_t v = 0;
   const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc{} || p != s.data() + s.size() || s.empty() || v <= 0) return std::nullopt;
+  if (ec != std::errc{} || p != s.data() + s.size() || s.empty() || s.front() == '0' || v <= 0) return std::nullopt;
   return v;
 }
 
@@ -110,6 +110,10 @@ net::awaitable<response> application::dispatch(const request& req, const net::ip
   const auto path = target_path(req.target());
   auto m = routes_.find(req.method(), path);
   route_out = m.tmpl.empty() ? "unmatched" : std::string(m.tmpl);
+  // Never read as text: `%ZZ`, `%4` and escapes of invalid UTF-8 such as `%C0%AF`.
+  if (!is_well_formed_target(req.target()))
+    co_return problem(http::status::bad_request, "malformed_request",
+                      "The request target has a malformed percent-escape or is not valid UTF-8.");
   if (!m.route) {
     if (m.allow.empty()) co_return problem(http::status::not_found, "not_found", "No such resource.");
     auto res = problem(http::status::method_not_allowed, "method_not_allowed",
@@ -118,7 +122,7 @@ net::awaitable<response> application::dispatch(const request& req, const net::ip
     co_return res;
   }
   const route& r = *m.route;
-  context ctx{*this, req, m.tmpl, std::move(m.params), std::nullopt, {}, {}, remote};
+  context ctx{*this, req, m.tmpl, std::move(m.params), std::nullopt, {}, {}, remote, r.idempotent};
 
   // Checks in the API's order: media type, token, JSON, then admin-only routes.
   const bool has_body = !req.body().empty();

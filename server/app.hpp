@@ -37,6 +37,7 @@ struct context {
   std::string token;  // the caller's bearer token, when authenticated
   json::value body;   // a JSON object when the route takes a body
   net::ip::address remote;
+  bool idempotent = false;  // the route's `idempotent` mark
 
   const json::object& body_object() const { return body.as_object(); }
   // The positive integer in path parameter `name`, or nullopt (the caller answers 404).
@@ -52,6 +53,9 @@ struct route {
   auth_mode auth = auth_mode::none;
   body_mode body = body_mode::none;
   handler_fn fn = nullptr;
+  // The handler honours an Idempotency-Key (server/idempotency.hpp). Only marked routes may
+  // read one, so every idempotent write is known from the route table (and its tests walk it).
+  bool idempotent = false;
 };
 
 using route_table = router<route>;

@@ -1,5 +1,7 @@
 #include "server/idempotency.hpp"
 
+#include <stdexcept>
+
 #include "server/crypto.hpp"
 
 namespace cunji::server {
@@ -27,6 +29,7 @@ std::string scope_of(const context& ctx) {
 }  // namespace
 
 result<std::optional<storage::idempotency_key>> read_idempotency(const context& ctx) {
+  if (!ctx.idempotent) throw std::logic_error("an Idempotency-Key read on a route not marked idempotent");
   const auto it = ctx.req.find("Idempotency-Key");
   if (it == ctx.req.end()) return std::optional<storage::idempotency_key>{};
   const auto key = it->value();

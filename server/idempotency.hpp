@@ -1,6 +1,6 @@
 #pragma once
-// Idempotency-Key on the writes that create (POST /v1/orders, POST /v1/orders/{id}/pay): the
-// key the storage use case stores its answer under, and answers as responses. The use case
+// Idempotency-Key on the writes that create (the routes marked `idempotent`): the key the
+// storage use case stores its answer under, and answers as responses. The use case
 // looks the key up and stores the answer inside the same write as the work (storage/store.hpp).
 #include <optional>
 
@@ -12,7 +12,7 @@ namespace cunji::server {
 
 // The Idempotency-Key of the request (nullopt without the header), scoped to the caller and to
 // the route with its ids — never to the raw path. A malformed header (not 1..255 characters)
-// is a 422 error naming it.
+// is a 422 error naming it. Only routes marked `idempotent` may call it (else it throws: a 500).
 result<std::optional<storage::idempotency_key>> read_idempotency(const context& ctx);
 
 // A response as the answer to store and replay (status and body), and back. A replayed answer

@@ -4,6 +4,7 @@
 #include <boost/json/object.hpp>
 #include <cstdint>
 #include <initializer_list>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,8 +18,17 @@ namespace cunji::server {
 
 inline constexpr std::size_t max_json_depth = 32;
 
-// Parses `body` as JSON; nullopt if malformed or nested deeper than max_json_depth.
+// Parses `body` as JSON; nullopt if malformed, nested deeper than max_json_depth, or holding
+// an object with a repeated key (at any depth: never read as one of its values).
 std::optional<json::value> parse_json(std::string_view body, std::string* why = nullptr);
+
+// The value of an integral JSON number (`3`, `3.0`, `3e0`); `fits` is false for one outside
+// int64, or a double above 2^53 (no longer exact). Nullopt for anything else.
+struct integral {
+  std::int64_t value = 0;
+  bool fits = true;
+};
+std::optional<integral> integral_of(const json::value& v) noexcept;
 
 class fields {
  public:
@@ -28,7 +38,15 @@ class fields {
   // Each getter returns nullopt when the field is absent or null (recording "is required" if
   // `required`), or of the wrong type (recording that).
   std::optional<std::string> str(std::string_view name, bool required);
-  std::optional<std::int64_t> integer(std::string_view name, bool required);
+  // A string without leading and trailing white space (text::trim): names and titles.
+  std::optional<std::string> trimmed(std::string_view name, bool required);
+  // An integral number from `min` to `max`; else "must be an integer from MIN to MAX" (or "must
+  // be an integer" for a value that is no number at all when the whole int64 range is allowed).
+  std::optional<std::int64_t> integer(std::string_view name, bool required,
+                                      std::int64_t min = std::numeric_limits<std::int64_t>::min(),
+                                      std::int64_t max = std::numeric_limits<std::int64_t>::max());
+  // A positive id (an integer from 1).
+  std::optional<std::int64_t> id(std::string_view name, bool required);
   std::optional<bool> boolean(std::string_view name, bool required);
   const json::object* object(std::string_view name, bool required);
   const json::array* array(std::string_view name, bool required);

@@ -14,6 +14,7 @@
 #include "server/crypto.hpp"
 #include "server/server.hpp"
 #include "storage/sql/accounts.hpp"
+#include "storage/sql/phones.hpp"
 #include "storage/sqlite/backup.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "storage/sqlite/migrations.hpp"
@@ -21,6 +22,19 @@
 #include "tools/seed_demo.hpp"
 
 namespace {
+
+// Accounts whose phone could not take its normal form (the phone migration): said at every
+// start until they are settled by hand.
+void warn_phone_conflicts(cunji::storage::connection& c) {
+  const auto conflicts = cunji::storage::phone_conflicts(c);
+  if (conflicts.empty()) return;
+  std::string ids;
+  for (const auto& pc : conflicts) ids += (ids.empty() ? "" : ", ") + std::to_string(pc.account_id);
+  fmt::print(stderr,
+             "cunji: warning: {} account(s) keep a phone whose normal form another account has or shares "
+             "(account ids {}); they cannot sign in by phone until settled: see table phone_conflicts\n",
+             conflicts.size(), ids);
+}
 
 int serve(cunji::server::serve_command cmd) {
   using namespace cunji;
@@ -37,6 +51,7 @@ int serve(cunji::server::serve_command cmd) {
     metrics.record_batch(s.batch_size, s.commit_time, s.committed);
   };
   storage::sqlite_store store(dbo);
+  warn_phone_conflicts(store.db().reader());
   {
     server::server srv(cfg, store, metrics);
     const auto port = srv.listen();
@@ -56,6 +71,7 @@ int admin_create(const cunji::server::admin_create_command& a) {
   r.phone = a.phone;
   r.password = a.password;
   r.name = a.name;
+  normalize(r);
   for (auto [field, msg] : {std::pair{"phone", check_phone(r.phone)}, std::pair{"password", check_password(r.password)},
                             std::pair{"name", check_name(r.name)}})
     if (msg) throw std::invalid_argument(std::string(field) + " " + *msg);

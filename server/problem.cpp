@@ -36,7 +36,7 @@ std::string_view title_of(std::string_view type) {
   };
   static constexpr entry titles[] = {
       {"malformed_json", "Malformed JSON"},
-      {"bad_request", "Bad request"},
+      {"malformed_request", "Malformed request"},
       {"unauthenticated", "Authentication required"},
       {"forbidden", "Forbidden"},
       {"not_found", "Not found"},

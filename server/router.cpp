@@ -1,11 +1,24 @@
 #include "server/router.hpp"
 
+#include <charconv>
+#include <cstdint>
+
+#include "core/text.hpp"
+
 namespace cunji::server {
 
 std::string_view route_params::get(std::string_view name) const {
   for (const auto& [k, v] : values)
     if (k == name) return v;
   return {};
+}
+
+bool is_id_param(std::string_view name) noexcept { return name == "id" || name.ends_with("_id"); }
+
+bool is_canonical_id(std::string_view s) noexcept {
+  std::int64_t v = 0;
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return !s.empty() && s.front() != '0' && ec == std::errc{} && p == s.data() + s.size() && v > 0;
 }
 
 std::string_view target_path(std::string_view target) {
@@ -36,6 +49,21 @@ std::string decode(std::string_view s) {
   return out;
 }
 }  // namespace
+
+bool is_well_formed_target(std::string_view target) {
+  std::string decoded;
+  decoded.reserve(target.size());
+  for (std::size_t i = 0; i < target.size(); ++i) {
+    if (target[i] != '%') {
+      decoded += target[i];
+      continue;
+    }
+    if (i + 2 >= target.size() || hex(target[i + 1]) < 0 || hex(target[i + 2]) < 0) return false;
+    decoded += static_cast<char>(hex(target[i + 1]) * 16 + hex(target[i + 2]));
+    i += 2;
+  }
+  return text::utf8_length(decoded).has_value();
+}
 
 std::vector<std::pair<std::string, std::string>> parse_query(std::string_view target) {
   std::vector<std::pair<std::string, std::string>> out;

@@ -8,12 +8,20 @@
 
 namespace cunji::server {
 
+// `{id}` and `{..._id}` name ids.
+bool is_id_param(std::string_view name) noexcept;
+// A positive int64 in decimal without a sign or leading zeros: "7", never "07" or "+7".
+bool is_canonical_id(std::string_view s) noexcept;
+
 struct route_params {
   std::vector<std::pair<std::string_view, std::string>> values;
   // The value of `{name}`, or an empty view.
   std::string_view get(std::string_view name) const;
 };
 
+// Paths are canonical: `/` then segments, none empty (so no trailing slash and no `//`), and
+// an id parameter (`{id}`, `{..._id}`) matches only a positive integer without leading zeros.
+// Any other spelling matches nothing (404). HEAD matches the GET route of its path.
 template <class Route>
 class router {
  public:
@@ -35,6 +43,8 @@ class router {
 
   match find(http::verb method, std::string_view path) const {
     match m;
+    const entry* get = nullptr;  // the GET route of the path, for HEAD
+    route_params get_params;
     const auto segs = split(path);
     for (const auto& e : entries_) {
       route_params p;
@@ -46,9 +56,19 @@ class router {
         m.allow.clear();
         return m;
       }
-      if (!m.allow.empty()) m.allow += ", ";
-      m.allow += std::string(http::to_string(e.method));
+      if (e.method == http::verb::get && !get) {
+        get = &e;
+        get_params = p;
+      }
+      allow(m.allow, e.method);
+      if (e.method == http::verb::get) allow(m.allow, http::verb::head);
       m.tmpl = e.tmpl;
+    }
+    if (method == http::verb::head && get) {
+      m.route = &get->route;
+      m.tmpl = get->tmpl;
+      m.params = std::move(get_params);
+      m.allow.clear();
     }
     return m;
   }
@@ -61,15 +81,28 @@ class router {
     Route route;
   };
 
+  static void allow(std::string& list, http::verb v) {
+    const auto text = http::to_string(v);
+    const std::string_view name(text.data(), text.size());
+    for (std::string_view rest = list; !rest.empty();) {
+      const auto comma = rest.find(", ");
+      if (rest.substr(0, comma) == name) return;
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 2);
+    }
+    if (!list.empty()) list += ", ";
+    list += std::string(name);
+  }
+
+  // The segments after the leading `/`, empty ones kept; none for a path without it.
   static std::vector<std::string_view> split(std::string_view path) {
     std::vector<std::string_view> out;
-    std::size_t i = 0;
-    while (i <= path.size()) {
-      const auto j = path.find('/', i);
-      const auto end = j == std::string_view::npos ? path.size() : j;
-      if (end > i) out.push_back(path.substr(i, end - i));
+    if (path.empty() || path.front() != '/') return out;
+    path.remove_prefix(1);
+    for (;;) {
+      const auto j = path.find('/');
+      out.push_back(path.substr(0, j));
       if (j == std::string_view::npos) break;
-      i = j + 1;
+      path.remove_prefix(j + 1);
     }
     return out;
   }
@@ -80,7 +113,9 @@ class router {
     for (std::size_t i = 0; i < tmpl.size(); ++i) {
       const auto t = tmpl[i];
       if (t.size() > 2 && t.front() == '{' && t.back() == '}') {
-        p.values.emplace_back(t.substr(1, t.size() - 2), std::string(segs[i]));
+        const auto name = t.substr(1, t.size() - 2);
+        if (segs[i].empty() || (is_id_param(name) && !is_canonical_id(segs[i]))) return false;
+        p.values.emplace_back(name, std::string(segs[i]));
       } else if (t != segs[i]) {
         return false;
       }
@@ -90,6 +125,10 @@ class router {
 
   std::vector<entry> entries_;
 };
+
+// True if every percent-escape of `target` (path and query) is `%` and two hex digits and the
+// decoded target is valid UTF-8; a request whose target is not is 400 `malformed_request`.
+bool is_well_formed_target(std::string_view target);
 
 // Splits the query string of a request target into decoded key/value pairs.
 std::vector<std::pair<std::string, std::string>> parse_query(std::string_view target);

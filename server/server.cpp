@@ -80,6 +80,13 @@ void log_request(const server_config& cfg, metrics& m, std::string_view method, 
   if (!cfg.quiet) fmt::print(stderr, "{} {} {} {}us\n", method, route, status, us.count());
 }
 
+// The answer to HEAD: the GET answer's status and headers, Content-Length included, no body.
+void drop_body(response& res) {
+  const auto length = res.body().size();
+  res.body().clear();
+  if (!res[http::field::content_length].empty()) res.content_length(length);
+}
+
 net::awaitable<void> serve_connection(server& srv, std::shared_ptr<connection_state> st) {
   const auto& cfg = srv.app().config();
   auto& stream = st->stream;
@@ -128,7 +135,7 @@ net::awaitable<void> serve_connection(server& srv, std::shared_ptr<connection_st
         res = problem(http::status::request_header_fields_too_large, "request_header_too_large",
                       fmt::format("The request line and headers are larger than {} bytes.", cfg.header_limit));
       else
-        res = problem(http::status::bad_request, "bad_request", "The request is not valid HTTP/1.1.");
+        res = problem(http::status::bad_request, "malformed_request", "The request is not valid HTTP/1.1.");
       res.keep_alive(false);
       stream.expires_after(cfg.request_timeout);
       auto [wec, wn] = co_await http::async_write(stream, res, as_tuple_awaitable);
@@ -143,6 +150,7 @@ net::awaitable<void> serve_connection(server& srv, std::shared_ptr<connection_st
     res.version(req.version());
     res.keep_alive(keep);
     res.prepare_payload();
+    if (req.method() == http::verb::head) drop_body(res);
     stream.expires_after(cfg.request_timeout);
     auto [wec, wn] = co_await http::async_write(stream, res, as_tuple_awaitable);
     log_request(cfg, srv.app().stats(), req.method_string(), route, res.result_int(), start);

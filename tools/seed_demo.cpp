@@ -185,7 +185,8 @@ struct seeder {
     registration reg;
     reg.role = r;
     reg.name = name;
-    reg.phone = fmt::format("+86170{:08d}", ++phone_seq);
+    // Stored in the one form (core normalize_phone); signing in as +86170... works too.
+    reg.phone = fmt::format("170{:08d}", ++phone_seq);
     reg.village_id = village_id;
     auto a = must(storage::insert_account(c, reg, password_hash, now), r == role::partner ? "partner" : "farmer");
     ++(r == role::partner ? n.partners : n.farmers);
@@ -207,7 +208,7 @@ struct seeder {
     const int count = d.uniform(2, 3);
     for (int i = 0; i < count; ++i) {
       std::optional<std::string> phone;
-      if (d.chance(0.6)) phone = fmt::format("+86171{:08d}", ++villager_phone_seq);
+      if (d.chance(0.6)) phone = fmt::format("171{:08d}", ++villager_phone_seq);
       vs.push_back(
           storage::insert_villager(c, vr.v.id, person_name(d, m.names, dc.people).name, phone, partner.id, now));
       ++n.villagers;

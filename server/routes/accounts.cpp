@@ -17,6 +17,7 @@ namespace {
 
 // Hashes the password off the I/O thread, then inserts the account through the writer.
 net::awaitable<response> create_account(context& ctx, registration r) {
+  normalize(r);
   if (auto errs = validate_registration(r); !errs.empty()) co_return problem(validation(std::move(errs)));
   const auto params = ctx.app.config().password;
   auto hash_job = [pw = r.password, params] { return hash_password(pw, params); };
@@ -40,7 +41,7 @@ net::awaitable<response> register_account(context& ctx) {
   r.name = f.str("name", true).value_or("");
   r.phone = f.str("phone", true).value_or("");
   r.password = f.str("password", true).value_or("");
-  r.village_id = f.integer("village_id", false);
+  r.village_id = f.id("village_id", false);
   if (!f.ok()) co_return problem(validation(std::move(f.errors())));
   co_return co_await create_account(ctx, std::move(r));
 }
@@ -52,16 +53,17 @@ net::awaitable<response> create_partner(context& ctx) {
   r.name = f.str("name", true).value_or("");
   r.phone = f.str("phone", true).value_or("");
   r.password = f.str("password", true).value_or("");
-  r.village_id = f.integer("village_id", true);
+  r.village_id = f.id("village_id", true);
   if (!f.ok()) co_return problem(validation(std::move(f.errors())));
   co_return co_await create_account(ctx, std::move(r));
 }
 
 net::awaitable<response> login(context& ctx) {
   fields f(ctx.body_object(), {"phone", "password"});
-  const auto phone = f.str("phone", true);
+  auto phone = f.str("phone", true);
   const auto password = f.str("password", true);
   if (!f.ok()) co_return problem(validation(std::move(f.errors())));
+  *phone = normalize_phone(*phone);  // as stored; failures are counted per stored form too
 
   const auto now = ctx.now();
   const login_throttle policy;

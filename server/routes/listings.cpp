@@ -17,21 +17,46 @@ namespace {
 
 response no_listing() { return problem(error{errc::not_found, "No such listing."}); }
 
+std::string_view trim_ows(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// Appends the entity tags of a comma-separated list (`"a", W/"b"`) to `out`; false if an
+// element is not one (RFC 9110: [W/] DQUOTE *etagc DQUOTE). Empty elements are allowed.
+bool split_entity_tags(std::string_view list, std::vector<std::string_view>& out) {
+  while (!list.empty()) {
+    const auto comma = list.find(',');
+    const auto tag = trim_ows(list.substr(0, comma));
+    if (!tag.empty()) {
+      const auto opaque = tag.starts_with("W/") ? tag.substr(2) : tag;
+      if (opaque.size() < 2 || opaque.front() != '"' || opaque.back() != '"') return false;
+      for (const char ch : opaque.substr(1, opaque.size() - 2)) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c < 0x21 || c == '"' || c == 0x7F) return false;  // etagc: %x21 / %x23-7E / obs-text
+      }
+      out.push_back(tag);
+    }
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return true;
+}
+
 // Reads the listing fields present in `f` into a patch, checking each value.
 storage::listing_patch read_listing_fields(fields& f, bool creating) {
   storage::listing_patch p;
-  p.title = f.str("title", creating);
+  p.title = f.trimmed("title", creating);
   p.description = f.str("description", false);
   p.category = f.str("category", creating);
   p.unit = f.str("unit", creating);
-  p.price_fen = f.integer("price_fen", creating);
-  p.stock = f.integer("stock", creating);
+  p.price_fen = f.integer("price_fen", creating, price_min_fen, price_max_fen);
+  p.stock = f.integer("stock", creating, 0, stock_max);
   if (p.title) f.check("title", check_title(*p.title));
   if (p.description) f.check("description", check_description(*p.description));
   if (p.category && !is_category(*p.category)) f.add("category", "is not a known category");
   if (p.unit && !is_unit(*p.unit)) f.add("unit", "is not a known unit");
-  if (p.price_fen) f.check("price_fen", check_price(*p.price_fen));
-  if (p.stock) f.check("stock", check_stock(*p.stock));
   if (auto st = f.str("status", false)) {
     p.status = parse_listing_status(*st);
     if (!p.status || (creating && p.status == listing_status::archived))
@@ -93,45 +118,61 @@ net::awaitable<response> get_listing(context& ctx) {
   co_return listing_response(http::status::ok, entry->body, entry->etag);
 }
 
-// The versions named by an If-Match header for listing `id`: nullopt when there is no header
-// or it is "*" (no precondition); else the versions of the listed tags that name this listing,
-// possibly none (the answer is then 412). Any tag of a list may match (RFC 9110, If-Match).
-std::optional<std::vector<std::int64_t>> if_match_versions(const request& req, std::int64_t id) {
-  const auto it = req.find(http::field::if_match);
-  if (it == req.end()) return std::nullopt;
-  std::string_view v = it->value();
-  if (v == "*") return std::nullopt;
+// The If-Match header of a request for listing `id`.
+struct if_match_header {
+  bool malformed = false;  // neither "*" nor a list of quoted entity tags: 400
+  // The versions of the listed tags that name this listing, possibly none (the answer is then
+  // 412); nullopt without the header or with "*" (no precondition). Any tag of a list may match
+  // (RFC 9110, If-Match); weak tags never do.
+  std::optional<std::vector<std::int64_t>> versions;
+};
+
+if_match_header read_if_match(const request& req, std::int64_t id) {
+  const auto [first, last] = req.equal_range(http::field::if_match);
+  if (first == last) return {};
+  std::vector<std::string_view> tags;
+  bool star = false;
+  for (auto it = first; it != last; ++it) {
+    const std::string_view v(it->value().data(), it->value().size());
+    if (trim_ows(v) == "*")
+      star = true;
+    else if (!split_entity_tags(v, tags))
+      return {true, std::nullopt};
+  }
+  if (star && tags.empty()) return {};                     // "*": no precondition
+  if (star || tags.empty()) return {true, std::nullopt};  // "*" stands alone; a list names a tag
   const std::string prefix = "\"" + std::to_string(id) + "-";
   std::vector<std::int64_t> versions;
-  while (!v.empty()) {
-    const auto comma = v.find(',');
-    auto tag = v.substr(0, comma);
-    while (!tag.empty() && tag.front() == ' ') tag.remove_prefix(1);
-    while (!tag.empty() && tag.back() == ' ') tag.remove_suffix(1);
-    if (tag.size() > prefix.size() + 1 && tag.substr(0, prefix.size()) == prefix && tag.back() == '"') {
-      const auto num = tag.substr(prefix.size(), tag.size() - prefix.size() - 1);
-      std::int64_t ver = 0;
-      const auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), ver);
-      if (ec == std::errc{} && p == num.data() + num.size()) versions.push_back(ver);
-    }
-    if (comma == std::string_view::npos) break;
-    v.remove_prefix(comma + 1);
+  for (const auto tag : tags) {
+    if (!tag.starts_with(prefix)) continue;  // weak, or another listing's
+    const auto num = tag.substr(prefix.size(), tag.size() - prefix.size() - 1);
+    std::int64_t ver = 0;
+    const auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), ver);
+    if (ec == std::errc{} && p == num.data() + num.size()) versions.push_back(ver);
   }
-  return versions;
+  return {false, std::move(versions)};
 }
 
 net::awaitable<response> patch_listing(context& ctx) {
   storage::listing_update u;
   u.listing_id = ctx.path_id().value_or(0);
+  auto if_match = read_if_match(ctx.req, u.listing_id);
+  if (if_match.malformed)
+    co_return problem(http::status::bad_request, "malformed_request",
+                      "If-Match must be * or a list of quoted entity tags such as \"12-3\".");
   u.caller = *ctx.caller;
   fields f(ctx.body_object(), {"title", "description", "category", "unit", "price_fen", "stock", "status"});
   u.patch = read_listing_fields(f, false);
   u.invalid = std::move(f.errors());
-  u.if_match = if_match_versions(ctx.req, u.listing_id);
+  u.if_match = std::move(if_match.versions);
   u.now = ctx.now();
   const auto res = co_await ctx.store().catalog().update_listing(std::move(u));
-  if (!res) co_return problem(res.err());
-  co_return listing_response(http::status::ok, res.value());
+  if (res) co_return listing_response(http::status::ok, res.value());
+  auto failed = problem(res.err());
+  // A 412 names the listing's current entity tag, to read it again with.
+  if (res.err().code == errc::precondition_failed && res.err().current_version)
+    failed.set(http::field::etag, listing_etag(ctx.path_id().value_or(0), *res.err().current_version));
+  co_return failed;
 }
 
 struct sort_spec {

@@ -1,5 +1,5 @@
 // Orders: placement (idempotent), the lifecycle moves, and lists.
-#include "core/text.hpp"
+#include "core/account.hpp"
 #include "server/app.hpp"
 #include "server/idempotency.hpp"
 #include "server/json_input.hpp"
@@ -19,14 +19,6 @@ constexpr std::size_t address_max = 200;
 constexpr std::size_t tracking_max = 100;
 constexpr std::size_t reason_max = 500;
 
-std::optional<std::string> check_text(std::string_view s, std::size_t max) {
-  const auto len = text::utf8_length(s);
-  if (!len) return "must be valid UTF-8";
-  if (*len > max) return "must be at most " + std::to_string(max) + " characters";
-  if (text::has_control_chars(s)) return "must not contain control characters";
-  return std::nullopt;
-}
-
 // Renders an order's outcome: `ok` with the order, or its problem.
 storage::renderer<order> order_answer(http::status ok) {
   return answer_with<order>([ok](const result<order>& r) { return r ? json_response(ok, to_json(r.value())) : problem(r.err()); });
@@ -36,7 +28,7 @@ storage::renderer<order> order_answer(http::status ok) {
 storage::place_order_request read_placement(fields& f, const account& caller) {
   storage::place_order_request r;
   r.caller = caller;
-  r.shop_id = f.integer("shop_id", true).value_or(0);
+  r.shop_id = f.id("shop_id", true).value_or(0);
   if (const auto* items = f.array("items", true)) {
     if (items->empty() || items->size() > max_order_items) f.add("items", "must hold 1..50 lines");
     for (std::size_t i = 0; i < items->size() && i < max_order_items; ++i) {
@@ -46,9 +38,8 @@ storage::place_order_request read_placement(fields& f, const account& caller) {
         continue;
       }
       fields line((*items)[i].get_object(), {"listing_id", "quantity"});
-      const auto listing_id = line.integer("listing_id", true);
-      const auto quantity = line.integer("quantity", true);
-      if (quantity && (*quantity < 1 || *quantity > max_line_quantity)) line.add("quantity", "must be 1..10000");
+      const auto listing_id = line.id("listing_id", true);
+      const auto quantity = line.integer("quantity", true, 1, max_line_quantity);
       for (auto& e : line.errors()) f.add(prefix + "." + e.field, e.message);
       if (listing_id && quantity) r.items.push_back({*listing_id, *quantity});
     }
@@ -67,16 +58,14 @@ storage::place_order_request read_placement(fields& f, const account& caller) {
     if (r.delivery == delivery_method::address) {
       if (!r.address)
         del.add("address", "is required for address delivery");
-      else if (auto m = check_text(*r.address, address_max))
-        del.add("address", *m);
-      else if (r.address->find_first_not_of(" \t\r\n") == std::string::npos)
-        del.add("address", "must not be blank");
+      else
+        del.check("address", check_text(*r.address, address_max, true));
     } else {
       r.address.reset();  // ignored for station pickup
     }
     for (auto& e : del.errors()) f.add("delivery." + e.field, e.message);
   }
-  r.villager_id = f.integer("villager_id", false);
+  r.villager_id = f.id("villager_id", false);
   if (r.villager_id && !can_order_for_villagers(caller)) f.add("villager_id", "only partners order for villagers");
   return r;
 }
@@ -197,7 +186,8 @@ net::awaitable<response> list(context& ctx) {
 }  // namespace
 
 void add_order_routes(route_table& t) {
-  t.add(http::verb::post, "/v1/orders", {auth_mode::required, body_mode::required, place});
+  t.add(http::verb::post, "/v1/orders",
+        {.auth = auth_mode::required, .body = body_mode::required, .fn = place, .idempotent = true});
   t.add(http::verb::get, "/v1/orders", {auth_mode::required, body_mode::none, list});
   t.add(http::verb::get, "/v1/orders/{id}", {auth_mode::required, body_mode::none, get_order});
   t.add(http::verb::post, "/v1/orders/{id}/ship", {auth_mode::required, body_mode::optional, ship});

@@ -136,7 +136,8 @@ net::awaitable<response> get_payment(context& ctx) {
 }  // namespace
 
 void add_payment_routes(route_table& t) {
-  t.add(http::verb::post, "/v1/orders/{id}/pay", {auth_mode::required, body_mode::required, pay_order});
+  t.add(http::verb::post, "/v1/orders/{id}/pay",
+        {.auth = auth_mode::required, .body = body_mode::required, .fn = pay_order, .idempotent = true});
   t.add(http::verb::get, "/v1/payments/{id}", {auth_mode::required, body_mode::none, get_payment});
   // Alipay posts a form, signed; no bearer token.
   t.add(http::verb::post, "/v1/payments/alipay/notify", {auth_mode::none, body_mode::none, alipay_notify});

@@ -14,8 +14,8 @@ response not_found(std::string_view what) { return problem(error{errc::not_found
 
 net::awaitable<response> create_county(context& ctx) {
   fields f(ctx.body_object(), {"name", "province", "poverty_stricken"});
-  auto name = f.str("name", true);
-  auto province = f.str("province", true);
+  auto name = f.trimmed("name", true);
+  auto province = f.trimmed("province", true);
   auto poverty_stricken = f.boolean("poverty_stricken", true);
   if (name) f.check("name", check_name(*name));
   if (province) f.check("province", check_name(*province));
@@ -29,8 +29,8 @@ net::awaitable<response> patch_county(context& ctx) {
   if (!id) co_return not_found("county");
   fields f(ctx.body_object(), {"name", "province", "poverty_stricken"});
   storage::county_patch p;
-  p.name = f.str("name", false);
-  p.province = f.str("province", false);
+  p.name = f.trimmed("name", false);
+  p.province = f.trimmed("province", false);
   p.poverty_stricken = f.boolean("poverty_stricken", false);
   if (p.name) f.check("name", check_name(*p.name));
   if (p.province) f.check("province", check_name(*p.province));
@@ -59,8 +59,8 @@ net::awaitable<response> get_county(context& ctx) {
 
 net::awaitable<response> create_village(context& ctx) {
   fields f(ctx.body_object(), {"county_id", "name"});
-  auto county_id = f.integer("county_id", true);
-  auto name = f.str("name", true);
+  auto county_id = f.id("county_id", true);
+  auto name = f.trimmed("name", true);
   if (name) f.check("name", check_name(*name));
   if (!f.ok()) co_return problem(validation(std::move(f.errors())));
   const auto v = co_await ctx.store().regions().create_village(*county_id, *name, ctx.now());

@@ -20,9 +20,9 @@ net::awaitable<response> create_shop(context& ctx) {
   const bool partner = ctx.is(role::partner);
   fields f(ctx.body_object(), partner ? std::initializer_list<std::string_view>{"name", "description", "villager_id"}
                                       : std::initializer_list<std::string_view>{"name", "description"});
-  auto name = f.str("name", true);
+  auto name = f.trimmed("name", true);
   auto desc = f.str("description", false);
-  auto villager_id = partner ? f.integer("villager_id", true) : std::nullopt;
+  auto villager_id = partner ? f.id("villager_id", true) : std::nullopt;
   check_shop_fields(f, name, desc);
   if (!f.ok()) co_return problem(validation(std::move(f.errors())));
   storage::shop_opening s{*ctx.caller, *name, desc.value_or(""), villager_id, ctx.now()};
@@ -55,7 +55,7 @@ net::awaitable<response> patch_shop(context& ctx) {
   u.shop_id = ctx.path_id().value_or(0);
   u.caller = *ctx.caller;
   fields f(ctx.body_object(), {"name", "description", "status"});
-  u.patch.name = f.str("name", false);
+  u.patch.name = f.trimmed("name", false);
   u.patch.description = f.str("description", false);
   if (auto st = f.str("status", false)) {
     u.patch.status = parse_shop_status(*st);

@@ -1,4 +1,5 @@
 // Villagers: people who are not online, registered by their village's partner.
+#include "core/account.hpp"
 #include "core/policy.hpp"
 #include "server/app.hpp"
 #include "server/json_input.hpp"
@@ -12,8 +13,9 @@ namespace {
 
 net::awaitable<response> create_villager(context& ctx) {
   fields f(ctx.body_object(), {"name", "phone"});
-  auto name = f.str("name", true);
+  auto name = f.trimmed("name", true);
   auto phone = f.str("phone", false);
+  if (phone) *phone = normalize_phone(*phone);
   if (name) f.check("name", check_name(*name));
   if (phone) f.check("phone", check_phone(*phone));
   if (!f.ok() && can_manage_villagers(*ctx.caller)) co_return problem(validation(std::move(f.errors())));

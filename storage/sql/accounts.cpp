@@ -30,7 +30,9 @@ result<account> insert_account(connection& c, const registration& r, const std::
   if (r.village_id && !village_exists(c, *r.village_id))
     return validation({{"village_id", "no such village"}});
   {
-    auto q = c.prepare("SELECT 1 FROM accounts WHERE phone = ?");
+    // Also a number that accounts listed in phone_conflicts share, in another form, until settled.
+    auto q = c.prepare(
+        "SELECT 1 FROM accounts WHERE phone = ?1 UNION ALL SELECT 1 FROM phone_conflicts WHERE normal_phone = ?1");
     q.bind(1, r.phone);
     if (q.step()) return error{errc::conflict, "An account with this phone number already exists.", {{"phone", "is taken"}}};
   }

@@ -136,8 +136,11 @@ result<listing> update_listing(connection& c, std::int64_t id, const listing_pat
                                std::optional<std::int64_t> expected_version, unix_seconds now) {
   auto cur = find_listing(c, id);
   if (!cur) return error{errc::not_found, "No such listing."};
-  if (expected_version && *expected_version != cur->version)
-    return error{errc::precondition_failed, "The listing has changed since it was read (If-Match)."};
+  if (expected_version && *expected_version != cur->version) {
+    error e{errc::precondition_failed, "The listing has changed since it was read (If-Match)."};
+    e.current_version = cur->version;
+    return e;
+  }
   auto next = *cur;
   if (p.title) next.title = *p.title;
   if (p.description) next.description = *p.description;

@@ -5,6 +5,7 @@
 
 #include "core/ledger.hpp"
 #include "core/order_state.hpp"
+#include "storage/sql/phones.hpp"
 #include "storage/sqlite/connection.hpp"
 
 namespace cunji::storage {
@@ -48,6 +49,7 @@ void drop_platform_revenue(connection& c) {
 void run_migration_step(connection& c, int version) {
   if (version == 8) widen_checks(c);
   if (version == 9) drop_platform_revenue(c);
+  if (version == 11) normalize_stored_phones(c);  // core's normalize_phone, not written again in SQL
 }
 
 void rewrite_table_definition(connection& c, std::string_view table, std::string_view from, std::string_view to) {

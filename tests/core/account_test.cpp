@@ -88,3 +88,62 @@ TEST_CASE("login throttling: 10 failures in 15 minutes block until the window pa
   CHECK_FALSE(login_retry_after(failures, now - 100 + 15 * 60));
   CHECK(login_retry_after(failures, now - 100 + 15 * 60 - 1) == 1);
 }
+
+TEST_CASE("phones have one form: separators and the mainland's country code go", "[core][account][phone]") {
+  SECTION("mainland mobiles") {
+    for (const char* spelling : {"+86 139-0013-9000", "+8613900139000", "008613900139000", "0086 139 0013 9000",
+                                 "139 0013 9000", "139-0013-9000", "13900139000", "+86-139-0013-9000"})
+      CHECK(normalize_phone(spelling) == "13900139000");
+  }
+  SECTION("mainland landlines get their trunk 0") {
+    CHECK(normalize_phone("+86 10 6552 9988") == "01065529988");
+    CHECK(normalize_phone("0086-23-6386-2345") == "02363862345");
+    CHECK(normalize_phone("+86 755 8765 4321") == "075587654321");
+    CHECK(normalize_phone("010-6552-9988") == "01065529988");
+  }
+  SECTION("other numbers keep their form, without separators") {
+    CHECK(normalize_phone("+852 9123 4567") == "+85291234567");
+    CHECK(normalize_phone("+1 415-555-0100") == "+14155550100");
+    CHECK(normalize_phone("+8612345") == "+8612345");            // not a mainland number
+    CHECK(normalize_phone("+86 123 4567 8901") == "+8612345678901");  // 12x is no mobile prefix
+    CHECK(normalize_phone("+86139001390001") == "+86139001390001");   // 12 digits
+    CHECK(normalize_phone("12345") == "12345");
+    CHECK(normalize_phone("") == "");
+  }
+  SECTION("normalizing twice changes nothing") {
+    for (const char* p : {"+86 139-0013-9000", "+86 10 6552 9988", "+852 9123 4567", "0086", "+86", "--", "a b"})
+      CHECK(normalize_phone(normalize_phone(p)) == normalize_phone(p));
+  }
+  SECTION("what is still no phone after normalizing fails check_phone") {
+    CHECK_FALSE(check_phone(normalize_phone("+86 139-0013-9000")));
+    CHECK(check_phone(normalize_phone("139.0013.9000")));
+    CHECK(check_phone(normalize_phone("+86 (139) 0013")));
+    CHECK(check_phone(normalize_phone("1 2 3")));
+  }
+}
+
+TEST_CASE("a registration is normalized before it is checked", "[core][account]") {
+  auto r = valid_buyer();
+  r.name = "\u3000 王小明 \t";
+  r.phone = "+86 138-0000-0000";
+  normalize(r);
+  CHECK(r.name == "王小明");
+  CHECK(r.phone == "13800000000");
+  CHECK(validate_registration(r).empty());
+  r.name = "\u3000\u200B\uFEFF";
+  normalize(r);
+  CHECK(fields_of(validate_registration(r)) == std::vector<std::string>{"name"});
+}
+
+TEST_CASE("names and required text reject blank text, Unicode white space included", "[core][text]") {
+  for (const char* blank : {"", " ", "\u3000", "\u00A0\u00A0", "\u200B", "\uFEFF", "\u200C\u200D", "\u2060 \u3000"}) {
+    CHECK(check_name(blank) == "must not be blank");
+    CHECK(check_text(blank, 200, true) == "must not be blank");
+    CHECK_FALSE(check_text(blank, 200, false));  // optional text may be empty
+  }
+  CHECK_FALSE(check_name("李"));
+  CHECK_FALSE(check_text("村口小卖部", 200, true));
+  CHECK(check_text(std::string(201, 'x'), 200, true) == "must be at most 200 characters");
+  CHECK(check_text("a\x01", 200) == "must not contain control characters");
+  CHECK(check_text("\xC0\xAF", 200) == "must be valid UTF-8");
+}

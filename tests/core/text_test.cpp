@@ -44,3 +44,51 @@ TEST_CASE("has_control_chars allows tab and newlines only", "[core][text]") {
   CHECK(has_control_chars("bell\a"));
   CHECK(has_control_chars("del\x7F"));
 }
+
+TEST_CASE("next_code_point reads one code point and moves past it, strictly", "[core][text]") {
+  using cunji::text::next_code_point;
+  const std::string_view s = "a苹\xF0\x9F\x8D\x8E";  // a, U+82F9, U+1F34E
+  std::size_t pos = 0;
+  CHECK(next_code_point(s, pos) == U'a');
+  CHECK(pos == 1);
+  CHECK(next_code_point(s, pos) == U'\u82F9');
+  CHECK(pos == 4);
+  CHECK(next_code_point(s, pos) == U'\U0001F34E');
+  CHECK(pos == 8);
+  CHECK_FALSE(next_code_point(s, pos));  // at the end
+  CHECK(pos == 8);
+  for (std::string_view bad : {"\xC0\xAF", "\xE0\x80\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xE8\x8B", "\x80",
+                               "\xF5\x80\x80\x80", "\xC3("}) {
+    std::size_t p = 0;
+    CHECK_FALSE(next_code_point(bad, p));
+    CHECK(p == 0);
+  }
+  std::size_t p = 0;
+  CHECK(next_code_point("\xF4\x8F\xBF\xBF", p) == U'\U0010FFFF');
+  p = 0;
+  CHECK(next_code_point("\xEF\xBF\xBD", p) == U'\uFFFD');
+}
+
+TEST_CASE("is_blank: only white space and invisible characters", "[core][text]") {
+  using cunji::text::is_blank;
+  CHECK(is_blank(""));
+  for (std::string_view blank : {" ", "\t\r\n", "\u3000", "\u00A0", "\u200B", "\u200C\u200D", "\uFEFF", "\u2060",
+                                 "\u2028\u2029", "\u202F\u205F", "\u1680", "\u2000\u2005\u200A", "\u0085",
+                                 " \u3000\u200B\uFEFF ", "\u00AD", "\u3164", "\uFE0F", "\U000E0020"})
+    CHECK(is_blank(blank));
+  for (std::string_view text : {"a", " a ", "\u3000苹果\u3000", "\u200B.", "❤\uFE0F", "0"}) CHECK_FALSE(is_blank(text));
+  CHECK_FALSE(is_blank("\xC0\xAF"));  // invalid UTF-8 is not blank: it fails the UTF-8 check
+}
+
+TEST_CASE("trim removes white space and zero-width spaces at both ends only", "[core][text]") {
+  using cunji::text::trim;
+  CHECK(trim("") == "");
+  CHECK(trim("  ") == "");
+  CHECK(trim(" 王小明 ") == "王小明");
+  CHECK(trim("\u3000\u00A0李家果园\t\n") == "李家果园");
+  CHECK(trim("\uFEFF\u200B红富士\u2060") == "红富士");
+  CHECK(trim("静宁 红富士  苹果") == "静宁 红富士  苹果");  // inner spaces stay
+  CHECK(trim("我爱❤\uFE0F ") == "我爱❤\uFE0F");            // a variation selector ends an emoji
+  CHECK(trim("👩\u200D🌾") == "👩\u200D🌾");
+  CHECK(trim(" a\xFF ") == "a\xFF ");  // invalid UTF-8: only the leading part
+}

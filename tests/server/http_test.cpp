@@ -45,7 +45,7 @@ TEST_CASE("healthz, 404 and 405", "[server][http]") {
   r = s.post("/healthz", "{}");
   CHECK(r.status == 405);
   CHECK(r.type() == "method_not_allowed");
-  CHECK(r.header("allow") == "GET");
+  CHECK(r.header("allow") == "GET, HEAD");
 
   r = s.del("/v1/accounts");
   CHECK(r.status == 405);

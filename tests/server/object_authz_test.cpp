@@ -18,6 +18,7 @@
 #include "authz_world.hpp"
 #include "db_snapshot.hpp"
 #include "openapi_contract.hpp"
+#include "server/router.hpp"
 #include "support/json_schema.hpp"
 #include "test_client.hpp"
 
@@ -139,6 +140,7 @@ std::string fill(const std::string& tmpl, const std::string& param, const std::s
 unsigned expected_status(const std::string& key, const operation& op, const fixture& f, const object_ref& ref,
                          const caller& who) {
   const bool anonymous = who.token.empty();
+  if (!server::is_canonical_id(ref.id)) return 404;  // no route has such a path: before any token
   if (anonymous && op.security == auth::required) return 401;
   if (f.admin_only && !anonymous) return 403;  // no outsider is an admin; the role says it all, ids stay unprobed
   if (ref.hidden) return 404;

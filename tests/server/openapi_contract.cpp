@@ -94,10 +94,13 @@ bool is_json_media(std::string_view m) {
   return m == "application/json" || (m.size() > 5 && m.substr(m.size() - 5) == "+json");
 }
 
-// Checks `r` against one documented response object.
-void check_against(const json::object& resp, const reply& r, std::vector<std::string>& out) {
+// Checks `r` against one documented response object. The answer to a HEAD request is the GET
+// operation's answer without its body (RFC 9110): only its status and headers are checked.
+void check_against(const json::object& resp, const reply& r, bool head, std::vector<std::string>& out) {
   const auto* content = resp.if_contains("content");
-  if (!content || content->as_object().empty()) {
+  if (head) {
+    if (!r.body.empty()) out.push_back("a HEAD answer has a body");
+  } else if (!content || content->as_object().empty()) {
     if (!r.body.empty()) out.push_back("the response documents no body, but one was sent");
   } else {
     const auto media = media_type_of(r.header("content-type"));
@@ -190,7 +193,7 @@ std::vector<std::string> check(std::string_view method, std::string_view target,
     resp = generic_response_for(r.status);
     if (!resp) found.push_back("status " + std::to_string(r.status) + " is not a documented generic error answer");
   }
-  if (resp) check_against(*resp, r, found);
+  if (resp) check_against(*resp, r, method == "HEAD", found);
   const std::string prefix = std::string(method.empty() ? "?" : method) + " " + std::string(target) + " -> " +
                              std::to_string(r.status) + " (" + what + "): ";
   for (auto& f : found) f = prefix + f;

@@ -3,8 +3,9 @@
 // The operation (method and path template) must be documented, the status documented for it
 // (or a range such as 4XX, or `default`), the Content-Type one of the documented media types,
 // the JSON body valid against the documented schema, and the required response headers present
-// and valid. Requests that deliberately miss every route (404) or use a method the path does not
-// have (405) must still get the document's generic error answers (a problem of that status).
+// and valid. A HEAD request is held against the path's GET operation, without a body. Requests
+// that deliberately miss every route (404) or use a method the path does not have (405) must
+// still get the document's generic error answers (a problem of that status).
 #include <boost/json/value.hpp>
 #include <cstddef>
 #include <string>

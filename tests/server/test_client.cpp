@@ -47,9 +47,10 @@ http_client::http_client(unsigned short port) : sock_(ioc_), port_(port) {
 
 bool http_client::connected() const { return sock_.is_open(); }
 
-reply http_client::read_reply() {
+reply http_client::read_reply(bool head) {
   http::response_parser<http::string_body> p;
   p.body_limit(64 * 1024 * 1024);
+  p.skip(head);
   http::read(sock_, buf_, p);
   const auto& res = p.get();
   reply r;
@@ -73,15 +74,15 @@ reply http_client::request(http::verb method, const std::string& target, const s
     req.prepare_payload();
   }
   http::write(sock_, req);
-  auto r = read_reply();
+  auto r = read_reply(method == http::verb::head);
   contract::observe(std::string(http::to_string(method)), target, r);
   return r;
 }
 
 reply http_client::raw(const std::string& raw) {
   net::write(sock_, net::buffer(raw));
-  auto r = read_reply();
   const auto [method, target] = contract::request_line_of(raw);
+  auto r = read_reply(method == "HEAD");
   contract::observe(method, target, r);
   return r;
 }
@@ -158,7 +159,8 @@ std::string test_server::login(const std::string& phone, const std::string& pass
 std::string test_server::admin_token() {
   const std::string phone = "+86100000" + std::to_string(10 + next_phone_++);
   auto res = db().writer().submit_sync([&](storage::connection& c) {
-    return storage::insert_account(c, {role::admin, "Admin", phone, "adminpass", std::nullopt},
+    // Stored as registration stores it, so that signing in finds it.
+    return storage::insert_account(c, {role::admin, "Admin", normalize_phone(phone), "adminpass", std::nullopt},
                                    server::hash_password("adminpass", {1, 8192}), now_.load());
   });
   REQUIRE(res.ok());

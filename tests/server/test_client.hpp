@@ -48,7 +48,8 @@ class http_client {
   bool connected() const;
 
  private:
-  reply read_reply();
+  // `head`: the answer to a HEAD request, whose Content-Length announces no body.
+  reply read_reply(bool head);
   boost::asio::io_context ioc_;
   boost::asio::ip::tcp::socket sock_;
   boost::beast::flat_buffer buf_;
