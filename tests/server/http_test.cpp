@@ -49,7 +49,7 @@ TEST_CASE("healthz, 404 and 405", "[server][http]") {
 
   r = s.del("/v1/accounts");
   CHECK(r.status == 405);
-  CHECK(r.header("allow") == "POST, GET");
+  CHECK(r.header("allow") == "POST, GET, HEAD");
 }
 
 TEST_CASE("request bodies: media type, JSON, size, depth", "[server][http]") {

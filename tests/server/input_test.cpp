@@ -97,7 +97,7 @@ TEST_CASE("text: blank means Unicode white space or invisible characters too, an
   REQUIRE(r.status == 201);
   CHECK(r.json().at("name").as_string() == "李家果园");
 
-  const auto buyer = s.direct_user(role::buyer).second;
+  const auto buyer = s.direct_user(role::buyer, m.village).second;
   r = s.post("/v1/orders", order_with(m, "1", R"({"method":"address","address":"\u3000\u00A0"})"), buyer);
   CHECK(r.status == 422);
   CHECK(r.error_fields() == std::vector<std::string>{"delivery.address"});
@@ -106,7 +106,7 @@ TEST_CASE("text: blank means Unicode white space or invisible characters too, an
 TEST_CASE("JSON: a repeated key at any depth is 400 malformed_json", "[server][json]") {
   test_server s;
   market m(s);
-  const auto buyer = s.direct_user(role::buyer).second;
+  const auto buyer = s.direct_user(role::buyer, m.village).second;
   for (const std::string& body :
        {std::string(R"({"role":"buyer","role":"admin","name":"王芳","phone":"13900139001","password":"password1"})"),
         std::string(R"({"role":"buyer","name":"王芳","phone":"13900139001","password":"password1","password":"x"})")}) {
@@ -131,7 +131,7 @@ TEST_CASE("JSON: a repeated key at any depth is 400 malformed_json", "[server][j
 TEST_CASE("JSON: integral numbers are integers, and out of range names the range", "[server][json]") {
   test_server s;
   market m(s, false, 1000);
-  const auto buyer = s.direct_user(role::buyer).second;
+  const auto buyer = s.direct_user(role::buyer, m.village).second;
   for (const char* integral : {"1.0", "2e0", "3.000", "0.4e1"}) {
     INFO(integral);
     const auto r = s.post("/v1/orders", order_with(m, integral), buyer);
