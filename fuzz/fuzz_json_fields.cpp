@@ -12,6 +12,7 @@
 #include <boost/json.hpp>
 #include <cstdint>
 #include <algorithm>
+#include <cmath>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -150,9 +151,16 @@ void exercise_fields(const json::object& obj, const allowed_set& allowed) {
     const auto s = f.str(name, false);
     FUZZ_CHECK(s.has_value() == (v && v->is_string()), "str(%s)", name.c_str());
     if (s) FUZZ_CHECK(*s == std::string_view(v->get_string()), "str(%s) value", name.c_str());
+    // Integers: an int64, or a double with an integral value that a double holds exactly
+    // (|d| <= 2^53: `1.0`, `2e0`).
+    const bool integral_double = v && v->is_double() && std::isfinite(v->get_double()) &&
+                                 std::floor(v->get_double()) == v->get_double() &&
+                                 std::fabs(v->get_double()) <= 9007199254740992.0;
     const auto i = f.integer(name, false);
-    FUZZ_CHECK(i.has_value() == (v && v->is_int64()), "integer(%s)", name.c_str());
-    if (i) FUZZ_CHECK(*i == v->get_int64(), "integer(%s) value", name.c_str());
+    FUZZ_CHECK(i.has_value() == (v && (v->is_int64() || integral_double)), "integer(%s)", name.c_str());
+    if (i)
+      FUZZ_CHECK(*i == (v->is_int64() ? v->get_int64() : static_cast<std::int64_t>(v->get_double())),
+                 "integer(%s) value", name.c_str());
     const auto b = f.boolean(name, false);
     FUZZ_CHECK(b.has_value() == (v && v->is_bool()), "boolean(%s)", name.c_str());
     const auto* o = f.object(name, false);
@@ -160,7 +168,7 @@ void exercise_fields(const json::object& obj, const allowed_set& allowed) {
     const auto* a = f.array(name, false);
     FUZZ_CHECK((a != nullptr) == (v && v->is_array()), "array(%s)", name.c_str());
     // Absent or null: no error when optional. Present: one error from each getter that did
-    // not accept it (all five for a double or an integer beyond int64).
+    // not accept it (all five for a fractional double or an integer beyond int64).
     const std::size_t accepted = s.has_value() + i.has_value() + b.has_value() + (o != nullptr) + (a != nullptr);
     FUZZ_CHECK(accepted <= 1, "%zu getters accepted %s", accepted, name.c_str());
     const auto added = f.errors().size() - before;
