@@ -36,6 +36,8 @@ std::string_view to_string(entry_kind k) noexcept {
     case entry_kind::refund: return "refund";
     case entry_kind::late_payment: return "late_payment";
     case entry_kind::payout: return "payout";
+    case entry_kind::handin: return "handin";
+    case entry_kind::settlement: return "settlement";
   }
   return "payment";
 }
@@ -92,6 +94,21 @@ std::vector<posting> late_payment_postings(std::int64_t amount_fen) {
 std::vector<posting> payout_postings(payee_type t, std::int64_t payee_id, std::int64_t amount_fen) {
   const auto available = t == payee_type::shop ? ledger_account::shop_available : ledger_account::partner_available;
   return {{available, payee_id, amount_fen}, {ledger_account::cash, 0, -amount_fen}};
+}
+
+std::vector<posting> handin_postings(std::int64_t partner_id, std::int64_t amount_fen) {
+  return {{ledger_account::cash, 0, amount_fen}, {ledger_account::station_cash, partner_id, -amount_fen}};
+}
+
+std::vector<posting> settlement_postings(std::int64_t partner_id, std::int64_t kept_fen) {
+  return {{ledger_account::partner_available, partner_id, kept_fen},
+          {ledger_account::station_cash, partner_id, -kept_fen}};
+}
+
+payout_split split_partner_payout(std::int64_t available_fen, std::int64_t held_fen) noexcept {
+  if (available_fen <= 0) return {};
+  const auto kept = std::clamp<std::int64_t>(held_fen, 0, available_fen);
+  return {kept, available_fen - kept};
 }
 
 std::vector<posting> expected_order_postings(const order& o) {

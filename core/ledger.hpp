@@ -21,6 +21,11 @@
 // | late payment (a payment that  | cash +amount; refunds due −amount                           |
 // | succeeds for cancelled orders)|                                                             |
 // | payout                        | payee's available +amount; cash −amount                     |
+// | hand-in (cash a partner brings| cash +amount; station cash of the partner −amount            |
+// | to the platform)              |                                                             |
+// | settlement (a payout to a     | partner available +kept; station cash of the partner −kept  |
+// | partner keeps back the cash   | (see payout_split)                                          |
+// | it still holds)               |                                                             |
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -58,7 +63,7 @@ struct posting {
 };
 
 // The kinds of ledger entries, as stored.
-enum class entry_kind { payment, delivery, refund, late_payment, payout };
+enum class entry_kind { payment, delivery, refund, late_payment, payout, handin, settlement };
 std::string_view to_string(entry_kind k) noexcept;
 
 // Payment of `o` (its paid_with says how): money in; shop proceeds and partner fees owed
@@ -76,6 +81,22 @@ enum class payee_type { shop, partner };
 std::string_view to_string(payee_type t) noexcept;
 // A payout of `amount_fen` from the payee's available balance.
 std::vector<posting> payout_postings(payee_type t, std::int64_t payee_id, std::int64_t amount_fen);
+
+// An admin records `amount_fen` of cash brought in by a partner: it leaves the partner's
+// station cash for the platform's cash.
+std::vector<posting> handin_postings(std::int64_t partner_id, std::int64_t amount_fen);
+// A payout to a partner that keeps back `kept_fen` of its fees to settle the cash it holds: the
+// fees owed shrink by what the partner already has in hand.
+std::vector<posting> settlement_postings(std::int64_t partner_id, std::int64_t kept_fen);
+
+// A payout to a partner pays max(0, available − held): the rest of what is available settles
+// the cash the partner holds, so cash is never withdrawable before it is handed in.
+struct payout_split {
+  std::int64_t kept_fen = 0;  // settles held cash (0 when the partner holds none)
+  std::int64_t paid_fen = 0;  // paid out
+  bool operator==(const payout_split&) const = default;
+};
+payout_split split_partner_payout(std::int64_t available_fen, std::int64_t held_fen) noexcept;
 
 // What an order's postings net to in its current status: nothing while unpaid; the payment
 // while it counts as a sale, plus the delivery once delivered; the payment and its refund once

@@ -80,6 +80,10 @@ bool has_balance(const account& caller) noexcept {
   return caller.role == role::farmer || caller.role == role::partner;
 }
 
+bool can_list_parcels(const account& caller) noexcept {
+  return caller.role == role::partner && caller.village_id.has_value();
+}
+
 bool can_read_earnings_of(const account& caller, std::int64_t partner_id) noexcept {
   return caller.role == role::admin || (caller.role == role::partner && caller.id == partner_id);
 }

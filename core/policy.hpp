@@ -58,11 +58,13 @@ std::optional<error> check_order_access(const account& caller, const order_parti
 
 // Cash is taken at a station by a partner, who then holds it; nobody else pays with cash.
 bool can_take_cash(const account& caller) noexcept;
+// A partner lists the parcels of its own station (its village).
+bool can_list_parcels(const account& caller) noexcept;
 
 // --- money and reports ---------------------------------------------------------------------
 // Farmers (for their shops) and partners (for their fees) have balances and statements.
 bool has_balance(const account& caller) noexcept;
-// A partner reads its own earnings; an admin reads anyone's.
+// A partner reads its own earnings and station cash; an admin reads anyone's.
 bool can_read_earnings_of(const account& caller, std::int64_t partner_id) noexcept;
 
 }  // namespace cunji

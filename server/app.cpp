@@ -38,6 +38,7 @@ application::application(server_config cfg, storage::store& store, server::metri
   add_payment_routes(routes_);
   add_money_routes(routes_);
   add_report_routes(routes_);
+  add_station_routes(routes_);
 }
 
 application::~application() { cpu_.join(); }

@@ -114,5 +114,6 @@ void add_order_routes(route_table& t);
 void add_payment_routes(route_table& t);
 void add_money_routes(route_table& t);
 void add_report_routes(route_table& t);
+void add_station_routes(route_table& t);
 
 }  // namespace cunji::server

@@ -105,7 +105,9 @@ class catalog_store {
 
   // forbidden unless the caller may manage villagers (core/policy.hpp).
   virtual task<result<villager>> register_villager(new_villager v) = 0;
-  virtual task<result<page<villager>>> list_villagers(account caller, page_request p) = 0;
+  // The caller's village's villagers by id; with a prefix (not empty), those whose name or
+  // phone starts with it.
+  virtual task<result<page<villager>>> list_villagers(account caller, std::string prefix, page_request p) = 0;
 
   // forbidden unless the caller may open shops; a partner's villager must be of its village
   // (validation_failed on villager_id).

@@ -68,6 +68,24 @@ struct handover_request {
   unix_seconds now = 0;
 };
 
+// A station-pickup parcel on its way to the partner's station or on its shelf: a line of the
+// list the partner prints in the evening.
+struct parcel {
+  std::int64_t id = 0;  // the order's
+  order_status status = order_status::shipped;
+  std::string placed_by_name;
+  std::optional<std::string> villager_name;
+  std::int64_t items_count = 0;  // lines of the order
+  std::int64_t total_fen = 0;
+  std::optional<unix_seconds> shipped_at, arrived_at;
+};
+
+struct parcel_filter {
+  account caller;                      // a partner: its village's station
+  std::optional<order_status> status;  // shipped or at_station (default both)
+  page_request page;                   // keys: {id}, oldest first
+};
+
 class order_store {
  public:
   virtual ~order_store() = default;
@@ -95,6 +113,9 @@ class order_store {
 
   // forbidden for `admin` unless the caller is one.
   virtual task<result<page<order>>> list(order_list_filter f) = 0;
+
+  // The parcels of the caller's station, oldest first (forbidden unless it is a partner).
+  virtual task<result<page<parcel>>> parcels(parcel_filter f) = 0;
 };
 
 }  // namespace cunji::storage

@@ -1,6 +1,7 @@
 // Villagers: people who are not online, registered by their village's partner.
 #include "core/account.hpp"
 #include "core/policy.hpp"
+#include "core/text.hpp"
 #include "server/app.hpp"
 #include "server/json_input.hpp"
 #include "server/json_output.hpp"
@@ -10,6 +11,8 @@
 namespace cunji::server {
 
 namespace {
+
+constexpr std::size_t villager_prefix_max = 40;
 
 net::awaitable<response> create_villager(context& ctx) {
   fields f(ctx.body_object(), {"name", "phone"});
@@ -27,9 +30,15 @@ net::awaitable<response> create_villager(context& ctx) {
 
 net::awaitable<response> list_villagers(context& ctx) {
   query_params qp(ctx.req.target());
+  // A prefix of the name or of the phone (blank: everyone); the phone as stored (+86 dropped).
+  std::string prefix(text::trim(qp.str("q").value_or("")));
+  if (const auto n = text::utf8_length(prefix); !n || *n > villager_prefix_max)
+    qp.add("q", "must be text of at most " + std::to_string(villager_prefix_max) + " characters");
+  for (const std::string_view country : {"+86", "0086"})
+    if (prefix.starts_with(country) && prefix.size() > country.size()) prefix.erase(0, country.size());
   const auto page = qp.page("vg");
   if (!qp.ok() && can_manage_villagers(*ctx.caller)) co_return problem(validation(std::move(qp.errors())));
-  const auto res = co_await ctx.store().catalog().list_villagers(*ctx.caller, page);
+  const auto res = co_await ctx.store().catalog().list_villagers(*ctx.caller, std::move(prefix), page);
   if (!res) co_return problem(res.err());
   co_return page_response(res.value(), "vg", [](const villager& v) { return to_json(v); });
 }

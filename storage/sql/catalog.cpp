@@ -31,10 +31,15 @@ std::optional<villager> find_villager(connection& c, std::int64_t id) {
   return read_villager(q);
 }
 
-std::vector<villager> list_villagers(connection& c, std::int64_t village_id, std::int64_t after_id, int limit) {
-  auto q = c.prepare(std::string("SELECT ") + villager_cols +
-                     " FROM villagers WHERE village_id = ? AND id > ? ORDER BY id LIMIT ?");
-  q.bind_all(village_id, after_id, limit);
+std::vector<villager> list_villagers(connection& c, std::int64_t village_id, const std::string& prefix,
+                                     std::int64_t after_id, int limit) {
+  std::string sql = std::string("SELECT ") + villager_cols + " FROM villagers WHERE village_id = ?1 AND id > ?2";
+  // A prefix as a range, [prefix, prefix + "\xF4\x90"): every UTF-8 text that starts with the
+  // prefix sorts inside it (U+10FFFF is F4 8F BF BF), so the name and phone indexes answer it.
+  if (!prefix.empty()) sql += " AND ((name >= ?3 AND name < ?4) OR (phone >= ?3 AND phone < ?4))";
+  auto q = c.prepare(sql + " ORDER BY id LIMIT ?5");
+  q.bind(1, village_id).bind(2, after_id).bind(5, limit);
+  if (!prefix.empty()) q.bind(3, prefix).bind(4, prefix + "\xF4\x90");
   std::vector<villager> out;
   while (q.step()) out.push_back(read_villager(q));
   return out;

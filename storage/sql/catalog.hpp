@@ -19,7 +19,9 @@ villager insert_villager(connection& c, std::int64_t village_id, const std::stri
                          const std::optional<std::string>& phone, std::int64_t registered_by, unix_seconds now);
 std::optional<villager> find_villager(connection& c, std::int64_t id);
 // A village's villagers in id order, after `after_id`, at most `limit`.
-std::vector<villager> list_villagers(connection& c, std::int64_t village_id, std::int64_t after_id, int limit);
+// A village's villagers by id; with a prefix, those whose name or phone starts with it.
+std::vector<villager> list_villagers(connection& c, std::int64_t village_id, const std::string& prefix,
+                                     std::int64_t after_id, int limit);
 
 // --- shops -------------------------------------------------------------------------------
 struct new_shop {

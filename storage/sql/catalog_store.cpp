@@ -76,11 +76,11 @@ class sqlite_catalog_store final : public catalog_store {
     co_return co_await e_.write(std::move(cmd));
   }
 
-  task<result<page<villager>>> list_villagers(account caller, page_request p) override {
+  task<result<page<villager>>> list_villagers(account caller, std::string prefix, page_request p) override {
     if (!can_manage_villagers(caller)) co_return partners_only();
     co_return e_.read([&](connection& c) {
       const auto after = p.after.empty() ? 0 : p.after.front();
-      return page_of(storage::list_villagers(c, *caller.village_id, after, p.limit + 1), p.limit);
+      return page_of(storage::list_villagers(c, *caller.village_id, prefix, after, p.limit + 1), p.limit);
     });
   }
 

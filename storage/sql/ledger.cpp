@@ -25,9 +25,9 @@ constexpr const char* farmer_shops = "owner_id IN (SELECT id FROM shops WHERE ow
 void post(connection& c, entry_kind kind, const entry_links& about, const std::vector<posting>& postings,
           unix_seconds now) {
   c.run(
-      "INSERT INTO ledger_entries (kind, order_id, payout_id, payment_id, refund_id, created_at) "
-      "VALUES (?, ?, ?, ?, ?, ?)",
-      to_string(kind), about.order_id, about.payout_id, about.payment_id, about.refund_id, now);
+      "INSERT INTO ledger_entries (kind, order_id, payout_id, payment_id, refund_id, handin_id, created_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?)",
+      to_string(kind), about.order_id, about.payout_id, about.payment_id, about.refund_id, about.handin_id, now);
   const auto entry = c.last_insert_rowid();
   for (const auto& p : postings) {
     if (p.amount_fen == 0) continue;
@@ -92,13 +92,26 @@ std::vector<payout_record> run_payouts(connection& c, unix_seconds now) {
     while (q.step())
       due.push_back({0, q.text(0) == "shop_available" ? payee_type::shop : payee_type::partner, q.i64(1), q.i64(2), now});
   }
-  for (auto& p : due) {
+  std::vector<payout_record> paid;
+  for (auto p : due) {
+    if (p.type == payee_type::partner) {
+      const auto split = split_partner_payout(p.amount_fen, station_cash_held(c, p.payee_id));
+      if (split.kept_fen > 0) {
+        c.run("INSERT INTO cash_handins (partner_id, amount_fen, reference, created_at) VALUES (?, ?, 'payout', ?)",
+              p.payee_id, split.kept_fen, now);
+        post(c, entry_kind::settlement, {.handin_id = c.last_insert_rowid()},
+             settlement_postings(p.payee_id, split.kept_fen), now);
+      }
+      p.amount_fen = split.paid_fen;
+      if (p.amount_fen == 0) continue;
+    }
     c.run("INSERT INTO payouts (payee_type, payee_id, amount_fen, created_at) VALUES (?, ?, ?, ?)", to_string(p.type),
           p.payee_id, p.amount_fen, now);
     p.id = c.last_insert_rowid();
     post(c, entry_kind::payout, {.payout_id = p.id}, payout_postings(p.type, p.payee_id, p.amount_fen), now);
+    paid.push_back(p);
   }
-  return due;
+  return paid;
 }
 
 platform_figures read_platform_figures(connection& c, day_range period) {

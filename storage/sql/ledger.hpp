@@ -19,6 +19,7 @@ struct entry_links {
   std::optional<std::int64_t> payout_id{};
   std::optional<std::int64_t> payment_id{};
   std::optional<std::int64_t> refund_id{};
+  std::optional<std::int64_t> handin_id{};
 };
 
 // One entry of `kind` with its postings (core/ledger.hpp makes them; zero amounts are left out).
@@ -34,6 +35,14 @@ std::vector<statement_entry> payee_statement(connection& c, payee_type type, con
 
 // Pays out every positive available balance (one payout per payee) and posts it.
 std::vector<payout_record> run_payouts(connection& c, unix_seconds now);
+
+// A partner's station cash (storage/money.hpp); held now, the rest within `period`; not_found
+// unless `partner_id` is a partner.
+result<station_cash_report> read_station_cash(connection& c, std::int64_t partner_id, day_range period);
+// Records a hand-in and posts it (core::handin_postings); 404, 422 or 409 as money_store::hand_in says.
+result<cash_handin> record_handin(connection& c, const handin_request& r);
+// What a partner holds now (the balance of its station cash).
+std::int64_t station_cash_held(connection& c, std::int64_t partner_id);
 
 // See money_store::platform (storage/money.hpp).
 platform_figures read_platform_figures(connection& c, day_range period);

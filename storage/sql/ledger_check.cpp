@@ -67,6 +67,34 @@ void check_books(connection& c, ledger_report& r, mismatches& bad) {
             std::to_string(q.i64(1)));
 }
 
+// Station cash, per partner: cash payments − hand-ins − cash refunds, from the orders and the
+// hand-ins themselves, equals the partner's station cash balance; each hand-in is posted once.
+void check_station_cash(connection& c, mismatches& bad) {
+  {
+    auto q = c.prepare(
+        "WITH expected (partner, fen) AS ("
+        "  SELECT payment_collected_by, sum(CASE WHEN status IN ('cancelled', 'returned_to_shop', 'refunded') "
+        "    THEN 0 ELSE total_fen END) FROM orders WHERE payment_collected_by IS NOT NULL "
+        "    AND payment_method = 'cash_at_station' AND status != 'placed' GROUP BY 1"
+        "  UNION ALL SELECT partner_id, -sum(amount_fen) FROM cash_handins GROUP BY 1), "
+        "totals (partner, fen) AS (SELECT partner, sum(fen) FROM expected GROUP BY 1) "
+        "SELECT coalesce(t.partner, b.owner_id), coalesce(t.fen, 0), coalesce(b.amount_fen, 0) FROM totals t "
+        "FULL JOIN (SELECT owner_id, amount_fen FROM ledger_balances WHERE account = 'station_cash') b "
+        "ON b.owner_id = t.partner WHERE coalesce(t.fen, 0) != coalesce(b.amount_fen, 0)");
+    while (q.step())
+      bad.add("station cash of partner " + std::to_string(q.i64(0)) + " is " + std::to_string(q.i64(2)) +
+              " fen but its cash payments, refunds and hand-ins come to " + std::to_string(q.i64(1)));
+  }
+  auto q = c.prepare(
+      "SELECT h.id, h.amount_fen, (SELECT coalesce(sum(p.amount_fen), 0) FROM ledger_entries e "
+      "JOIN ledger_postings p ON p.entry_id = e.id WHERE e.handin_id = h.id AND p.account = 'station_cash' "
+      "AND p.owner_id = h.partner_id) FROM cash_handins h");
+  while (q.step())
+    if (q.i64(2) != -q.i64(1))
+      bad.add("hand-in " + std::to_string(q.i64(0)) + " of " + std::to_string(q.i64(1)) + " fen is posted as " +
+              std::to_string(-q.i64(2)));
+}
+
 // Statements walked in order id order beside the orders: each advances to the current order.
 struct order_walk {
   query orders, fees, lines, posted;
@@ -150,6 +178,7 @@ ledger_report check_ledger(connection& c, std::size_t max_mismatches) {
   ledger_report r;
   mismatches bad(r, max_mismatches);
   check_books(c, r, bad);
+  check_station_cash(c, bad);
   order_walk w(c);
   while (w.orders.step()) {
     ++r.orders_checked;

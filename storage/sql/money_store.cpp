@@ -47,6 +47,21 @@ class sqlite_money_store final : public money_store {
     co_return (co_await e_.write(std::move(cmd))).value();
   }
 
+  task<result<station_cash_report>> station_cash(account caller, std::int64_t partner_id,
+                                                 day_range period) override {
+    if (!can_read_earnings_of(caller, partner_id)) co_return error{errc::not_found, "No such partner."};
+    co_return e_.read([&](connection& c) {
+      read_transaction snapshot(c);
+      return read_station_cash(c, partner_id, period);
+    });
+  }
+
+  task<answer> hand_in(handin_request r, std::optional<idempotency_key> key, renderer<cash_handin> render) override {
+    const auto now = r.now;
+    auto work = [r = std::move(r)](connection& c) { return record_handin(c, r); };
+    co_return co_await e_.idempotent<cash_handin>(std::move(key), std::move(work), std::move(render), now);
+  }
+
   task<platform_figures> platform(day_range period) override {
     co_return e_.read([&](connection& c) {
       read_transaction snapshot(c);

@@ -50,6 +50,11 @@ class sqlite_order_store final : public order_store {
     });
   }
 
+  task<result<page<parcel>>> parcels(parcel_filter f) override {
+    if (!can_list_parcels(f.caller)) co_return error{errc::forbidden, "Only a station's partner lists its parcels."};
+    co_return e_.read([&](connection& c) { return page_of(list_parcels(c, *f.caller.village_id, f), f.page.limit); });
+  }
+
  private:
   engine e_;
 };

@@ -38,4 +38,7 @@ result<handover_outcome> hand_over_order(connection& c, const handover_request& 
 // Newest first, at most f.page.limit + 1 (the extra one tells there is more).
 std::vector<order> list_orders(connection& c, const order_list_filter& f);
 
+// The station's parcels (storage/sql/parcels.cpp), oldest first, at most f.page.limit + 1.
+std::vector<parcel> list_parcels(connection& c, std::int64_t station_village_id, const parcel_filter& f);
+
 }  // namespace cunji::storage

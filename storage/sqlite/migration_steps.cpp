@@ -44,12 +44,24 @@ void drop_platform_revenue(connection& c) {
   rewrite_table_definition(c, "ledger_postings", "CHECK (account IN ('platform_revenue', ", "CHECK (account IN (");
 }
 
+// 0012: the entry kinds of station cash (hand-ins and payout settlements).
+void allow_handins(connection& c) {
+  const entry_kind before[] = {entry_kind::payment, entry_kind::delivery, entry_kind::refund,
+                               entry_kind::late_payment, entry_kind::payout};
+  const entry_kind now[] = {entry_kind::payment,      entry_kind::delivery, entry_kind::refund,
+                            entry_kind::late_payment, entry_kind::payout,   entry_kind::handin,
+                            entry_kind::settlement};
+  rewrite_table_definition(c, "ledger_entries", "CHECK (kind IN " + sql_list(before) + ")",
+                           "CHECK (kind IN " + sql_list(now) + ")");
+}
+
 }  // namespace
 
 void run_migration_step(connection& c, int version) {
   if (version == 8) widen_checks(c);
   if (version == 9) drop_platform_revenue(c);
   if (version == 11) normalize_stored_phones(c);  // core's normalize_phone, not written again in SQL
+  if (version == 12) allow_handins(c);
 }
 
 void rewrite_table_definition(connection& c, std::string_view table, std::string_view from, std::string_view to) {

@@ -122,3 +122,25 @@ TEST_CASE("ledger accounts by name", "[core][ledger]") {
   for (auto a : all_ledger_accounts) CHECK(parse_ledger_account(to_string(a)) == a);
   CHECK_FALSE(parse_ledger_account("bank"));
 }
+
+TEST_CASE("a hand-in and a settlement move a partner's station cash", "[core][ledger]") {
+  const auto in = handin_postings(7, 5'000);
+  CHECK(sum_fen(in) == 0);
+  CHECK(amount_on(in, ledger_account::station_cash, 7) == -5'000);
+  CHECK(amount_on(in, ledger_account::cash, 0) == 5'000);
+  const auto kept = settlement_postings(7, 1'200);
+  CHECK(sum_fen(kept) == 0);
+  CHECK(amount_on(kept, ledger_account::station_cash, 7) == -1'200);
+  CHECK(amount_on(kept, ledger_account::partner_available, 7) == 1'200);
+}
+
+TEST_CASE("a payout to a partner keeps back the cash it holds", "[core][ledger]") {
+  CHECK(split_partner_payout(1'000, 0) == payout_split{0, 1'000});
+  CHECK(split_partner_payout(1'000, 300) == payout_split{300, 700});
+  CHECK(split_partner_payout(1'000, 1'000) == payout_split{1'000, 0});
+  CHECK(split_partner_payout(1'000, 5'000) == payout_split{1'000, 0});
+  // Held below zero (cash refunded after it was handed in) keeps nothing back.
+  CHECK(split_partner_payout(1'000, -200) == payout_split{0, 1'000});
+  CHECK(split_partner_payout(0, 300) == payout_split{});
+  CHECK(split_partner_payout(-50, 300) == payout_split{});
+}
