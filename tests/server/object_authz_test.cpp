@@ -62,6 +62,9 @@ const std::map<std::string, fixture>& fixtures() {
       {"POST /v1/orders/{id}/deliver", {"id", &victim_world::orders, "{}", {}}},
       {"POST /v1/orders/{id}/cancel", {"id", &victim_world::orders, R"({"reason":"ATTACKER"})", {}}},
       {"GET /v1/partners/{id}/earnings", {"id", &victim_world::partners, "", {}}},
+      {"GET /v1/stations/{partner_id}/cash", {"partner_id", &victim_world::partners, "", {}}},
+      {"POST /v1/stations/{partner_id}/cash-handins",
+       {"partner_id", &victim_world::partners, R"({"amount_fen":1,"reference":"ATTACKER"})", {}, true}},
   };
   return f;
 }
@@ -271,7 +274,8 @@ TEST_CASE("no outsider finds another's private data in lists, searches or its ow
   for (const auto& extra : std::vector<std::string>{"/v1/orders?as=seller", "/v1/orders?as=buyer&status=paid",
                                                    "/v1/listings?shop_id=" + shop, "/v1/listings?q=VICTIM",
                                                    "/v1/listings?q=victim", "/v1/listings?q=" + catalog::pct("新品"),
-                                                   "/v1/shops?limit=100", "/v1/villagers?limit=100"})
+                                                   "/v1/shops?limit=100", "/v1/villagers?limit=100",
+                                                   "/v1/villagers?q=VICTIM", "/v1/stations/me/parcels?limit=100"})
     targets.push_back(extra);
   CHECK(targets.size() > 15);
 

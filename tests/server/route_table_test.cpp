@@ -36,6 +36,12 @@ std::optional<recipe> recipe_for(std::string_view tmpl, test_server& s, market& 
     REQUIRE(placed.status == 201);
     return recipe{"/v1/orders/" + id_of(placed) + "/pay", R"({"method":"alipay"})", buyer, 0};
   }
+  if (tmpl == "/v1/stations/{partner_id}/cash-handins") {  // cash the partner took, to hand in
+    const auto placed = s.post("/v1/orders", order, buyer);
+    REQUIRE(placed.status == 201);
+    REQUIRE(s.post("/v1/orders/" + id_of(placed) + "/pay", R"({"method":"cash_at_station"})", m.partner).status == 200);
+    return recipe{"/v1/stations/" + std::to_string(m.partner_id) + "/cash-handins", R"({"amount_fen":100})", m.admin, 0};
+  }
   return std::nullopt;
 }
 
@@ -121,7 +127,8 @@ TEST_CASE("every GET answers HEAD with its status and headers and no body", "[se
   for (const auto& tmpl : gets) {
     bool found = false;
     // Every id 1 (the first county, village, shop, listing, order...), a partner's its own.
-    const auto id = tmpl.starts_with("/v1/partners/") ? std::to_string(m.partner_id) : std::string("1");
+    const auto id = tmpl.starts_with("/v1/partners/") || tmpl.starts_with("/v1/stations/") ? std::to_string(m.partner_id)
+                                                                                            : std::string("1");
     std::string path = tmpl;
     for (std::size_t open; (open = path.find('{')) != std::string::npos;)
       path.replace(open, path.find('}', open) - open + 1, id);

@@ -14,7 +14,8 @@ used is read before the first round.
 
 Each round (default 20): `cunji serve` on a free loopback port; one thread per buyer places
 orders (Idempotency-Key), has the station's partner take their cash (Idempotency-Key), has them shipped by the shop's farmer,
-has them arrive at the station and handed over against their codes, or cancels them, and an admin thread runs payouts; every 2xx answer is recorded. At a
+has them arrive at the station and handed over against their codes, or cancels them, and an admin thread runs payouts
+and records hand-ins of the station's cash (Idempotency-Key); every 2xx answer is recorded. At a
 random moment 0.2-1.5 s into the round the server gets SIGKILL, and is started again on the
 same database. Then, checked every round:
   - placements and payments whose answer was lost in the crash are retried with their key and
@@ -25,7 +26,8 @@ same database. Then, checked every round:
   - every acknowledged key of the round, and a sample of older ones, retried with the same body
     answers `Idempotent-Replayed: true` with the same status and byte-identical body;
   - the buyers' order lists hold exactly the orders known from keys (no duplicates, no orphans);
-  - GET /v1/admin/ledger/check is balanced with no mismatches;
+  - GET /v1/admin/ledger/check is balanced with no mismatches (station cash included), and the
+    station's cash counts every acknowledged hand-in and adds up;
   - stock conservation: for each listing used, stock now + units in non-cancelled orders =
     stock at the start.
 At the end every acknowledged key is replayed once more. Exit status 1 on any violation.
@@ -102,6 +104,7 @@ class State:
         self.keys = []                # every Key
         self.unsettled = []           # Keys whose answer was lost
         self.acked_orders = 0
+        self.handed_in = 0            # fen of acknowledged hand-ins
         self.round = 0
 
 
@@ -199,11 +202,36 @@ def buyer_loop(port, st, buyer, shops, stop, rng):
             time.sleep(0.02)  # the server is gone (killed) or restarting
 
 
-def admin_loop(port, admin_token, stop, rng):
+def record_handin(st, key, status, text):
+    if status == 201:
+        key.ack = (status, text)
+        with st.lock:
+            st.handed_in += json.loads(text)["amount_fen"]
+
+
+def admin_loop(port, st, admin_token, station, stop, rng):
+    """Runs payouts, and records part of the cash the station's partner holds as handed in."""
     c = Client(port, timeout=5)
     while not stop.is_set():
         try:
-            c.request("POST", "/v1/payouts", None, admin_token)
+            if rng.random() < 0.5:
+                c.request("POST", "/v1/payouts", None, admin_token)
+            else:
+                status, _, text = c.request("GET", f"/v1/stations/{station['id']}/cash", None, station["token"])
+                held = json.loads(text)["held_fen"] if status == 200 else 0
+                if held > 0:
+                    body = json.dumps({"amount_fen": rng.randint(1, held), "reference": f"round {st.round}"})
+                    key = Key("handin", f"/v1/stations/{station['id']}/cash-handins", body, admin_token)
+                    key.round = st.round
+                    with st.lock:
+                        st.keys.append(key)
+                    try:
+                        status, _, text = c.request("POST", key.path, body, admin_token, {"Idempotency-Key": key.key})
+                    except (OSError, http.client.HTTPException):
+                        with st.lock:
+                            st.unsettled.append(key)
+                        raise
+                    record_handin(st, key, status, text)
         except (OSError, http.client.HTTPException):
             if stop.is_set():
                 return
@@ -230,6 +258,8 @@ def settle(c, st):
         replayed += hdrs.get("idempotent-replayed") == "true"
         if key.kind == "place":
             record_place(st, key.buyer, key, status, text, key.shop_farmer)
+        elif key.kind == "handin":
+            record_handin(st, key, status, text)  # 409 if the cash is no longer held: not recorded
         else:
             record_pay(st, key.buyer, key, status, text)
     return len(pending), replayed
@@ -295,6 +325,16 @@ def check_no_duplicates_and_stock(c, buyers, initial_stock):
             violation(f"listing {lid}: stock {stock} + {units[lid]} units in open orders != {start} at the start")
 
 
+def check_station_cash(c, st, station):
+    """Every acknowledged hand-in is in the station's cash (payouts' settlements add to it)."""
+    cash = must(c, "GET", f"/v1/stations/{station['id']}/cash?from=2000-01-01", token=station["token"])
+    if cash["handed_in_fen"] < st.handed_in:
+        violation(f"station cash: {cash['handed_in_fen']} fen handed in, {st.handed_in} acknowledged")
+    if cash["collected_fen"] - cash["handed_in_fen"] - cash["refunded_fen"] != cash["held_fen"]:
+        violation(f"station cash does not add up: {cash}")
+    return cash
+
+
 def check_ledger(c, admin_token):
     r = must(c, "GET", "/v1/admin/ledger/check", token=admin_token)
     if not r["balanced"] or r["mismatches"]:
@@ -322,6 +362,8 @@ def main():
         print(f"crash_test: seed {seed}, {rounds} rounds, {len(buyers)} buyers, listings {sorted(initial_stock)} "
               f"(stock {[initial_stock[k] for k in sorted(initial_stock)]}), db {db}", flush=True)
         st = State()
+        me = must(c, "GET", "/v1/me", token=buyers[0].station_token)
+        station = {"id": me["id"], "token": buyers[0].station_token}
         checked_total = 0
         for rnd in range(1, rounds + 1):
             st.round = rnd
@@ -329,7 +371,8 @@ def main():
             threads = [threading.Thread(target=buyer_loop, args=(srv.port, st, b, shops, stop,
                                                                   random.Random(rng.random())))
                        for b in buyers]
-            threads.append(threading.Thread(target=admin_loop, args=(srv.port, admin, stop, random.Random(rng.random()))))
+            threads.append(threading.Thread(target=admin_loop,
+                                            args=(srv.port, st, admin, station, stop, random.Random(rng.random()))))
             for t in threads:
                 t.start()
             time.sleep(rng.uniform(0.2, 1.5))
@@ -348,8 +391,10 @@ def main():
                 check_replay(c, key)
             check_no_duplicates_and_stock(c, buyers, initial_stock)
             ledger = check_ledger(c, admin)
+            cash = check_station_cash(c, st, station)
             print(f"round {rnd}: {len(this_round)} keys acknowledged; {lost} answers lost in the kill "
                   f"({lost_committed} had committed: replayed); {st.acked_orders} orders so far, {checked} checked; "
+                  f"station cash held {cash['held_fen']}, handed in {cash['handed_in_fen']}; "
                   f"ledger postings {ledger['postings']}; violations {len(violations)}", flush=True)
         c = Client(srv.port)
         for key in [k for k in st.keys if k.ack]:
