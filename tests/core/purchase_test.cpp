@@ -67,7 +67,7 @@ TEST_CASE("a shop group's errors name the lines by their place in the purchase",
 
 TEST_CASE("a purchase's money is the sum of its orders', and it is seen by who sees them all", "[core][purchase]") {
   purchase p;
-  for (const auto [sub, fee] : {std::pair{1'000, 800}, std::pair{2'500, 0}}) {
+  for (const auto& [sub, fee] : {std::pair{1'000, 800}, std::pair{2'500, 0}}) {
     order o;
     o.money.subtotal_fen = sub;
     o.money.delivery_fee_fen = fee;
