@@ -8,11 +8,20 @@
 namespace cunji {
 
 namespace {
-void check_parties(const placement& p, std::vector<field_error>& errors) {
+std::string line_field(const placement& p, const std::string& items, std::size_t i, const char* name) {
+  const auto at = i < p.positions.size() ? p.positions[i] : i;
+  return items + "[" + std::to_string(at) + "]." + name;
+}
+
+void check_parties(const placement& p, const std::string& items, std::vector<field_error>& errors) {
+  auto shop_error = [&](const std::string& message) {
+    if (p.positions.empty()) return errors.push_back({"shop_id", message});
+    for (std::size_t i = 0; i < p.lines.size(); ++i) errors.push_back({line_field(p, items, i, "listing_id"), message});
+  };
   if (!p.shop_row || p.shop_row->status != shop_status::active)
-    errors.push_back({"shop_id", "is not an open shop"});
+    shop_error("is not an open shop");
   else if (is_self_dealing(p.placer, p.villager_id, *p.shop_row))
-    errors.push_back({"shop_id", "is a shop of the buyer's own (its owner, its villager or the partner running it)"});
+    shop_error("is a shop of the buyer's own (its owner, its villager or the partner running it)");
   if (p.villager_id && (!p.villager_row || !can_order_for(p.placer, *p.villager_row)))
     errors.push_back({"villager_id", "is not a villager of your village"});
 }
@@ -26,12 +35,12 @@ bool is_self_dealing(const account& placer, std::optional<std::int64_t> villager
 
 result<std::vector<checked_line>> check_placement(const placement& p, const std::string& items) {
   std::vector<field_error> errors;
-  check_parties(p, errors);
+  check_parties(p, items, errors);
   std::vector<checked_line> lines;
   std::set<std::int64_t> seen;
   for (std::size_t i = 0; i < p.lines.size(); ++i) {
     const auto& line = p.lines[i];
-    const auto field = items + "[" + std::to_string(i) + "].listing_id";
+    const auto field = line_field(p, items, i, "listing_id");
     if (!seen.insert(line.listing_id).second) {
       errors.push_back({field, "appears twice in the order"});
       continue;
@@ -49,7 +58,7 @@ result<std::vector<checked_line>> check_placement(const placement& p, const std:
   for (std::size_t i = 0; i < lines.size(); ++i) {
     if (lines[i].l.stock < lines[i].quantity) {
       short_of.listing_ids.push_back(lines[i].l.id);
-      short_of.errors.push_back({items + "[" + std::to_string(i) + "].quantity",
+      short_of.errors.push_back({line_field(p, items, i, "quantity"),
                                  "only " + std::to_string(lines[i].l.stock) + " left"});
     }
   }

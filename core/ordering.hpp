@@ -29,6 +29,10 @@ struct placement {
   std::optional<villager> villager_row;      // ... and that villager's row
   std::vector<order_line> lines;
   std::vector<std::optional<listing>> listings;  // one per line, in order
+  // A purchase's shop group (core/purchase.hpp): each line's position in the request's lines,
+  // which the errors name; a shop that may not be ordered from is then named on each of its
+  // lines, as the request has no shop_id. Empty for an order: positions are the lines' own.
+  std::vector<std::size_t> positions;
 };
 
 // A line that passed, with its listing.

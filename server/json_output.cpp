@@ -219,6 +219,21 @@ boost::json::object to_json(const order& o) {
   return out;
 }
 
+boost::json::object to_json(const purchase& p) {
+  boost::json::array orders;
+  for (const auto& o : p.orders) orders.push_back(to_json(o));
+  const auto m = money_of(p);
+  return {{"id", p.id},
+          {"placed_by", p.placed_by},
+          {"buyer_account_id", nullable(p.buyer_account_id)},
+          {"villager_id", nullable(p.villager_id)},
+          {"orders", std::move(orders)},
+          {"subtotal_fen", m.subtotal_fen},
+          {"delivery_fee_fen", m.delivery_fee_fen},
+          {"total_fen", m.total_fen},
+          {"created_at", format_rfc3339(p.created_at)}};
+}
+
 boost::json::object to_json(const payment_record& p) {
   return {{"id", p.id},
           {"method", to_string(p.method)},

@@ -20,6 +20,7 @@
 #include "storage/money.hpp"
 #include "storage/orders.hpp"
 #include "storage/payments.hpp"
+#include "storage/purchases.hpp"
 #include "storage/regions.hpp"
 #include "storage/reports.hpp"
 
@@ -34,6 +35,7 @@ class store {
   virtual catalog_store& catalog() = 0;
   virtual order_store& orders() = 0;
   virtual payment_store& payments() = 0;
+  virtual purchase_store& purchases() = 0;
   virtual money_store& money() = 0;
   virtual report_store& reports() = 0;
 

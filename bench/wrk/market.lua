@@ -13,7 +13,10 @@
 --   listing_detail     GET /v1/listings/{id}, a random active listing
 --   order              POST /v1/orders: a random buyer token, a random orderable listing of its
 --                      shop, quantity 1, delivered to an address, a unique Idempotency-Key; 201 expected
---   flash_sale         the same, but everyone orders CUNJI_FLASH_LISTING of CUNJI_FLASH_SHOP;
+--   purchase           POST /v1/purchases: a random buyer token, 5 lines over 3 random shops (2, 2
+--                      and 1 orderable listings of them), quantity 1, delivered to an address, a
+--                      unique Idempotency-Key; 201 expected
+--   flash_sale         the same as order, but everyone orders CUNJI_FLASH_LISTING of CUNJI_FLASH_SHOP;
 --                      201 or 409 insufficient_stock expected
 --   mixed              90% reads (the five read scenarios in turn at random), 10% orders
 --
@@ -70,10 +73,11 @@ local cjk_words = {"苹果", "土豆", "面粉", "蜂蜜", "木耳", "茶叶", "
 local en_words = {"apple", "orange", "honey", "rice", "tea", "potato", "flour", "walnut",
                   "mushroom", "eggs", "pork", "melon", "pear", "chestnut", "plum", "noodles"}
 local counties, ids, orderable, tokens, run_id, flash_shop, flash_listing, terms
+local shops_of_two  -- purchase: {shop, {listing, ...}} of the shops with 2 or more orderable listings
 local counter = 0
 local next_term = 0
 local needs = {
-  listing_detail = {ids = true}, order = {orders = true}, flash_sale = {tokens = true},
+  listing_detail = {ids = true}, order = {orders = true}, purchase = {orders = true}, flash_sale = {tokens = true},
   mixed = {ids = true, orders = true}, search_cold = {terms = true},
 }
 
@@ -92,6 +96,21 @@ function init(args)
     end
   end
   if need.orders or need.tokens then tokens = read_lines("CUNJI_TOKENS_FILE") end
+  if scenario == "purchase" then
+    local by_shop, order_of = {}, {}
+    for _, o in ipairs(orderable) do
+      if not by_shop[o[1]] then
+        by_shop[o[1]] = {}
+        order_of[#order_of + 1] = o[1]
+      end
+      table.insert(by_shop[o[1]], o[2])
+    end
+    shops_of_two = {}
+    for _, shop in ipairs(order_of) do
+      if #by_shop[shop] >= 2 then shops_of_two[#shops_of_two + 1] = {shop, by_shop[shop]} end
+    end
+    if #shops_of_two < 3 then error("purchase needs 3 shops with 2 or more orderable listings") end
+  end
   if need.terms then
     terms = read_lines("CUNJI_TERMS_FILE")
     for i = #terms, 2, -1 do  -- Fisher-Yates, from this thread's seed
@@ -121,6 +140,39 @@ local function order_request(shop, listing)
   }, body)
 end
 
+-- Two different listings of `listings` (at least two), or one.
+local function pick(listings, n)
+  local a = math.random(#listings)
+  if n == 1 then return {listings[a]} end
+  local b = math.random(#listings - 1)
+  if b >= a then b = b + 1 end
+  return {listings[a], listings[b]}
+end
+
+local function purchase_request()
+  counter = counter + 1
+  local chosen = {}
+  while #chosen < 3 do  -- three different shops
+    local s = shops_of_two[math.random(#shops_of_two)]
+    local fresh = true
+    for _, c in ipairs(chosen) do fresh = fresh and c ~= s end
+    if fresh then chosen[#chosen + 1] = s end
+  end
+  local lines = {}
+  for i, s in ipairs(chosen) do
+    for _, listing in ipairs(pick(s[2], i == 3 and 1 or 2)) do
+      lines[#lines + 1] = string.format('{"listing_id":%d,"quantity":1}', listing)
+    end
+  end
+  local body = '{"lines":[' .. table.concat(lines, ",") ..
+               '],"delivery":{"method":"address","address":"北京市朝阳区1号"}}'
+  return wrk.format("POST", "/v1/purchases", {
+    ["Content-Type"] = "application/json",
+    ["Authorization"] = "Bearer " .. tokens[math.random(#tokens)],
+    ["Idempotency-Key"] = string.format("bench-p-%s-%d-%d", run_id, thread_no or 0, counter),
+  }, body)
+end
+
 local build = {}
 build.healthz = function() return get("/healthz") end
 build.browse_first_page = function() return get("/v1/listings?limit=20") end
@@ -141,6 +193,7 @@ build.order = function()
   local o = orderable[math.random(#orderable)]
   return order_request(o[1], o[2])
 end
+build.purchase = purchase_request
 build.flash_sale = function() return order_request(flash_shop, flash_listing) end
 local reads = {build.browse_first_page, build.browse_filtered, build.search_cjk2, build.search_en, build.listing_detail}
 build.mixed = function()

@@ -10,6 +10,7 @@
 #include "core/station.hpp"
 #include "server/crypto.hpp"
 #include "storage/orders.hpp"
+#include "storage/purchases.hpp"
 
 namespace cunji::server {
 
@@ -24,26 +25,9 @@ storage::renderer<order> order_answer(http::status ok) {
   return answer_with<order>([ok](const result<order>& r) { return r ? json_response(ok, to_json(r.value())) : problem(r.err()); });
 }
 
-// Reads POST /v1/orders; field errors go into `f`.
-storage::place_order_request read_placement(fields& f, const account& caller) {
-  storage::place_order_request r;
-  r.caller = caller;
-  r.shop_id = f.id("shop_id", true).value_or(0);
-  if (const auto* items = f.array("items", true)) {
-    if (items->empty() || items->size() > max_order_items) f.add("items", "must hold 1..50 lines");
-    for (std::size_t i = 0; i < items->size() && i < max_order_items; ++i) {
-      const auto prefix = "items[" + std::to_string(i) + "]";
-      if (!(*items)[i].is_object()) {
-        f.add(prefix, "must be an object");
-        continue;
-      }
-      fields line((*items)[i].get_object(), {"listing_id", "quantity"});
-      const auto listing_id = line.id("listing_id", true);
-      const auto quantity = line.integer("quantity", true, 1, max_line_quantity);
-      for (auto& e : line.errors()) f.add(prefix + "." + e.field, e.message);
-      if (listing_id && quantity) r.items.push_back({*listing_id, *quantity});
-    }
-  }
+// Reads `delivery` and `villager_id` of an order or a purchase into `r`; errors go into `f`.
+template <class Request>
+void read_terms(fields& f, const account& caller, Request& r) {
   if (const auto* d = f.object("delivery", true)) {
     fields del(*d, {"method", "address", "station_village_id"});
     const auto method = del.str("method", true);
@@ -67,6 +51,42 @@ storage::place_order_request read_placement(fields& f, const account& caller) {
   }
   r.villager_id = f.id("villager_id", false);
   if (r.villager_id && !can_order_for_villagers(caller)) f.add("villager_id", "only partners order for villagers");
+}
+
+// Reads `name` (`items` of an order, `lines` of a purchase): 1..50 lines of listing and quantity.
+std::vector<storage::order_line_request> read_lines(fields& f, const char* name) {
+  std::vector<storage::order_line_request> out;
+  if (const auto* items = f.array(name, true)) {
+    if (items->empty() || items->size() > max_order_items) f.add(name, "must hold 1..50 lines");
+    for (std::size_t i = 0; i < items->size() && i < max_order_items; ++i) {
+      const auto prefix = std::string(name) + "[" + std::to_string(i) + "]";
+      if (!(*items)[i].is_object()) {
+        f.add(prefix, "must be an object");
+        continue;
+      }
+      fields line((*items)[i].get_object(), {"listing_id", "quantity"});
+      const auto listing_id = line.id("listing_id", true);
+      const auto quantity = line.integer("quantity", true, 1, max_line_quantity);
+      for (auto& e : line.errors()) f.add(prefix + "." + e.field, e.message);
+      if (listing_id && quantity) out.push_back({*listing_id, *quantity});
+    }
+  }
+  return out;
+}
+
+std::uint64_t random_u64() {
+  std::uint64_t random = 0;
+  for (const auto b : random_bytes(sizeof random)) random = random << 8 | b;
+  return random;
+}
+
+// Reads POST /v1/orders; field errors go into `f`.
+storage::place_order_request read_placement(fields& f, const account& caller) {
+  storage::place_order_request r;
+  r.caller = caller;
+  r.shop_id = f.id("shop_id", true).value_or(0);
+  r.items = read_lines(f, "items");
+  read_terms(f, caller, r);
   return r;
 }
 
@@ -77,12 +97,37 @@ net::awaitable<response> place(context& ctx) {
   auto req = read_placement(f, *ctx.caller);
   req.invalid = std::move(f.errors());
   req.now = ctx.now();
-  std::uint64_t random = 0;
-  for (const auto b : random_bytes(sizeof random)) random = random << 8 | b;
-  req.pickup_code = pickup_code_from(random);
+  req.pickup_code = pickup_code_from(random_u64());
   const auto a = co_await ctx.store().orders().place(std::move(req), std::move(key.value()),
                                                      order_answer(http::status::created));
   co_return to_response(a);
+}
+
+// POST /v1/purchases: one checkout across shops, one order per shop.
+net::awaitable<response> place_purchase(context& ctx) {
+  auto key = read_idempotency(ctx);
+  if (!key) co_return problem(key.err());
+  fields f(ctx.body_object(), {"lines", "delivery", "villager_id"});
+  storage::place_purchase_request req;
+  req.caller = *ctx.caller;
+  req.lines = read_lines(f, "lines");
+  read_terms(f, *ctx.caller, req);
+  req.invalid = std::move(f.errors());
+  req.now = ctx.now();
+  for (std::size_t i = 0; i < req.lines.size(); ++i) req.pickup_codes.push_back(pickup_code_from(random_u64()));
+  auto render = answer_with<purchase>([](const result<purchase>& r) {
+    return r ? json_response(http::status::created, to_json(r.value())) : problem(r.err());
+  });
+  const auto a = co_await ctx.store().purchases().place(std::move(req), std::move(key.value()), std::move(render));
+  co_return to_response(a);
+}
+
+net::awaitable<response> get_purchase(context& ctx) {
+  const auto id = ctx.path_id();
+  if (!id) co_return problem(error{errc::not_found, "No such purchase."});
+  const auto p = co_await ctx.store().purchases().get(*id, *ctx.caller);
+  if (!p) co_return problem(p.err());
+  co_return json_response(http::status::ok, to_json(p.value()));
 }
 
 net::awaitable<response> get_order(context& ctx) {
@@ -195,6 +240,9 @@ void add_order_routes(route_table& t) {
   t.add(http::verb::post, "/v1/orders/{id}/arrive", {auth_mode::required, body_mode::optional, arrive});
   t.add(http::verb::post, "/v1/orders/{id}/hand-over", {auth_mode::required, body_mode::required, hand_over});
   t.add(http::verb::post, "/v1/orders/{id}/cancel", {auth_mode::required, body_mode::optional, cancel});
+  t.add(http::verb::post, "/v1/purchases",
+        {.auth = auth_mode::required, .body = body_mode::required, .fn = place_purchase, .idempotent = true});
+  t.add(http::verb::get, "/v1/purchases/{id}", {auth_mode::required, body_mode::none, get_purchase});
 }
 
 }  // namespace cunji::server

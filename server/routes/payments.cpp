@@ -96,6 +96,85 @@ net::awaitable<response> pay_order(context& ctx) {
   co_return to_response(a);
 }
 
+// As pay_answer, for a purchase: 200 with the purchase for cash; 202 with it and the pending
+// payment for all of its placed orders, with the signed order string, for Alipay.
+storage::renderer<storage::purchase_pay_outcome> purchase_pay_answer(std::string order_string) {
+  return answer_with<storage::purchase_pay_outcome>([order_string](const result<storage::purchase_pay_outcome>& r) {
+    if (!r) return problem(r.err());
+    auto body = to_json(r->paid);
+    if (r->payment.status != payment_status::pending) return json_response(http::status::ok, body);
+    auto pending = to_json(r->payment);
+    pending["order_string"] = order_string;
+    body["payment"] = std::move(pending);
+    return json_response(http::status::accepted, body);
+  });
+}
+
+// The order string for the sum of the purchase's placed orders, signed off the I/O thread. The
+// write checks again that the sum is still that amount.
+net::awaitable<result<std::string, response>> sign_purchase_request(context& ctx,
+                                                                    const payments::payment_provider& alipay,
+                                                                    storage::pay_purchase_request& r) {
+  const auto pu = co_await ctx.store().purchases().get(r.purchase_id, r.caller);
+  if (!pu) co_return std::string{};  // the write answers 404
+  std::int64_t amount = 0;
+  for (const auto& o : pu->orders)
+    if (o.status == order_status::placed) amount += o.money.total_fen;
+  if (amount == 0) co_return std::string{};  // the write answers 409
+  r.out_trade_no = new_out_trade_no();
+  r.signed_amount_fen = amount;
+  const auto timeout = (co_await ctx.store().money().fee_schedule_in_force()).unpaid_timeout_minutes * 60;
+  if (pu->created_at + timeout <= r.now)
+    co_return problem(error{errc::invalid_transition, "This purchase was not paid in time; it is being cancelled."});
+  payments::pay_order po{r.out_trade_no, amount, "村集订单 合并支付 " + std::to_string(pu->id), r.now,
+                         pu->created_at + timeout};
+  auto sign = [&alipay, po]() -> std::optional<std::string> {
+    auto signed_string = alipay.pay_request(po);
+    if (signed_string) return std::move(signed_string.value());
+    std::fprintf(stderr, "alipay: cannot sign a payment request: %s\n", signed_string.err().detail.c_str());
+    return std::nullopt;
+  };
+  auto signed_string = co_await ctx.app.on_cpu(std::move(sign));
+  if (!signed_string)
+    co_return problem(http::status::service_unavailable, "payments_unavailable",
+                      "Alipay cannot be reached from this server right now; try again later.");
+  co_return std::move(*signed_string);
+}
+
+net::awaitable<response> pay_purchase(context& ctx) {
+  storage::pay_purchase_request r;
+  r.caller = *ctx.caller;
+  r.purchase_id = ctx.path_id().value_or(0);
+  r.now = ctx.now();
+  fields f(ctx.body_object(), {"method"});
+  if (const auto method = f.str("method", true)) {
+    const auto m = parse_payment_method(*method);
+    if (m == payment_method::alipay || m == payment_method::cash_at_station)
+      r.method = *m;
+    else
+      f.add("method", "must be alipay or cash_at_station");
+  }
+  auto key = read_idempotency(ctx);
+  if (!key) f.add(key.err().errors.front().field, key.err().errors.front().message);
+  r.invalid = std::move(f.errors());
+  std::string order_string;
+  if (r.invalid.empty() && r.method == payment_method::alipay) {
+    const auto* alipay = ctx.app.config().alipay.get();
+    if (!alipay)
+      co_return problem(http::status::service_unavailable, "payments_unavailable",
+                        "Alipay is not configured on this server; pay in cash at a station.");
+    auto signed_request = co_await sign_purchase_request(ctx, *alipay, r);
+    if (!signed_request) co_return std::move(signed_request).err();
+    order_string = std::move(signed_request.value());
+  }
+  // Named first: GCC 12 frees a conditional's temporary inside a co_await expression twice.
+  std::optional<storage::idempotency_key> stored_under;
+  if (key) stored_under = std::move(key.value());
+  auto render = purchase_pay_answer(std::move(order_string));
+  const auto a = co_await ctx.store().purchases().pay(std::move(r), std::move(stored_under), std::move(render));
+  co_return to_response(a);
+}
+
 net::awaitable<response> alipay_notify(context& ctx) {
   const auto* alipay = ctx.app.config().alipay.get();
   auto reply = [&](bool accepted, std::string_view outcome) {
@@ -138,6 +217,8 @@ net::awaitable<response> get_payment(context& ctx) {
 void add_payment_routes(route_table& t) {
   t.add(http::verb::post, "/v1/orders/{id}/pay",
         {.auth = auth_mode::required, .body = body_mode::required, .fn = pay_order, .idempotent = true});
+  t.add(http::verb::post, "/v1/purchases/{id}/pay",
+        {.auth = auth_mode::required, .body = body_mode::required, .fn = pay_purchase, .idempotent = true});
   t.add(http::verb::get, "/v1/payments/{id}", {auth_mode::required, body_mode::none, get_payment});
   // Alipay posts a form, signed; no bearer token.
   t.add(http::verb::post, "/v1/payments/alipay/notify", {auth_mode::none, body_mode::none, alipay_notify});

@@ -118,20 +118,52 @@ void insert_order(connection& c, order& o) {
     c.run("INSERT INTO order_partner_fees (order_id, kind, partner_id, amount_fen) VALUES (?, ?, ?, ?)", o.id,
           to_string(f.kind), f.partner_id, f.amount_fen);
 }
+
+// How the placer wants its order(s): delivery, the villager, the station. A station that is not
+// a village with a partner is a field error, reported with the other bad fields.
+struct checked_terms {
+  order_terms terms;
+  std::optional<field_error> no_station;
+};
+checked_terms terms_for(connection& c, const account& caller, delivery_method delivery,
+                        const std::optional<std::string>& address, std::optional<std::int64_t> villager_id,
+                        std::optional<std::int64_t> station_village_id) {
+  checked_terms t{order_terms{delivery, address, villager_id, std::nullopt, std::nullopt}, std::nullopt};
+  if (delivery == delivery_method::station_pickup) {
+    t.terms.station = station_for(caller, station_village_id);
+    if (!t.terms.station || !is_station(c, *t.terms.station))
+      t.no_station = field_error{"delivery.station_village_id", "is not a village with a service station (a partner)"};
+  }
+  return t;
+}
+
+// Takes the stock of lines that passed the check, and stores their order (id set).
+order store_order(connection& c, const account& caller, const shop& s, const std::vector<checked_line>& lines,
+                  const order_terms& terms, const fee_schedule& schedule, std::optional<std::int64_t> purchase_id,
+                  unix_seconds now) {
+  for (const auto& line : lines) {
+    c.run("UPDATE listings SET stock = stock - ?, version = version + 1, updated_at = ? WHERE id = ? AND stock >= ?",
+          line.quantity, now, line.l.id, line.quantity);
+    if (c.rows_changed() != 1) throw sqlite_error(0, "stock changed under the writer");  // cannot happen: one writer
+  }
+  auto o = make_order(caller, s, lines, terms, schedule, now);
+  o.purchase_id = purchase_id;
+  insert_order(c, o);
+  return o;
+}
+
+void add_unique(std::vector<field_error>& to, const std::vector<field_error>& more) {
+  for (const auto& e : more)
+    if (std::none_of(to.begin(), to.end(), [&](const auto& x) { return x.field == e.field && x.message == e.message; }))
+      to.push_back(e);
+}
 }  // namespace
 
 result<order> place_order(connection& c, const place_order_request& r) {
   if (!can_place_orders(r.caller)) return error{errc::forbidden, "Admins do not place orders."};
   if (!r.invalid.empty()) return validation(r.invalid);
-  const auto now = r.now;
-  order_terms terms{r.delivery, r.address, r.villager_id, std::nullopt, std::nullopt};
-  std::optional<field_error> no_station;
-  if (r.delivery == delivery_method::station_pickup) {
-    terms.station = station_for(r.caller, r.station_village_id);
-    terms.pickup_code = r.pickup_code;
-    if (!terms.station || !is_station(c, *terms.station))
-      no_station = field_error{"delivery.station_village_id", "is not a village with a service station (a partner)"};
-  }
+  auto [terms, no_station] = terms_for(c, r.caller, r.delivery, r.address, r.villager_id, r.station_village_id);
+  if (r.delivery == delivery_method::station_pickup) terms.pickup_code = r.pickup_code;
   const auto p = read_placement(c, r);
   auto checked = check_placement(p);
   if (no_station) {  // with the other bad fields, before any stock is looked at
@@ -140,16 +172,88 @@ result<order> place_order(connection& c, const place_order_request& r) {
     return e;
   }
   if (!checked) return std::move(checked).err();
-  const auto& lines = checked.value();
-  for (const auto& line : lines) {
-    c.run("UPDATE listings SET stock = stock - ?, version = version + 1, updated_at = ? WHERE id = ? AND stock >= ?",
-          line.quantity, now, line.l.id, line.quantity);
-    if (c.rows_changed() != 1) throw sqlite_error(0, "stock changed under the writer");  // cannot happen: one writer
-  }
+  return store_order(c, r.caller, *p.shop_row, checked.value(), terms, load_fee_schedule(c), std::nullopt, r.now);
+}
 
-  auto o = make_order(r.caller, *p.shop_row, lines, terms, load_fee_schedule(c), now);
-  insert_order(c, o);
-  return o;
+result<purchase> place_purchase(connection& c, const place_purchase_request& r) {
+  if (!can_place_orders(r.caller)) return error{errc::forbidden, "Admins do not place orders."};
+  if (!r.invalid.empty()) return validation(r.invalid);
+  auto [terms, no_station] = terms_for(c, r.caller, r.delivery, r.address, r.villager_id, r.station_village_id);
+  std::vector<std::optional<listing>> listings;
+  for (const auto& line : r.lines) listings.push_back(find_listing(c, line.listing_id));
+  const auto groups = group_by_shop(listings);
+  std::optional<villager> villager_row;
+  if (r.villager_id) villager_row = find_villager(c, *r.villager_id);
+
+  // Every shop's lines are checked before any stock is taken: all bad fields, then every
+  // listing short of stock, over all shops at once.
+  auto invalid = missing_listings(listings, "lines");
+  error short_of{errc::insufficient_stock, "Not enough stock for some listings; nothing was ordered."};
+  std::vector<std::pair<shop, std::vector<checked_line>>> to_store;
+  for (const auto& g : groups) {
+    placement p;
+    p.placer = r.caller;
+    p.shop_id = g.shop_id;
+    p.shop_row = find_shop(c, g.shop_id);
+    p.villager_id = r.villager_id;
+    p.villager_row = villager_row;
+    p.positions = g.positions;
+    for (const auto i : g.positions) {
+      p.lines.push_back({r.lines[i].listing_id, r.lines[i].quantity});
+      p.listings.push_back(listings[i]);
+    }
+    auto checked = check_placement(p, "lines");
+    if (checked) {
+      to_store.emplace_back(*p.shop_row, std::move(checked.value()));
+    } else if (checked.err().code == errc::validation_failed) {
+      add_unique(invalid, checked.err().errors);
+    } else if (checked.err().code == errc::insufficient_stock) {
+      const auto& e = checked.err();
+      short_of.listing_ids.insert(short_of.listing_ids.end(), e.listing_ids.begin(), e.listing_ids.end());
+      short_of.errors.insert(short_of.errors.end(), e.errors.begin(), e.errors.end());
+    } else {
+      return std::move(checked).err();
+    }
+  }
+  if (no_station) invalid.push_back(*no_station);
+  if (!invalid.empty()) return validation(std::move(invalid));
+  if (!short_of.listing_ids.empty()) return short_of;
+
+  purchase out;
+  out.placed_by = r.caller.id;
+  if (!r.villager_id) out.buyer_account_id = r.caller.id;
+  out.villager_id = r.villager_id;
+  out.created_at = r.now;
+  c.run("INSERT INTO purchases (placed_by, buyer_account_id, villager_id, created_at) VALUES (?, ?, ?, ?)",
+        out.placed_by, out.buyer_account_id, out.villager_id, out.created_at);
+  out.id = c.last_insert_rowid();
+  const auto schedule = load_fee_schedule(c);
+  for (std::size_t k = 0; k < to_store.size(); ++k) {
+    if (r.delivery == delivery_method::station_pickup)
+      terms.pickup_code = k < r.pickup_codes.size() ? std::optional(r.pickup_codes[k]) : std::nullopt;
+    const auto& [s, lines] = to_store[k];
+    out.orders.push_back(store_order(c, r.caller, s, lines, terms, schedule, out.id, r.now));
+  }
+  return out;
+}
+
+std::optional<purchase> find_purchase(connection& c, std::int64_t id) {
+  purchase p;
+  {
+    auto q = c.prepare("SELECT id, placed_by, buyer_account_id, villager_id, created_at FROM purchases WHERE id = ?");
+    q.bind(1, id);
+    if (!q.step()) return std::nullopt;
+    p.id = q.i64(0);
+    p.placed_by = q.i64(1);
+    p.buyer_account_id = q.opt_i64(2);
+    p.villager_id = q.opt_i64(3);
+    p.created_at = q.i64(4);
+  }
+  auto q = c.prepare(std::string("SELECT ") + order_cols + " FROM orders WHERE purchase_id = ? ORDER BY id");
+  q.bind(1, id);
+  while (q.step()) p.orders.push_back(read_order_row(q));
+  for (auto& o : p.orders) load_details(c, o);
+  return p;
 }
 
 std::optional<order> find_order(connection& c, std::int64_t id) {

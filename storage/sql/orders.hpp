@@ -7,7 +7,9 @@
 
 #include "core/order.hpp"
 #include "core/policy.hpp"
+#include "core/purchase.hpp"
 #include "storage/orders.hpp"
+#include "storage/purchases.hpp"
 
 namespace cunji::storage {
 
@@ -17,6 +19,14 @@ class connection;
 // takes the stock, prices the order with the fee schedule in force and inserts it with its
 // lines and partner fees. Returns the check's error and changes nothing when it fails.
 result<order> place_order(connection& c, const place_order_request& r);
+
+// A purchase in one transaction: every shop's lines are checked as place_order checks an
+// order's, every bad field and then every listing short of stock named over all shops at once,
+// and only then one order per shop stored (each with its own pickup code). Nothing changes when
+// it fails.
+result<purchase> place_purchase(connection& c, const place_purchase_request& r);
+// A purchase with its orders (as stored: with their pickup codes), or nullopt.
+std::optional<purchase> find_purchase(connection& c, std::int64_t id);
 
 std::optional<order> find_order(connection& c, std::int64_t id);
 order_parties parties_of(connection& c, const order& o);

@@ -23,6 +23,7 @@ sqlite_store::sqlite_store(database_options opts, store_options more)
       catalog_(make_catalog_store(db_)),
       orders_(make_order_store(db_)),
       payments_(make_payment_store(db_)),
+      purchases_(make_purchase_store(db_)),
       money_(make_money_store(db_)),
       reports_(make_report_store(db_)) {}
 

@@ -25,6 +25,7 @@ class sqlite_store final : public store {
   catalog_store& catalog() override { return *catalog_; }
   order_store& orders() override { return *orders_; }
   payment_store& payments() override { return *payments_; }
+  purchase_store& purchases() override { return *purchases_; }
   money_store& money() override { return *money_; }
   report_store& reports() override { return *reports_; }
   const change_counters& changes() const override { return db_.changes(); }
@@ -41,6 +42,7 @@ class sqlite_store final : public store {
   std::unique_ptr<catalog_store> catalog_;
   std::unique_ptr<order_store> orders_;
   std::unique_ptr<payment_store> payments_;
+  std::unique_ptr<purchase_store> purchases_;
   std::unique_ptr<money_store> money_;
   std::unique_ptr<report_store> reports_;
 };

@@ -37,7 +37,7 @@ struct caller {
 };
 
 struct victim_world {
-  std::vector<object_ref> counties, villages, shops, listings, orders, partners, payments;
+  std::vector<object_ref> counties, villages, shops, listings, orders, partners, payments, purchases;
   std::vector<secret> secrets;
   std::vector<caller> outsiders;
   std::string admin;
@@ -131,6 +131,16 @@ inline victim_world build_world(test_server& s) {
   const auto to_partner_shop = place(s, buyer, partner_shop, partner_published, pickup);
   s.pay(to_partner_shop, buyer);
   REQUIRE(s.post("/v1/payouts", "", w.admin).status == 201);  // pays out the delivered order
+  std::int64_t purchase = 0;
+  {  // a purchase across the farmer's and the partner-run shop, left placed
+    auto r = s.post("/v1/purchases",
+                    R"({"lines":[{"listing_id":)" + std::to_string(published) + R"(,"quantity":1},{"listing_id":)" +
+                        std::to_string(partner_published) + R"(,"quantity":1}],"delivery":)" + pickup + "}",
+                    buyer);
+    INFO(r.body);
+    REQUIRE(r.status == 201);
+    purchase = catalog::id_of(r);
+  }
 
   // The outsiders, each with objects of its own (a buyer with an order at the victim's shop).
   const auto other_village = w.village(w.county(true, "别的县"), "别的村");
@@ -178,6 +188,7 @@ inline victim_world build_world(test_server& s) {
                            {"a cancelled order", id(cancelled), true, buyer},
                            {"an assisted-buying order", id(assisted), true, partner},
                            {"an order to the partner-run shop", id(to_partner_shop), true, partner}});
+  v.purchases = with_nothing({{"a buyer's purchase across two shops", id(purchase), true, buyer}});
   v.payments = with_nothing({{"a buyer's Alipay payment", id(paid_payment), true, buyer}});
   v.partners = with_nothing({{"the victim partner", id(partner_id), true, partner},
                              {"the victim farmer's account", id(farmer_id), true, ""},

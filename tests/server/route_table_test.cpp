@@ -42,6 +42,14 @@ std::optional<recipe> recipe_for(std::string_view tmpl, test_server& s, market& 
     REQUIRE(s.post("/v1/orders/" + id_of(placed) + "/pay", R"({"method":"cash_at_station"})", m.partner).status == 200);
     return recipe{"/v1/stations/" + std::to_string(m.partner_id) + "/cash-handins", R"({"amount_fen":100})", m.admin, 0};
   }
+  const auto purchase = R"({"lines":[{"listing_id":)" + std::to_string(m.listing) + R"(,"quantity":1},{"listing_id":)" +
+                        std::to_string(m.partner_listing) + R"(,"quantity":1}],"delivery":{"method":"station_pickup"}})";
+  if (tmpl == "/v1/purchases") return recipe{"/v1/purchases", purchase, buyer, 2};
+  if (tmpl == "/v1/purchases/{id}/pay") {
+    const auto placed = s.post("/v1/purchases", purchase, buyer);
+    REQUIRE(placed.status == 201);
+    return recipe{"/v1/purchases/" + id_of(placed) + "/pay", R"({"method":"alipay"})", buyer, 0};
+  }
   return std::nullopt;
 }
 
@@ -116,6 +124,11 @@ TEST_CASE("every GET answers HEAD with its status and headers and no body", "[se
   const auto placed = s.post("/v1/orders", m.order_body(m.shop, m.listing, 1), buyer);
   REQUIRE(placed.status == 201);
   s.pay(placed.json().at("id").as_int64(), buyer);  // payment 1
+  const auto bought = s.post("/v1/purchases",  // purchase 1
+                             R"({"lines":[{"listing_id":)" + std::to_string(m.listing) +
+                                 R"(,"quantity":1}],"delivery":{"method":"station_pickup"}})",
+                             buyer);
+  REQUIRE(bought.status == 201);
   std::vector<std::string> gets;
   s.srv().app().routes().for_each([&](http::verb method, std::string_view tmpl, const server::route&) {
     if (method == http::verb::get) gets.emplace_back(tmpl);
