@@ -1,4 +1,5 @@
-// Orders: placement (idempotent), the lifecycle moves, and lists.
+// Orders and purchases (one checkout across shops, one order per shop): placement (idempotent),
+// the lifecycle moves, and lists. Paying is in routes/payments.cpp.
 #include "core/account.hpp"
 #include "server/app.hpp"
 #include "server/idempotency.hpp"

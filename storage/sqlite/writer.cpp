@@ -29,8 +29,8 @@ std::exception_ptr copy_of(const std::exception_ptr& e) {
 writer::writer(connection conn, writer_options opts) : conn_(std::move(conn)), opts_(std::move(opts)) {
   sqlite3_update_hook(
       conn_.handle(),
-      [](void* self, int op, const char* db, const char* table, sqlite3_int64 rowid) {
-        on_row_change(self, op, db, table, rowid);
+      [](void* self, int operation, const char* db, const char* table, sqlite3_int64 rowid) {
+        on_row_change(self, operation, db, table, rowid);
       },
       this);
   thread_ = std::thread([this] {

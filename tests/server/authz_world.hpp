@@ -111,10 +111,10 @@ inline victim_world build_world(test_server& s) {
   const auto paid = place(s, buyer, shop, published, pickup);
   std::int64_t paid_payment = 0;
   {  // paid with Alipay: its trade number becomes the payment's reference
-    auto r = s.post("/v1/orders/" + std::to_string(paid) + "/pay", R"({"method":"alipay"})", buyer);
-    REQUIRE(r.status == 202);
-    REQUIRE(s.notify(s.alipay_notification(r.json().at("payment").as_object(), "VICTIM-PAYREF-0001")).status == 200);
-    paid_payment = r.json().at("payment").at("id").as_int64();
+    auto reply = s.post("/v1/orders/" + std::to_string(paid) + "/pay", R"({"method":"alipay"})", buyer);
+    REQUIRE(reply.status == 202);
+    REQUIRE(s.notify(s.alipay_notification(reply.json().at("payment").as_object(), "VICTIM-PAYREF-0001")).status == 200);
+    paid_payment = reply.json().at("payment").at("id").as_int64();
   }
   const auto shipped = place(s, buyer, shop, published, pickup);
   s.pay(shipped, buyer);
@@ -133,12 +133,12 @@ inline victim_world build_world(test_server& s) {
   REQUIRE(s.post("/v1/payouts", "", w.admin).status == 201);  // pays out the delivered order
   std::int64_t purchase = 0;
   {  // a purchase across the farmer's and the partner-run shop, left placed
-    auto r = s.post("/v1/purchases",
+    auto reply = s.post("/v1/purchases",
                     R"({"lines":[{"listing_id":)" + std::to_string(published) + R"(,"quantity":1},{"listing_id":)" +
                         std::to_string(partner_published) + R"(,"quantity":1}],"delivery":)" + pickup + "}",
                     buyer);
-    INFO(r.body);
-    REQUIRE(r.status == 201);
+    INFO(reply.body);
+    REQUIRE(reply.status == 201);
     purchase = catalog::id_of(r);
   }
 

@@ -11,7 +11,8 @@
 namespace cunji::test {
 
 struct market {
-  explicit market(test_server& s, bool poverty = false, std::int64_t stock = 100, std::int64_t price = 1000) : s(s) {
+  explicit market(test_server& server, bool poverty = false, std::int64_t stock = 100, std::int64_t price = 1000)
+      : s(server) {
     village = s.make_village(poverty);
     admin = s.admin_token();
     std::tie(farmer_id, farmer) = s.direct_user(role::farmer, village);
@@ -40,8 +41,9 @@ struct market {
   }
 
   // Picked up at the station of the fixture's village (its partner's).
-  std::string order_body(std::int64_t shop, std::int64_t listing, std::int64_t qty, const std::string& extra = "") const {
-    return order_body_to(village, shop, listing, qty, extra);
+  std::string order_body(std::int64_t shop_id, std::int64_t listing_id, std::int64_t qty,
+                         const std::string& extra = "") const {
+    return order_body_to(village, shop_id, listing_id, qty, extra);
   }
   // To the station of village `station`, or with no station to an address (800 fen of delivery).
   static std::string order_body_to(std::optional<std::int64_t> station, std::int64_t shop, std::int64_t listing,

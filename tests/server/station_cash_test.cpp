@@ -138,7 +138,7 @@ TEST_CASE("bad hand-ins are refused and change nothing", "[server][station][mone
   const auto before = snapshot_of(s.db().path());
   struct attempt {
     std::string target, body, token;
-    int status;
+    unsigned status;
     std::vector<std::string> fields;
   };
   const std::vector<attempt> attempts{

@@ -58,7 +58,7 @@ struct crowd {
   std::vector<attempt> all;
   int next_key = 0;
 
-  crowd(test_server& s, market& m, int buyers) : s(s), m(m) {
+  crowd(test_server& server, market& fixture, int buyers) : s(server), m(fixture) {
     for (int i = 0; i < buyers; ++i) tokens.push_back(s.direct_user(role::buyer).second);
   }
 

@@ -151,11 +151,11 @@ TEST_CASE("tokenize_for_index counts positions as FTS5 does", "[storage][fts]") 
   while (q.step()) want.push_back(tokenize_for_index(q.text(1)).positions);
   CHECK(want == std::vector<int>{7, 1, 7, 0});
   db.conn.exec("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')");
-  for (std::int64_t doc = 1; doc <= 4; ++doc) {
+  for (std::int64_t row = 1; row <= 4; ++row) {
     auto n = db.conn.prepare("SELECT count(DISTINCT offset) FROM v WHERE doc = ?1");
-    n.bind(1, doc);
+    n.bind(1, row);
     REQUIRE(n.step());
-    CHECK(n.i64(0) == want[static_cast<std::size_t>(doc - 1)]);
+    CHECK(n.i64(0) == want[static_cast<std::size_t>(row - 1)]);
   }
 }
 

@@ -509,7 +509,7 @@ TEST_CASE("the checks find rollups that drifted", "[storage][reports]") {
   auto ledger_rollup_findings = [&] {
     const auto r = check_ledger(c);
     return std::count_if(r.mismatches.begin(), r.mismatches.end(),
-                         [](const std::string& m) { return m.rfind("rollups: ", 0) == 0; });
+                         [](const std::string& finding) { return finding.rfind("rollups: ", 0) == 0; });
   };
   REQUIRE(ledger_rollup_findings() == 0);
   const char* tampering[] = {
