@@ -5,7 +5,7 @@
 
 WORKDIR holds meta.json (run parameters), rows.jsonl (one line per wrk run: the WRK_JSON of
 bench/wrk/market.lua plus the server's peak RSS and writer deltas), and optionally
-flash.json and idle.json (the checks of those scenarios). Prints the table, writes RESULT_JSON,
+flash.json, idle.json and notify.json (the checks of those scenarios). Prints the table, writes RESULT_JSON,
 and exits 1 if anything was wrong: an unexpected non-2xx response, a socket error, a wrong
 flash-sale count, idle connections refused or dropped, or a dead server. Never on speed.
 """
@@ -30,6 +30,7 @@ def main():
         rows = [json.loads(line) for line in f if line.strip()]
     flash = load(os.path.join(work, "flash.json"))
     idle = load(os.path.join(work, "idle.json"))
+    notify = load(os.path.join(work, "notify.json"))
     problems = list(meta.get("problems", []))
 
     ceiling = {r["connections"]: r["wrk"]["rps"] for r in rows if r["name"] == "healthz"}
@@ -67,6 +68,11 @@ def main():
             notes.append("%d timeouts" % w["timeouts"])
         r["notes"] = ", ".join(notes)
 
+    if notify is not None:
+        if notify["check"].get("problems") or notify["check"].get("orders_paid") != notify["prep"]["count"]:
+            problems.append("notify_storm: %s of %s payments paid after the storm; %s"
+                            % (notify["check"].get("orders_paid"), notify["prep"]["count"],
+                               "; ".join(notify["check"].get("problems", []))))
     if flash is not None:
         row = next((r for r in rows if r["name"] == "flash_sale"), None)
         created = row["created"] if row else 0
@@ -118,6 +124,14 @@ def main():
         print("flash_sale: listing %s with stock %d: %d orders created, %d answered 409 insufficient_stock, "
               "stock afterwards %s" % (flash["listing_id"], flash["stock"], flash["created"],
                                        flash["insufficient_stock"], flash["stock_after"]))
+    if notify is not None:
+        row = next((r for r in rows if r["name"] == "notify_storm"), None)
+        print("notify_storm: %d pending Alipay payments, each notification sent 8 times over 64 connections "
+              "(%s notifications/s); %d orders paid, ledger balanced: %s. Preparing them on one connection: "
+              "%.0f orders placed/s, %.0f Alipay payments started/s"
+              % (notify["prep"]["count"], "%.0f" % row["wrk"]["rps"] if row else "?", notify["check"]["orders_paid"],
+                 notify["check"]["balanced"], notify["prep"]["place_per_s_one_connection"],
+                 notify["prep"]["pay_per_s_one_connection"]))
     if idle is not None:
         print("idle: %d of %d keep-alive connections opened in %.1f s (server gauge: %s open) and %d still open at "
               "the end; server RSS %.1f MiB before, %.1f MiB while held (+%.1f MiB, x%.2f, %.1f KiB per "
@@ -150,6 +164,7 @@ def main():
     } for r in rows]
     result["flash_sale"] = flash
     result["idle"] = idle
+    result["notify_storm"] = notify
     with open(result_path, "w") as f:
         json.dump(result, f, ensure_ascii=False, indent=1)
         f.write("\n")

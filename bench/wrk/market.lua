@@ -19,6 +19,10 @@
 --   flash_sale         the same as order, but everyone orders CUNJI_FLASH_LISTING of CUNJI_FLASH_SHOP;
 --                      201 or 409 insufficient_stock expected
 --   mixed              90% reads (the five read scenarios in turn at random), 10% orders
+--   notify_storm       POST /v1/payments/alipay/notify: Alipay's signed notifications of pending
+--                      payments (CUNJI_NOTICES_FILE, one form body per line, by bench/notify_prep.py),
+--                      each sent 8 times in a row by one thread (thread t of CUNJI_THREADS takes
+--                      lines t, t + T, ...), round and round; 200 `success` expected every time
 --
 -- Environment: CUNJI_BENCH_SEED (request seed), CUNJI_RUN_ID (makes idempotency keys unique per
 -- run), CUNJI_COUNTIES (county ids 1..N), CUNJI_IDS_FILE (active listing ids), CUNJI_ORDERABLE_FILE
@@ -78,8 +82,9 @@ local counter = 0
 local next_term = 0
 local needs = {
   listing_detail = {ids = true}, order = {orders = true}, purchase = {orders = true}, flash_sale = {tokens = true},
-  mixed = {ids = true, orders = true}, search_cold = {terms = true},
+  mixed = {ids = true, orders = true}, search_cold = {terms = true}, notify_storm = {notices = true},
 }
+local notices
 
 function init(args)
   -- Reproducible request sequences: the seed from scripts/bench, then the thread number.
@@ -111,6 +116,7 @@ function init(args)
     end
     if #shops_of_two < 3 then error("purchase needs 3 shops with 2 or more orderable listings") end
   end
+  if need.notices then notices = read_lines("CUNJI_NOTICES_FILE") end
   if need.terms then
     terms = read_lines("CUNJI_TERMS_FILE")
     for i = #terms, 2, -1 do  -- Fisher-Yates, from this thread's seed
@@ -195,6 +201,14 @@ build.order = function()
 end
 build.purchase = purchase_request
 build.flash_sale = function() return order_request(flash_shop, flash_listing) end
+local notify_threads = env_int("CUNJI_THREADS", 2)
+build.notify_storm = function()
+  counter = counter + 1
+  local round = math.floor((counter - 1) / 8)  -- each notification 8 times in a row
+  local i = ((thread_no or 1) - 1 + round * notify_threads) % #notices + 1
+  return wrk.format("POST", "/v1/payments/alipay/notify",
+                    {["Content-Type"] = "application/x-www-form-urlencoded; charset=utf-8"}, notices[i])
+end
 local reads = {build.browse_first_page, build.browse_filtered, build.search_cjk2, build.search_en, build.listing_detail}
 build.mixed = function()
   if math.random(10) == 1 then return build.order() end
@@ -213,6 +227,7 @@ function response(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
   if status >= 200 and status <= 299 then
     if scenario == "search_cold" and not (body and body:find('{"items":[{', 1, true)) then wrong_answer(status, body) end
+    if scenario == "notify_storm" and body ~= "success" then wrong_answer(status, body) end
     return
   end
   if scenario == "flash_sale" and status == 409 and body and body:find("insufficient_stock", 1, true) then
