@@ -39,6 +39,11 @@ class store {
   virtual money_store& money() = 0;
   virtual report_store& reports() = 0;
 
+  // The committed answer of an earlier request under `key` with the same body, if any: a retry
+  // the server can answer before any work of its own (such as signing for Alipay). Otherwise
+  // the use case itself replays or refuses the key, inside its write.
+  virtual task<std::optional<answer>> stored_answer(idempotency_key key) = 0;
+
   // What committed writes have changed, for exact caches of reads (storage/cache/).
   virtual const change_counters& changes() const = 0;
 

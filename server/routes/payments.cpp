@@ -28,6 +28,46 @@ storage::renderer<storage::pay_outcome> pay_answer(std::string order_string) {
   });
 }
 
+// What a pay request (of an order or of a purchase) says: the method, and its key. A malformed
+// key is a field error like the others.
+struct pay_input {
+  payment_method method = payment_method::alipay;
+  std::vector<field_error> invalid;
+  std::optional<storage::idempotency_key> key;
+};
+
+pay_input read_pay_input(context& ctx) {
+  pay_input in;
+  fields f(ctx.body_object(), {"method"});
+  if (const auto method = f.str("method", true)) {
+    const auto m = parse_payment_method(*method);
+    if (m == payment_method::alipay || m == payment_method::cash_at_station)
+      in.method = *m;
+    else
+      f.add("method", "must be alipay or cash_at_station");
+  }
+  auto key = read_idempotency(ctx);
+  if (!key) f.add(key.err().errors.front().field, key.err().errors.front().message);
+  else in.key = std::move(key.value());
+  in.invalid = std::move(f.errors());
+  return in;
+}
+
+// A retry whose answer is stored gets it at once, before any reading or signing (the write
+// would replay it too, but only after that work, and an order the timer is about to cancel
+// would be refused instead of replayed).
+net::awaitable<std::optional<response>> stored_reply(context& ctx, const pay_input& in) {
+  if (!in.key || !in.invalid.empty()) co_return std::nullopt;
+  auto key = *in.key;
+  const auto a = co_await ctx.store().stored_answer(std::move(key));
+  if (!a) co_return std::nullopt;
+  co_return to_response(*a);
+}
+
+response payments_unavailable(std::string detail) {
+  return problem(http::status::service_unavailable, "payments_unavailable", std::move(detail));
+}
+
 // Our number of a new payment: 24 random letters and digits (at Alipay, 1..64 of them).
 std::string new_out_trade_no() {
   static constexpr std::string_view alphabet = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";
@@ -57,42 +97,30 @@ net::awaitable<result<std::string, response>> sign_alipay_request(context& ctx, 
   };
   auto signed_string = co_await ctx.app.on_cpu(std::move(sign));
   if (!signed_string)
-    co_return problem(http::status::service_unavailable, "payments_unavailable",
-                      "Alipay cannot be reached from this server right now; try again later.");
+    co_return payments_unavailable("Alipay cannot be reached from this server right now; try again later.");
   co_return std::move(*signed_string);
 }
 
 net::awaitable<response> pay_order(context& ctx) {
+  auto in = read_pay_input(ctx);
+  auto replayed = co_await stored_reply(ctx, in);
+  if (replayed) co_return std::move(*replayed);
   storage::pay_request r;
   r.caller = *ctx.caller;
   r.order_id = ctx.path_id().value_or(0);
   r.now = ctx.now();
-  fields f(ctx.body_object(), {"method"});
-  if (const auto method = f.str("method", true)) {
-    const auto m = parse_payment_method(*method);
-    if (m == payment_method::alipay || m == payment_method::cash_at_station)
-      r.method = *m;
-    else
-      f.add("method", "must be alipay or cash_at_station");
-  }
-  auto key = read_idempotency(ctx);
-  if (!key) f.add(key.err().errors.front().field, key.err().errors.front().message);
-  r.invalid = std::move(f.errors());
+  r.method = in.method;
+  r.invalid = std::move(in.invalid);
   std::string order_string;
   if (r.invalid.empty() && r.method == payment_method::alipay) {
     const auto* alipay = ctx.app.config().alipay.get();
-    if (!alipay)
-      co_return problem(http::status::service_unavailable, "payments_unavailable",
-                        "Alipay is not configured on this server; pay in cash at a station.");
+    if (!alipay) co_return payments_unavailable("Alipay is not configured on this server; pay in cash at a station.");
     auto signed_request = co_await sign_alipay_request(ctx, *alipay, r);
     if (!signed_request) co_return std::move(signed_request).err();
     order_string = std::move(signed_request.value());
   }
-  // Named first: GCC 12 frees a conditional's temporary inside a co_await expression twice.
-  std::optional<storage::idempotency_key> stored_under;
-  if (key) stored_under = std::move(key.value());
   auto render = pay_answer(std::move(order_string));
-  const auto a = co_await ctx.store().payments().pay(std::move(r), std::move(stored_under), std::move(render));
+  const auto a = co_await ctx.store().payments().pay(std::move(r), std::move(in.key), std::move(render));
   co_return to_response(a);
 }
 
@@ -136,42 +164,30 @@ net::awaitable<result<std::string, response>> sign_purchase_request(context& ctx
   };
   auto signed_string = co_await ctx.app.on_cpu(std::move(sign));
   if (!signed_string)
-    co_return problem(http::status::service_unavailable, "payments_unavailable",
-                      "Alipay cannot be reached from this server right now; try again later.");
+    co_return payments_unavailable("Alipay cannot be reached from this server right now; try again later.");
   co_return std::move(*signed_string);
 }
 
 net::awaitable<response> pay_purchase(context& ctx) {
+  auto in = read_pay_input(ctx);
+  auto replayed = co_await stored_reply(ctx, in);
+  if (replayed) co_return std::move(*replayed);
   storage::pay_purchase_request r;
   r.caller = *ctx.caller;
   r.purchase_id = ctx.path_id().value_or(0);
   r.now = ctx.now();
-  fields f(ctx.body_object(), {"method"});
-  if (const auto method = f.str("method", true)) {
-    const auto m = parse_payment_method(*method);
-    if (m == payment_method::alipay || m == payment_method::cash_at_station)
-      r.method = *m;
-    else
-      f.add("method", "must be alipay or cash_at_station");
-  }
-  auto key = read_idempotency(ctx);
-  if (!key) f.add(key.err().errors.front().field, key.err().errors.front().message);
-  r.invalid = std::move(f.errors());
+  r.method = in.method;
+  r.invalid = std::move(in.invalid);
   std::string order_string;
   if (r.invalid.empty() && r.method == payment_method::alipay) {
     const auto* alipay = ctx.app.config().alipay.get();
-    if (!alipay)
-      co_return problem(http::status::service_unavailable, "payments_unavailable",
-                        "Alipay is not configured on this server; pay in cash at a station.");
+    if (!alipay) co_return payments_unavailable("Alipay is not configured on this server; pay in cash at a station.");
     auto signed_request = co_await sign_purchase_request(ctx, *alipay, r);
     if (!signed_request) co_return std::move(signed_request).err();
     order_string = std::move(signed_request.value());
   }
-  // Named first: GCC 12 frees a conditional's temporary inside a co_await expression twice.
-  std::optional<storage::idempotency_key> stored_under;
-  if (key) stored_under = std::move(key.value());
   auto render = purchase_pay_answer(std::move(order_string));
-  const auto a = co_await ctx.store().purchases().pay(std::move(r), std::move(stored_under), std::move(render));
+  const auto a = co_await ctx.store().purchases().pay(std::move(r), std::move(in.key), std::move(render));
   co_return to_response(a);
 }
 

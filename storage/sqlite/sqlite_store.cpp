@@ -3,6 +3,7 @@
 #include <ctime>
 #include <string>
 
+#include "storage/sql/idempotency.hpp"
 #include "storage/sql/order_moves.hpp"
 #include "storage/sql/stores.hpp"
 
@@ -28,6 +29,12 @@ sqlite_store::sqlite_store(database_options opts, store_options more)
       reports_(make_report_store(db_)) {}
 
 sqlite_store::~sqlite_store() { db_.close_writer(); }
+
+task<std::optional<answer>> sqlite_store::stored_answer(idempotency_key key) {
+  auto a = find_answer(db_.reader(), db_.answers(), key);
+  if (!a || a->digest != key.digest) co_return std::nullopt;
+  co_return answer{a->status, std::move(a->body), true};
+}
 
 void sqlite_store::render_metrics(std::string& out) const {
   append_cache_metrics(out, "cunji_search_rankings", db_.rankings().entries().counts());

@@ -28,6 +28,7 @@ class sqlite_store final : public store {
   purchase_store& purchases() override { return *purchases_; }
   money_store& money() override { return *money_; }
   report_store& reports() override { return *reports_; }
+  task<std::optional<answer>> stored_answer(idempotency_key key) override;
   const change_counters& changes() const override { return db_.changes(); }
   void render_metrics(std::string& out) const override;
   void close() override { db_.close_writer(); }

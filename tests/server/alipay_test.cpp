@@ -187,3 +187,26 @@ TEST_CASE("the unpaid timer racing a genuine notification: paid, or cancelled an
   const auto f = s.get("/v1/admin/platform", m.admin).json();
   CHECK(f.at("cash_fen").as_int64() > 0);
 }
+
+TEST_CASE("a retried Alipay pay request replays its answer, even once the order is about to expire",
+          "[server][payments][alipay][idempotency]") {
+  test_server s;
+  market m(s, false, 100, 1'000);
+  const auto buyer = s.new_user("buyer");
+  const auto id = place(s, m, buyer);
+  const header_list keyed{{"Authorization", "Bearer " + buyer},
+                          {"Content-Type", "application/json"},
+                          {"Idempotency-Key", "pay-once"}};
+  const auto path = "/v1/orders/" + std::to_string(id) + "/pay";
+  const auto first = s.send(http::verb::post, path, R"({"method":"alipay"})", keyed);
+  REQUIRE(first.status == 202);
+  // Past the unpaid timeout, before the timer has run: a new request is refused (no trade may
+  // outlive the order), but the retry of the one that was answered gets that answer again.
+  s.advance_clock(31 * 60);
+  const auto fresh = s.post(path, R"({"method":"alipay"})", buyer);
+  CHECK(fresh.status == 409);
+  const auto again = s.send(http::verb::post, path, R"({"method":"alipay"})", keyed);
+  CHECK(again.status == 202);
+  CHECK(again.header("idempotent-replayed") == "true");
+  CHECK(again.body == first.body);
+}
