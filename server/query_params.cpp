@@ -62,4 +62,12 @@ std::optional<std::string> next_cursor(std::string_view tag, const std::vector<s
   return encode_cursor(cursor{std::string(tag), keys});
 }
 
+result<day_range> report_period_in(std::string_view target, unix_seconds now) {
+  query_params qp(target);
+  const auto from = qp.str("from");
+  const auto to = qp.str("to");
+  return report_period(from ? std::optional<std::string_view>(*from) : std::nullopt,
+                       to ? std::optional<std::string_view>(*to) : std::nullopt, now);
+}
+
 }  // namespace cunji::server

@@ -9,6 +9,7 @@
 
 #include "core/cursor.hpp"
 #include "core/error.hpp"
+#include "core/sales.hpp"
 #include "server/http.hpp"
 #include "server/json_output.hpp"
 #include "storage/common.hpp"
@@ -40,6 +41,10 @@ class query_params {
   std::vector<std::pair<std::string, std::string>> values_;
   std::vector<field_error> errors_;
 };
+
+// The period of a report (or of a partner's station cash) from the `from` and `to` parameters
+// of `target`, by core::report_period's rules and defaults.
+result<day_range> report_period_in(std::string_view target, unix_seconds now);
 
 // The next-page cursor string for a page that has more, else nullopt.
 std::optional<std::string> next_cursor(std::string_view tag, const std::vector<std::int64_t>& keys);

@@ -75,11 +75,7 @@ net::awaitable<response> payouts(context& ctx) {
 }
 
 net::awaitable<response> platform(context& ctx) {
-  query_params qp(ctx.req.target());
-  const auto from = qp.str("from");
-  const auto to = qp.str("to");
-  const auto period = report_period(from ? std::optional<std::string_view>(*from) : std::nullopt,
-                                    to ? std::optional<std::string_view>(*to) : std::nullopt, ctx.now());
+  const auto period = report_period_in(ctx.req.target(), ctx.now());
   if (!period) co_return problem(period.err());
   const auto f = co_await ctx.store().money().platform(period.value());
   co_return json_response(http::status::ok, json::object{{"commission_fen", f.commission_fen},

@@ -76,6 +76,31 @@ std::string new_out_trade_no() {
   return out;
 }
 
+// Signs the app-pay request off the I/O thread (RSA2 takes a millisecond).
+net::awaitable<result<std::string, response>> sign_off_thread(context& ctx, const payments::payment_provider& alipay,
+                                                              payments::pay_order po) {
+  auto sign = [&alipay, po = std::move(po)]() -> std::optional<std::string> {
+    auto signed_string = alipay.pay_request(po);
+    if (signed_string) return std::move(signed_string.value());
+    std::fprintf(stderr, "alipay: cannot sign a payment request: %s\n", signed_string.err().detail.c_str());
+    return std::nullopt;
+  };
+  auto signed_string = co_await ctx.app.on_cpu(std::move(sign));
+  if (!signed_string)
+    co_return payments_unavailable("Alipay cannot be reached from this server right now; try again later.");
+  co_return std::move(*signed_string);
+}
+
+// The signed order string of an Alipay pay request, by `sign` (of an order or of a purchase);
+// empty for cash and for a request whose fields the write will refuse.
+template <class Request, class Sign>
+net::awaitable<result<std::string, response>> order_string_for(context& ctx, Request& r, Sign sign) {
+  if (!r.invalid.empty() || r.method != payment_method::alipay) co_return std::string{};
+  const auto* alipay = ctx.app.config().alipay.get();
+  if (!alipay) co_return payments_unavailable("Alipay is not configured on this server; pay in cash at a station.");
+  co_return co_await sign(ctx, *alipay, r);
+}
+
 // The order string for the order's total, signed off the I/O thread (RSA2 takes a millisecond).
 // The write checks again that the order is placed and still has that total.
 net::awaitable<result<std::string, response>> sign_alipay_request(context& ctx, const payments::payment_provider& alipay,
@@ -89,16 +114,7 @@ net::awaitable<result<std::string, response>> sign_alipay_request(context& ctx, 
     co_return problem(error{errc::invalid_transition, "This order was not paid in time; it is being cancelled."});
   payments::pay_order po{r.out_trade_no, o->money.total_fen, "村集订单 " + std::to_string(o->id), r.now,
                          o->created_at + timeout};
-  auto sign = [&alipay, po]() -> std::optional<std::string> {
-    auto signed_string = alipay.pay_request(po);
-    if (signed_string) return std::move(signed_string.value());
-    std::fprintf(stderr, "alipay: cannot sign a payment request: %s\n", signed_string.err().detail.c_str());
-    return std::nullopt;
-  };
-  auto signed_string = co_await ctx.app.on_cpu(std::move(sign));
-  if (!signed_string)
-    co_return payments_unavailable("Alipay cannot be reached from this server right now; try again later.");
-  co_return std::move(*signed_string);
+  co_return co_await sign_off_thread(ctx, alipay, std::move(po));
 }
 
 net::awaitable<response> pay_order(context& ctx) {
@@ -111,15 +127,9 @@ net::awaitable<response> pay_order(context& ctx) {
   r.now = ctx.now();
   r.method = in.method;
   r.invalid = std::move(in.invalid);
-  std::string order_string;
-  if (r.invalid.empty() && r.method == payment_method::alipay) {
-    const auto* alipay = ctx.app.config().alipay.get();
-    if (!alipay) co_return payments_unavailable("Alipay is not configured on this server; pay in cash at a station.");
-    auto signed_request = co_await sign_alipay_request(ctx, *alipay, r);
-    if (!signed_request) co_return std::move(signed_request).err();
-    order_string = std::move(signed_request.value());
-  }
-  auto render = pay_answer(std::move(order_string));
+  auto order_string = co_await order_string_for(ctx, r, sign_alipay_request);
+  if (!order_string) co_return std::move(order_string).err();
+  auto render = pay_answer(std::move(order_string.value()));
   const auto a = co_await ctx.store().payments().pay(std::move(r), std::move(in.key), std::move(render));
   co_return to_response(a);
 }
@@ -156,16 +166,7 @@ net::awaitable<result<std::string, response>> sign_purchase_request(context& ctx
     co_return problem(error{errc::invalid_transition, "This purchase was not paid in time; it is being cancelled."});
   payments::pay_order po{r.out_trade_no, amount, "村集订单 合并支付 " + std::to_string(pu->id), r.now,
                          pu->created_at + timeout};
-  auto sign = [&alipay, po]() -> std::optional<std::string> {
-    auto signed_string = alipay.pay_request(po);
-    if (signed_string) return std::move(signed_string.value());
-    std::fprintf(stderr, "alipay: cannot sign a payment request: %s\n", signed_string.err().detail.c_str());
-    return std::nullopt;
-  };
-  auto signed_string = co_await ctx.app.on_cpu(std::move(sign));
-  if (!signed_string)
-    co_return payments_unavailable("Alipay cannot be reached from this server right now; try again later.");
-  co_return std::move(*signed_string);
+  co_return co_await sign_off_thread(ctx, alipay, std::move(po));
 }
 
 net::awaitable<response> pay_purchase(context& ctx) {
@@ -178,15 +179,9 @@ net::awaitable<response> pay_purchase(context& ctx) {
   r.now = ctx.now();
   r.method = in.method;
   r.invalid = std::move(in.invalid);
-  std::string order_string;
-  if (r.invalid.empty() && r.method == payment_method::alipay) {
-    const auto* alipay = ctx.app.config().alipay.get();
-    if (!alipay) co_return payments_unavailable("Alipay is not configured on this server; pay in cash at a station.");
-    auto signed_request = co_await sign_purchase_request(ctx, *alipay, r);
-    if (!signed_request) co_return std::move(signed_request).err();
-    order_string = std::move(signed_request.value());
-  }
-  auto render = purchase_pay_answer(std::move(order_string));
+  auto order_string = co_await order_string_for(ctx, r, sign_purchase_request);
+  if (!order_string) co_return std::move(order_string).err();
+  auto render = purchase_pay_answer(std::move(order_string.value()));
   const auto a = co_await ctx.store().purchases().pay(std::move(r), std::move(in.key), std::move(render));
   co_return to_response(a);
 }

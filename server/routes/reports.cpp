@@ -12,13 +12,7 @@ namespace cunji::server {
 
 namespace {
 
-result<day_range> period_of(const context& ctx) {
-  query_params qp(ctx.req.target());
-  const auto from = qp.str("from");
-  const auto to = qp.str("to");
-  return report_period(from ? std::optional<std::string_view>(*from) : std::nullopt,
-                       to ? std::optional<std::string_view>(*to) : std::nullopt, ctx.now());
-}
+result<day_range> period_of(const context& ctx) { return report_period_in(ctx.req.target(), ctx.now()); }
 
 net::awaitable<response> county_report(context& ctx) {
   const auto period = period_of(ctx);

@@ -59,11 +59,7 @@ net::awaitable<response> station_cash(context& ctx) {
   const auto partner = ctx.path_id("partner_id");
   if (!partner || !can_read_earnings_of(*ctx.caller, *partner))
     co_return problem(error{errc::not_found, "No such partner."});
-  query_params qp(ctx.req.target());
-  const auto from = qp.str("from");
-  const auto to = qp.str("to");
-  const auto period = report_period(from ? std::optional<std::string_view>(*from) : std::nullopt,
-                                    to ? std::optional<std::string_view>(*to) : std::nullopt, ctx.now());
+  const auto period = report_period_in(ctx.req.target(), ctx.now());
   if (!period) co_return problem(period.err());
   const auto r = co_await ctx.store().money().station_cash(*ctx.caller, *partner, period.value());
   if (!r) co_return problem(r.err());
