@@ -1,6 +1,7 @@
 // The partner's evening list of parcels, and finding a villager by name or phone prefix.
 #include <catch2/catch.hpp>
 
+#include "db_snapshot.hpp"
 #include "order_fixture.hpp"
 #include "test_client.hpp"
 
@@ -126,4 +127,53 @@ TEST_CASE("a partner finds a villager by a prefix of the name or the phone", "[s
   r = s.get("/v1/villagers?q=139&limit=1&cursor=" + cursor, m.partner);
   REQUIRE(r.status == 200);
   CHECK(r.json().at("items").at(0).at("name") == "Wang Wei");
+}
+
+TEST_CASE("bad station input is 422 naming the field and changes nothing", "[server][station]") {
+  test_server s;
+  market m(s, false, 100, 1'000);
+  const auto buyer = s.new_user("buyer", m.village);
+  auto r = s.post("/v1/orders", m.order_body(m.shop, m.listing, 1), buyer);
+  REQUIRE(r.status == 201);
+  const auto id = r.json().at("id").as_int64();
+  s.pay(id, buyer);
+  REQUIRE(s.post(order_path(id, "ship"), "{}", m.farmer).status == 200);
+  REQUIRE(s.post(order_path(id, "arrive"), "", m.partner).status == 200);
+  const auto no_partner = s.make_village();
+  const auto before = snapshot_of(s.db().path());
+  // Codes that are not six digits: 422 on pickup_code, and not counted as tries.
+  for (const char* code : {R"("12345")", R"("1234567")", R"("12a456")", R"("１２３４５６")", "123456", "null", R"("")"}) {
+    INFO(code);
+    r = s.post(order_path(id, "hand-over"), std::string(R"({"pickup_code":)") + code + "}", m.partner);
+    CHECK(r.status == 422);
+    CHECK(r.error_fields() == std::vector<std::string>{"pickup_code"});
+  }
+  // A station without a partner, for an order and for a purchase.
+  const auto to_no_station =
+      R"({"method":"station_pickup","station_village_id":)" + std::to_string(no_partner) + "}";
+  r = s.post("/v1/orders",
+             R"({"shop_id":)" + std::to_string(m.shop) + R"(,"items":[{"listing_id":)" + std::to_string(m.listing) +
+                 R"(,"quantity":1}],"delivery":)" + to_no_station + "}",
+             buyer);
+  CHECK(r.status == 422);
+  CHECK(r.error_fields() == std::vector<std::string>{"delivery.station_village_id"});
+  r = s.post("/v1/purchases",
+             R"({"lines":[{"listing_id":)" + std::to_string(m.listing) + R"(,"quantity":1}],"delivery":)" +
+                 to_no_station + "}",
+             buyer);
+  CHECK(r.status == 422);
+  CHECK(r.error_fields() == std::vector<std::string>{"delivery.station_village_id"});
+  for (const auto& d : differences(before, snapshot_of(s.db().path()))) FAIL_CHECK(d);
+  // Cash from a buyer (only partners take cash).
+  r = s.post("/v1/orders", m.order_body(m.shop, m.listing, 1), buyer);
+  REQUIRE(r.status == 201);
+  const auto placed = r.json().at("id").as_int64();
+  const auto with_placed = snapshot_of(s.db().path());
+  r = s.post(order_path(placed, "pay"), R"({"method":"cash_at_station"})", buyer);
+  CHECK(r.status == 422);
+  CHECK(r.error_fields() == std::vector<std::string>{"method"});
+  for (const auto& d : differences(with_placed, snapshot_of(s.db().path()))) FAIL_CHECK(d);
+  // And the malformed codes did not count: the right code still hands the parcel over.
+  const auto code = std::string(s.get("/v1/orders/" + std::to_string(id), buyer).json().at("pickup_code").as_string());
+  CHECK(s.post(order_path(id, "hand-over"), R"({"pickup_code":")" + code + R"("})", m.partner).status == 200);
 }
