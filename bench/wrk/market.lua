@@ -19,6 +19,10 @@
 --   flash_sale         the same as order, but everyone orders CUNJI_FLASH_LISTING of CUNJI_FLASH_SHOP;
 --                      201 or 409 insufficient_stock expected
 --   mixed              90% reads (the five read scenarios in turn at random), 10% orders
+--   pay                POST /v1/orders/{id}/pay {"method":"alipay"}: orders placed beforehand and
+--                      not paid (CUNJI_UNPAID_FILE, "order_id token" lines by bench/notify_prep.py),
+--                      thread t of CUNJI_THREADS taking lines t, t + T, ...; 202 expected (a
+--                      pending payment and its signed order string)
 --   notify_storm       POST /v1/payments/alipay/notify: Alipay's signed notifications of pending
 --                      payments (CUNJI_NOTICES_FILE, one form body per line, by bench/notify_prep.py),
 --                      each sent 8 times in a row by one thread (thread t of CUNJI_THREADS takes
@@ -83,7 +87,9 @@ local next_term = 0
 local needs = {
   listing_detail = {ids = true}, order = {orders = true}, purchase = {orders = true}, flash_sale = {tokens = true},
   mixed = {ids = true, orders = true}, search_cold = {terms = true}, notify_storm = {notices = true},
+  pay = {unpaid = true},
 }
+local unpaid
 local notices
 
 function init(args)
@@ -117,6 +123,13 @@ function init(args)
     if #shops_of_two < 3 then error("purchase needs 3 shops with 2 or more orderable listings") end
   end
   if need.notices then notices = read_lines("CUNJI_NOTICES_FILE") end
+  if need.unpaid then
+    unpaid = {}
+    for i, line in ipairs(read_lines("CUNJI_UNPAID_FILE")) do
+      local order, token = line:match("^(%d+) (%S+)$")
+      unpaid[i] = {order, token}
+    end
+  end
   if need.terms then
     terms = read_lines("CUNJI_TERMS_FILE")
     for i = #terms, 2, -1 do  -- Fisher-Yates, from this thread's seed
@@ -208,6 +221,14 @@ build.notify_storm = function()
   local i = ((thread_no or 1) - 1 + round * notify_threads) % #notices + 1
   return wrk.format("POST", "/v1/payments/alipay/notify",
                     {["Content-Type"] = "application/x-www-form-urlencoded; charset=utf-8"}, notices[i])
+end
+build.pay = function()
+  counter = counter + 1
+  local o = unpaid[((thread_no or 1) - 1 + (counter - 1) * notify_threads) % #unpaid + 1]
+  return wrk.format("POST", "/v1/orders/" .. o[1] .. "/pay", {
+    ["Content-Type"] = "application/json",
+    ["Authorization"] = "Bearer " .. o[2],
+  }, '{"method":"alipay"}')
 end
 local reads = {build.browse_first_page, build.browse_filtered, build.search_cjk2, build.search_en, build.listing_detail}
 build.mixed = function()
