@@ -71,12 +71,22 @@ std::optional<std::string> check_text(std::string_view s, std::size_t max_chars,
   return std::nullopt;
 }
 
+namespace {
+constexpr std::string_view mainland_country_codes[] = {"+86", "0086"};
+}
+
+std::string_view phone_prefix_for_search(std::string_view q) noexcept {
+  for (const auto code : mainland_country_codes)
+    if (q.starts_with(code) && q.size() > code.size()) return q.substr(code.size());
+  return q;
+}
+
 std::string normalize_phone(std::string_view phone) {
   std::string s;
   s.reserve(phone.size());
   for (const char c : phone)
     if (c != ' ' && c != '-') s += c;
-  for (const std::string_view prefix : {"+86", "0086"}) {
+  for (const auto prefix : mainland_country_codes) {
     if (s.starts_with(prefix))
       if (auto national = mainland_national(std::string_view(s).substr(prefix.size()))) return *national;
   }

@@ -40,6 +40,9 @@ std::optional<std::string> check_text(std::string_view s, std::size_t max_chars,
 // 0: `+86 10 6552 9988` is `01065529988`). Anything else is kept as written, without
 // separators. Idempotent; check_phone applies to the result.
 std::string normalize_phone(std::string_view phone);
+// What a search for a phone prefix looks for among stored phones: `q` without a leading +86 or
+// 0086 (stored phones have none; `+86139` finds 13912345678), else `q` itself.
+std::string_view phone_prefix_for_search(std::string_view q) noexcept;
 
 struct registration {
   cunji::role role = role::buyer;

@@ -57,6 +57,7 @@ std::string date_of(day_number d) { return format_rfc3339(d * seconds_per_day).s
 
 net::awaitable<response> station_cash(context& ctx) {
   const auto partner = ctx.path_id("partner_id");
+  // Before the query is read: an outsider learns nothing from 422s (the store checks it again).
   if (!partner || !can_read_earnings_of(*ctx.caller, *partner))
     co_return problem(error{errc::not_found, "No such partner."});
   const auto period = report_period_in(ctx.req.target(), ctx.now());

@@ -31,11 +31,11 @@ net::awaitable<response> create_villager(context& ctx) {
 net::awaitable<response> list_villagers(context& ctx) {
   query_params qp(ctx.req.target());
   // A prefix of the name or of the phone (blank: everyone); the phone as stored (+86 dropped).
-  std::string prefix(text::trim(qp.str("q").value_or("")));
-  if (const auto n = text::utf8_length(prefix); !n || *n > villager_prefix_max)
+  const auto q = qp.str("q").value_or("");
+  const auto trimmed = text::trim(q);
+  if (const auto n = text::utf8_length(trimmed); !n || *n > villager_prefix_max)
     qp.add("q", "must be text of at most " + std::to_string(villager_prefix_max) + " characters");
-  for (const std::string_view country : {"+86", "0086"})
-    if (prefix.starts_with(country) && prefix.size() > country.size()) prefix.erase(0, country.size());
+  std::string prefix(phone_prefix_for_search(trimmed));
   const auto page = qp.page("vg");
   if (!qp.ok() && can_manage_villagers(*ctx.caller)) co_return problem(validation(std::move(qp.errors())));
   const auto res = co_await ctx.store().catalog().list_villagers(*ctx.caller, std::move(prefix), page);

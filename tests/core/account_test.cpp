@@ -147,3 +147,11 @@ TEST_CASE("names and required text reject blank text, Unicode white space includ
   CHECK(check_text("a\x01", 200) == "must not contain control characters");
   CHECK(check_text("\xC0\xAF", 200) == "must be valid UTF-8");
 }
+
+TEST_CASE("a phone prefix is searched without its country code", "[core][accounts]") {
+  CHECK(phone_prefix_for_search("+86139") == "139");
+  CHECK(phone_prefix_for_search("0086139") == "139");
+  CHECK(phone_prefix_for_search("139") == "139");
+  CHECK(phone_prefix_for_search("+86") == "+86");  // nothing after it: kept as typed
+  CHECK(phone_prefix_for_search("王") == "王");
+}
