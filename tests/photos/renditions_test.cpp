@@ -128,7 +128,7 @@ TEST_CASE("a body that is not a whole image of its declared type is refused", "[
   CHECK(refused(whole.substr(0, whole.size() / 2), photos::media_type::jpeg));  // truncated
   CHECK(refused("just some text, not an image", photos::media_type::jpeg));
   CHECK(refused("", photos::media_type::jpeg));
-  CHECK(refused(whole, photos::media_type::png));  // a JPEG declared as PNG
+  CHECK(refused(whole, photos::media_type::png));                     // a JPEG declared as PNG
   CHECK(refused(images::png_bomb(64, 64), photos::media_type::png));  // rows missing
   CHECK(refused(std::string("\xFF\xD8\xFF\xE0", 4) + std::string(100, '\0'), photos::media_type::jpeg));
   CHECK(refused(std::string("RIFF\x10\0\0\0WEBPVP8 ", 16), photos::media_type::webp));

@@ -38,19 +38,36 @@ VImage gradient(int width, int height) {
 std::string exif_with_gps() {
   std::string b = std::string("Exif\0\0", 6);
   std::string t;
-  auto u16 = [&t](unsigned v) { t += static_cast<char>(v & 0xFF); t += static_cast<char>((v >> 8) & 0xFF); };
-  auto u32 = [&t](unsigned v) { for (int i = 0; i < 4; ++i) t += static_cast<char>((v >> (8 * i)) & 0xFF); };
+  auto u16 = [&t](unsigned v) {
+    t += static_cast<char>(v & 0xFF);
+    t += static_cast<char>((v >> 8) & 0xFF);
+  };
+  auto u32 = [&t](unsigned v) {
+    for (int i = 0; i < 4; ++i) t += static_cast<char>((v >> (8 * i)) & 0xFF);
+  };
   t += "II";
   u16(42);
   u32(8);  // IFD0 at 8
   // IFD0: 1 entry (GPS IFD pointer), next IFD 0. 2 + 12 + 4 = 18 bytes: GPS IFD at 26.
   u16(1);
-  u16(0x8825); u16(4); u32(1); u32(26);
+  u16(0x8825);
+  u16(4);
+  u32(1);
+  u32(26);
   u32(0);
   // GPS IFD at 26: 2 entries, next 0. 2 + 24 + 4 = 30: data at 56.
   u16(2);
-  u16(0x0001); u16(2); u32(2); t += "N"; t += '\0'; t += '\0'; t += '\0';  // GPSLatitudeRef
-  u16(0x0002); u16(5); u32(3); u32(56);                                   // GPSLatitude
+  u16(0x0001);
+  u16(2);
+  u32(2);
+  t += "N";
+  t += '\0';
+  t += '\0';
+  t += '\0';  // GPSLatitudeRef
+  u16(0x0002);
+  u16(5);
+  u32(3);
+  u32(56);  // GPSLatitude
   u32(0);
   for (unsigned v : {31u, 1u, 12u, 1u, 30u, 1u}) u32(v);
   return b + t;
@@ -99,8 +116,9 @@ std::string webp(int width, int height) {
 std::string large_jpeg(std::size_t bytes) {
   photos::init();
   for (int side = 1024;; side += 512) {
-    auto noise = VImage::gaussnoise(side, side).bandjoin(VImage::gaussnoise(side, side)).bandjoin(
-        VImage::gaussnoise(side, side));
+    auto noise = VImage::gaussnoise(side, side)
+                     .bandjoin(VImage::gaussnoise(side, side))
+                     .bandjoin(VImage::gaussnoise(side, side));
     noise = (noise * 2).cast(VIPS_FORMAT_UCHAR).copy(VImage::option()->set("interpretation", VIPS_INTERPRETATION_sRGB));
     auto out = take(noise.jpegsave_buffer(VImage::option()->set("Q", 100)));
     if (out.size() >= bytes) return out;
@@ -115,7 +133,8 @@ std::string png_bomb(unsigned width, unsigned height) {
     be32(out, static_cast<unsigned>(data.size()));
     std::string body = std::string(type, 4) + data;
     out += body;
-    be32(out, static_cast<unsigned>(crc32(0, reinterpret_cast<const Bytef*>(body.data()), static_cast<uInt>(body.size()))));
+    be32(out,
+         static_cast<unsigned>(crc32(0, reinterpret_cast<const Bytef*>(body.data()), static_cast<uInt>(body.size()))));
   };
   std::string out("\x89PNG\r\n\x1A\n", 8);
   std::string ihdr;
