@@ -79,11 +79,9 @@ VImage load_header(const borrowed_blob& blob, media_type t) {
 
 rendition render(const borrowed_blob& blob, int side, int quality) {
   // Shrink-on-load where the format has it (JPEG, WebP); EXIF orientation applied; never upscaled.
-  auto img = VImage::thumbnail_buffer(blob.get(), side,
-                                      VImage::option()
-                                          ->set("height", side)
-                                          ->set("size", VIPS_SIZE_DOWN)
-                                          ->set("option_string", "fail_on=truncated"));
+  auto img = VImage::thumbnail_buffer(
+      blob.get(), side,
+      VImage::option()->set("height", side)->set("size", VIPS_SIZE_DOWN)->set("option_string", "fail_on=truncated"));
   if (img.has_alpha()) img = img.flatten(VImage::option()->set("background", std::vector<double>{255.0}));
   const auto space = img.interpretation();
   if (space != VIPS_INTERPRETATION_sRGB && space != VIPS_INTERPRETATION_B_W)

@@ -29,7 +29,7 @@ struct limits {
   std::int64_t max_pixels = 40'000'000;     // width x height, read from the header before decoding
   int small_side = 320;
   int large_side = 1280;
-  int quality = 82;                         // JPEG quality of both renditions
+  int quality = 82;  // JPEG quality of both renditions
 };
 
 struct rendition {
