@@ -125,8 +125,8 @@ net::awaitable<void> serve_connection(server& srv, std::shared_ptr<connection_st
         ec = http::error::body_limit;
       else if (!parser.is_done())
         parser.body_limit(body_limit);
-    } else if (ec == http::error::body_limit) {
-      body_limit = srv.app().largest_body_limit();
+    } else if (ec == http::error::body_limit) {  // a Content-Length over every route's limit
+      body_limit = srv.app().body_limit_for(parser.get().method(), parser.get().target());
     }
     if (!ec && !parser.is_done()) {
       if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {

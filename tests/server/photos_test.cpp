@@ -175,10 +175,17 @@ TEST_CASE("bodies that are not acceptable images", "[server][photos]") {
   const auto huge = upload(s, m.listing, std::string(8 * 1024 * 1024 + 1, 'x'), m.farmer);
   CHECK(huge.status == 413);
   CHECK(huge.type() == "payload_too_large");
+  CHECK(huge.body.find("larger than 8388608 bytes") != std::string::npos);
   // Other routes keep the server's 1 MiB.
   const auto big_json = catalog::patch(s, "/v1/listings/" + std::to_string(m.listing),
                                        R"({"description":")" + std::string(2 * 1024 * 1024, 'a') + R"("})", m.farmer);
   CHECK(big_json.status == 413);
+  CHECK(big_json.body.find("larger than 1048576 bytes") != std::string::npos);
+  // Also when it declares more than the largest limit of any route.
+  const auto huge_json = catalog::patch(s, "/v1/listings/" + std::to_string(m.listing),
+                                        R"({"description":")" + std::string(9 * 1024 * 1024, 'a') + R"("})", m.farmer);
+  CHECK(huge_json.status == 413);
+  CHECK(huge_json.body.find("larger than 1048576 bytes") != std::string::npos);
   CHECK(differences(before, snapshot_of(s.db().path())).empty());
 
   // A JPEG of more than 1 MiB is fine here.
