@@ -62,6 +62,8 @@ def main():
             notes.append("%.0f orders/s" % r["orders_per_s"])
         if r["name"] == "purchase":
             notes.append("%.0f purchases/s (3 orders each)" % r["orders_per_s"])
+        if r["name"] == "photo_upload":
+            notes.append("%.1f uploads/s (2 MiB JPEG)" % r["orders_per_s"])
         if r["name"] == "flash_sale":
             notes.append("201: %d, 409: %d" % (r["created"], w["expected_409"]))
         if w["timeouts"]:

@@ -52,6 +52,16 @@ struct shop {
   unix_seconds created_at = 0;
 };
 
+// A photo of a listing: two renditions named by their content's hash (photos/renditions.hpp);
+// width and height are the large one's.
+struct listing_photo {
+  std::int64_t id = 0;
+  int width = 0;
+  int height = 0;
+  std::string small_name;
+  std::string large_name;
+};
+
 struct listing {
   std::int64_t id = 0;
   std::int64_t shop_id = 0;
@@ -68,6 +78,7 @@ struct listing {
   std::int64_t version = 1;
   unix_seconds created_at = 0;
   unix_seconds updated_at = 0;
+  std::vector<listing_photo> photos;  // in upload order
 };
 
 // Limits (docs/api.md).
@@ -78,6 +89,7 @@ inline constexpr std::int64_t price_min_fen = 1;
 inline constexpr std::int64_t price_max_fen = 100'000'000;
 inline constexpr std::int64_t stock_max = 10'000'000;
 inline constexpr std::size_t query_max_chars = 100;
+inline constexpr std::size_t photos_per_listing_max = 6;
 
 // Each check returns the message for a bad value, or nullopt.
 std::optional<std::string> check_description(std::string_view s);

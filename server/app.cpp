@@ -1,9 +1,11 @@
 #include "server/app.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <ctime>
 #include <exception>
 
+#include "photos/renditions.hpp"
 #include "server/crypto.hpp"
 #include "server/json_input.hpp"
 #include "server/problem.hpp"
@@ -23,8 +25,9 @@ unix_seconds context::now() const { return app.now(); }
 
 application::application(server_config cfg, storage::store& store, server::metrics& metrics)
     : cfg_(std::move(cfg)), store_(store), metrics_(metrics), cpu_(cfg_.cpu_threads),
-      responses_(cfg_.response_cache_bytes) {
+      photo_pool_(std::max(1u, cfg_.photo_threads)), responses_(cfg_.response_cache_bytes) {
   crypto_init();
+  photos::init();
   if (!cfg_.clock) cfg_.clock = [] { return static_cast<unix_seconds>(std::time(nullptr)); };
   // Logins for unknown phones verify against this hash, so they take as long as real ones.
   dummy_hash_ = hash_password("not a real password", cfg_.password);
@@ -39,9 +42,30 @@ application::application(server_config cfg, storage::store& store, server::metri
   add_money_routes(routes_);
   add_report_routes(routes_);
   add_station_routes(routes_);
+  add_photo_routes(routes_);
+  largest_body_limit_ = cfg_.body_limit;
+  routes_.for_each([this](http::verb, std::string_view, const route& r) {
+    if (r.body_limit) largest_body_limit_ = std::max(largest_body_limit_, r.body_limit);
+  });
 }
 
-application::~application() { cpu_.join(); }
+application::~application() {
+  cpu_.join();
+  photo_pool_.join();
+}
+
+std::size_t application::body_limit_for(http::verb method, std::string_view target) const {
+  const auto m = routes_.find(method, target_path(target));
+  return m.route && m.route->body_limit ? m.route->body_limit : cfg_.body_limit;
+}
+
+application::photo_job_slot application::take_photo_job_slot() {
+  auto n = photo_jobs_.load(std::memory_order_acquire);
+  do {
+    if (n >= cfg_.photo_jobs_max) return {};
+  } while (!photo_jobs_.compare_exchange_weak(n, n + 1, std::memory_order_acq_rel));
+  return photo_job_slot(&photo_jobs_);
+}
 
 unix_seconds application::now() const { return cfg_.clock(); }
 
@@ -127,6 +151,13 @@ net::awaitable<response> application::dispatch(const request& req, const net::ip
 
   // Checks in the API's order: media type, token, JSON, then admin-only routes.
   const bool has_body = !req.body().empty();
+  if (r.body == body_mode::image) {
+    if (!photos::parse_media_type(req[http::field::content_type]))
+      co_return problem(http::status::unsupported_media_type, "unsupported_media_type",
+                        "Send the photo as image/jpeg, image/png or image/webp.");
+    if (auto stop = co_await authenticate(ctx, r.auth)) co_return std::move(*stop);
+    co_return co_await r.fn(ctx);
+  }
   if (r.body != body_mode::none && (has_body || r.body == body_mode::required)) {
     if (!is_json_media_type(req[http::field::content_type]))
       co_return problem(http::status::unsupported_media_type, "unsupported_media_type",

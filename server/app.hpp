@@ -7,8 +7,10 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <atomic>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "core/account.hpp"
 #include "server/config.hpp"
@@ -25,7 +27,9 @@ class application;
 // Who may call a route; checked before its handler runs. `admin`: a signed-in admin (anyone
 // else signed in gets 403 after the body is parsed, as API errors are ordered).
 enum class auth_mode { none, optional, required, admin };
-enum class body_mode { none, optional, required };
+// `image`: the body is an image itself (photos/renditions.hpp's media types, else 415), passed
+// to the handler as is.
+enum class body_mode { none, optional, required, image };
 
 // What a handler gets.
 struct context {
@@ -56,6 +60,8 @@ struct route {
   // The handler honours an Idempotency-Key (server/idempotency.hpp). Only marked routes may
   // read one, so every idempotent write is known from the route table (and its tests walk it).
   bool idempotent = false;
+  // The route's body limit in bytes when not the server's (server_config::body_limit).
+  std::size_t body_limit = 0;
 };
 
 using route_table = router<route>;
@@ -79,6 +85,38 @@ class application {
   response_cache& responses() noexcept { return responses_; }
   const std::string& dummy_password_hash() const noexcept { return dummy_hash_; }
 
+  // The body limit of the route of `method` and `target` (the server's unless the route has its
+  // own), and the largest of any route (what a request may declare before its route is known).
+  std::size_t body_limit_for(http::verb method, std::string_view target) const;
+  std::size_t largest_body_limit() const noexcept { return largest_body_limit_; }
+
+  // A place among the image jobs (at most photo_jobs_max running or waiting); empty when they
+  // are all taken (the caller answers 503). Released with the returned holder.
+  class photo_job_slot {
+   public:
+    photo_job_slot() = default;
+    explicit photo_job_slot(std::atomic<std::size_t>* counter) : counter_(counter) {}
+    photo_job_slot(photo_job_slot&& o) noexcept : counter_(std::exchange(o.counter_, nullptr)) {}
+    photo_job_slot& operator=(photo_job_slot&&) = delete;
+    ~photo_job_slot() {
+      if (counter_) counter_->fetch_sub(1, std::memory_order_acq_rel);
+    }
+    explicit operator bool() const noexcept { return counter_ != nullptr; }
+
+   private:
+    std::atomic<std::size_t>* counter_ = nullptr;
+  };
+  photo_job_slot take_photo_job_slot();
+
+  // Runs `f()` on the image pool (photo_threads threads); as on_cpu.
+  template <class F>
+  auto on_photo_pool(F f) {
+    using R = decltype(f());
+    return net::co_spawn(
+        photo_pool_.get_executor(), [f = std::move(f)]() mutable -> net::awaitable<R> { co_return f(); },
+        net::use_awaitable);
+  }
+
   // Runs `f()` on the CPU pool; co_await the result to resume on the caller's executor.
   // (Not a coroutine itself: GCC 12 mishandles lambda temporaries inside co_await
   // expressions, so callers name their lambdas and this only builds the awaitable.)
@@ -98,6 +136,9 @@ class application {
   storage::store& store_;
   server::metrics& metrics_;
   net::thread_pool cpu_;
+  net::thread_pool photo_pool_;
+  std::atomic<std::size_t> photo_jobs_{0};
+  std::size_t largest_body_limit_ = 0;
   response_cache responses_;
   route_table routes_;
   std::string dummy_hash_;
@@ -115,5 +156,6 @@ void add_payment_routes(route_table& t);
 void add_money_routes(route_table& t);
 void add_report_routes(route_table& t);
 void add_station_routes(route_table& t);
+void add_photo_routes(route_table& t);
 
 }  // namespace cunji::server

@@ -154,8 +154,29 @@ void append_json(std::string& out, const listing& l) {
   append_time(out, l.created_at);
   out += ",\"updated_at\":";
   append_time(out, l.updated_at);
+  out += ",\"photos\":[";
+  for (std::size_t i = 0; i < l.photos.size(); ++i) {
+    if (i) out += ',';
+    append_json(out, l.photos[i]);
+  }
+  out += "]}";
+}
+
+void append_json(std::string& out, const listing_photo& p) {
+  out += "{\"id\":";
+  append_int(out, p.id);
+  out += ",\"width\":";
+  append_int(out, p.width);
+  out += ",\"height\":";
+  append_int(out, p.height);
+  out += ",\"small_url\":";
+  append_json_string(out, photo_url(p.small_name));
+  out += ",\"large_url\":";
+  append_json_string(out, photo_url(p.large_name));
   out += '}';
 }
+
+std::string photo_url(std::string_view name) { return "/photos/" + std::string(name); }
 
 std::string listing_page_json(const std::vector<listing>& items, const std::optional<std::string>& next_cursor) {
   std::string out;

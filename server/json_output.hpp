@@ -25,6 +25,10 @@ boost::json::object to_json(const shop& s);
 // JSON text written straight into a string, without a value tree (the hot read paths): a
 // listing as the API shapes it, and a page of listings as list_body shapes lists.
 void append_json(std::string& out, const listing& l);
+// A listing's photo: {id, width, height, small_url, large_url}; the URLs are photo_url's.
+void append_json(std::string& out, const listing_photo& p);
+// Where a rendition is served: /photos/{name} (server/routes/photos.cpp).
+std::string photo_url(std::string_view name);
 std::string listing_page_json(const std::vector<listing>& items, const std::optional<std::string>& next_cursor);
 // `s` as a JSON string literal: quotes, backslashes and control characters escaped, the rest
 // (UTF-8 included) as it is.

@@ -112,10 +112,22 @@ net::awaitable<void> serve_connection(server& srv, std::shared_ptr<connection_st
     // A request has started: all of it must arrive within request_timeout.
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(cfg.header_limit));
-    parser.body_limit(cfg.body_limit);
+    // The largest limit of any route until the header names the route; then the route's own.
+    parser.body_limit(srv.app().largest_body_limit());
+    std::size_t body_limit = cfg.body_limit;
     stream.expires_after(cfg.request_timeout);
     auto [ec, n1] = co_await http::async_read_header(stream, buf, parser, as_tuple_awaitable);
     const auto start = std::chrono::steady_clock::now();
+    if (!ec) {
+      body_limit = srv.app().body_limit_for(parser.get().method(), parser.get().target());
+      const auto declared = parser.content_length();
+      if (declared && *declared > body_limit)
+        ec = http::error::body_limit;
+      else if (!parser.is_done())
+        parser.body_limit(body_limit);
+    } else if (ec == http::error::body_limit) {  // a Content-Length over every route's limit
+      body_limit = srv.app().body_limit_for(parser.get().method(), parser.get().target());
+    }
     if (!ec && !parser.is_done()) {
       if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
         static constexpr std::string_view cont = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -130,7 +142,7 @@ net::awaitable<void> serve_connection(server& srv, std::shared_ptr<connection_st
       response res;
       if (ec == http::error::body_limit)
         res = problem(http::status::payload_too_large, "payload_too_large",
-                      fmt::format("The body is larger than {} bytes.", cfg.body_limit));
+                      fmt::format("The body is larger than {} bytes.", body_limit));
       else if (ec == http::error::header_limit)
         res = problem(http::status::request_header_fields_too_large, "request_header_too_large",
                       fmt::format("The request line and headers are larger than {} bytes.", cfg.header_limit));
@@ -160,7 +172,7 @@ net::awaitable<void> serve_connection(server& srv, std::shared_ptr<connection_st
       break;
     }
   }
-  if (linger) co_await linger_close(stream, std::chrono::milliseconds(1000), 4 * cfg.body_limit);
+  if (linger) co_await linger_close(stream, std::chrono::milliseconds(1000), 4 * srv.app().largest_body_limit());
   beast::error_code ec;
   stream.socket().shutdown(tcp::socket::shutdown_both, ec);
   stream.socket().close(ec);

@@ -99,6 +99,22 @@ struct listing_query {
 
 using listing_page = page<listing>;
 
+// --- photos ------------------------------------------------------------------------------
+struct photo_file {
+  std::string name;   // the content's hash and extension (photos/renditions.hpp)
+  std::string bytes;
+};
+
+struct photo_upload {
+  std::int64_t listing_id = 0;
+  account caller;
+  photo_file small;
+  photo_file large;
+  int width = 0;  // of the large rendition
+  int height = 0;
+  unix_seconds now = 0;
+};
+
 class catalog_store {
  public:
   virtual ~catalog_store() = default;
@@ -129,6 +145,19 @@ class catalog_store {
   // bm25 (title x10) with the collection statistics of the listings up to the walk's snapshot,
   // so listings added during a walk neither show up in it nor reorder it.
   virtual task<listing_page> browse(listing_query q) = 0;
+
+  // The listing, if the caller may add a photo to it now: not_found unless it may see it,
+  // forbidden unless it manages the shop, conflict when the listing has its 6 photos. Asked
+  // before the upload is decoded; add_photo checks it all again.
+  virtual task<result<listing>> check_photo_upload(std::int64_t listing_id, account caller) = 0;
+  // Appends a photo (its files stored once per name). Bumps the listing's version.
+  virtual task<result<listing_photo>> add_photo(photo_upload u) = 0;
+  // Deletes a photo of the listing (not_found if the listing has no such photo), and the files
+  // no other photo names. Bumps the listing's version.
+  virtual task<result<listing>> remove_photo(std::int64_t listing_id, std::int64_t photo_id, account caller,
+                                             unix_seconds now) = 0;
+  // The bytes of the rendition named `name`, if any photo names it.
+  virtual task<std::optional<std::string>> photo_bytes(std::string name) = 0;
 };
 
 }  // namespace cunji::storage

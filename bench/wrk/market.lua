@@ -21,17 +21,22 @@
 --   mixed              90% reads (the five read scenarios in turn at random), 10% orders
 --   pay                POST /v1/orders/{id}/pay {"method":"alipay"}: orders placed beforehand and
 --                      not paid (CUNJI_UNPAID_FILE, "order_id token" lines by bench/notify_prep.py),
---                      thread t of CUNJI_THREADS taking lines t, t + T, ...; 202 expected (a
+--                      thread t of CUNJI_WRK_THREADS taking lines t, t + T, ...; 202 expected (a
 --                      pending payment and its signed order string)
 --   notify_storm       POST /v1/payments/alipay/notify: Alipay's signed notifications of pending
 --                      payments (CUNJI_NOTICES_FILE, one form body per line, by bench/notify_prep.py),
---                      each sent 8 times in a row by one thread (thread t of CUNJI_THREADS takes
+--                      each sent 8 times in a row by one thread (thread t of CUNJI_WRK_THREADS takes
 --                      lines t, t + T, ...), round and round; 200 `success` expected every time
+--   photo_upload       POST /v1/listings/{id}/photos: the JPEG of CUNJI_PHOTO_FILE as the body, by
+--                      the farmer of CUNJI_PHOTO_TOKEN, to the listings of CUNJI_PHOTO_LISTINGS_FILE
+--                      in turn (each thread its own share of them, at most 6 photos each); 201
+--                      expected
 --
 -- Environment: CUNJI_BENCH_SEED (request seed), CUNJI_RUN_ID (makes idempotency keys unique per
 -- run), CUNJI_COUNTIES (county ids 1..N), CUNJI_IDS_FILE (active listing ids), CUNJI_ORDERABLE_FILE
 -- ("shop_id listing_id" lines), CUNJI_TOKENS_FILE (buyer tokens), CUNJI_FLASH_SHOP/LISTING,
--- CUNJI_TERMS_FILE (search terms, one per line).
+-- CUNJI_TERMS_FILE (search terms, one per line), CUNJI_PHOTO_FILE/LISTINGS_FILE/TOKEN
+-- (photo_upload), CUNJI_WRK_THREADS (wrk's -t, set by scripts/bench: pay, notify_storm, photo_upload).
 --
 -- Each thread counts responses by status in response(); done() adds the threads' tables up
 -- (wrk's setup(thread) / thread:get() pattern) and prints one machine-readable line:
@@ -83,6 +88,7 @@ local en_words = {"apple", "orange", "honey", "rice", "tea", "potato", "flour", 
 local counties, ids, orderable, tokens, run_id, flash_shop, flash_listing, terms
 local shops_of_two  -- purchase: {shop, {listing, ...}} of the shops with 2 or more orderable listings
 local counter = 0
+local photo, photo_listings, photo_headers  -- photo_upload
 local next_term = 0
 local needs = {
   listing_detail = {ids = true}, order = {orders = true}, purchase = {orders = true}, flash_sale = {tokens = true},
@@ -136,6 +142,15 @@ function init(args)
       local j = math.random(i)
       terms[i], terms[j] = terms[j], terms[i]
     end
+  end
+  if scenario == "photo_upload" then
+    local path = os.getenv("CUNJI_PHOTO_FILE") or error("CUNJI_PHOTO_FILE is not set")
+    local f = assert(io.open(path, "rb"))
+    photo = f:read("*a")
+    f:close()
+    photo_listings = read_lines("CUNJI_PHOTO_LISTINGS_FILE")
+    photo_headers = {["Authorization"] = "Bearer " .. (os.getenv("CUNJI_PHOTO_TOKEN") or ""),
+                     ["Content-Type"] = "image/jpeg"}
   end
   if scenario == "flash_sale" then
     flash_shop = env_int("CUNJI_FLASH_SHOP", 0)
@@ -213,18 +228,27 @@ build.order = function()
   return order_request(o[1], o[2])
 end
 build.purchase = purchase_request
+local wrk_threads = env_int("CUNJI_WRK_THREADS", 2)
+-- Thread t of n takes listings t, t + n, t + 2n, ... round and round: no two threads share one,
+-- so none gets a 7th photo while there are 6 x (listings) uploads or fewer.
+build.photo_upload = function()
+  local n = wrk_threads
+  local share = math.floor(#photo_listings / n)
+  local i = ((thread_no or 1) - 1) + n * (counter % share)
+  counter = counter + 1
+  return wrk.format("POST", "/v1/listings/" .. photo_listings[i + 1] .. "/photos", photo_headers, photo)
+end
 build.flash_sale = function() return order_request(flash_shop, flash_listing) end
-local notify_threads = env_int("CUNJI_THREADS", 2)
 build.notify_storm = function()
   counter = counter + 1
   local round = math.floor((counter - 1) / 8)  -- each notification 8 times in a row
-  local i = ((thread_no or 1) - 1 + round * notify_threads) % #notices + 1
+  local i = ((thread_no or 1) - 1 + round * wrk_threads) % #notices + 1
   return wrk.format("POST", "/v1/payments/alipay/notify",
                     {["Content-Type"] = "application/x-www-form-urlencoded; charset=utf-8"}, notices[i])
 end
 build.pay = function()
   counter = counter + 1
-  local o = unpaid[((thread_no or 1) - 1 + (counter - 1) * notify_threads) % #unpaid + 1]
+  local o = unpaid[((thread_no or 1) - 1 + (counter - 1) * wrk_threads) % #unpaid + 1]
   return wrk.format("POST", "/v1/orders/" .. o[1] .. "/pay", {
     ["Content-Type"] = "application/json",
     ["Authorization"] = "Bearer " .. o[2],

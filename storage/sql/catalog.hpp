@@ -60,4 +60,15 @@ std::optional<listing> find_listing(connection& c, std::int64_t id);
 result<listing> update_listing(connection& c, std::int64_t id, const listing_patch& p,
                                std::optional<std::int64_t> expected_version, unix_seconds now);
 
+// --- photos ------------------------------------------------------------------------------
+// A listing's photos in upload order; attach_photos fills the photos of each listing given.
+std::vector<listing_photo> find_listing_photos(connection& c, std::int64_t listing_id);
+void attach_photos(connection& c, std::vector<listing>& ls);
+// Appends a photo, storing each file unless a row of that name exists. Bumps the version.
+listing_photo insert_listing_photo(connection& c, const photo_upload& u);
+// Deletes the photo if it is the listing's (false if not), then each of its files that no
+// photo names any more. Bumps the listing's version.
+bool delete_listing_photo(connection& c, std::int64_t listing_id, std::int64_t photo_id, unix_seconds now);
+std::optional<std::string> find_photo_bytes(connection& c, const std::string& name);
+
 }  // namespace cunji::storage

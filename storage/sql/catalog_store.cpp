@@ -31,7 +31,22 @@ result<listing> update_listing_checked(connection& c, const listing_update& u) {
     return error{errc::forbidden, "Only the shop's owner or the partner running it can edit listings."};
   if (!u.invalid.empty()) return validation(u.invalid);
   // Checked here, in the write transaction, so no other edit can come in between.
-  return update_listing(c, u.listing_id, u.patch, expected_version(u.if_match, cur->version), u.now);
+  auto res = update_listing(c, u.listing_id, u.patch, expected_version(u.if_match, cur->version), u.now);
+  if (res) res->photos = find_listing_photos(c, u.listing_id);
+  return res;
+}
+
+// The listing if the caller may add a photo to it (the 404, 403 and 409 checks of an upload).
+result<listing> photo_target_checked(connection& c, std::int64_t listing_id, const account& caller) {
+  auto l = find_listing(c, listing_id);
+  const auto s = l ? find_shop(c, l->shop_id) : std::nullopt;
+  if (!l || !s || !can_view(caller, *s, *l)) return no_listing();
+  if (!can_manage(caller, *s))
+    return error{errc::forbidden, "Only the shop's owner or the partner running it can change its photos."};
+  l->photos = find_listing_photos(c, listing_id);
+  if (l->photos.size() >= photos_per_listing_max)
+    return error{errc::conflict, "A listing has at most 6 photos: delete one first."};
+  return std::move(*l);
 }
 
 result<listing> create_listing_checked(connection& c, const listing_creation& l) {
@@ -122,6 +137,7 @@ class sqlite_catalog_store final : public catalog_store {
         const auto s = storage::find_shop(c, l->shop_id);
         if (!s || !can_view(caller, *s, *l)) return no_listing();
       }
+      l->photos = find_listing_photos(c, id);
       return std::move(*l);
     });
   }
@@ -132,7 +148,45 @@ class sqlite_catalog_store final : public catalog_store {
   }
 
   task<listing_page> browse(listing_query q) override {
-    co_return e_.read([&](connection& c) { return browse_listings(c, q, &e_.db().rankings()); });
+    co_return e_.read([&](connection& c) {
+      auto found = browse_listings(c, q, &e_.db().rankings());
+      attach_photos(c, found.items);
+      return found;
+    });
+  }
+
+  task<result<listing>> check_photo_upload(std::int64_t listing_id, account caller) override {
+    co_return e_.read([&](connection& c) { return photo_target_checked(c, listing_id, caller); });
+  }
+
+  task<result<listing_photo>> add_photo(photo_upload u) override {
+    auto cmd = [u = std::move(u)](connection& c) -> result<listing_photo> {
+      const auto target = photo_target_checked(c, u.listing_id, u.caller);
+      if (!target) return target.err();
+      return insert_listing_photo(c, u);
+    };
+    co_return co_await e_.write(std::move(cmd));
+  }
+
+  task<result<listing>> remove_photo(std::int64_t listing_id, std::int64_t photo_id, account caller,
+                                     unix_seconds now) override {
+    auto cmd = [listing_id, photo_id, caller = std::move(caller), now](connection& c) -> result<listing> {
+      const auto cur = storage::find_listing(c, listing_id);
+      const auto s = cur ? storage::find_shop(c, cur->shop_id) : std::nullopt;
+      if (!cur || !s || !can_view(caller, *s, *cur)) return no_listing();
+      if (!can_manage(caller, *s))
+        return error{errc::forbidden, "Only the shop's owner or the partner running it can change its photos."};
+      if (!delete_listing_photo(c, listing_id, photo_id, now))
+        return error{errc::not_found, "The listing has no such photo."};
+      auto l = storage::find_listing(c, listing_id);
+      l->photos = find_listing_photos(c, listing_id);
+      return std::move(*l);
+    };
+    co_return co_await e_.write(std::move(cmd));
+  }
+
+  task<std::optional<std::string>> photo_bytes(std::string name) override {
+    co_return e_.read([&](connection& c) { return find_photo_bytes(c, name); });
   }
 
  private:

@@ -41,13 +41,14 @@ writer::writer(connection conn, writer_options opts) : conn_(std::move(conn)), o
 
 // Called for every row inserted, updated or deleted in a rowid table, also by triggers and by
 // FTS5 writing its index tables. What a listing read returns comes from listings, shops (who
-// may see a draft) and counties (poverty_relief); relevance scores come from the search index,
-// whose per-document sizes (listings_fts_docsize, a rowid table) change with every indexed
+// may see a draft), counties (poverty_relief) and listing_photos; relevance scores come from
+// the search index, whose per-document sizes (listings_fts_docsize, a rowid table) change with every indexed
 // document added, replaced or removed. A change that is later rolled back still counts: a
 // needless bump costs a cache miss, a missed one would serve stale data.
 void writer::on_row_change(void* self, int, const char*, const char* table, std::int64_t) {
   auto* w = static_cast<writer*>(self);
-  if (std::strcmp(table, "listings") == 0 || std::strcmp(table, "shops") == 0 || std::strcmp(table, "counties") == 0)
+  if (std::strcmp(table, "listings") == 0 || std::strcmp(table, "shops") == 0 || std::strcmp(table, "counties") == 0 ||
+      std::strcmp(table, "listing_photos") == 0)
     w->catalog_touched_ = true;
   else if (std::strcmp(table, "listings_fts_docsize") == 0)
     w->search_text_touched_ = true;

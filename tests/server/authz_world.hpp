@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "catalog_helpers.hpp"
+#include "support/images.hpp"
 #include "test_client.hpp"
 
 namespace cunji::test::authz {
@@ -21,6 +22,7 @@ struct object_ref {
   std::string id;     // the path segment
   bool hidden;        // The API: an object outsiders may not see (or none at all): 404, never 403
   std::string owner;  // a token that may read the object (to prove the id is real), or ""
+  std::string sub = {};  // the second segment of a two-parameter path (a listing's photo id)
 };
 
 struct secret {
@@ -38,6 +40,8 @@ struct caller {
 
 struct victim_world {
   std::vector<object_ref> counties, villages, shops, listings, orders, partners, payments, purchases;
+  std::vector<object_ref> photos;       // {listing id, photo id}
+  std::vector<object_ref> photo_names;  // rendition names (GET /photos/{name})
   std::vector<secret> secrets;
   std::vector<caller> outsiders;
   std::string admin;
@@ -64,6 +68,15 @@ inline void act(test_server& s, const std::string& token, std::int64_t order, co
   auto r = s.post("/v1/orders/" + std::to_string(order) + "/" + action, body, token);
   INFO(action << ": " << r.body);
   REQUIRE(r.status == 200);
+}
+
+// Uploads a small JPEG to the listing; the photo's JSON.
+inline boost::json::object add_photo(test_server& s, const std::string& token, std::int64_t listing, int width) {
+  auto r = s.send(http::verb::post, "/v1/listings/" + std::to_string(listing) + "/photos", images::jpeg(width, 48),
+                  {{"Content-Type", "image/jpeg"}, {"Authorization", "Bearer " + token}});
+  INFO(r.body);
+  REQUIRE(r.status == 201);
+  return r.json().as_object();
 }
 
 inline std::string phone_of(test_server& s, const std::string& token) {
@@ -106,6 +119,10 @@ inline victim_world build_world(test_server& s) {
   const auto partner_published = detail::id_in(w.listing(partner, partner_shop));
   const auto partner_draft = detail::id_in(
       w.listing(partner, partner_shop, {{"status", "draft"}, {"title", "VICTIM-PARTNER-DRAFT 土鸡蛋"}}));
+
+  const auto published_photo = detail::add_photo(s, farmer, published, 64);
+  const auto draft_photo = detail::add_photo(s, farmer, draft, 65);
+  const auto partner_photo = detail::add_photo(s, partner, partner_published, 66);
 
   const auto placed = place(s, buyer, shop, published, R"({"method":"address","address":"VICTIM-ADDRESS 岚天乡1号"})");
   const auto paid = place(s, buyer, shop, published, pickup);
@@ -188,6 +205,23 @@ inline victim_world build_world(test_server& s) {
                            {"a cancelled order", id(cancelled), true, buyer},
                            {"an assisted-buying order", id(assisted), true, partner},
                            {"an order to the partner-run shop", id(to_partner_shop), true, partner}});
+  const auto photo_id = [&](const boost::json::object& p) { return id(p.at("id").as_int64()); };
+  v.photos = {{"a photo of a published listing", id(published), false, "", photo_id(published_photo)},
+              {"a photo of a draft", id(draft), true, "", photo_id(draft_photo)},
+              {"a photo of the partner-run shop's listing", id(partner_published), false, "", photo_id(partner_photo)},
+              {"another listing's photo", id(published), false, "", photo_id(partner_photo)},
+              {"a photo id that does not exist", id(published), false, "", "987654321"},
+              {"a non-numeric photo id", id(published), true, "", "abc"}};
+  for (auto ref : nothing) {
+    ref.label = "a photo under " + ref.label;
+    ref.sub = photo_id(published_photo);
+    v.photos.push_back(ref);
+  }
+  const std::string large_url(published_photo.at("large_url").as_string());
+  v.photo_names = {{"a published listing's large rendition", large_url.substr(8), false, ""},
+                   {"a name that names nothing", std::string(64, '0') + ".jpg", true, ""},
+                   {"a path up", "..", true, ""},
+                   {"a name of the wrong shape", "abc", true, ""}};
   v.purchases = with_nothing({{"a buyer's purchase across two shops", id(purchase), true, buyer}});
   v.payments = with_nothing({{"a buyer's Alipay payment", id(paid_payment), true, buyer}});
   v.partners = with_nothing({{"the victim partner", id(partner_id), true, partner},

@@ -61,6 +61,9 @@ TEST_CASE("a listing and a page of listings as JSON text", "[server][json]") {
     l.version = i + 1;
     l.created_at = 1795442400 + i * 86399;
     l.updated_at = 951782400 - i;
+    for (int k = 0; k < i % 3; ++k)
+      l.photos.push_back({i * 10 + k, 1280 - k, 960 + k, std::string(64, static_cast<char>('a' + k)) + ".jpg",
+                          std::string(64, static_cast<char>('0' + k)) + ".jpg"});
     items.push_back(l);
   }
   for (const auto& cursor : {std::optional<std::string>{}, std::optional<std::string>{"ln.abc\"def"}}) {
@@ -75,7 +78,7 @@ TEST_CASE("a listing and a page of listings as JSON text", "[server][json]") {
     for (std::size_t i = 0; i < items.size(); ++i) {
       const auto& l = items[i];
       const auto& o = arr[i].as_object();
-      CHECK(o.size() == 15);
+      CHECK(o.size() == 16);
       CHECK(o.at("id").as_int64() == l.id);
       CHECK(o.at("shop_id").as_int64() == l.shop_id);
       CHECK(o.at("village_id").as_int64() == l.village_id);
@@ -91,6 +94,17 @@ TEST_CASE("a listing and a page of listings as JSON text", "[server][json]") {
       CHECK(o.at("version").as_int64() == l.version);
       CHECK(o.at("created_at").as_string() == format_rfc3339(l.created_at));
       CHECK(o.at("updated_at").as_string() == format_rfc3339(l.updated_at));
+      const auto& photos = o.at("photos").as_array();
+      REQUIRE(photos.size() == l.photos.size());
+      for (std::size_t k = 0; k < photos.size(); ++k) {
+        const auto& p = photos[k].as_object();
+        CHECK(p.size() == 5);
+        CHECK(p.at("id").as_int64() == l.photos[k].id);
+        CHECK(p.at("width").as_int64() == l.photos[k].width);
+        CHECK(p.at("height").as_int64() == l.photos[k].height);
+        CHECK(p.at("small_url").as_string() == "/photos/" + l.photos[k].small_name);
+        CHECK(p.at("large_url").as_string() == "/photos/" + l.photos[k].large_name);
+      }
     }
   }
   CHECK(boost::json::parse(listing_page_json({}, std::nullopt)) == boost::json::parse(R"({"items":[],"next_cursor":null})"));

@@ -58,9 +58,10 @@ TEST_CASE("creating a listing: the shape, the ETag, defaults", "[server][catalog
                     f.owner.first);
   REQUIRE(r.status == 201);
   const auto l = r.json();
-  CHECK(keys_of(l) == fields_of({"category", "county_id", "created_at", "description", "id", "poverty_relief",
-                                 "price_fen", "shop_id", "status", "stock", "title", "unit", "updated_at",
-                                 "version", "village_id"}));
+  CHECK(keys_of(l) == fields_of({"category", "county_id", "created_at", "description", "id", "photos",
+                                 "poverty_relief", "price_fen", "shop_id", "status", "stock", "title", "unit",
+                                 "updated_at", "version", "village_id"}));
+  CHECK(l.at("photos").as_array().empty());
   const auto id = l.at("id").as_int64();
   CHECK(l.at("shop_id").as_int64() == f.shop);
   CHECK(l.at("village_id").as_int64() == f.village);
@@ -648,7 +649,7 @@ TEST_CASE("browsing: every filter", "[server][catalog][listings]") {
   CHECK(r.json().at("items").as_array().size() == 10);
   CHECK(r.json().at("next_cursor").is_null());
   CHECK(keys_of(r.json()) == fields_of({"items", "next_cursor"}));
-  CHECK(keys_of(r.json().at("items").at(0)).size() == 15);
+  CHECK(keys_of(r.json().at("items").at(0)).size() == 16);
 
   CHECK(walk(b.s, "/v1/listings?category=fruit&limit=1") == b.newest([](const auto& x) { return x.category == "fruit"; }));
   CHECK(walk(b.s, "/v1/listings?category=tea").empty());

@@ -19,6 +19,7 @@
 #include "db_snapshot.hpp"
 #include "openapi_contract.hpp"
 #include "server/router.hpp"
+#include "support/images.hpp"
 #include "support/json_schema.hpp"
 #include "test_client.hpp"
 
@@ -32,6 +33,7 @@ namespace {
 // How to call an id-taking operation.
 struct fixture {
   std::string param;                          // the path parameter it fills
+  std::string second;                         // the second parameter (object_ref::sub), if any
   std::vector<object_ref> victim_world::*ids;  // the victim's objects of that kind
   std::string body;                           // a plausible valid body, for writes
   header_list headers;                        // more headers a real client would send
@@ -40,40 +42,44 @@ struct fixture {
 
 const std::map<std::string, fixture>& fixtures() {
   static const std::map<std::string, fixture> f{
-      {"GET /v1/counties/{id}", {"id", &victim_world::counties, "", {}}},
+      {"GET /v1/counties/{id}", {"id", "", &victim_world::counties, "", {}}},
       {"PATCH /v1/counties/{id}",
-       {"id", &victim_world::counties, R"({"name":"改名县","poverty_stricken":true})", {}, true}},
-      {"GET /v1/villages/{id}", {"id", &victim_world::villages, "", {}}},
-      {"GET /v1/shops/{id}", {"id", &victim_world::shops, "", {}}},
-      {"PATCH /v1/shops/{id}", {"id", &victim_world::shops, R"({"name":"被接管的店","status":"closed"})", {}}},
+       {"id", "", &victim_world::counties, R"({"name":"改名县","poverty_stricken":true})", {}, true}},
+      {"GET /v1/villages/{id}", {"id", "", &victim_world::villages, "", {}}},
+      {"GET /v1/shops/{id}", {"id", "", &victim_world::shops, "", {}}},
+      {"PATCH /v1/shops/{id}", {"id", "", &victim_world::shops, R"({"name":"被接管的店","status":"closed"})", {}}},
       {"POST /v1/shops/{id}/listings",
-       {"id", &victim_world::shops,
+       {"id", "", &victim_world::shops,
         R"({"title":"假货","category":"fruit","unit":"kg","price_fen":1,"stock":100,"status":"active"})", {}}},
-      {"GET /v1/listings/{id}", {"id", &victim_world::listings, "", {}}},
+      {"GET /v1/listings/{id}", {"id", "", &victim_world::listings, "", {}}},
       {"PATCH /v1/listings/{id}",
-       {"id", &victim_world::listings, R"({"title":"降价","price_fen":1,"stock":9999,"status":"active"})", {}}},
-      {"GET /v1/orders/{id}", {"id", &victim_world::orders, "", {}}},
+       {"id", "", &victim_world::listings, R"({"title":"降价","price_fen":1,"stock":9999,"status":"active"})", {}}},
+      {"GET /v1/orders/{id}", {"id", "", &victim_world::orders, "", {}}},
       {"POST /v1/orders/{id}/pay",
-       {"id", &victim_world::orders, R"({"method":"cash_at_station"})", {{"Idempotency-Key", "attack"}}}},
-      {"POST /v1/orders/{id}/arrive", {"id", &victim_world::orders, "", {}}},
-      {"POST /v1/orders/{id}/hand-over", {"id", &victim_world::orders, R"({"pickup_code":"000000"})", {}}},
-      {"GET /v1/payments/{id}", {"id", &victim_world::payments, "", {}}},
-      {"GET /v1/purchases/{id}", {"id", &victim_world::purchases, "", {}}},
+       {"id", "", &victim_world::orders, R"({"method":"cash_at_station"})", {{"Idempotency-Key", "attack"}}}},
+      {"POST /v1/orders/{id}/arrive", {"id", "", &victim_world::orders, "", {}}},
+      {"POST /v1/orders/{id}/hand-over", {"id", "", &victim_world::orders, R"({"pickup_code":"000000"})", {}}},
+      {"GET /v1/payments/{id}", {"id", "", &victim_world::payments, "", {}}},
+      {"GET /v1/purchases/{id}", {"id", "", &victim_world::purchases, "", {}}},
       {"POST /v1/purchases/{id}/pay",
-       {"id", &victim_world::purchases, R"({"method":"cash_at_station"})", {{"Idempotency-Key", "attack"}}}},
-      {"POST /v1/orders/{id}/ship", {"id", &victim_world::orders, R"({"tracking":"ATTACKER"})", {}}},
-      {"POST /v1/orders/{id}/deliver", {"id", &victim_world::orders, "{}", {}}},
-      {"POST /v1/orders/{id}/cancel", {"id", &victim_world::orders, R"({"reason":"ATTACKER"})", {}}},
-      {"GET /v1/partners/{id}/earnings", {"id", &victim_world::partners, "", {}}},
-      {"GET /v1/stations/{partner_id}/cash", {"partner_id", &victim_world::partners, "", {}}},
+       {"id", "", &victim_world::purchases, R"({"method":"cash_at_station"})", {{"Idempotency-Key", "attack"}}}},
+      {"POST /v1/orders/{id}/ship", {"id", "", &victim_world::orders, R"({"tracking":"ATTACKER"})", {}}},
+      {"POST /v1/orders/{id}/deliver", {"id", "", &victim_world::orders, "{}", {}}},
+      {"POST /v1/orders/{id}/cancel", {"id", "", &victim_world::orders, R"({"reason":"ATTACKER"})", {}}},
+      {"GET /v1/partners/{id}/earnings", {"id", "", &victim_world::partners, "", {}}},
+      {"POST /v1/listings/{id}/photos",
+       {"id", "", &victim_world::listings, images::jpeg(32, 24), {{"Content-Type", "image/jpeg"}}}},
+      {"DELETE /v1/listings/{id}/photos/{photo_id}", {"id", "photo_id", &victim_world::photos, "", {}}},
+      {"GET /photos/{name}", {"name", "", &victim_world::photo_names, "", {}}},
+      {"GET /v1/stations/{partner_id}/cash", {"partner_id", "", &victim_world::partners, "", {}}},
       {"POST /v1/stations/{partner_id}/cash-handins",
-       {"partner_id", &victim_world::partners, R"({"amount_fen":1,"reference":"ATTACKER"})", {}, true}},
+       {"partner_id", "", &victim_world::partners, R"({"amount_fen":1,"reference":"ATTACKER"})", {}, true}},
   };
   return f;
 }
 
 // The API lets anyone read these (counties, villages, shops also when closed, listings that are
-// not drafts), with these fields and no others.
+// not drafts), with these fields and no others; and photo renditions by name (an image: no fields).
 const std::map<std::string, std::set<std::string>>& public_reads() {
   static const std::map<std::string, std::set<std::string>> p{
       {"GET /v1/counties/{id}", {"id", "name", "province", "poverty_stricken", "created_at"}},
@@ -84,7 +90,8 @@ const std::map<std::string, std::set<std::string>>& public_reads() {
         "partner_id", "created_at"}},
       {"GET /v1/listings/{id}",
        {"id", "shop_id", "village_id", "county_id", "poverty_relief", "title", "description", "category", "unit",
-        "price_fen", "stock", "status", "version", "created_at", "updated_at"}},
+        "price_fen", "stock", "status", "version", "created_at", "updated_at", "photos"}},
+      {"GET /photos/{name}", {}},
   };
   return p;
 }
@@ -97,6 +104,7 @@ struct operation {
   auth security = auth::required;
   bool documented = false;
   const json::value* body_schema = nullptr;  // the documented JSON request body, if any
+  bool image_body = false;                   // the documented body is an image (image/jpeg)
 };
 
 std::string key_of(http::verb m, const std::string& tmpl) { return std::string(http::to_string(m)) + " " + tmpl; }
@@ -124,6 +132,7 @@ std::map<std::string, operation> all_operations(test_server& s) {
       o.security = sec.empty() ? auth::none : anonymous_ok ? auth::optional : auth::required;
       std::error_code ec;
       o.body_schema = op.find_pointer("/requestBody/content/application~1json/schema", ec);
+      o.image_body = op.find_pointer("/requestBody/content/image~1jpeg", ec) != nullptr;
     }
   }
   return out;
@@ -142,11 +151,18 @@ std::string fill(const std::string& tmpl, const std::string& param, const std::s
   return out;
 }
 
+std::string fill(const std::string& tmpl, const fixture& f, const object_ref& ref) {
+  const auto out = fill(tmpl, f.param, ref.id);
+  return f.second.empty() ? out : fill(out, f.second, ref.sub);
+}
+
 // What the API says `who` gets from `op` on `ref`.
 unsigned expected_status(const std::string& key, const operation& op, const fixture& f, const object_ref& ref,
                          const caller& who) {
   const bool anonymous = who.token.empty();
-  if (!server::is_canonical_id(ref.id)) return 404;  // no route has such a path: before any token
+  // No route has such a path: before any token.
+  if (server::is_id_param(f.param) && !server::is_canonical_id(ref.id)) return 404;
+  if (!f.second.empty() && !server::is_canonical_id(ref.sub)) return 404;
   if (anonymous && op.security == auth::required) return 401;
   if (f.admin_only && !anonymous) return 403;  // no outsider is an admin; the role says it all, ids stay unprobed
   if (ref.hidden) return 404;
@@ -164,7 +180,9 @@ reply call(test_server& s, const operation& op, const std::string& target, const
   std::string body;
   if (f && op.method != http::verb::get) {
     body = f->body;
-    h.emplace_back("Content-Type", "application/json");
+    bool typed = false;
+    for (const auto& e : f->headers) typed = typed || e.first == "Content-Type";
+    if (!typed) h.emplace_back("Content-Type", "application/json");
     for (const auto& e : f->headers) h.push_back(e);
   }
   return s.send(op.method, target, body, h);
@@ -202,9 +220,11 @@ TEST_CASE("no outsider reads or changes another's objects by id", "[server][auth
       FAIL_CHECK("no authorization fixture for " << key << ": add one to object_authz_test.cpp");
       continue;
     }
-    CHECK(params == std::vector<std::string>{it->second.param});
+    auto expected_params = std::vector<std::string>{it->second.param};
+    if (!it->second.second.empty()) expected_params.push_back(it->second.second);
+    CHECK(params == expected_params);
     // A write's body is valid by the document, so that no check can stop at a 400 or 422.
-    CHECK(it->second.body.empty() == !op.body_schema);
+    CHECK(it->second.body.empty() == !(op.body_schema || op.image_body));
     if (op.body_schema) {
       const json_schema v(contract::document());
       for (const auto& e : v.validate(*op.body_schema, json::parse(it->second.body)))
@@ -214,7 +234,7 @@ TEST_CASE("no outsider reads or changes another's objects by id", "[server][auth
     for (const auto& ref : w.*(it->second.ids)) {
       if (ref.owner.empty()) continue;
       INFO(ref.label << " read by its owner");
-      CHECK(call(s, op, fill(op.tmpl, it->second.param, ref.id), nullptr, ref.owner).status == 200);
+      CHECK(call(s, op, fill(op.tmpl, it->second, ref), nullptr, ref.owner).status == 200);
     }
   }
   CHECK(id_routes == fixtures().size());
@@ -226,7 +246,7 @@ TEST_CASE("no outsider reads or changes another's objects by id", "[server][auth
     if (it == fixtures().end() || !op.documented) continue;
     const auto& f = it->second;
     for (const auto& ref : w.*(f.ids)) {
-      const auto target = fill(op.tmpl, f.param, ref.id);
+      const auto target = fill(op.tmpl, f, ref);
       for (const auto& who : w.outsiders) {
         const auto r = call(s, op, target, &f, who.token);
         ++calls;
@@ -235,7 +255,7 @@ TEST_CASE("no outsider reads or changes another's objects by id", "[server][auth
         CHECK(r.status == expected);
         if (expected != 200) CHECK(r.type() == slug_of(expected));
         check_no_secret(w, who, r);
-        if (r.status == 200 && public_reads().count(key)) {
+        if (r.status == 200 && public_reads().count(key) && !public_reads().at(key).empty()) {
           const auto body = r.json();
           CHECK(std::to_string(body.at("id").as_int64()) == ref.id);
           for (const auto& k : catalog::keys_of(body)) {

@@ -10,6 +10,7 @@
 #include "db_snapshot.hpp"
 #include "order_fixture.hpp"
 #include "server/app.hpp"
+#include "support/images.hpp"
 
 using namespace cunji;
 using namespace cunji::test;
@@ -129,6 +130,10 @@ TEST_CASE("every GET answers HEAD with its status and headers and no body", "[se
                                  R"(,"quantity":1}],"delivery":{"method":"station_pickup"}})",
                              buyer);
   REQUIRE(bought.status == 201);
+  const auto photo = s.send(http::verb::post, "/v1/listings/" + std::to_string(m.listing) + "/photos",
+                            images::jpeg(64, 48), {{"Authorization", "Bearer " + m.farmer}, {"Content-Type", "image/jpeg"}});
+  REQUIRE(photo.status == 201);
+  const std::string photo_url(photo.json().at("small_url").as_string());
   std::vector<std::string> gets;
   s.srv().app().routes().for_each([&](http::verb method, std::string_view tmpl, const server::route&) {
     if (method == http::verb::get) gets.emplace_back(tmpl);
@@ -142,7 +147,7 @@ TEST_CASE("every GET answers HEAD with its status and headers and no body", "[se
     // Every id 1 (the first county, village, shop, listing, order...), a partner's its own.
     const auto id = tmpl.starts_with("/v1/partners/") || tmpl.starts_with("/v1/stations/") ? std::to_string(m.partner_id)
                                                                                             : std::string("1");
-    std::string path = tmpl;
+    std::string path = tmpl == "/photos/{name}" ? photo_url : tmpl;  // a rendition's name
     for (std::size_t open; (open = path.find('{')) != std::string::npos;)
       path.replace(open, path.find('}', open) - open + 1, id);
     for (const auto& [who, token] : callers) {
