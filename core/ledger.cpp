@@ -87,6 +87,16 @@ std::vector<posting> refund_postings(const order& o) {
   return p;
 }
 
+std::vector<posting> return_postings(const order& o) {
+  auto p = refund_postings(o);
+  if (o.delivered_at)
+    for (auto x : delivery_postings(o)) {
+      x.amount_fen = -x.amount_fen;
+      p.push_back(x);
+    }
+  return net_postings(std::move(p));
+}
+
 std::vector<posting> late_payment_postings(std::int64_t amount_fen) {
   return {{ledger_account::cash, 0, amount_fen}, {ledger_account::refunds_due, 0, -amount_fen}};
 }
@@ -117,6 +127,10 @@ std::vector<posting> expected_order_postings(const order& o) {
   auto add = [&p](const std::vector<posting>& more) { p.insert(p.end(), more.begin(), more.end()); };
   if (o.status == order_status::delivered) add(delivery_postings(o));
   if (o.status == order_status::cancelled || o.status == order_status::returned_to_shop) add(refund_postings(o));
+  if (o.status == order_status::refunded) {
+    if (o.delivered_at) add(delivery_postings(o));
+    add(return_postings(o));
+  }
   return net_postings(std::move(p));
 }
 

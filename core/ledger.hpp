@@ -18,6 +18,10 @@
 // | refund of a paid order        | the payment's postings reversed, except that the money goes |
 // | (cancelled, or returned to    | to refunds due (Alipay: owed to the buyer until the refund  |
 // | the shop)                     | is sent) or out of the station cash (cash handed back)      |
+// | return accepted (the order     | the refund above, and for a delivered order its delivery    |
+// | refunded)                     | reversed too: shop available +proceeds, each partner        |
+// |                               | available +fee (below zero when already paid out: later     |
+// |                               | payouts net it)                                             |
 // | late payment (a payment that  | cash +amount; refunds due −amount                           |
 // | succeeds for cancelled orders)|                                                             |
 // | payout                        | payee's available +amount; cash −amount                     |
@@ -74,6 +78,9 @@ std::vector<posting> delivery_postings(const order& o);
 // Refund of a paid order (cancelled or returned to the shop): the payment reversed, the money
 // owed back to the buyer (refunds due) or handed back from the station cash.
 std::vector<posting> refund_postings(const order& o);
+// An accepted return (the order refunded; `o.delivered_at` says whether it was delivered): the
+// refund, and the delivery reversed if there was one. One entry, of kind refund.
+std::vector<posting> return_postings(const order& o);
 // A payment that succeeded for orders cancelled meanwhile: the money is in, and owed back.
 std::vector<posting> late_payment_postings(std::int64_t amount_fen);
 
@@ -100,7 +107,7 @@ payout_split split_partner_payout(std::int64_t available_fen, std::int64_t held_
 
 // What an order's postings net to in its current status: nothing while unpaid; the payment
 // while it counts as a sale, plus the delivery once delivered; the payment and its refund once
-// a paid order was cancelled or returned to the shop. Accounts that net to zero are left out.
+// a paid order was cancelled, returned to the shop or refunded after a return. Accounts that net to zero are left out.
 std::vector<posting> expected_order_postings(const order& o);
 
 // Adds `b` into `a` per (account, owner) and drops what nets to zero; sorted.

@@ -74,6 +74,12 @@ std::optional<error> check_order_access(const account& caller, const order_parti
   return std::nullopt;
 }
 
+bool can_request_return(const account& caller, const order_parties& p) noexcept { return is_placer(caller, p); }
+
+bool can_decide_return(const account& caller, const order_parties& p, return_decision d) noexcept {
+  return is_shop_side(caller, p) || (d == return_decision::accept && caller.role == role::admin);
+}
+
 bool can_take_cash(const account& caller) noexcept { return caller.role == role::partner; }
 
 bool has_balance(const account& caller) noexcept {

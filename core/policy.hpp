@@ -12,6 +12,7 @@
 #include "core/account.hpp"
 #include "core/catalog.hpp"
 #include "core/error.hpp"
+#include "core/order_return.hpp"
 #include "core/order_state.hpp"
 
 namespace cunji {
@@ -55,6 +56,11 @@ bool can_act(const account& caller, const order_parties& p, order_action a) noex
 bool can_see_pickup_code(const account& caller, const order_parties& p) noexcept;
 // 404 when the caller may not see the order, 403 when it may not make the move, else nothing.
 std::optional<error> check_order_access(const account& caller, const order_parties& p, order_action a);
+
+// Returns: the placer asks for one (and reports a parcel lost). The shop side decides; an admin
+// may accept (a rejected return too: the override) but leaves rejecting to the shop side.
+bool can_request_return(const account& caller, const order_parties& p) noexcept;
+bool can_decide_return(const account& caller, const order_parties& p, return_decision d) noexcept;
 
 // Cash is taken at a station by a partner, who then holds it; nobody else pays with cash.
 bool can_take_cash(const account& caller) noexcept;

@@ -38,6 +38,7 @@ application::application(server_config cfg, storage::store& store, server::metri
   add_shop_routes(routes_);
   add_listing_routes(routes_);
   add_order_routes(routes_);
+  add_return_routes(routes_);
   add_payment_routes(routes_);
   add_money_routes(routes_);
   add_report_routes(routes_);

@@ -157,5 +157,6 @@ void add_money_routes(route_table& t);
 void add_report_routes(route_table& t);
 void add_station_routes(route_table& t);
 void add_photo_routes(route_table& t);
+void add_return_routes(route_table& t);
 
 }  // namespace cunji::server

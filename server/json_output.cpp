@@ -255,6 +255,19 @@ boost::json::object to_json(const purchase& p) {
           {"created_at", format_rfc3339(p.created_at)}};
 }
 
+boost::json::object to_json(const order_return& r) {
+  return {{"id", r.id},
+          {"order_id", r.order_id},
+          {"status", to_string(r.status)},
+          {"lost", r.lost},
+          {"reason", r.reason},
+          {"decision_reason", nullable(r.decision_reason)},
+          {"refund_fen", r.refund_fen},
+          {"restocked", r.restocked},
+          {"created_at", format_rfc3339(r.created_at)},
+          {"decided_at", r.decided_at ? boost::json::value(format_rfc3339(*r.decided_at)) : nullptr}};
+}
+
 boost::json::object to_json(const payment_record& p) {
   return {{"id", p.id},
           {"method", to_string(p.method)},

@@ -11,6 +11,7 @@
 #include "core/catalog.hpp"
 #include "core/fees.hpp"
 #include "core/order.hpp"
+#include "core/order_return.hpp"
 #include "core/purchase.hpp"
 #include "core/region.hpp"
 
@@ -36,6 +37,7 @@ void append_json_string(std::string& out, std::string_view s);
 
 boost::json::object to_json(const order& o);
 boost::json::object to_json(const purchase& p);
+boost::json::object to_json(const order_return& r);
 boost::json::object to_json(const payment_record& p);
 boost::json::object to_json(const fee_schedule& s);
 

@@ -23,6 +23,7 @@
 #include "storage/purchases.hpp"
 #include "storage/regions.hpp"
 #include "storage/reports.hpp"
+#include "storage/returns.hpp"
 
 namespace cunji::storage {
 
@@ -36,6 +37,7 @@ class store {
   virtual order_store& orders() = 0;
   virtual payment_store& payments() = 0;
   virtual purchase_store& purchases() = 0;
+  virtual return_store& returns() = 0;
   virtual money_store& money() = 0;
   virtual report_store& reports() = 0;
 

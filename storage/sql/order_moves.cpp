@@ -71,11 +71,20 @@ void deliver_order(connection& c, order& o, unix_seconds now) {
 namespace {
 // The refund of a paid order that ends unsold: owed back to the buyer (Alipay) or handed back
 // out of the station's cash.
-void refund_order(connection& c, const order& o, unix_seconds now) {
+void refund_order(connection& c, const order& o, const std::vector<posting>& postings, unix_seconds now) {
   entry_links about{.order_id = o.id, .payment_id = o.paid_with->payment_id};
   if (o.paid_with->method == payment_method::alipay && o.paid_with->payment_id)
     about.refund_id = insert_refund(c, *o.paid_with->payment_id, o.id, o.money.total_fen, now);
-  post(c, entry_kind::refund, about, refund_postings(o), now);
+  post(c, entry_kind::refund, about, postings, now);
+}
+
+// Stock comes back up to the listing maximum: if the owner has meanwhile set the stock to
+// stock_max, units beyond it are not restored (the CHECK on stock would otherwise fail the
+// move, and with it the refund, every time).
+void restore_stock(connection& c, const order& o, unix_seconds now) {
+  for (const auto& item : o.items)
+    c.run("UPDATE listings SET stock = MIN(stock + ?, ?), version = version + 1, updated_at = ? WHERE id = ?",
+          item.quantity, stock_max, now, item.listing_id);
 }
 }  // namespace
 
@@ -83,7 +92,7 @@ void return_to_shop(connection& c, order& o, unix_seconds now) {
   o.status = order_status::returned_to_shop;
   o.updated_at = now;
   c.run("UPDATE orders SET status = 'returned_to_shop', updated_at = ? WHERE id = ?", now, o.id);
-  refund_order(c, o, now);
+  refund_order(c, o, refund_postings(o), now);
 }
 
 void record_handover_failure(connection& c, std::int64_t order_id, unix_seconds at) {
@@ -104,14 +113,17 @@ void cancel_order(connection& c, order& o, const std::optional<std::string>& rea
   o.cancel_reason = reason;
   o.updated_at = now;
   c.run("UPDATE orders SET status = 'cancelled', cancel_reason = ?, updated_at = ? WHERE id = ?", reason, now, o.id);
-  // Stock comes back up to the listing maximum: if the owner has meanwhile set the stock to
-  // stock_max, units beyond it are not restored (the CHECK on stock would otherwise fail the
-  // cancellation, and with it the refund, every time).
-  for (const auto& item : o.items)
-    c.run("UPDATE listings SET stock = MIN(stock + ?, ?), version = version + 1, updated_at = ? WHERE id = ?",
-          item.quantity, stock_max, now, item.listing_id);
+  restore_stock(c, o, now);
   close_pending_payments(c, o.id, now);
-  if (was_paid) refund_order(c, o, now);
+  if (was_paid) refund_order(c, o, refund_postings(o), now);
+}
+
+void refund_returned_order(connection& c, order& o, bool restock, unix_seconds now) {
+  o.status = order_status::refunded;
+  o.updated_at = now;
+  c.run("UPDATE orders SET status = 'refunded', updated_at = ? WHERE id = ?", now, o.id);
+  if (restock) restore_stock(c, o, now);
+  refund_order(c, o, return_postings(o), now);
 }
 
 void refund_late_payment(connection& c, const order& o, const payment_record& p, unix_seconds now) {
@@ -142,8 +154,10 @@ timer_report run_order_timers(connection& c, unix_seconds now) {
     cancel_order(c, *o, std::string("unpaid_timeout"), now);
     ++report.unpaid_cancelled;
   }
+  // A parcel reported lost is not delivered by the clock while its return waits for a decision.
   for (const auto id : due("SELECT id FROM orders WHERE status = 'shipped' AND delivery_method = 'address' "
-                           "AND shipped_at <= ? ORDER BY shipped_at LIMIT ?",
+                           "AND shipped_at <= ? AND NOT EXISTS (SELECT 1 FROM returns r "
+                           "WHERE r.order_id = orders.id AND r.status = 'requested') ORDER BY shipped_at LIMIT ?",
                            now - schedule.auto_deliver_days * 86'400)) {
     auto o = find_order(c, id);
     deliver_order(c, *o, now);

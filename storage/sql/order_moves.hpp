@@ -36,6 +36,9 @@ void return_to_shop(connection& c, order& o, unix_seconds now);
 // placed or paid -> cancelled: stock restored, pending payments closed, a payment refunded
 // (Alipay: owed back to the buyer until the refund is sent; cash: out of the station's cash).
 void cancel_order(connection& c, order& o, const std::optional<std::string>& reason, unix_seconds now);
+// delivered (an accepted return) or shipped (a parcel lost) -> refunded: the total refunded and
+// a delivery reversed (core::return_postings); the stock restored if `restock`.
+void refund_returned_order(connection& c, order& o, bool restock, unix_seconds now);
 // A payment that succeeded for an order no longer placed: the money is recorded and owed back.
 void refund_late_payment(connection& c, const order& o, const payment_record& p, unix_seconds now);
 

@@ -15,6 +15,7 @@ std::unique_ptr<catalog_store> make_catalog_store(database& db);
 std::unique_ptr<order_store> make_order_store(database& db);
 std::unique_ptr<payment_store> make_payment_store(database& db);
 std::unique_ptr<purchase_store> make_purchase_store(database& db);
+std::unique_ptr<return_store> make_return_store(database& db);
 std::unique_ptr<money_store> make_money_store(database& db);
 std::unique_ptr<report_store> make_report_store(database& db);
 

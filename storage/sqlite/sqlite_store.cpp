@@ -25,6 +25,7 @@ sqlite_store::sqlite_store(database_options opts, store_options more)
       orders_(make_order_store(db_)),
       payments_(make_payment_store(db_)),
       purchases_(make_purchase_store(db_)),
+      returns_(make_return_store(db_)),
       money_(make_money_store(db_)),
       reports_(make_report_store(db_)) {}
 

@@ -26,6 +26,7 @@ class sqlite_store final : public store {
   order_store& orders() override { return *orders_; }
   payment_store& payments() override { return *payments_; }
   purchase_store& purchases() override { return *purchases_; }
+  return_store& returns() override { return *returns_; }
   money_store& money() override { return *money_; }
   report_store& reports() override { return *reports_; }
   task<std::optional<answer>> stored_answer(idempotency_key key) override;
@@ -44,6 +45,7 @@ class sqlite_store final : public store {
   std::unique_ptr<order_store> orders_;
   std::unique_ptr<payment_store> payments_;
   std::unique_ptr<purchase_store> purchases_;
+  std::unique_ptr<return_store> returns_;
   std::unique_ptr<money_store> money_;
   std::unique_ptr<report_store> reports_;
 };

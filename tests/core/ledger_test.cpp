@@ -115,7 +115,38 @@ TEST_CASE("every money event balances, for random orders", "[core][ledger]") {
     CHECK(sum_fen(payment_postings(o)) == 0);
     CHECK(sum_fen(delivery_postings(o)) == 0);
     CHECK(sum_fen(refund_postings(o)) == 0);
+    if (rng() % 2) o.delivered_at = 1;
+    CHECK(sum_fen(return_postings(o)) == 0);
   }
+}
+
+TEST_CASE("an accepted return refunds the total and takes back a delivery", "[core][ledger][returns]") {
+  auto o = sample_order();
+  o.paid_with = payment{payment_method::alipay, "T", 2, std::nullopt};
+  o.status = order_status::refunded;
+  SECTION("delivered: available proceeds and fees go back") {
+    o.delivered_at = 100;
+    const auto r = return_postings(o);
+    CHECK(sum_fen(r) == 0);
+    CHECK(amount_on(r, ledger_account::refunds_due, 0) == -10'800);
+    CHECK(amount_on(r, ledger_account::shop_available, 3) == 9'500);
+    CHECK(amount_on(r, ledger_account::shop_pending, 3) == 0);
+    CHECK(amount_on(r, ledger_account::partner_available, 11) == 300);
+    CHECK(amount_on(r, ledger_account::partner_available, 12) == 200);
+    CHECK(amount_on(r, ledger_account::commission, 0) == 500);
+    CHECK(amount_on(r, ledger_account::delivery_fees, 0) == 800);
+  }
+  SECTION("lost on its way (never delivered): pending proceeds go back") {
+    const auto r = return_postings(o);
+    CHECK(amount_on(r, ledger_account::shop_pending, 3) == 9'500);
+    CHECK(amount_on(r, ledger_account::shop_available, 3) == 0);
+    CHECK(amount_on(r, ledger_account::partner_pending, 11) == 300);
+  }
+  // Whatever happened before, a refunded Alipay order nets to the money owed back.
+  CHECK(expected_order_postings(o) ==
+        net_postings({{ledger_account::cash, 0, 10'800}, {ledger_account::refunds_due, 0, -10'800}}));
+  o.paid_with = payment{payment_method::cash_at_station, std::nullopt, 1, 40};
+  CHECK(expected_order_postings(o).empty());
 }
 
 TEST_CASE("ledger accounts by name", "[core][ledger]") {

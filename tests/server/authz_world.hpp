@@ -39,7 +39,7 @@ struct caller {
 };
 
 struct victim_world {
-  std::vector<object_ref> counties, villages, shops, listings, orders, partners, payments, purchases;
+  std::vector<object_ref> counties, villages, shops, listings, orders, partners, payments, purchases, returns;
   std::vector<object_ref> photos;       // {listing id, photo id}
   std::vector<object_ref> photo_names;  // rendition names (GET /photos/{name})
   std::vector<secret> secrets;
@@ -148,6 +148,12 @@ inline victim_world build_world(test_server& s) {
   const auto to_partner_shop = place(s, buyer, partner_shop, partner_published, pickup);
   s.pay(to_partner_shop, buyer);
   REQUIRE(s.post("/v1/payouts", "", w.admin).status == 201);  // pays out the delivered order
+  std::int64_t returned = 0;
+  {  // the delivered order, asked back
+    auto reply = s.post("/v1/orders/" + std::to_string(delivered) + "/returns", R"({"reason":"VICTIM-RETURN-REASON"})", buyer);
+    REQUIRE(reply.status == 201);
+    returned = catalog::id_of(reply);
+  }
   std::int64_t purchase = 0;
   {  // a purchase across the farmer's and the partner-run shop, left placed
     auto reply = s.post("/v1/purchases",
@@ -223,6 +229,7 @@ inline victim_world build_world(test_server& s) {
                    {"a path up", "..", true, ""},
                    {"a name of the wrong shape", "abc", true, ""}};
   v.purchases = with_nothing({{"a buyer's purchase across two shops", id(purchase), true, buyer}});
+  v.returns = with_nothing({{"a buyer's return of a delivered order", id(returned), true, buyer}});
   v.payments = with_nothing({{"a buyer's Alipay payment", id(paid_payment), true, buyer}});
   v.partners = with_nothing({{"the victim partner", id(partner_id), true, partner},
                              {"the victim farmer's account", id(farmer_id), true, ""},
@@ -242,7 +249,8 @@ inline victim_world build_world(test_server& s) {
                {"a delivery address", "VICTIM-ADDRESS"},
                {"a payment reference", "VICTIM-PAYREF"},
                {"a tracking number", "VICTIM-TRACK"},
-               {"a cancel reason", "VICTIM-CANCEL"}};
+               {"a cancel reason", "VICTIM-CANCEL"},
+               {"a return's reason", "VICTIM-RETURN"}};
   v.shop = shop;
   return v;
 }

@@ -43,6 +43,16 @@ std::optional<recipe> recipe_for(std::string_view tmpl, test_server& s, market& 
     REQUIRE(s.post("/v1/orders/" + id_of(placed) + "/pay", R"({"method":"cash_at_station"})", m.partner).status == 200);
     return recipe{"/v1/stations/" + std::to_string(m.partner_id) + "/cash-handins", R"({"amount_fen":100})", m.admin, 0};
   }
+  if (tmpl == "/v1/orders/{id}/returns" || tmpl == "/v1/orders/{id}/report-lost") {  // a parcel shipped 8 days ago
+    const auto placed = s.post("/v1/orders", market::order_body_to(std::nullopt, m.shop, m.listing, 1), buyer);
+    REQUIRE(placed.status == 201);
+    s.pay(placed.json().at("id").as_int64(), buyer);
+    REQUIRE(s.post("/v1/orders/" + id_of(placed) + "/ship", "{}", m.farmer).status == 200);
+    s.advance_clock(8 * 86'400);
+    if (tmpl == "/v1/orders/{id}/report-lost") return recipe{"/v1/orders/" + id_of(placed) + "/report-lost", "{}", buyer, 0};
+    REQUIRE(s.post("/v1/orders/" + id_of(placed) + "/deliver", "{}", buyer).status == 200);
+    return recipe{"/v1/orders/" + id_of(placed) + "/returns", R"({"reason":"烂了一半"})", buyer, 0};
+  }
   const auto purchase = R"({"lines":[{"listing_id":)" + std::to_string(m.listing) + R"(,"quantity":1},{"listing_id":)" +
                         std::to_string(m.partner_listing) + R"(,"quantity":1}],"delivery":{"method":"station_pickup"}})";
   if (tmpl == "/v1/purchases") return recipe{"/v1/purchases", purchase, buyer, 2};
@@ -134,6 +144,15 @@ TEST_CASE("every GET answers HEAD with its status and headers and no body", "[se
                             images::jpeg(64, 48), {{"Authorization", "Bearer " + m.farmer}, {"Content-Type", "image/jpeg"}});
   REQUIRE(photo.status == 201);
   const std::string photo_url(photo.json().at("small_url").as_string());
+  {  // return 1: of an order delivered to an address
+    const auto sent = s.post("/v1/orders", market::order_body_to(std::nullopt, m.shop, m.listing, 1), buyer);
+    REQUIRE(sent.status == 201);
+    const auto path = "/v1/orders/" + std::to_string(sent.json().at("id").as_int64());
+    s.pay(sent.json().at("id").as_int64(), buyer);
+    REQUIRE(s.post(path + "/ship", "{}", m.farmer).status == 200);
+    REQUIRE(s.post(path + "/deliver", "{}", buyer).status == 200);
+    REQUIRE(s.post(path + "/returns", R"({"reason":"坏了"})", buyer).status == 201);
+  }
   std::vector<std::string> gets;
   s.srv().app().routes().for_each([&](http::verb method, std::string_view tmpl, const server::route&) {
     if (method == http::verb::get) gets.emplace_back(tmpl);
