@@ -27,6 +27,8 @@
 --                      payments (CUNJI_NOTICES_FILE, one form body per line, by bench/notify_prep.py),
 --                      each sent 8 times in a row by one thread (thread t of CUNJI_WRK_THREADS takes
 --                      lines t, t + T, ...), round and round; 200 `success` expected every time
+--   listing_photos     GET /v1/listings/{id}, a random one of CUNJI_PHOTO_LISTINGS_FILE (listings that
+--                      photo_upload gave photos)
 --   photo_upload       POST /v1/listings/{id}/photos: the JPEG of CUNJI_PHOTO_FILE as the body, by
 --                      the farmer of CUNJI_PHOTO_TOKEN, to the listings of CUNJI_PHOTO_LISTINGS_FILE
 --                      in turn (each thread its own share of them, at most 6 photos each); 201
@@ -93,7 +95,7 @@ local next_term = 0
 local needs = {
   listing_detail = {ids = true}, order = {orders = true}, purchase = {orders = true}, flash_sale = {tokens = true},
   mixed = {ids = true, orders = true}, search_cold = {terms = true}, notify_storm = {notices = true},
-  pay = {unpaid = true},
+  pay = {unpaid = true}, listing_photos = {photo_ids = true},
 }
 local unpaid
 local notices
@@ -105,6 +107,7 @@ function init(args)
   run_id = os.getenv("CUNJI_RUN_ID") or tostring(os.time())
   local need = needs[scenario] or {}
   if need.ids then ids = read_lines("CUNJI_IDS_FILE") end
+  if need.photo_ids then ids = read_lines("CUNJI_PHOTO_LISTINGS_FILE") end
   if need.orders then
     orderable = {}
     for i, line in ipairs(read_lines("CUNJI_ORDERABLE_FILE")) do
@@ -223,6 +226,7 @@ build.search_cold = function()
   return get("/v1/listings?limit=20&q=" .. urlencode(terms[next_term]))
 end
 build.listing_detail = function() return get("/v1/listings/" .. ids[math.random(#ids)]) end
+build.listing_photos = build.listing_detail  -- over listings with photos
 build.order = function()
   local o = orderable[math.random(#orderable)]
   return order_request(o[1], o[2])
