@@ -67,6 +67,8 @@ const std::map<std::string, fixture>& fixtures() {
       {"POST /v1/orders/{id}/deliver", {"id", "", &victim_world::orders, "{}", {}}},
       {"POST /v1/orders/{id}/cancel", {"id", "", &victim_world::orders, R"({"reason":"ATTACKER"})", {}}},
       {"GET /v1/partners/{id}/earnings", {"id", "", &victim_world::partners, "", {}}},
+      {"GET /v1/reports/counties/{id}/monthly", {"id", "", &victim_world::counties, "", {}}},
+      {"GET /v1/reports/villages/{id}/monthly", {"id", "", &victim_world::villages, "", {}}},
       {"POST /v1/listings/{id}/photos",
        {"id", "", &victim_world::listings, images::jpeg(32, 24), {{"Content-Type", "image/jpeg"}}}},
       {"DELETE /v1/listings/{id}/photos/{photo_id}", {"id", "photo_id", &victim_world::photos, "", {}}},
@@ -79,7 +81,7 @@ const std::map<std::string, fixture>& fixtures() {
 }
 
 // The API lets anyone read these (counties, villages, shops also when closed, listings that are
-// not drafts), with these fields and no others; and photo renditions by name (an image: no fields).
+// not drafts, monthly sales totals), with these fields and no others; and photo renditions by name (an image: no fields).
 const std::map<std::string, std::set<std::string>>& public_reads() {
   static const std::map<std::string, std::set<std::string>> p{
       {"GET /v1/counties/{id}", {"id", "name", "province", "poverty_stricken", "created_at"}},
@@ -92,6 +94,8 @@ const std::map<std::string, std::set<std::string>>& public_reads() {
        {"id", "shop_id", "village_id", "county_id", "poverty_relief", "title", "description", "category", "unit",
         "price_fen", "stock", "status", "version", "created_at", "updated_at", "photos"}},
       {"GET /photos/{name}", {}},
+      {"GET /v1/reports/counties/{id}/monthly", {"county_id", "months"}},
+      {"GET /v1/reports/villages/{id}/monthly", {"village_id", "months"}},
   };
   return p;
 }
