@@ -2,6 +2,7 @@
 // sales_cum for GMV and orders, shop_months (migration 0015) for active shops and a village's
 // poverty-relief GMV, sales_daily for the days a village's shops sold on (its Taobao status).
 #include <algorithm>
+#include <optional>
 #include <limits>
 #include <utility>
 #include <vector>
@@ -61,24 +62,40 @@ void add_shop_months(connection& c, const char* sql, std::int64_t id, month_rang
   }
 }
 
-// The sale days of each shop of the village that sold in the village windows of the months.
-std::vector<std::vector<day_number>> shop_sale_days(connection& c, std::int64_t village_id, day_range days) {
-  std::vector<std::int64_t> shops;
-  {
+// The shops of a village that sold in a span of days, each one's sale days in the span read on
+// first use.
+class village_shops {
+ public:
+  village_shops(connection& c, std::int64_t village_id, day_range span) : c_(c), span_(span) {
     auto q = c.prepare(village_shops_sql);
-    q.bind_all(village_id, month_of_day(days.from), month_of_day(days.to - 1));
-    while (q.step()) shops.push_back(q.i64(0));
+    q.bind_all(village_id, month_of_day(span.from), month_of_day(span.to - 1));
+    while (q.step()) ids_.push_back(q.i64(0));
+    days_.resize(ids_.size());
   }
-  std::vector<std::vector<day_number>> out;
-  for (const auto shop : shops) {
-    auto q = c.prepare(shop_days_sql);
-    q.bind_all(shop, days.from, days.to - 1);
-    std::vector<day_number> sold;
-    while (q.step()) sold.push_back(q.i64(0));
-    out.push_back(std::move(sold));
+
+  // How many of them sold in the village window ending `day`, counting no further than `enough`.
+  std::int64_t active_on(day_number day, std::int64_t enough) {
+    std::int64_t n = 0;
+    for (std::size_t i = 0; i < ids_.size() && n < enough; ++i) n += sold_in_window(days(i), day);
+    return n;
   }
-  return out;
-}
+
+ private:
+  const std::vector<day_number>& days(std::size_t i) {
+    if (!days_[i]) {
+      auto q = c_.prepare(shop_days_sql);
+      q.bind_all(ids_[i], span_.from, span_.to - 1);
+      days_[i].emplace();
+      while (q.step()) days_[i]->push_back(q.i64(0));
+    }
+    return *days_[i];
+  }
+
+  connection& c_;
+  day_range span_;
+  std::vector<std::int64_t> ids_;
+  std::vector<std::optional<std::vector<day_number>>> days_;
+};
 
 }  // namespace
 
@@ -105,14 +122,13 @@ std::vector<month_figures> village_monthly(connection& c, std::int64_t village_i
   add_shop_months(c, village_months_sql, village_id, months, out, true);
   const auto thresholds = load_fee_schedule(c).thresholds();
   const day_range span{gmv_window(status_day(months.from, today)).from, status_day(months.to, today) + 1};
-  const auto shops = shop_sale_days(c, village_id, span);
+  village_shops shops(c, village_id, span);
   for (auto& f : out) {
     const auto day = status_day(f.month, today);
-    const auto active = std::count_if(shops.begin(), shops.end(), [&](const auto& s) { return sold_in_window(s, day); });
-    // Fewer shops than the threshold: not a Taobao village whatever its GMV.
-    if (!is_taobao_village(active, std::numeric_limits<std::int64_t>::max(), thresholds)) continue;
     const auto gmv = sales_between(c, sales_scope::village, village_id, gmv_window(day)).gmv_fen;
-    f.taobao_village = is_taobao_village(active, gmv, thresholds);
+    // GMV short of the threshold: not a Taobao village whatever its shops.
+    if (!is_taobao_village(std::numeric_limits<std::int64_t>::max(), gmv, thresholds)) continue;
+    f.taobao_village = is_taobao_village(shops.active_on(day, thresholds.min_shops), gmv, thresholds);
   }
   return out;
 }
