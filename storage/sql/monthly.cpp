@@ -2,8 +2,8 @@
 // sales_cum for GMV and orders, shop_months (migration 0015) for active shops and a village's
 // poverty-relief GMV, sales_daily for the days a village's shops sold on (its Taobao status).
 #include <algorithm>
-#include <optional>
 #include <limits>
+#include <optional>
 #include <utility>
 #include <vector>
 

@@ -65,10 +65,10 @@ TEST_CASE("a report's months: defaults and errors naming the field", "[core][rep
     std::optional<std::string_view> from, to;
     std::vector<std::string> fields;
   };
-  for (const auto& b : {bad{"2026-1", std::nullopt, {"from"}}, bad{std::nullopt, "2026-13", {"to"}},
-                        bad{"x", "y", {"from", "to"}}, bad{"2026-05", "2026-04", {"to"}},
-                        bad{"2026-12", std::nullopt, {"from"}}, bad{std::nullopt, "2026-12", {"to"}},
-                        bad{"2023-11", "2026-11", {"from"}}, bad{"2020-01", std::nullopt, {"from"}}}) {
+  for (const auto& b :
+       {bad{"2026-1", std::nullopt, {"from"}}, bad{std::nullopt, "2026-13", {"to"}}, bad{"x", "y", {"from", "to"}},
+        bad{"2026-05", "2026-04", {"to"}}, bad{"2026-12", std::nullopt, {"from"}}, bad{std::nullopt, "2026-12", {"to"}},
+        bad{"2023-11", "2026-11", {"from"}}, bad{"2020-01", std::nullopt, {"from"}}}) {
     INFO((b.from ? *b.from : "-") << " .. " << (b.to ? *b.to : "-"));
     const auto r = report_months(b.from, b.to, d0);
     REQUIRE_FALSE(r.ok());

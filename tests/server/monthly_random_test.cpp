@@ -81,7 +81,7 @@ int taobao_months = 0;  // village months compared with taobao_village true
 // Every month of `range` of a village (or, with `county`, a county), recomputed from orders.
 void compare(world& w, std::int64_t id, bool county, month_range range) {
   const auto today = day_of(w.s.now());
-  std::map<std::string, figures> months;  // "YYYY-MM" -> figures
+  std::map<std::string, figures> months;                                          // "YYYY-MM" -> figures
   std::vector<std::tuple<day_number, std::int64_t, std::int64_t>> village_sales;  // day, shop, fen
   auto q = w.s.db().reader().prepare(
       "SELECT shop_id, subtotal_fen, poverty_relief, created_at FROM orders "
@@ -194,8 +194,8 @@ TEST_CASE("monthly reports match a recomputation from orders over a randomised w
     s.advance_clock(static_cast<std::int64_t>(w.rng() % (4 * day_s)));
     const auto st = stalls[w.rng() % stalls.size()];
     const auto buyer = buyers[w.rng() % buyers.size()];
-    auto pr = s.post("/v1/orders",
-                     market::order_body_to(std::nullopt, st.shop, st.listing, 1 + w.rng() % 3), w.token(buyer));
+    auto pr = s.post("/v1/orders", market::order_body_to(std::nullopt, st.shop, st.listing, 1 + w.rng() % 3),
+                     w.token(buyer));
     REQUIRE(pr.status == 201);
     const order_ref o{pr.json().at("id").as_int64(), buyer, st.farmer};
     switch (w.rng() % 10) {

@@ -94,10 +94,10 @@ TEST_CASE("anyone reads monthly reports: every month listed, zeros included, old
   const auto county = county_of(s, m.village);
   auto [buyer_id, buyer] = s.direct_user(role::buyer);
   act(s, place(s, buyer, m.shop, m.listing, 3), "pay", buyer);  // 3,000 fen on 2026-11-23
-  place(s, buyer, m.partner_shop, m.partner_listing, 2);          // never paid: does not count
+  place(s, buyer, m.partner_shop, m.partner_listing, 2);        // never paid: does not count
 
-  for (const auto& [path, id_key] : {std::pair{county_path(county), "county_id"},
-                                     std::pair{village_path(m.village), "village_id"}}) {
+  for (const auto& [path, id_key] :
+       {std::pair{county_path(county), "county_id"}, std::pair{village_path(m.village), "village_id"}}) {
     INFO(path);
     auto r = s.get(path);  // anonymous
     REQUIRE(r.status == 200);
@@ -137,10 +137,10 @@ TEST_CASE("anyone reads monthly reports: every month listed, zeros included, old
       std::string query;
       std::vector<std::string> fields;
     };
-    for (const auto& b : {bad{"?from=2026-1", {"from"}}, bad{"?to=2026-13", {"to"}},
-                          bad{"?from=2026-11-01&to=x", {"from", "to"}}, bad{"?from=2026-05&to=2026-04", {"to"}},
-                          bad{"?to=2026-12", {"to"}}, bad{"?from=2026-12", {"from"}},
-                          bad{"?from=2023-11&to=2026-11", {"from"}}}) {
+    for (const auto& b :
+         {bad{"?from=2026-1", {"from"}}, bad{"?to=2026-13", {"to"}}, bad{"?from=2026-11-01&to=x", {"from", "to"}},
+          bad{"?from=2026-05&to=2026-04", {"to"}}, bad{"?to=2026-12", {"to"}}, bad{"?from=2026-12", {"from"}},
+          bad{"?from=2023-11&to=2026-11", {"from"}}}) {
       INFO(b.query);
       r = s.get(path + b.query);
       CHECK(r.status == 422);
@@ -150,9 +150,9 @@ TEST_CASE("anyone reads monthly reports: every month listed, zeros included, old
     }
     CHECK(s.get(path + "?from=2023-12&to=2026-11").status == 200);  // 36 months
   }
-  for (const std::string& path : {county_path(999'999), village_path(999'999), village_path(0), county_path(-1),
-                                  county_path(999'999) + "?from=nonsense",
-                                  std::string("/v1/reports/villages/abc/monthly")}) {
+  for (const std::string& path :
+       {county_path(999'999), village_path(999'999), village_path(0), county_path(-1),
+        county_path(999'999) + "?from=nonsense", std::string("/v1/reports/villages/abc/monthly")}) {
     INFO(path);
     const auto r = s.get(path);
     CHECK(r.status == 404);
