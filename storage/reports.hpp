@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/account.hpp"
+#include "core/months.hpp"
 #include "core/sales.hpp"
 #include "storage/common.hpp"
 
@@ -49,6 +50,24 @@ struct earnings_request {
   std::vector<field_error> invalid;  // answered as 422 after the 404 check
 };
 
+// One month of a county's or a village's sales (core/months.hpp).
+struct month_figures {
+  month_number month = 0;
+  std::int64_t gmv_fen = 0;
+  std::int64_t orders = 0;
+  std::int64_t poverty_relief_gmv_fen = 0;
+  std::int64_t active_shops = 0;  // shops with a counting order created in the month
+  bool taobao_village = false;    // villages only: the status on the month's status day
+  bool operator==(const month_figures&) const = default;
+};
+
+struct monthly_request {
+  std::int64_t id = 0;  // the county or village
+  month_range months;
+  day_number today = 0;
+  std::vector<field_error> invalid;  // answered as 422 after the 404 check
+};
+
 class report_store {
  public:
   virtual ~report_store() = default;
@@ -60,6 +79,9 @@ class report_store {
   // A partner's fees: the partner itself or an admin (anyone else: not_found, as for a
   // partner that does not exist).
   virtual task<result<partner_earnings>> partner_earnings_of(earnings_request r) = 0;
+  // Every month of the range, oldest first, zeros included; not_found for an unknown id.
+  virtual task<result<std::vector<month_figures>>> county_monthly(monthly_request r) = 0;
+  virtual task<result<std::vector<month_figures>>> village_monthly(monthly_request r) = 0;
 };
 
 }  // namespace cunji::storage

@@ -11,6 +11,8 @@
 --                      of a browsable listing). scripts/bench runs it against a server with its
 --                      caches off, so every search is computed
 --   listing_detail     GET /v1/listings/{id}, a random active listing
+--   county_monthly     GET /v1/reports/counties/{id}/monthly, a random county (1..CUNJI_COUNTIES),
+--                      the default 13 months
 --   order              POST /v1/orders: a random buyer token, a random orderable listing of its
 --                      shop, quantity 1, delivered to an address, a unique Idempotency-Key; 201 expected
 --   purchase           POST /v1/purchases: a random buyer token, 5 lines over 3 random shops (2, 2
@@ -227,6 +229,9 @@ build.search_cold = function()
 end
 build.listing_detail = function() return get("/v1/listings/" .. ids[math.random(#ids)]) end
 build.listing_photos = build.listing_detail  -- over listings with photos
+build.county_monthly = function()
+  return get(string.format("/v1/reports/counties/%d/monthly", math.random(1, counties)))
+end
 build.order = function()
   local o = orderable[math.random(#orderable)]
   return order_request(o[1], o[2])

@@ -1,6 +1,7 @@
 // Sales reports on SQLite (storage/reports.hpp), read from the rollups.
 #include "core/policy.hpp"
 #include "storage/sql/accounts.hpp"
+#include "storage/sql/regions.hpp"
 #include "storage/sql/reports.hpp"
 #include "storage/sql/stores.hpp"
 #include "storage/sqlite/engine.hpp"
@@ -30,6 +31,22 @@ class sqlite_report_store final : public report_store {
       if (!a || a->role != role::partner) return no_such;
       if (!r.invalid.empty()) return validation(r.invalid);
       return partner_earnings_report(c, r.partner_id, r.period);
+    });
+  }
+
+  task<result<std::vector<month_figures>>> county_monthly(monthly_request r) override {
+    co_return e_.read([&](connection& c) -> result<std::vector<month_figures>> {
+      if (!find_county(c, r.id)) return error{errc::not_found, "No such county."};
+      if (!r.invalid.empty()) return validation(r.invalid);
+      return storage::county_monthly(c, r.id, r.months);
+    });
+  }
+
+  task<result<std::vector<month_figures>>> village_monthly(monthly_request r) override {
+    co_return e_.read([&](connection& c) -> result<std::vector<month_figures>> {
+      if (!find_village(c, r.id)) return error{errc::not_found, "No such village."};
+      if (!r.invalid.empty()) return validation(r.invalid);
+      return storage::village_monthly(c, r.id, r.months, r.today);
     });
   }
 

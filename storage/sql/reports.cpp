@@ -52,6 +52,10 @@ std::int64_t distinct_buyers(connection& c, std::int64_t scope, day_range period
 
 }  // namespace
 
+sales_totals sales_through(connection& c, sales_scope scope, std::int64_t id, day_number day) {
+  return cum_at(c, static_cast<int>(scope), id, day);
+}
+
 sales_totals sales_between(connection& c, sales_scope scope, std::int64_t id, day_range period) {
   if (period.from >= period.to) return {};
   const int kind = static_cast<int>(scope);
@@ -136,13 +140,14 @@ partner_earnings partner_earnings_report(connection& c, std::int64_t partner_id,
 
 std::vector<std::pair<std::string, std::string>> report_query_plans(connection& c) {
   std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& [name, sql] : std::vector<std::pair<const char*, const char*>>{
-           {"sales_cum", cum_at_sql},
-           {"distinct_buyers", distinct_buyers_sql},
-           {"counties", counties_sql},
-           {"villages", villages_sql},
-           {"poverty_shops", poverty_shops_sql},
-           {"partner_earnings", partner_sql}}) {
+  auto statements = std::vector<std::pair<const char*, const char*>>{{"sales_cum", cum_at_sql},
+                                                                      {"distinct_buyers", distinct_buyers_sql},
+                                                                      {"counties", counties_sql},
+                                                                      {"villages", villages_sql},
+                                                                      {"poverty_shops", poverty_shops_sql},
+                                                                      {"partner_earnings", partner_sql}};
+  for (const auto& s : monthly_statements()) statements.push_back(s);
+  for (const auto& [name, sql] : statements) {
     auto q = c.prepare(std::string("EXPLAIN QUERY PLAN ") + sql);
     std::string plan;
     while (q.step()) plan += q.str(3) + "\n";

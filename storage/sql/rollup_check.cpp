@@ -1,5 +1,5 @@
-// The rollups of migration 0004 (and the active counters of 0002) recomputed from orders, and
-// every difference described (check_rollups, storage/sql/reports.hpp).
+// The rollups of migrations 0004 and 0016 (and the active counters of 0002) recomputed from
+// orders, and every difference described (check_rollups, storage/sql/reports.hpp).
 #include <algorithm>
 #include <limits>
 #include <optional>
@@ -70,6 +70,23 @@ void check_sales_daily(connection& c, findings& bad) {
   while (q.step())
     bad.add("sales_daily shop " + n(q.i64(0)) + " poverty_relief " + n(q.i64(1)) + " day " + n(q.i64(2)) + " holds " +
             opt(q, 5) + " fen in " + opt(q, 6) + " orders; orders say " + opt(q, 3) + " fen in " + opt(q, 4));
+}
+
+// shop_months (migration 0016): per village, month and shop, its days with sales and its
+// poverty-relief GMV.
+void check_shop_months(connection& c, findings& bad) {
+  const auto day = day_of_sql("created_at");
+  auto q = c.prepare(
+      "WITH t AS (SELECT village_id, " + month_of_sql(day) + " AS month, shop_id, min(county_id) AS county_id, "
+      "count(DISTINCT poverty_relief * 100000000 + " + day + ") AS days, "
+      "sum(poverty_relief * subtotal_fen) AS pgmv FROM orders WHERE" + counting_orders() + " GROUP BY 1, 2, 3) "
+      "SELECT coalesce(t.village_id, m.village_id), coalesce(t.month, m.month), coalesce(t.shop_id, m.shop_id), "
+      "t.days, t.pgmv, m.days, m.poverty_relief_gmv_fen FROM t FULL JOIN shop_months m "
+      "ON m.village_id = t.village_id AND m.month = t.month AND m.shop_id = t.shop_id "
+      "WHERE t.days IS NOT m.days OR t.pgmv IS NOT m.poverty_relief_gmv_fen OR t.county_id IS NOT m.county_id");
+  while (q.step())
+    bad.add("shop_months village " + n(q.i64(0)) + " month " + n(q.i64(1)) + " shop " + n(q.i64(2)) + " holds " +
+            opt(q, 5) + " days, " + opt(q, 6) + " poverty-relief fen; orders say " + opt(q, 3) + ", " + opt(q, 4));
 }
 
 // partner_daily: fees of counting orders per partner and day.
@@ -185,6 +202,7 @@ std::vector<std::string> check_rollups(connection& c, std::size_t max_mismatches
   findings bad(max_mismatches);
   check_sales_daily(c, bad);
   check_partner_daily(c, bad);
+  check_shop_months(c, bad);
   check_sales_cum(c, bad);
   check_buyer_days(c, bad);
   check_active_counters(c, bad);

@@ -74,6 +74,8 @@ const std::map<std::string, fixture>& fixtures() {
       {"POST /v1/returns/{id}/accept", {"id", "", &victim_world::returns, R"({"restock":true})", {}}},
       {"POST /v1/returns/{id}/reject", {"id", "", &victim_world::returns, R"({"reason":"ATTACKER"})", {}}},
       {"GET /v1/partners/{id}/earnings", {"id", "", &victim_world::partners, "", {}}},
+      {"GET /v1/reports/counties/{id}/monthly", {"id", "", &victim_world::counties, "", {}}},
+      {"GET /v1/reports/villages/{id}/monthly", {"id", "", &victim_world::villages, "", {}}},
       {"POST /v1/listings/{id}/photos",
        {"id", "", &victim_world::listings, images::jpeg(32, 24), {{"Content-Type", "image/jpeg"}}}},
       {"DELETE /v1/listings/{id}/photos/{photo_id}", {"id", "photo_id", &victim_world::photos, "", {}}},
@@ -86,7 +88,7 @@ const std::map<std::string, fixture>& fixtures() {
 }
 
 // The API lets anyone read these (counties, villages, shops also when closed, listings that are
-// not drafts), with these fields and no others; and photo renditions by name (an image: no fields).
+// not drafts, monthly sales totals), with these fields and no others; and photo renditions by name (an image: no fields).
 const std::map<std::string, std::set<std::string>>& public_reads() {
   static const std::map<std::string, std::set<std::string>> p{
       {"GET /v1/counties/{id}", {"id", "name", "province", "poverty_stricken", "created_at"}},
@@ -99,8 +101,17 @@ const std::map<std::string, std::set<std::string>>& public_reads() {
        {"id", "shop_id", "village_id", "county_id", "poverty_relief", "title", "description", "category", "unit",
         "price_fen", "stock", "status", "version", "created_at", "updated_at", "photos"}},
       {"GET /photos/{name}", {}},
+      {"GET /v1/reports/counties/{id}/monthly", {"county_id", "months"}},
+      {"GET /v1/reports/villages/{id}/monthly", {"village_id", "months"}},
   };
   return p;
+}
+
+// The field of a public read that names the object read.
+std::string id_field_of(const std::string& key) {
+  if (key == "GET /v1/reports/counties/{id}/monthly") return "county_id";
+  if (key == "GET /v1/reports/villages/{id}/monthly") return "village_id";
+  return "id";
 }
 
 enum class auth { none, optional, required };
@@ -264,7 +275,7 @@ TEST_CASE("no outsider reads or changes another's objects by id", "[server][auth
         check_no_secret(w, who, r);
         if (r.status == 200 && public_reads().count(key) && !public_reads().at(key).empty()) {
           const auto body = r.json();
-          CHECK(std::to_string(body.at("id").as_int64()) == ref.id);
+          CHECK(std::to_string(body.at(id_field_of(key)).as_int64()) == ref.id);
           for (const auto& k : catalog::keys_of(body)) {
             INFO("field " << k);
             CHECK(public_reads().at(key).count(k) == 1);

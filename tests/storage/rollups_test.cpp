@@ -521,6 +521,9 @@ TEST_CASE("the checks find rollups that drifted", "[storage][reports]") {
       "DELETE FROM partner_daily WHERE day = (SELECT max(day) FROM partner_daily)",
       "UPDATE villages SET active_shops = 5",
       "UPDATE shops SET active_listings = 0",
+      "UPDATE shop_months SET days = days + 1 WHERE month = (SELECT min(month) FROM shop_months)",
+      "UPDATE shop_months SET poverty_relief_gmv_fen = poverty_relief_gmv_fen - 1",
+      "DELETE FROM shop_months",
   };
   for (const char* sql : tampering) {
     INFO(sql);
@@ -639,6 +642,15 @@ TEST_CASE("report reads are index-driven", "[storage][reports]") {
             std::string::npos);
     if (name == "partner_earnings")
       CHECK(plan.find("SEARCH partner_daily USING PRIMARY KEY (partner_id=? AND day>? AND day<?)") !=
+            std::string::npos);
+    if (name == "county_months")
+      CHECK(plan.find("SEARCH shop_months USING COVERING INDEX shop_months_by_county (county_id=? AND month>? AND "
+                      "month<?)") != std::string::npos);
+    if (name == "village_months" || name == "village_shops")
+      CHECK(plan.find("SEARCH shop_months USING PRIMARY KEY (village_id=? AND month>? AND month<?)") !=
+            std::string::npos);
+    if (name == "shop_days")
+      CHECK(plan.find("SEARCH sales_daily USING PRIMARY KEY (shop_id=? AND poverty_relief=? AND day>? AND day<?)") !=
             std::string::npos);
     if (name == "poverty_shops") {
       CHECK(plan.find("SCAN sales_daily") == std::string::npos);
