@@ -14,12 +14,13 @@ namespace cunji::server {
 
 refund_sender::refund_sender(storage::payment_store& store, std::shared_ptr<const payments::payment_provider> provider,
                              std::function<unix_seconds()> clock, std::chrono::milliseconds gateway_timeout,
-                             bool quiet)
+                             bool quiet, metrics& stats)
     : store_(store),
       provider_(std::move(provider)),
       clock_(std::move(clock)),
       gateway_(gateway_timeout),
-      quiet_(quiet) {}
+      quiet_(quiet),
+      stats_(stats) {}
 
 net::awaitable<bool> refund_sender::send(const storage::due_refund& r) {
   const payments::refund_order order{r.out_trade_no, r.amount_fen, r.out_request_no, clock_()};
@@ -36,6 +37,7 @@ net::awaitable<bool> refund_sender::send(const storage::due_refund& r) {
   const storage::refund_attempt attempt{r.id, reply.refunded, clock_()};
   const auto recorded = co_await store_.record_refund(attempt);
   const bool confirmed = recorded == storage::refund_recorded::sent || recorded == storage::refund_recorded::already_sent;
+  stats_.record_refund_try(confirmed);
   if (!confirmed)  // failures are logged even when quiet: money owed is still owed
     fmt::print(stderr, "refund {} ({} fen) not confirmed after try {}: {}\n", r.out_request_no, r.amount_fen,
                r.attempts + 1, reply.detail);

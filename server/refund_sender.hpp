@@ -14,6 +14,7 @@
 #include "core/time.hpp"
 #include "payments/provider.hpp"
 #include "server/gateway_client.hpp"
+#include "server/metrics.hpp"
 #include "storage/payments.hpp"
 
 namespace cunji::server {
@@ -30,7 +31,8 @@ class refund_sender {
   static constexpr std::size_t batch = 50;
 
   refund_sender(storage::payment_store& store, std::shared_ptr<const payments::payment_provider> provider,
-                std::function<unix_seconds()> clock, std::chrono::milliseconds gateway_timeout, bool quiet);
+                std::function<unix_seconds()> clock, std::chrono::milliseconds gateway_timeout, bool quiet,
+                metrics& stats);
 
   // One pass over the refunds due now, on the calling coroutine's executor.
   net::awaitable<refund_pass> run_once();
@@ -50,6 +52,7 @@ class refund_sender {
   std::function<unix_seconds()> clock_;
   gateway_client gateway_;
   bool quiet_;
+  metrics& stats_;
   std::optional<net::steady_timer> timer_;
   std::atomic<bool> stopping_{false};
 };

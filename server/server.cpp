@@ -185,7 +185,7 @@ server::server(server_config cfg, storage::store& store, cunji::server::metrics&
   const auto& c = app_.config();
   if (c.alipay)
     refunds_ = std::make_unique<refund_sender>(store.payments(), c.alipay, [this] { return app_.now(); },
-                                               c.gateway_timeout, c.quiet);
+                                               c.gateway_timeout, c.quiet, app_.stats());
 }
 
 server::~server() {

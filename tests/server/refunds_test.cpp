@@ -139,6 +139,9 @@ TEST_CASE("a refund Alipay does not confirm is retried later, with the same out_
     CHECK(req.out_request_no == sent[0].out_request_no);
   }
   CHECK(gateway.refunded().size() == 1);  // the money went back once
+  const auto metrics = s.get("/metrics").body;
+  CHECK(metrics.find("cunji_refund_tries_total{outcome=\"not_confirmed\"} 4\n") != std::string::npos);
+  CHECK(metrics.find("cunji_refund_tries_total{outcome=\"confirmed\"} 1\n") != std::string::npos);
   CHECK(refunds_of(s).at(0).status == "succeeded");
   CHECK(refunds_due(s) == 0);
   CHECK(sql_number(s, "SELECT count(*) FROM ledger_entries WHERE kind = 'refund_sent'") == 1);
