@@ -38,6 +38,7 @@ std::string_view to_string(entry_kind k) noexcept {
     case entry_kind::payout: return "payout";
     case entry_kind::handin: return "handin";
     case entry_kind::settlement: return "settlement";
+    case entry_kind::refund_sent: return "refund_sent";
   }
   return "payment";
 }
@@ -99,6 +100,10 @@ std::vector<posting> return_postings(const order& o) {
 
 std::vector<posting> late_payment_postings(std::int64_t amount_fen) {
   return {{ledger_account::cash, 0, amount_fen}, {ledger_account::refunds_due, 0, -amount_fen}};
+}
+
+std::vector<posting> refund_sent_postings(std::int64_t amount_fen) {
+  return {{ledger_account::refunds_due, 0, amount_fen}, {ledger_account::cash, 0, -amount_fen}};
 }
 
 std::vector<posting> payout_postings(payee_type t, std::int64_t payee_id, std::int64_t amount_fen) {

@@ -24,6 +24,8 @@
 // |                               | payouts net it)                                             |
 // | late payment (a payment that  | cash +amount; refunds due −amount                           |
 // | succeeds for cancelled orders)|                                                             |
+// | refund sent (the provider     | refunds due +amount; cash −amount (the money leaves the     |
+// | confirmed a refund owed)      | platform)                                                   |
 // | payout                        | payee's available +amount; cash −amount                     |
 // | hand-in (cash a partner brings| cash +amount; station cash of the partner −amount            |
 // | to the platform)              |                                                             |
@@ -67,7 +69,7 @@ struct posting {
 };
 
 // The kinds of ledger entries, as stored.
-enum class entry_kind { payment, delivery, refund, late_payment, payout, handin, settlement };
+enum class entry_kind { payment, delivery, refund, late_payment, payout, handin, settlement, refund_sent };
 std::string_view to_string(entry_kind k) noexcept;
 
 // Payment of `o` (its paid_with says how): money in; shop proceeds and partner fees owed
@@ -83,6 +85,8 @@ std::vector<posting> refund_postings(const order& o);
 std::vector<posting> return_postings(const order& o);
 // A payment that succeeded for orders cancelled meanwhile: the money is in, and owed back.
 std::vector<posting> late_payment_postings(std::int64_t amount_fen);
+// A refund owed that the provider confirmed sent: no longer owed, and out of the platform's cash.
+std::vector<posting> refund_sent_postings(std::int64_t amount_fen);
 
 enum class payee_type { shop, partner };
 std::string_view to_string(payee_type t) noexcept;

@@ -1,5 +1,7 @@
 #include "core/payment.hpp"
 
+#include <algorithm>
+
 namespace cunji {
 
 std::string_view to_string(payment_method m) noexcept {
@@ -39,6 +41,12 @@ notice_effect effect_of(const payment_record& p, notice_status n) noexcept {
   // pending, or closed by our own timer
   if (n == notice_status::succeeded) return notice_effect::succeed;
   return p.status == payment_status::pending ? notice_effect::close : notice_effect::acknowledge;
+}
+
+std::int64_t refund_retry_delay(int failures) noexcept {
+  std::int64_t d = refund_retry_first_seconds;
+  for (int i = 1; i < failures && d < refund_retry_max_seconds; ++i) d *= 2;
+  return std::min(d, refund_retry_max_seconds);
 }
 
 }  // namespace cunji

@@ -57,4 +57,11 @@ enum class notice_effect {
 };
 notice_effect effect_of(const payment_record& p, notice_status n) noexcept;
 
+// Refunds owed are sent through the provider until it confirms them; a try that fails is
+// repeated after a delay that doubles with each failure: 1 minute after the first, then 2,
+// 4, ... at most 6 hours. `failures` counts the tries that failed, this one included (>= 1).
+inline constexpr std::int64_t refund_retry_first_seconds = 60;
+inline constexpr std::int64_t refund_retry_max_seconds = 6 * 3600;
+std::int64_t refund_retry_delay(int failures) noexcept;
+
 }  // namespace cunji

@@ -1,10 +1,11 @@
 // fuzz_alipay: bytes -> what payments/ reads from outside: a notification's form body, Alipay
-// amounts, base64, and key files.
+// amounts, base64, key files, and the gateway's answer to a refund request.
 //
 // Properties: a parsed form re-encodes and parses back to the same fields; a parsed form signed
 // with Alipay's key passes the form, sign_type and signature checks whatever its fields; a
-// parsed amount is in range and survives yuan_text; decoded base64 is canonical. Key loading
-// and verification never crash on any input.
+// parsed amount is in range and survives yuan_text; decoded base64 is canonical; any JSON
+// object Alipay signs as a refund answer passes the signature check, found by its raw text
+// however it is spaced or escaped. Key loading and verification never crash on any input.
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -78,6 +79,20 @@ void check_amount(std::string_view text) {
   FUZZ_CHECK(text.size() <= 12, "a long amount parsed");
 }
 
+// `text` as the response object of a refund answer signed by Alipay: if it is a JSON object
+// the signature must verify (a refusal names another reason than the signature).
+void check_refund_answer(std::string_view text) {
+  if (text.size() > 2048 || text.empty() || text.front() != '{') return;
+  const auto& w = the_world();
+  const refund_order r{"P1", 100, "R1-1", 1'795'442'400};
+  const auto sig = base64_encode(w.alipay_signer->sign(text).value());
+  const auto body = R"({"alipay_trade_refund_response":)" + std::string(text) + R"(,"sign":")" + sig + R"("})";
+  const auto reply = w.provider->read_refund_reply(body, r);
+  if (reply.detail != "not a JSON object" && reply.detail != "no alipay_trade_refund_response")
+    FUZZ_CHECK(reply.detail.find("signature") == std::string::npos, "a signed refund answer failed: %s",
+               reply.detail.c_str());
+}
+
 void check_base64(std::string_view text) {
   const auto bytes = base64_decode(text);
   if (bytes) FUZZ_CHECK(base64_encode(*bytes) == text, "decoded base64 is not canonical");
@@ -90,7 +105,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check_form(text);
   check_amount(text);
   check_base64(text);
+  check_refund_answer(text);
   (void)the_world().provider->verify_notification(text);
+  (void)the_world().provider->read_refund_reply(text, refund_order{"P1", 100, "R1-1", 1});
   if (size < 4096) {
     (void)private_key::from_pem(text);
     (void)public_key::from_pem(text);

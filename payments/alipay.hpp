@@ -52,6 +52,10 @@ class alipay_provider final : public payment_provider {
   result<std::string> pay_request(const pay_order& o) const override;
   // alipay.trade.refund, a form POSTed to the gateway.
   result<outbound_request> refund_request(const refund_order& r) const override;
+  // {"alipay_trade_refund_response":{"code":"10000",...},"sign":"..."}: refunded only if `sign`
+  // is Alipay's RSA2 signature of the response object's exact text, code is 10000 (fund_change
+  // "N" too: a repeated out_request_no) and the trade and request numbers, if given, are r's.
+  refund_reply read_refund_reply(std::string_view body, const refund_order& r) const override;
   result<payment_notice, notice_error> verify_notification(std::string_view body) const override;
   // 200 "success" or 400 "failure", text/plain: anything but "success" makes Alipay resend.
   notice_answer answer(bool accepted) const noexcept override;

@@ -32,6 +32,15 @@ struct refund_order {
   unix_seconds timestamp = 0;
 };
 
+// What the provider answered a refund request. Only a verified confirmation is `refunded`;
+// anything else (a refusal, a bad signature, no answer at all) is tried again later with the
+// same out_request_no, which the provider refunds at most once.
+struct refund_reply {
+  bool refunded = false;
+  bool fund_change = false;  // Alipay: "Y" the first time, "N" for a repeat of a refund made
+  std::string detail;        // for the log: the provider's code and sub_code, or the check failed
+};
+
 // An HTTP request to send to the provider.
 struct outbound_request {
   std::string url;
@@ -90,6 +99,8 @@ class payment_provider {
   virtual result<std::string> pay_request(const pay_order& o) const = 0;
   // The signed refund request, to send as is.
   virtual result<outbound_request> refund_request(const refund_order& r) const = 0;
+  // The provider's answer (the HTTP body) to the refund request of `r`, checked.
+  virtual refund_reply read_refund_reply(std::string_view body, const refund_order& r) const = 0;
   // Checks a notification's body; the first check that fails is reported.
   virtual result<payment_notice, notice_error> verify_notification(std::string_view body) const = 0;
   // The answer to a notification: `accepted` once it is recorded (or was already), otherwise

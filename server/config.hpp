@@ -35,6 +35,10 @@ struct server_config {
 
   // Alipay (payments/alipay.hpp), when configured; without it, paying with Alipay is 503.
   std::shared_ptr<const payments::payment_provider> alipay;
+  // With Alipay, the refunds owed are sent to its gateway (server/refund_sender.hpp) every this
+  // often; zero: never by itself (tests run server::refunds()->run_once()).
+  std::chrono::milliseconds refunds_every{30'000};
+  std::chrono::milliseconds gateway_timeout{15'000};  // one refund request, connect to answer
 
   // "Now" for every rule that depends on time; tests replace it.
   std::function<unix_seconds()> clock;

@@ -50,6 +50,10 @@ void metrics::record_notice(std::string_view provider, std::string_view outcome)
   ++notices_[{std::string(provider), std::string(outcome)}];
 }
 
+void metrics::record_refund_try(bool confirmed) noexcept {
+  (confirmed ? refunds_confirmed_ : refunds_not_confirmed_).fetch_add(1, std::memory_order_relaxed);
+}
+
 std::string metrics::render() const {
   std::string out;
   out += "# HELP cunji_http_requests_total HTTP requests by method, route template and status.\n";
@@ -71,6 +75,11 @@ std::string metrics::render() const {
       out += fmt::format("cunji_payment_notices_total{{provider=\"{}\",outcome=\"{}\"}} {}\n", key.first, key.second,
                          n);
   }
+  out += "# HELP cunji_refund_tries_total Tries to send a refund owed: confirmed by the provider, or not "
+         "(retried later).\n";
+  out += "# TYPE cunji_refund_tries_total counter\n";
+  out += fmt::format("cunji_refund_tries_total{{outcome=\"confirmed\"}} {}\n", refunds_confirmed_.load());
+  out += fmt::format("cunji_refund_tries_total{{outcome=\"not_confirmed\"}} {}\n", refunds_not_confirmed_.load());
   out += "# HELP cunji_http_request_duration_seconds Time from a request's header to its response written.\n";
   out += "# TYPE cunji_http_request_duration_seconds histogram\n";
   latency_.render(out, "cunji_http_request_duration_seconds");

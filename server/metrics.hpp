@@ -1,6 +1,6 @@
 #pragma once
 // Prometheus text exposition: requests by route and status, request latency, connections,
-// and the writer's batch sizes and commit latency.
+// the writer's batch sizes and commit latency, and the tries to send refunds.
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -40,6 +40,8 @@ class metrics {
   void record_batch(std::size_t size, std::chrono::microseconds commit, bool committed);
   // A payment provider's notification: "recorded", "repeat", or the check it failed.
   void record_notice(std::string_view provider, std::string_view outcome);
+  // A try to send a refund owed: confirmed by the provider, or not (retried later).
+  void record_refund_try(bool confirmed) noexcept;
   std::string render() const;
 
   std::atomic<std::int64_t> open_connections{0};
@@ -53,6 +55,8 @@ class metrics {
   histogram batch_size_;
   histogram commit_latency_;
   std::atomic<std::uint64_t> failed_batches_{0};
+  std::atomic<std::uint64_t> refunds_confirmed_{0};
+  std::atomic<std::uint64_t> refunds_not_confirmed_{0};
 };
 
 }  // namespace cunji::server

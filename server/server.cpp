@@ -181,7 +181,12 @@ net::awaitable<void> serve_connection(server& srv, std::shared_ptr<connection_st
 }  // namespace
 
 server::server(server_config cfg, storage::store& store, cunji::server::metrics& metrics)
-    : app_(std::move(cfg), store, metrics), acceptor_(net::make_strand(ioc_)) {}
+    : app_(std::move(cfg), store, metrics), acceptor_(net::make_strand(ioc_)) {
+  const auto& c = app_.config();
+  if (c.alipay)
+    refunds_ = std::make_unique<refund_sender>(store.payments(), c.alipay, [this] { return app_.now(); },
+                                               c.gateway_timeout, c.quiet, app_.stats());
+}
 
 server::~server() {
   stop();
@@ -237,8 +242,14 @@ void server::remove_connection(const std::shared_ptr<connection_state>& c) {
   conns_.erase(c);
 }
 
+void server::start_background() {
+  const auto every = app_.config().refunds_every;
+  if (refunds_ && every.count() > 0) refunds_->start(ioc_.get_executor(), every);
+}
+
 void server::start() {
   net::co_spawn(acceptor_.get_executor(), accept_loop(), net::detached);
+  start_background();
   const auto n = std::max(1u, app_.config().threads);
   for (unsigned i = 0; i < n; ++i) threads_.emplace_back([this] { ioc_.run(); });
 }
@@ -251,6 +262,7 @@ void server::run(bool handle_signals) {
     });
   }
   net::co_spawn(acceptor_.get_executor(), accept_loop(), net::detached);
+  start_background();
   const auto n = std::max(1u, app_.config().threads);
   for (unsigned i = 1; i < n; ++i) threads_.emplace_back([this] { ioc_.run(); });
   ioc_.run();
@@ -264,6 +276,7 @@ void server::stop() {
     acceptor_.close(ec);
   });
   if (signals_) net::post(ioc_, [this] { signals_->cancel(); });
+  if (refunds_) refunds_->stop();
   std::lock_guard lk(conns_m_);
   for (const auto& c : conns_) {
     net::post(c->stream.get_executor(), [c] {

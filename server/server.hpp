@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "server/app.hpp"
+#include "server/refund_sender.hpp"
 
 namespace cunji::server {
 
@@ -38,6 +39,8 @@ class server {
   void join();
 
   application& app() noexcept { return app_; }
+  // The sender of refunds owed, when Alipay is configured (else null).
+  refund_sender* refunds() noexcept { return refunds_.get(); }
   bool stopping() const noexcept { return stopping_.load(); }
 
   // Used by connections.
@@ -46,9 +49,11 @@ class server {
 
  private:
   net::awaitable<void> accept_loop();
+  void start_background();
 
   net::io_context ioc_;
   application app_;
+  std::unique_ptr<refund_sender> refunds_;
   net::ip::tcp::acceptor acceptor_;
   std::unique_ptr<net::signal_set> signals_;
   std::vector<std::thread> threads_;

@@ -53,6 +53,30 @@ struct timer_report {
   bool more = false;  // a limit was reached: run again
 };
 
+// A refund owed to a buyer that is due to be sent through the provider (Alipay).
+struct due_refund {
+  std::int64_t id = 0;
+  std::string out_trade_no;    // the payment's
+  std::string out_request_no;  // the refund's: the same on every try, so the provider refunds once
+  std::int64_t amount_fen = 0;
+  int attempts = 0;  // tries that failed so far
+};
+
+// What one try to send a refund came to: confirmed by the provider, or not (retry later).
+struct refund_attempt {
+  std::int64_t refund_id = 0;
+  bool confirmed = false;
+  unix_seconds now = 0;
+};
+
+// What recording a try did.
+enum class refund_recorded {
+  sent,          // confirmed now: succeeded, and the money posted out (refund_sent)
+  already_sent,  // confirmed before: nothing changed
+  retry_later,   // not confirmed: attempts + 1, the next try put off (core::refund_retry_delay)
+  unknown,       // no such refund
+};
+
 class payment_store {
  public:
   virtual ~payment_store() = default;
@@ -72,6 +96,11 @@ class payment_store {
   // shelf for station_hold_days go back to the shop side, their payment refunded. The engine runs this
   // by itself every few seconds; tests call it.
   virtual task<timer_report> run_timers(unix_seconds now) = 0;
+
+  // Pending Alipay refunds whose next try is due at `now`, oldest due first, at most `limit`.
+  virtual task<std::vector<due_refund>> due_refunds(unix_seconds now, std::size_t limit) = 0;
+  // Records a try in one write; a confirmation is applied once however often it is recorded.
+  virtual task<refund_recorded> record_refund(refund_attempt a) = 0;
 };
 
 }  // namespace cunji::storage

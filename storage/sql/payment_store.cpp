@@ -103,6 +103,15 @@ class sqlite_payment_store final : public payment_store {
     co_return (co_await e_.write(std::move(cmd))).value();
   }
 
+  task<std::vector<due_refund>> due_refunds(unix_seconds now, std::size_t limit) override {
+    co_return e_.read([&](connection& c) { return list_due_refunds(c, now, limit); });
+  }
+
+  task<refund_recorded> record_refund(refund_attempt a) override {
+    auto cmd = [a](connection& c) -> result<refund_recorded> { return record_refund_attempt(c, a); };
+    co_return (co_await e_.write(std::move(cmd))).value();
+  }
+
  private:
   engine e_;
 };

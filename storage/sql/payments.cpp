@@ -1,5 +1,6 @@
 #include "storage/sql/payments.hpp"
 
+#include "storage/sql/ledger.hpp"
 #include "storage/sqlite/connection.hpp"
 
 namespace cunji::storage {
@@ -86,6 +87,42 @@ std::int64_t insert_refund(connection& c, std::int64_t payment_id, std::optional
   q.bind_all(payment_id, order_id, amount_fen, now);
   q.step();
   return q.i64(0);
+}
+
+std::vector<due_refund> list_due_refunds(connection& c, unix_seconds now, std::size_t limit) {
+  auto q = c.prepare(
+      "SELECT r.id, p.out_trade_no, r.out_request_no, r.amount_fen, r.attempts FROM refunds r "
+      "JOIN payments p ON p.id = r.payment_id "
+      "WHERE r.status = 'pending' AND r.next_attempt_at <= ? AND p.method = 'alipay' "
+      "ORDER BY r.next_attempt_at, r.id LIMIT ?");
+  q.bind_all(now, static_cast<std::int64_t>(limit));
+  std::vector<due_refund> out;
+  while (q.step())
+    out.push_back({q.i64(0), q.str(1), q.str(2), q.i64(3), static_cast<int>(q.i64(4))});
+  return out;
+}
+
+refund_recorded record_refund_attempt(connection& c, const refund_attempt& a) {
+  int failures = 0;
+  std::int64_t amount = 0, payment_id = 0;
+  {
+    auto q = c.prepare("SELECT status, attempts, amount_fen, payment_id FROM refunds WHERE id = ?");
+    q.bind(1, a.refund_id);
+    if (!q.step()) return refund_recorded::unknown;
+    if (q.text(0) != "pending") return refund_recorded::already_sent;  // a confirmation is final
+    failures = static_cast<int>(q.i64(1)) + 1;
+    amount = q.i64(2);
+    payment_id = q.i64(3);
+  }
+  if (!a.confirmed) {
+    c.run("UPDATE refunds SET attempts = ?, next_attempt_at = ? WHERE id = ?", failures,
+          a.now + refund_retry_delay(failures), a.refund_id);
+    return refund_recorded::retry_later;
+  }
+  c.run("UPDATE refunds SET status = 'succeeded', confirmed_at = ? WHERE id = ?", a.now, a.refund_id);
+  post(c, entry_kind::refund_sent, {.payment_id = payment_id, .refund_id = a.refund_id}, refund_sent_postings(amount),
+       a.now);
+  return refund_recorded::sent;
 }
 
 }  // namespace cunji::storage

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "core/payment.hpp"
+#include "storage/payments.hpp"
 
 namespace cunji::storage {
 
@@ -25,5 +26,9 @@ void close_pending_payments(connection& c, std::int64_t order_id, unix_seconds n
 // A refund owed to the buyer, pending until the provider confirms it; returns its id.
 std::int64_t insert_refund(connection& c, std::int64_t payment_id, std::optional<std::int64_t> order_id,
                            std::int64_t amount_fen, unix_seconds now);
+
+// See payment_store::due_refunds and record_refund (storage/payments.hpp).
+std::vector<due_refund> list_due_refunds(connection& c, unix_seconds now, std::size_t limit);
+refund_recorded record_refund_attempt(connection& c, const refund_attempt& a);
 
 }  // namespace cunji::storage

@@ -55,6 +55,18 @@ void allow_handins(connection& c) {
                            "CHECK (kind IN " + sql_list(now) + ")");
 }
 
+// 0017: the entry kind of refunds the provider confirmed sent.
+void allow_refunds_sent(connection& c) {
+  const entry_kind before[] = {entry_kind::payment,      entry_kind::delivery, entry_kind::refund,
+                               entry_kind::late_payment, entry_kind::payout,   entry_kind::handin,
+                               entry_kind::settlement};
+  const entry_kind now[] = {entry_kind::payment,      entry_kind::delivery, entry_kind::refund,
+                            entry_kind::late_payment, entry_kind::payout,   entry_kind::handin,
+                            entry_kind::settlement,   entry_kind::refund_sent};
+  rewrite_table_definition(c, "ledger_entries", "CHECK (kind IN " + sql_list(before) + ")",
+                           "CHECK (kind IN " + sql_list(now) + ")");
+}
+
 }  // namespace
 
 void run_migration_step(connection& c, int version) {
@@ -62,6 +74,7 @@ void run_migration_step(connection& c, int version) {
   if (version == 9) drop_platform_revenue(c);
   if (version == 11) normalize_stored_phones(c);  // core's normalize_phone, not written again in SQL
   if (version == 12) allow_handins(c);
+  if (version == 17) allow_refunds_sent(c);
 }
 
 void rewrite_table_definition(connection& c, std::string_view table, std::string_view from, std::string_view to) {

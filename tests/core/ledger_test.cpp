@@ -79,6 +79,20 @@ TEST_CASE("cash at a station is held by its partner, and Alipay refunds are owed
   CHECK(amount_on(late, ledger_account::refunds_due, 0) == -700);
 }
 
+TEST_CASE("a refund sent is no longer owed and leaves the platform's cash", "[core][ledger]") {
+  auto o = sample_order();
+  o.paid_with = payment{payment_method::alipay, "T1", 2, std::nullopt};
+  const auto sent = refund_sent_postings(10'800);
+  CHECK(sum_fen(sent) == 0);
+  CHECK(amount_on(sent, ledger_account::refunds_due, 0) == 10'800);
+  CHECK(amount_on(sent, ledger_account::cash, 0) == -10'800);
+  // Paid, cancelled, refund sent: nothing left owed, and the money is back out.
+  auto all = payment_postings(o);
+  for (const auto& more : {refund_postings(o), sent}) all.insert(all.end(), more.begin(), more.end());
+  CHECK(net_postings(all).empty());
+  CHECK(to_string(entry_kind::refund_sent) == "refund_sent");
+}
+
 TEST_CASE("what an order's postings net to, by status", "[core][ledger]") {
   auto o = sample_order();
   o.status = order_status::placed;

@@ -28,3 +28,13 @@ TEST_CASE("payment methods and statuses by name", "[core][payments]") {
     CHECK(parse_payment_status(to_string(s)) == s);
   CHECK_FALSE(parse_payment_method("wechat"));
 }
+
+TEST_CASE("a refund that failed to send is retried later and later, at most every 6 hours", "[core][payments]") {
+  CHECK(refund_retry_delay(1) == 60);
+  CHECK(refund_retry_delay(2) == 120);
+  CHECK(refund_retry_delay(3) == 240);
+  CHECK(refund_retry_delay(9) == 256 * 60);
+  CHECK(refund_retry_delay(10) == 6 * 3600);
+  CHECK(refund_retry_delay(1'000'000) == 6 * 3600);
+  CHECK(refund_retry_delay(0) == 60);
+}

@@ -136,6 +136,12 @@ TEST_CASE("a refund is a signed form for the gateway", "[payments][alipay]") {
   const auto p = alipay_fake::decode(r->body);
   CHECK(p.at("method") == "alipay.trade.refund");
   CHECK(p.at("biz_content") == R"({"out_trade_no":"P1","refund_amount":"5.00","out_request_no":"R1"})");
+  CHECK(p.at("app_id") == alipay_fake::app_id);
+  CHECK(p.at("format") == "JSON");
+  CHECK(p.at("charset") == "utf-8");
+  CHECK(p.at("sign_type") == "RSA2");
+  CHECK(p.at("version") == "1.0");
+  CHECK(p.at("timestamp") == "2026-11-23 22:00:00");  // Beijing time
   CHECK_FALSE(p.contains("notify_url"));
   CHECK(alipay_fake::gateway_accepts(p));
   CHECK_FALSE(provider->refund_request(refund_order{"P1", 0, "R1", nov_23_14h_utc}));

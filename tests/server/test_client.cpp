@@ -110,6 +110,8 @@ test_server::test_server(std::function<void(server::server_config&)> tweak, cons
   auto provider = payments::make_alipay_provider(alipay);
   REQUIRE(provider.ok());
   cfg.alipay = std::move(provider.value());
+  cfg.refunds_every = std::chrono::milliseconds(0);  // tests run them with send_refunds()
+  cfg.gateway_timeout = std::chrono::milliseconds(2'000);
   if (tweak) tweak(cfg);
   srv_ = std::make_unique<server::server>(cfg, *store_, metrics_);
   port_ = srv_->listen();
@@ -231,6 +233,26 @@ storage::timer_report test_server::run_timers() {
   auto done = boost::asio::co_spawn(ioc, store_->payments().run_timers(now_.load()), boost::asio::use_future);
   ioc.run();
   return done.get();
+}
+
+server::refund_pass test_server::send_refunds() {
+  REQUIRE(srv_->refunds());
+  boost::asio::io_context ioc;
+  auto done = boost::asio::co_spawn(ioc, srv_->refunds()->run_once(), boost::asio::use_future);
+  ioc.run();
+  return done.get();
+}
+
+std::function<void(server::server_config&)> test_server::alipay_gateway_at(std::string gateway_url) {
+  return [gateway_url = std::move(gateway_url)](server::server_config& cfg) {
+    const alipay_fake keys;  // the same key pairs as every alipay_fake's
+    payments::alipay_options o{std::string(alipay_fake::app_id), std::string(alipay_fake::seller_id),
+                               keys.alipay_public_key_file(), keys.merchant_private_key_file(),
+                               "https://market.example/v1/payments/alipay/notify", gateway_url};
+    auto provider = payments::make_alipay_provider(o);
+    REQUIRE(provider.ok());
+    cfg.alipay = std::move(provider.value());
+  };
 }
 
 }  // namespace cunji::test

@@ -101,6 +101,11 @@ class test_server {
   // so that a test decides when they happen).
   storage::timer_report run_timers();
 
+  // Runs one pass of the refund sender now (the server's own passes are off in tests).
+  server::refund_pass send_refunds();
+  // A tweak that points the Alipay provider at `gateway_url` (a fake gateway's).
+  static std::function<void(server::server_config&)> alipay_gateway_at(std::string gateway_url);
+
  private:
   temp_dir dir_;
   alipay_fake alipay_;

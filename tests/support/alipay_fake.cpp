@@ -161,4 +161,23 @@ bool alipay_fake::gateway_accepts(const params& request) {
                           reinterpret_cast<const unsigned char*>(content.data()), content.size()) == 1;
 }
 
+std::string alipay_fake::refund_answer(std::string_view response, key signer) {
+  return R"({"alipay_trade_refund_response":)" + std::string(response) + R"(,"sign":")" + sign(response, signer) +
+         R"("})";
+}
+
+std::string alipay_fake::refund_made(std::string_view out_trade_no, std::string_view refund_fee, bool fund_change) {
+  // Alipay's field order, with a non-ASCII value and an escaped slash as its JSON may have.
+  return std::string(R"({"code":"10000","msg":"Success","buyer_logon_id":"159****5620",)") +
+         R"("buyer_user_id":"2088101117955611","fund_change":")" + (fund_change ? "Y" : "N") +
+         R"(","gmt_refund_pay":"2026-11-23 22:10:00","out_trade_no":")" + std::string(out_trade_no) +
+         R"(","refund_fee":")" + std::string(refund_fee) + R"(","send_back_fee":")" + std::string(refund_fee) +
+         R"(","trade_no":"2026112322001456380542497258","store_name":"村集\/测试"})";
+}
+
+std::string alipay_fake::refund_refused(std::string_view code, std::string_view sub_code) {
+  return R"({"code":")" + std::string(code) + R"(","msg":"Business Failed","sub_code":")" + std::string(sub_code) +
+         R"(","sub_msg":"交易不存在"})";
+}
+
 }  // namespace cunji::test

@@ -46,6 +46,16 @@ class alipay_fake {
   // over every other parameter, and sign_type is RSA2.
   static bool gateway_accepts(const params& request);
 
+  // Alipay's answer to a request of method `alipay.trade.refund`, as its gateway writes it:
+  // {"alipay_trade_refund_response":<response>,"sign":"<base64>"}, `sign` over the exact text
+  // of <response> (a JSON object) with the private key of `signer`.
+  static std::string refund_answer(std::string_view response, key signer = key::alipay);
+  // The <response> of a refund made: code 10000; fund_change "Y" the first time an
+  // out_request_no is refunded, "N" for a repeat (nothing more moves).
+  static std::string refund_made(std::string_view out_trade_no, std::string_view refund_fee, bool fund_change);
+  // The <response> of a refund refused: code (e.g. 40004) and sub_code (e.g. ACQ.TRADE_NOT_EXIST).
+  static std::string refund_refused(std::string_view code, std::string_view sub_code);
+
  private:
   temp_dir dir_;
 };
