@@ -74,8 +74,8 @@ net::awaitable<void> refund_sender::loop(std::chrono::milliseconds every) {
   }
 }
 
-void refund_sender::start(const net::any_io_executor& ex, std::chrono::milliseconds every) {
-  auto strand = net::make_strand(ex);
+void refund_sender::start(net::io_context& ioc, std::chrono::milliseconds every) {
+  auto strand = net::make_strand(ioc);
   timer_.emplace(strand);
   net::co_spawn(strand, loop(every), net::detached);
 }

@@ -5,6 +5,7 @@
 // and records it (record_refund): confirmed, or retried later with the same out_request_no.
 // It holds no database connection, only store calls, and sends one refund at a time.
 #include <atomic>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <functional>
@@ -37,9 +38,11 @@ class refund_sender {
   // One pass over the refunds due now, on the calling coroutine's executor.
   net::awaitable<refund_pass> run_once();
 
-  // Runs a pass every `every` on `ex` until stop(); a pass in flight ends within the gateway
-  // timeout of the refund it is sending.
-  void start(const net::any_io_executor& ex, std::chrono::milliseconds every);
+  // Runs a pass every `every` on a strand of `ioc` until stop(); a pass in flight ends within
+  // the gateway timeout of the refund it is sending. (A strand of the io_context's own executor,
+  // as the sessions use: a strand of an any_io_executor is reference-counted on the heap, and
+  // ThreadSanitizer reports the count's release and the delete as a race.)
+  void start(net::io_context& ioc, std::chrono::milliseconds every);
   void stop();
 
  private:

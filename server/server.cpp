@@ -244,7 +244,7 @@ void server::remove_connection(const std::shared_ptr<connection_state>& c) {
 
 void server::start_background() {
   const auto every = app_.config().refunds_every;
-  if (refunds_ && every.count() > 0) refunds_->start(ioc_.get_executor(), every);
+  if (refunds_ && every.count() > 0) refunds_->start(ioc_, every);
 }
 
 void server::start() {
