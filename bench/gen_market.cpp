@@ -23,16 +23,16 @@
 //   PREFIX.tokens     bearer tokens of the buyers' sessions, one per line
 //   PREFIX.farmer     "shop_id token": a session of the farmer owning the first shop
 // Tokens are derived from the seed (bench data only) and their sessions expire in 10 years.
+#include <fmt/format.h>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/system_executor.hpp>
-#include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
 #include <charconv>
 #include <chrono>
-#include <condition_variable>
 #include <cmath>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
 #include <ctime>
@@ -51,18 +51,17 @@
 #include "core/account.hpp"
 #include "core/catalog.hpp"
 #include "core/order.hpp"
+#include "market_names.hpp"
 #include "server/crypto.hpp"
 #include "storage/sql/accounts.hpp"
 #include "storage/sql/catalog.hpp"
-#include "storage/sqlite/database.hpp"
 #include "storage/sql/order_moves.hpp"
 #include "storage/sql/orders.hpp"
 #include "storage/sql/regions.hpp"
-#include "market_names.hpp"
+#include "storage/sqlite/database.hpp"
 #include "tools/bench_fixtures.hpp"
 
 namespace {
-
 
 using namespace cunji;
 using namespace cunji::benchgen;
@@ -111,8 +110,7 @@ options parse(int argc, char** argv) {
     else if (f == "--seed") {
       o.seed = number<std::uint64_t>(f, v);
       have_seed = true;
-    }
-    else if (f == "--counties") o.counties = number<int>(f, v);
+    } else if (f == "--counties") o.counties = number<int>(f, v);
     else if (f == "--villages") o.villages = number<int>(f, v);
     else if (f == "--shops") o.shops = number<int>(f, v);
     else if (f == "--listings") o.listings = number<int>(f, v);
@@ -307,10 +305,10 @@ class market_generator {
   }
 
   std::optional<error> add_farmer_shop(storage::connection& c, int i) {
-    static const std::vector<const char*> shop_suffixes{"农家店", "土特产", "家庭农场", "山货铺", "合作社", "果园",
-                                                        "优选", "直营店"};
-    const auto village =
-        i < o_.villages ? regions_.village_ids[static_cast<std::size_t>(i)] : pick(rng_, regions_.village_ids);
+    static const std::vector<const char*> shop_suffixes{"农家店", "土特产", "家庭农场", "山货铺",
+                                                        "合作社", "果园",   "优选",     "直营店"};
+    const auto village = i < o_.villages ? regions_.village_ids[static_cast<std::size_t>(i)]
+                                         : pick(rng_, regions_.village_ids);
     const std::string surname = pick(rng_, surnames);
     registration r;
     r.role = role::farmer;
@@ -461,8 +459,9 @@ class market_generator::order_history {
     storage::place_order_request req;
     req.shop_id = g_.shops_[item.shop].id;
     const double q = std::uniform_real_distribution<double>(0, 1)(g_.rng_);
-    const std::int64_t quantity =
-        q < 0.75 ? 1 : q < 0.92 ? 2 : std::uniform_int_distribution<std::int64_t>(3, 5)(g_.rng_);
+    const std::int64_t quantity = q < 0.75   ? 1
+                                  : q < 0.92 ? 2
+                                             : std::uniform_int_distribution<std::int64_t>(3, 5)(g_.rng_);
     req.items.push_back({item.listing_id, quantity});
     // Delivered to an address: the generated buyers live in no village, so they have no
     // station, and the direct moves below (deliver by the placer) are those of address orders.
@@ -517,8 +516,7 @@ class market_generator::order_history {
     if (cancel_unpaid) {
       plan(cancel_at, order_action::cancel, order_status::cancelled);
     } else if (target != order_status::placed && plan(pay_at, order_action::pay, order_status::paid)) {
-      if (cancel_paid)
-        plan(cancel_at, order_action::cancel, order_status::cancelled);
+      if (cancel_paid) plan(cancel_at, order_action::cancel, order_status::cancelled);
       else if ((target == order_status::shipped || target == order_status::delivered) &&
                plan(ship_at, order_action::ship, order_status::shipped) && target == order_status::delivered)
         plan(deliver_at, order_action::deliver, order_status::delivered);
@@ -539,8 +537,8 @@ class market_generator::order_history {
       // Paid through Alipay (the notification is what pays it; here it succeeded at once).
       auto o = storage::find_order(c, m.order_id);
       if (!o) return error{errc::not_found, "no such order"};
-      storage::pay_in_full(c, *o, payment_method::alipay,
-                           fmt::format("2026{:024d}", rng() % 10'000'000'000'000'000ULL), std::nullopt, m.at);
+      storage::pay_in_full(c, *o, payment_method::alipay, fmt::format("2026{:024d}", rng() % 10'000'000'000'000'000ULL),
+                           std::nullopt, m.at);
       return std::nullopt;
     }
     if (m.action == order_action::ship) {

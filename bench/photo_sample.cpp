@@ -18,9 +18,11 @@ int main(int argc, char** argv) {
   const int w = 4000, h = 3000;
   const auto xy = VImage::xyz(w, h);
   const auto base = (xy[0] * (255.0 / w)).bandjoin(xy[1] * (255.0 / h)).bandjoin(xy[0] * (128.0 / w) + 64);
-  const auto noisy = base + VImage::gaussnoise(w, h, VImage::option()->set("sigma", 12.0)).bandjoin(
-                                VImage::gaussnoise(w, h, VImage::option()->set("sigma", 12.0)).bandjoin(
-                                    VImage::gaussnoise(w, h, VImage::option()->set("sigma", 12.0)))) - 128;
+  const auto noisy = base +
+                     VImage::gaussnoise(w, h, VImage::option()->set("sigma", 12.0))
+                         .bandjoin(VImage::gaussnoise(w, h, VImage::option()->set("sigma", 12.0))
+                                       .bandjoin(VImage::gaussnoise(w, h, VImage::option()->set("sigma", 12.0)))) -
+                     128;
   const auto img =
       noisy.cast(VIPS_FORMAT_UCHAR).copy(VImage::option()->set("interpretation", VIPS_INTERPRETATION_sRGB));
   const auto pixels = img.copy_memory();  // the same noise at every quality tried

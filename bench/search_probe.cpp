@@ -72,7 +72,8 @@ options parse(int argc, char** argv) {
 bool is_bigram(std::string_view tok) {
   const auto lead = [](unsigned char c) { return c >= 0xE0 ? (c >= 0xF0 ? 4u : 3u) : 0u; };
   const auto a = lead(static_cast<unsigned char>(tok[0]));
-  return a && tok.size() > a && lead(static_cast<unsigned char>(tok[a])) && tok.size() == a + lead(static_cast<unsigned char>(tok[a]));
+  return a && tok.size() > a && lead(static_cast<unsigned char>(tok[a])) &&
+         tok.size() == a + lead(static_cast<unsigned char>(tok[a]));
 }
 
 bool is_word(std::string_view tok) { return static_cast<unsigned char>(tok[0]) < 0xE0; }

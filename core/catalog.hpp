@@ -14,9 +14,9 @@
 
 namespace cunji {
 
-inline constexpr std::array<std::string_view, 12> categories{
-    "fruit", "vegetable", "grain", "meat", "poultry_eggs", "aquatic",
-    "tea", "nuts_dried", "honey", "mushroom", "handicraft", "other"};
+inline constexpr std::array<std::string_view, 12> categories{"fruit",        "vegetable", "grain",      "meat",
+                                                             "poultry_eggs", "aquatic",   "tea",        "nuts_dried",
+                                                             "honey",        "mushroom",  "handicraft", "other"};
 inline constexpr std::array<std::string_view, 6> units{"kg", "jin", "piece", "box", "bag", "dozen"};
 
 bool is_category(std::string_view s) noexcept;

@@ -33,8 +33,8 @@ struct error {
   errc code;
   std::string detail;
   std::vector<field_error> errors{};
-  std::int64_t retry_after_s = 0;         // rate_limited only
-  std::vector<std::int64_t> listing_ids{};  // insufficient_stock: the listings short of stock
+  std::int64_t retry_after_s = 0;                 // rate_limited only
+  std::vector<std::int64_t> listing_ids{};        // insufficient_stock: the listings short of stock
   std::optional<std::int64_t> current_version{};  // precondition_failed: the object's version now
 };
 

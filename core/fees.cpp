@@ -14,10 +14,8 @@ std::vector<field_error> validate(const fee_schedule& s) {
   rate("assisted_buying_fee_bps", s.assisted_buying_fee_bps);
   rate("assisted_selling_fee_bps", s.assisted_selling_fee_bps);
   for (const auto& [category, bps] : s.category_commission_bps) {
-    if (!is_category(category))
-      errors.push_back({"category_commission_bps." + category, "is not a known category"});
-    else
-      rate("category_commission_bps." + category, bps);
+    if (!is_category(category)) errors.push_back({"category_commission_bps." + category, "is not a known category"});
+    else rate("category_commission_bps." + category, bps);
   }
   if (s.address_delivery_fee_fen < 0 || s.address_delivery_fee_fen > max_delivery_fee_fen)
     errors.push_back({"address_delivery_fee_fen", "must be 0..10000000 fen"});
@@ -80,8 +78,8 @@ order_money price_order(std::vector<priced_line>& lines, const pricing_input& in
     m.partner_fees.push_back({*in.assisting_buyer_partner, partner_fee_kind::assisted_buying,
                               apply_bps(m.subtotal_fen, s.assisted_buying_fee_bps)});
   if (in.shop_partner)
-    m.partner_fees.push_back({*in.shop_partner, partner_fee_kind::assisted_selling,
-                              apply_bps(m.subtotal_fen, s.assisted_selling_fee_bps)});
+    m.partner_fees.push_back(
+        {*in.shop_partner, partner_fee_kind::assisted_selling, apply_bps(m.subtotal_fen, s.assisted_selling_fee_bps)});
   return m;
 }
 

@@ -87,7 +87,7 @@ struct pricing_input {
   bool poverty_relief = false;  // the shop's county is poverty-stricken
   delivery_method delivery = delivery_method::station_pickup;
   std::optional<std::int64_t> assisting_buyer_partner{};  // partner who placed it for a villager
-  std::optional<std::int64_t> shop_partner{};              // partner running the shop for a villager
+  std::optional<std::int64_t> shop_partner{};             // partner running the shop for a villager
 };
 
 // Prices an order: fills each line's total and commission (per line, then summed), and the

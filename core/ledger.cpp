@@ -49,7 +49,8 @@ namespace {
 // Where the money of a payment went in: the station cash of the partner who took it, or the
 // platform's cash.
 posting money_in(const order& o, std::int64_t amount) {
-  if (o.paid_with && o.paid_with->collected_by) return {ledger_account::station_cash, *o.paid_with->collected_by, amount};
+  if (o.paid_with && o.paid_with->collected_by)
+    return {ledger_account::station_cash, *o.paid_with->collected_by, amount};
   return {ledger_account::cash, 0, amount};
 }
 }  // namespace

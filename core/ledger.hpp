@@ -41,22 +41,27 @@
 namespace cunji {
 
 enum class ledger_account {
-  cash,                 // money the platform holds (owner 0)
-  station_cash,         // cash taken at a station, held by its partner until handed in (owner: partner)
-  refunds_due,          // money owed back to buyers, not yet sent (owner 0)
-  shop_pending,         // proceeds of a shop's orders paid but not yet delivered (owner: shop)
-  shop_available,       // proceeds of delivered orders, not yet paid out (owner: shop)
-  partner_pending,      // a partner's fees of orders paid but not yet delivered (owner: partner)
-  partner_available,    // a partner's fees of delivered orders, not yet paid out (owner: partner)
-  commission,           // the platform's commission earned (owner 0)
-  delivery_fees,        // delivery fees earned (owner 0)
-  partner_fees_expense, // partner fees the platform pays out of its commission (owner 0)
+  cash,                  // money the platform holds (owner 0)
+  station_cash,          // cash taken at a station, held by its partner until handed in (owner: partner)
+  refunds_due,           // money owed back to buyers, not yet sent (owner 0)
+  shop_pending,          // proceeds of a shop's orders paid but not yet delivered (owner: shop)
+  shop_available,        // proceeds of delivered orders, not yet paid out (owner: shop)
+  partner_pending,       // a partner's fees of orders paid but not yet delivered (owner: partner)
+  partner_available,     // a partner's fees of delivered orders, not yet paid out (owner: partner)
+  commission,            // the platform's commission earned (owner 0)
+  delivery_fees,         // delivery fees earned (owner 0)
+  partner_fees_expense,  // partner fees the platform pays out of its commission (owner 0)
 };
-inline constexpr ledger_account all_ledger_accounts[] = {
-    ledger_account::cash,            ledger_account::station_cash,      ledger_account::refunds_due,
-    ledger_account::shop_pending,    ledger_account::shop_available,    ledger_account::partner_pending,
-    ledger_account::partner_available, ledger_account::commission,      ledger_account::delivery_fees,
-    ledger_account::partner_fees_expense};
+inline constexpr ledger_account all_ledger_accounts[] = {ledger_account::cash,
+                                                         ledger_account::station_cash,
+                                                         ledger_account::refunds_due,
+                                                         ledger_account::shop_pending,
+                                                         ledger_account::shop_available,
+                                                         ledger_account::partner_pending,
+                                                         ledger_account::partner_available,
+                                                         ledger_account::commission,
+                                                         ledger_account::delivery_fees,
+                                                         ledger_account::partner_fees_expense};
 
 std::string_view to_string(ledger_account a) noexcept;
 std::optional<ledger_account> parse_ledger_account(std::string_view s) noexcept;

@@ -27,9 +27,9 @@ struct order_item {
 // How an order was paid, as the order shows it.
 struct payment {
   payment_method method = payment_method::alipay;
-  std::optional<std::string> reference;       // the provider's trade number (Alipay: trade_no)
-  std::optional<std::int64_t> payment_id;     // the payment record (none for older orders)
-  std::optional<std::int64_t> collected_by;   // cash: the partner holding it
+  std::optional<std::string> reference;      // the provider's trade number (Alipay: trade_no)
+  std::optional<std::int64_t> payment_id;    // the payment record (none for older orders)
+  std::optional<std::int64_t> collected_by;  // cash: the partner holding it
 };
 
 struct order {

@@ -27,7 +27,8 @@ std::optional<error> check_return_window(const order& o, unix_seconds now) {
 
 std::optional<error> check_lost_report(const order& o, unix_seconds now) {
   if (o.status != order_status::shipped || !o.shipped_at)
-    return error{errc::invalid_transition, "Only a shipped order that has not reached its station can be reported lost."};
+    return error{errc::invalid_transition,
+                 "Only a shipped order that has not reached its station can be reported lost."};
   if (now - *o.shipped_at < lost_after_shipped_s)
     return error{errc::conflict, "A parcel can be reported lost 7 days after it was shipped."};
   return std::nullopt;

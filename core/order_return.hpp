@@ -38,9 +38,9 @@ struct order_return {
   std::optional<unix_seconds> decided_at;
 };
 
-inline constexpr unix_seconds return_window_s = 7 * 86'400;      // after delivery
+inline constexpr unix_seconds return_window_s = 7 * 86'400;       // after delivery
 inline constexpr unix_seconds lost_after_shipped_s = 7 * 86'400;  // before a parcel may be reported lost
-inline constexpr std::size_t max_return_reason_chars = 500;  // the placer's reason, the shop side's
+inline constexpr std::size_t max_return_reason_chars = 500;       // the placer's reason, the shop side's
 
 // May `o` be returned at `now` (delivered, at most 7 days ago)? 409 otherwise.
 std::optional<error> check_return_window(const order& o, unix_seconds now);

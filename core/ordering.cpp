@@ -18,8 +18,7 @@ void check_parties(const placement& p, const std::string& items, std::vector<fie
     if (p.positions.empty()) return errors.push_back({"shop_id", message});
     for (std::size_t i = 0; i < p.lines.size(); ++i) errors.push_back({line_field(p, items, i, "listing_id"), message});
   };
-  if (!p.shop_row || p.shop_row->status != shop_status::active)
-    shop_error("is not an open shop");
+  if (!p.shop_row || p.shop_row->status != shop_status::active) shop_error("is not an open shop");
   else if (is_self_dealing(p.placer, p.villager_id, *p.shop_row))
     shop_error("is a shop of the buyer's own (its owner, its villager or the partner running it)");
   if (p.villager_id && (!p.villager_row || !can_order_for(p.placer, *p.villager_row)))
@@ -58,8 +57,8 @@ result<std::vector<checked_line>> check_placement(const placement& p, const std:
   for (std::size_t i = 0; i < lines.size(); ++i) {
     if (lines[i].l.stock < lines[i].quantity) {
       short_of.listing_ids.push_back(lines[i].l.id);
-      short_of.errors.push_back({line_field(p, items, i, "quantity"),
-                                 "only " + std::to_string(lines[i].l.stock) + " left"});
+      short_of.errors.push_back(
+          {line_field(p, items, i, "quantity"), "only " + std::to_string(lines[i].l.stock) + " left"});
     }
   }
   if (!short_of.listing_ids.empty()) return short_of;

@@ -23,10 +23,10 @@ struct order_line {
 // The rows of one placement as storage found them (nullopt: no such row).
 struct placement {
   account placer;
-  std::int64_t shop_id = 0;                  // the shop ordered from
-  std::optional<shop> shop_row;              // ... and its row
-  std::optional<std::int64_t> villager_id;   // assisted buying: the villager asked for
-  std::optional<villager> villager_row;      // ... and that villager's row
+  std::int64_t shop_id = 0;                 // the shop ordered from
+  std::optional<shop> shop_row;             // ... and its row
+  std::optional<std::int64_t> villager_id;  // assisted buying: the villager asked for
+  std::optional<villager> villager_row;     // ... and that villager's row
   std::vector<order_line> lines;
   std::vector<std::optional<listing>> listings;  // one per line, in order
   // A purchase's shop group (core/purchase.hpp): each line's position in the request's lines,

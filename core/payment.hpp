@@ -34,9 +34,9 @@ struct payment_record {
   payment_method method = payment_method::alipay;
   payment_status status = payment_status::pending;
   std::int64_t amount_fen = 0;
-  std::string out_trade_no;               // our id of the payment at the provider
-  std::optional<std::string> trade_no;    // the provider's id, once confirmed
-  std::int64_t started_by = 0;            // the account that asked to pay
+  std::string out_trade_no;                  // our id of the payment at the provider
+  std::optional<std::string> trade_no;       // the provider's id, once confirmed
+  std::int64_t started_by = 0;               // the account that asked to pay
   std::optional<std::int64_t> collected_by;  // cash: the partner who holds it
   std::vector<std::int64_t> order_ids;
   unix_seconds created_at = 0;

@@ -62,7 +62,7 @@ bool can_act(const account& caller, const order_parties& p, order_action a) noex
     case order_action::arrive:
     case order_action::hand_over: return is_station_partner(caller, p);
     case order_action::expire:
-    case order_action::return_to_shop:  // the timers
+    case order_action::return_to_shop:        // the timers
     case order_action::refund: return false;  // returns
   }
   return false;
@@ -70,7 +70,8 @@ bool can_act(const account& caller, const order_parties& p, order_action a) noex
 
 std::optional<error> check_order_access(const account& caller, const order_parties& p, order_action a) {
   if (!can_see(caller, p)) return error{errc::not_found, "No such order."};
-  if (!can_act(caller, p, a)) return error{errc::forbidden, "You may not " + std::string(to_string(a)) + " this order."};
+  if (!can_act(caller, p, a))
+    return error{errc::forbidden, "You may not " + std::string(to_string(a)) + " this order."};
   return std::nullopt;
 }
 
@@ -82,9 +83,7 @@ bool can_decide_return(const account& caller, const order_parties& p, return_dec
 
 bool can_take_cash(const account& caller) noexcept { return caller.role == role::partner; }
 
-bool has_balance(const account& caller) noexcept {
-  return caller.role == role::farmer || caller.role == role::partner;
-}
+bool has_balance(const account& caller) noexcept { return caller.role == role::farmer || caller.role == role::partner; }
 
 bool can_list_parcels(const account& caller) noexcept {
   return caller.role == role::partner && caller.village_id.has_value();

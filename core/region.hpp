@@ -20,9 +20,9 @@ struct village {
   std::int64_t county_id = 0;
   std::string name;
   unix_seconds created_at = 0;
-  std::int64_t active_shops = 0;   // active shops with at least one active listing
-  std::int64_t gmv_365d_fen = 0;   // subtotals of paid/shipped/delivered orders, last 365 days
-  bool taobao_village = false;     // under the thresholds in force (is_taobao_village below)
+  std::int64_t active_shops = 0;  // active shops with at least one active listing
+  std::int64_t gmv_365d_fen = 0;  // subtotals of paid/shipped/delivered orders, last 365 days
+  bool taobao_village = false;    // under the thresholds in force (is_taobao_village below)
 };
 
 // Thresholds of the Taobao-village rule (fee schedule; defaults from the research definition).

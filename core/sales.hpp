@@ -51,9 +51,7 @@ struct day_range {
 };
 
 // The village window on `today`: [today - 364, today + 1).
-constexpr day_range gmv_window(day_number today) noexcept {
-  return {today - (gmv_window_days - 1), today + 1};
-}
+constexpr day_range gmv_window(day_number today) noexcept { return {today - (gmv_window_days - 1), today + 1}; }
 
 // Does an order created on `order_day` count toward the village window on `today`?
 // Age 0..364 days: yes; 365 or more (or created after today): no.

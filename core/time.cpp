@@ -52,18 +52,25 @@ void append_rfc3339(std::string& out, unix_seconds t) {
     return;
   }
   const auto y = static_cast<unsigned>(c.y);
-  const char buf[20] = {static_cast<char>('0' + y / 1000),     static_cast<char>('0' + y / 100 % 10),
-                        static_cast<char>('0' + y / 10 % 10),  static_cast<char>('0' + y % 10),
+  const char buf[20] = {static_cast<char>('0' + y / 1000),
+                        static_cast<char>('0' + y / 100 % 10),
+                        static_cast<char>('0' + y / 10 % 10),
+                        static_cast<char>('0' + y % 10),
                         '-',
-                        static_cast<char>('0' + c.m / 10),     static_cast<char>('0' + c.m % 10),
+                        static_cast<char>('0' + c.m / 10),
+                        static_cast<char>('0' + c.m % 10),
                         '-',
-                        static_cast<char>('0' + c.d / 10),     static_cast<char>('0' + c.d % 10),
+                        static_cast<char>('0' + c.d / 10),
+                        static_cast<char>('0' + c.d % 10),
                         'T',
-                        static_cast<char>('0' + hh / 10),      static_cast<char>('0' + hh % 10),
+                        static_cast<char>('0' + hh / 10),
+                        static_cast<char>('0' + hh % 10),
                         ':',
-                        static_cast<char>('0' + mm / 10),      static_cast<char>('0' + mm % 10),
+                        static_cast<char>('0' + mm / 10),
+                        static_cast<char>('0' + mm % 10),
                         ':',
-                        static_cast<char>('0' + ss / 10),      static_cast<char>('0' + ss % 10),
+                        static_cast<char>('0' + ss / 10),
+                        static_cast<char>('0' + ss % 10),
                         'Z'};
   out.append(buf, sizeof buf);
 }

@@ -43,8 +43,9 @@ const world& the_world() {
     EVP_PKEY* merchant = EVP_RSA_gen(2048);
     world w;
     w.alipay_signer = std::make_unique<private_key>(private_key::from_pem(pem_of(alipay, true)).value());
-    w.provider = std::make_unique<alipay_provider>(alipay_config{"2021000000000001", "2088000000000001", "", "https://gw",
-        private_key::from_pem(pem_of(merchant, true)).value(), public_key::from_pem(pem_of(alipay, false)).value()});
+    w.provider = std::make_unique<alipay_provider>(alipay_config{
+        "2021000000000001", "2088000000000001", "", "https://gw", private_key::from_pem(pem_of(merchant, true)).value(),
+        public_key::from_pem(pem_of(alipay, false)).value()});
     EVP_PKEY_free(alipay);
     EVP_PKEY_free(merchant);
     return w;

@@ -31,8 +31,8 @@
 #include "server/app.hpp"
 #include "server/crypto.hpp"
 #include "server/json_input.hpp"
-#include "storage/sql/accounts.hpp"
 #include "server/metrics.hpp"
+#include "storage/sql/accounts.hpp"
 #include "storage/sqlite/database.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 
@@ -56,7 +56,7 @@ struct world {
   net::io_context ioc;
   server::server_config cfg;
   net::ip::address remote = net::ip::make_address("127.0.0.1");  // loopback: /metrics answers
-  std::map<std::string, std::int64_t> fixed_ids;                   // token -> account id
+  std::map<std::string, std::int64_t> fixed_ids;                 // token -> account id
 };
 
 world* w = nullptr;
@@ -123,7 +123,8 @@ void seed() {
   const auto poor = id_of(call(http::verb::post, "/v1/counties",
                                R"({"name":"城口县","province":"重庆市","poverty_stricken":true})", admin, 201));
   const auto rich = id_of(call(http::verb::post, "/v1/counties",
-                               R"({"name":"吉木乃县","province":"新疆维吾尔自治区","poverty_stricken":false})", admin, 201));
+                               R"({"name":"吉木乃县","province":"新疆维吾尔自治区","poverty_stricken":false})", admin,
+                               201));
   const auto v1 = id_of(call(http::verb::post, "/v1/villages",
                              R"({"county_id":)" + std::to_string(poor) + R"(,"name":"岚天村"})", admin, 201));
   const auto v2 = id_of(call(http::verb::post, "/v1/villages",
@@ -133,8 +134,8 @@ void seed() {
   direct_account(role::partner, "17000000102", v2, "fuzz-partner-token", hash);
   direct_account(role::buyer, "17000000103", std::nullopt, "fuzz-buyer-token", hash);
 
-  const auto shop1 = id_of(call(http::verb::post, "/v1/shops", R"({"name":"幸福农场","description":"自家果园"})",
-                                "fuzz-farmer-token", 201));
+  const auto shop1 = id_of(
+      call(http::verb::post, "/v1/shops", R"({"name":"幸福农场","description":"自家果园"})", "fuzz-farmer-token", 201));
   const auto villager = id_of(call(http::verb::post, "/v1/villagers", R"({"name":"李大爷","phone":"+8617100000001"})",
                                    "fuzz-partner-token", 201));
   const auto shop2 = id_of(call(http::verb::post, "/v1/shops",
@@ -146,8 +147,9 @@ void seed() {
   const auto l1 = listing(shop1, "fuzz-farmer-token",
                           R"({"title":"新鲜红富士苹果 5斤装","description":"Crisp Fuji apples","category":"fruit",)"
                           R"("unit":"box","price_fen":3990,"stock":10000000})");
-  listing(shop1, "fuzz-farmer-token",
-          R"({"title":"土鸡蛋 30枚","category":"poultry_eggs","unit":"box","price_fen":4500,"stock":5,"status":"draft"})");
+  listing(
+      shop1, "fuzz-farmer-token",
+      R"({"title":"土鸡蛋 30枚","category":"poultry_eggs","unit":"box","price_fen":4500,"stock":5,"status":"draft"})");
   listing(shop2, "fuzz-partner-token",
           R"({"title":"Jeminay Wheat Flour 25kg","description":"All-purpose flour","category":"grain",)"
           R"("unit":"bag","price_fen":12800,"stock":10000000})");
@@ -226,8 +228,8 @@ void answer(const request& req) {
   FUZZ_CHECK(status >= 200, "status %u", status);
   if (status != 204 && is_json_type(res[http::field::content_type])) {
     std::string why;
-    FUZZ_CHECK(server::parse_json(res.body(), &why).has_value(), "answer %u is not JSON (%s): %s", status,
-               why.c_str(), res.body().c_str());
+    FUZZ_CHECK(server::parse_json(res.body(), &why).has_value(), "answer %u is not JSON (%s): %s", status, why.c_str(),
+               res.body().c_str());
   }
 }
 

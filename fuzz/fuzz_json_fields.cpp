@@ -9,10 +9,10 @@
 //   - a registration validate_registration accepts obeys the API's limits;
 //   - for a schedule validate() accepts, price_order on the largest orders the API allows does
 //     not overflow and splits the money consistently.
-#include <boost/json.hpp>
-#include <cstdint>
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cmath>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,8 +35,10 @@ struct allowed_set {
   std::vector<std::string_view> names;
   server::fields (*make)(const json::object&);
 };
-#define CUNJI_FUZZ_SET(...) \
-  allowed_set { {__VA_ARGS__}, [](const json::object& o) { return server::fields(o, {__VA_ARGS__}); } }
+#define CUNJI_FUZZ_SET(...)                                                               \
+  allowed_set {                                                                           \
+    {__VA_ARGS__}, [](const json::object& o) { return server::fields(o, {__VA_ARGS__}); } \
+  }
 
 // The allowed-field sets of the routes (server/routes/*.cpp).
 const std::vector<allowed_set>& allowed_sets() {
@@ -50,13 +52,13 @@ const std::vector<allowed_set>& allowed_sets() {
       CUNJI_FUZZ_SET("name", "description", "villager_id"),               // POST /v1/shops (partner)
       CUNJI_FUZZ_SET("name", "description", "status"),                    // PATCH /v1/shops/{id}
       CUNJI_FUZZ_SET("title", "description", "category", "unit", "price_fen", "stock", "status"),  // listings
-      CUNJI_FUZZ_SET("shop_id", "items", "delivery", "villager_id"),      // POST /v1/orders
-      CUNJI_FUZZ_SET("listing_id", "quantity"),                           // an order line
-      CUNJI_FUZZ_SET("method", "address"),                                // delivery
-      CUNJI_FUZZ_SET("method", "reference"),                              // pay
-      CUNJI_FUZZ_SET("tracking"),                                         // ship
-      CUNJI_FUZZ_SET("reason"),                                           // cancel
-      allowed_set{{}, [](const json::object& o) { return server::fields(o, {}); }},  // deliver
+      CUNJI_FUZZ_SET("shop_id", "items", "delivery", "villager_id"),                               // POST /v1/orders
+      CUNJI_FUZZ_SET("listing_id", "quantity"),                                                    // an order line
+      CUNJI_FUZZ_SET("method", "address"),                                                         // delivery
+      CUNJI_FUZZ_SET("method", "reference"),                                                       // pay
+      CUNJI_FUZZ_SET("tracking"),                                                                  // ship
+      CUNJI_FUZZ_SET("reason"),                                                                    // cancel
+      allowed_set{{}, [](const json::object& o) { return server::fields(o, {}); }},                // deliver
       CUNJI_FUZZ_SET("platform_commission_bps", "category_commission_bps", "poverty_county_commission_bps",
                      "assisted_buying_fee_bps", "assisted_selling_fee_bps", "address_delivery_fee_fen",
                      "taobao_village_min_shops", "taobao_village_min_gmv_fen"),  // PUT /v1/fee-schedule
@@ -116,8 +118,7 @@ std::size_t depth(const json::value& v) {
     for (const auto& kv : v.get_object()) d = std::max(d, depth(kv.value()));
   else if (v.is_array())
     for (const auto& e : v.get_array()) d = std::max(d, depth(e));
-  else
-    return 0;
+  else return 0;
   return d + 1;
 }
 
@@ -209,7 +210,8 @@ void price_orders(const fee_schedule& s, const json::object& obj) {
   std::vector<std::vector<priced_line>> orders;
   orders.emplace_back();
   for (int k = 0; k < 50; ++k)
-    orders.back().push_back({100'000'000, 10'000, std::string(categories[static_cast<std::size_t>(k) % categories.size()])});
+    orders.back().push_back(
+        {100'000'000, 10'000, std::string(categories[static_cast<std::size_t>(k) % categories.size()])});
   orders.emplace_back();
   if (auto it = obj.find("items"); it != obj.end() && it->value().is_array()) {
     std::size_t k = 0;

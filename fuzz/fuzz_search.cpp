@@ -87,8 +87,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const bool as_description = matches_self(c, *match);
     c.exec("ROLLBACK TO fuzz");
     c.exec("RELEASE fuzz");
-    FUZZ_CHECK(as_title && as_description, "a row holding the text does not match its own query %s (title %d, "
-               "description %d)", match->c_str(), as_title, as_description);
+    FUZZ_CHECK(as_title && as_description,
+               "a row holding the text does not match its own query %s (title %d, "
+               "description %d)",
+               match->c_str(), as_title, as_description);
   } catch (const storage::sqlite_error& e) {
     FUZZ_CHECK(false, "SQLite failed for MATCH %s: %s", match->c_str(), e.what());
   }

@@ -70,10 +70,15 @@ std::string pay_biz_content(const pay_order& o, std::string_view product_code) {
   const auto amount = yuan_text(o.amount_fen);
   const auto expires = o.expires_at ? beijing_time(o.expires_at) : std::string();
   if (expires.empty())
-    return json_object({{"out_trade_no", o.out_trade_no}, {"total_amount", amount}, {"subject", o.subject},
+    return json_object({{"out_trade_no", o.out_trade_no},
+                        {"total_amount", amount},
+                        {"subject", o.subject},
                         {"product_code", product_code}});
-  return json_object({{"out_trade_no", o.out_trade_no}, {"total_amount", amount}, {"subject", o.subject},
-                      {"product_code", product_code}, {"time_expire", expires}});
+  return json_object({{"out_trade_no", o.out_trade_no},
+                      {"total_amount", amount},
+                      {"subject", o.subject},
+                      {"product_code", product_code},
+                      {"time_expire", expires}});
 }
 
 }  // namespace
@@ -126,16 +131,12 @@ std::string beijing_time(unix_seconds t) {
   return s;
 }
 
-result<form_fields> alipay_provider::signed_request(std::string_view method, std::string biz_content,
-                                                    unix_seconds at, form_fields extra) const {
-  form_fields p{{"app_id", c_.app_id},
-                {"method", std::string(method)},
-                {"format", "JSON"},
-                {"charset", "utf-8"},
-                {"sign_type", "RSA2"},
-                {"timestamp", beijing_time(at)},
-                {"version", "1.0"},
-                {"biz_content", std::move(biz_content)}};
+result<form_fields> alipay_provider::signed_request(std::string_view method, std::string biz_content, unix_seconds at,
+                                                    form_fields extra) const {
+  form_fields p{{"app_id", c_.app_id}, {"method", std::string(method)},
+                {"format", "JSON"},    {"charset", "utf-8"},
+                {"sign_type", "RSA2"}, {"timestamp", beijing_time(at)},
+                {"version", "1.0"},    {"biz_content", std::move(biz_content)}};
   for (auto& [key, value] : extra)
     if (key == "sign" || !p.emplace(key, std::move(value)).second) return invalid(key, "is a common parameter");
   std::erase_if(p, [](const auto& kv) { return kv.second.empty(); });
@@ -167,11 +168,10 @@ result<outbound_request> alipay_provider::refund_request(const refund_order& r) 
   if (r.amount_fen < 1 || r.amount_fen > max_fen) return invalid("amount_fen", "must be 1 fen .. 100,000,000 yuan");
   if (r.timestamp <= 0) return invalid("timestamp", "must be set");
   const auto amount = yuan_text(r.amount_fen);
-  auto p = signed_request("alipay.trade.refund",
-                          json_object({{"out_trade_no", r.out_trade_no},
-                                       {"refund_amount", amount},
-                                       {"out_request_no", r.out_request_no}}),
-                          r.timestamp);
+  auto p = signed_request(
+      "alipay.trade.refund",
+      json_object({{"out_trade_no", r.out_trade_no}, {"refund_amount", amount}, {"out_request_no", r.out_request_no}}),
+      r.timestamp);
   if (!p) return std::move(p).err();
   return outbound_request{c_.gateway, "application/x-www-form-urlencoded;charset=utf-8", encode_form(p.value())};
 }

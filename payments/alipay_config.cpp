@@ -46,8 +46,9 @@ result<std::unique_ptr<alipay_provider>> make_alipay_provider(const alipay_optio
   if (!alipay) return bad("alipay-public-key", alipay.err().detail);
   // The usual mistake: the application's own public key (应用公钥) where Alipay's is needed.
   if (same_key(merchant.value(), alipay.value()))
-    return bad("alipay-public-key", "is the public half of the merchant's own private key; Alipay's public key "
-                                    "(支付宝公钥) is needed");
+    return bad("alipay-public-key",
+               "is the public half of the merchant's own private key; Alipay's public key "
+               "(支付宝公钥) is needed");
   return std::make_unique<alipay_provider>(alipay_config{o.app_id, o.seller_id, o.notify_url, o.gateway,
                                                          std::move(merchant).value(), std::move(alipay).value()});
 }

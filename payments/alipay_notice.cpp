@@ -58,9 +58,12 @@ verdict alipay_provider::verify_notification(std::string_view body) const {
   const auto status = status_of(field(f, "trade_status"));
   if (!status) return fail(notice_check::status, "trade_status is neither a success nor TRADE_CLOSED");
 
-  return payment_notice{std::string(field(f, "app_id")),       std::string(field(f, "seller_id")),
-                        std::string(field(f, "out_trade_no")), std::string(field(f, "trade_no")),
-                        *fen,                                  *status,
+  return payment_notice{std::string(field(f, "app_id")),
+                        std::string(field(f, "seller_id")),
+                        std::string(field(f, "out_trade_no")),
+                        std::string(field(f, "trade_no")),
+                        *fen,
+                        *status,
                         std::string(field(f, "trade_status"))};
 }
 

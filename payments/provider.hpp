@@ -17,7 +17,7 @@ namespace cunji::payments {
 
 // One payment to request.
 struct pay_order {
-  std::string out_trade_no;  // our reference, 1..64 letters, digits, '_' or '-', unique per payment
+  std::string out_trade_no;     // our reference, 1..64 letters, digits, '_' or '-', unique per payment
   std::int64_t amount_fen = 0;  // 1 fen .. 100,000,000 yuan
   std::string subject;          // shown to the buyer, 1..256 characters
   unix_seconds timestamp = 0;   // when the request is made
@@ -26,9 +26,9 @@ struct pay_order {
 
 // One refund of (part of) a settled payment.
 struct refund_order {
-  std::string out_trade_no;    // the payment's reference
+  std::string out_trade_no;     // the payment's reference
   std::int64_t amount_fen = 0;  // 1 fen .. the payment's amount (the provider checks the sum)
-  std::string out_request_no;  // our reference of this refund: a retry with it refunds once
+  std::string out_request_no;   // our reference of this refund: a retry with it refunds once
   unix_seconds timestamp = 0;
 };
 
@@ -49,7 +49,6 @@ struct outbound_request {
 };
 
 // What a notice says of a payment: cunji::notice_status (core/payment.hpp).
-
 
 // A notification that passed every check.
 struct payment_notice {

@@ -192,7 +192,7 @@ std::optional<std::string> base64_decode(std::string_view text) {
   const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
                                 reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
   if (n < 0) return std::nullopt;
-  out.resize(static_cast<std::size_t>(n) - pad);  // EVP_DecodeBlock counts the padding as zero bytes
+  out.resize(static_cast<std::size_t>(n) - pad);        // EVP_DecodeBlock counts the padding as zero bytes
   if (base64_encode(out) != text) return std::nullopt;  // unused bits set: not the canonical form
   return out;
 }

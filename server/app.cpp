@@ -24,8 +24,12 @@ storage::store& context::store() const noexcept { return app.store(); }
 unix_seconds context::now() const { return app.now(); }
 
 application::application(server_config cfg, storage::store& store, server::metrics& metrics)
-    : cfg_(std::move(cfg)), store_(store), metrics_(metrics), cpu_(cfg_.cpu_threads),
-      photo_pool_(std::max(1u, cfg_.photo_threads)), responses_(cfg_.response_cache_bytes) {
+    : cfg_(std::move(cfg)),
+      store_(store),
+      metrics_(metrics),
+      cpu_(cfg_.cpu_threads),
+      photo_pool_(std::max(1u, cfg_.photo_threads)),
+      responses_(cfg_.response_cache_bytes) {
   crypto_init();
   photos::init();
   if (!cfg_.clock) cfg_.clock = [] { return static_cast<unix_seconds>(std::time(nullptr)); };

@@ -3,11 +3,11 @@
 // media type, token, JSON, admin-only routes) to its handler, and turns anything unexpected
 // into a 500 problem. Handlers read the request, call one storage use case (storage/store.hpp)
 // and render its outcome; they never see a database connection.
+#include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <atomic>
 #include <optional>
 #include <string>
 #include <utility>
@@ -124,8 +124,7 @@ class application {
   auto on_cpu(F f) {
     using R = decltype(f());
     return net::co_spawn(
-        cpu_.get_executor(), [f = std::move(f)]() mutable -> net::awaitable<R> { co_return f(); },
-        net::use_awaitable);
+        cpu_.get_executor(), [f = std::move(f)]() mutable -> net::awaitable<R> { co_return f(); }, net::use_awaitable);
   }
 
  private:

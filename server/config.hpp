@@ -1,8 +1,8 @@
 #pragma once
 // Everything the server can be told, with the defaults that README.md lists.
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
-#include <algorithm>
 #include <functional>
 #include <memory>
 #include <string>
@@ -20,14 +20,14 @@ struct server_config {
   unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   unsigned cpu_threads = 2;  // argon2id hashing, off the I/O threads
 
-  std::size_t header_limit = 8 * 1024;     // bytes of request line and headers: 431 beyond
-  std::size_t body_limit = 1024 * 1024;    // bytes of body: 413 beyond (photo uploads: 8 MiB)
-  unsigned photo_threads = 2;              // image decoding and encoding, off the I/O threads
-  std::size_t photo_jobs_max = 8;          // uploads being decoded or waiting to be: 503 beyond
-  std::chrono::milliseconds request_timeout{30'000};  // a started request must arrive whole in this time
-  std::chrono::milliseconds idle_timeout{60'000};     // keep-alive connections idle longer are closed
-  std::size_t max_connections = 10'000;    // beyond: an immediate 503 "overloaded"
-  bool quiet = false;                      // no access log
+  std::size_t header_limit = 8 * 1024;                 // bytes of request line and headers: 431 beyond
+  std::size_t body_limit = 1024 * 1024;                // bytes of body: 413 beyond (photo uploads: 8 MiB)
+  unsigned photo_threads = 2;                          // image decoding and encoding, off the I/O threads
+  std::size_t photo_jobs_max = 8;                      // uploads being decoded or waiting to be: 503 beyond
+  std::chrono::milliseconds request_timeout{30'000};   // a started request must arrive whole in this time
+  std::chrono::milliseconds idle_timeout{60'000};      // keep-alive connections idle longer are closed
+  std::size_t max_connections = 10'000;                // beyond: an immediate 503 "overloaded"
+  bool quiet = false;                                  // no access log
   std::size_t response_cache_bytes = 8 * 1024 * 1024;  // rendered public reads (server/response_cache.hpp)
 
   password_params password{};

@@ -1,5 +1,6 @@
 #include "server/gateway_client.hpp"
 
+#include <openssl/ssl.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
@@ -9,7 +10,6 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
-#include <openssl/ssl.h>
 
 namespace cunji::server {
 namespace {
@@ -18,9 +18,7 @@ using tcp = net::ip::tcp;
 constexpr auto no_throw = net::as_tuple(net::use_awaitable);
 constexpr std::size_t max_answer_bytes = 1024 * 1024;
 
-gateway_exchange failed(std::string what, const beast::error_code& ec) {
-  return {0, {}, what + ": " + ec.message()};
-}
+gateway_exchange failed(std::string what, const beast::error_code& ec) { return {0, {}, what + ": " + ec.message()}; }
 
 // Writes the request and reads the answer on a connected (and, for TLS, handshaken) stream.
 template <class Stream>

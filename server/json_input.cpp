@@ -131,18 +131,15 @@ std::optional<std::string> fields::trimmed(std::string_view name, bool required)
   return s;
 }
 
-std::optional<std::int64_t> fields::integer(std::string_view name, bool required, std::int64_t min,
-                                            std::int64_t max) {
+std::optional<std::int64_t> fields::integer(std::string_view name, bool required, std::int64_t min, std::int64_t max) {
   const auto* v = get(name, required);
   if (!v) return std::nullopt;
   const auto n = integral_of(*v);
   if (n && n->fits && n->value >= min && n->value <= max) return n->value;
-  const bool whole_range =
-      min == std::numeric_limits<std::int64_t>::min() && max == std::numeric_limits<std::int64_t>::max();
-  if (!n && whole_range)
-    add(std::string(name), "must be an integer");
-  else
-    add(std::string(name), "must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
+  const bool whole_range = min == std::numeric_limits<std::int64_t>::min() &&
+                           max == std::numeric_limits<std::int64_t>::max();
+  if (!n && whole_range) add(std::string(name), "must be an integer");
+  else add(std::string(name), "must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
   return std::nullopt;
 }
 
@@ -199,8 +196,7 @@ fee_schedule read_fee_schedule(fields& f) {
     for (const auto& kv : *cats) {
       if (const auto n = integral_of(kv.value()); n && n->fits)
         s.category_commission_bps[std::string(kv.key())] = n->value;
-      else
-        f.add("category_commission_bps." + std::string(kv.key()), "must be an integer");
+      else f.add("category_commission_bps." + std::string(kv.key()), "must be an integer");
     }
   }
   return s;

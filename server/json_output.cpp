@@ -74,7 +74,8 @@ std::size_t next_to_escape(std::string_view s, std::size_t i) {
     const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
     const __m128i ctrl = _mm_cmpeq_epi8(_mm_max_epu8(x, ctrl_max), ctrl_max);  // x <= 0x1f, unsigned
     const __m128i hit = _mm_or_si128(ctrl, _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)));
-    if (const int mask = _mm_movemask_epi8(hit)) return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+    if (const int mask = _mm_movemask_epi8(hit))
+      return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
   }
 #endif
   for (; i < s.size(); ++i) {
@@ -187,10 +188,8 @@ std::string listing_page_json(const std::vector<listing>& items, const std::opti
     append_json(out, items[i]);
   }
   out += "],\"next_cursor\":";
-  if (next_cursor)
-    append_json_string(out, *next_cursor);
-  else
-    out += "null";
+  if (next_cursor) append_json_string(out, *next_cursor);
+  else out += "null";
   out += '}';
   return out;
 }
@@ -212,30 +211,31 @@ boost::json::object to_json(const order& o) {
     pay = boost::json::object{{"id", nullable(o.paid_with->payment_id)},
                               {"method", to_string(o.paid_with->method)},
                               {"reference", nullable(o.paid_with->reference)}};
-  boost::json::object out{{"id", o.id},
-          {"shop_id", o.shop_id},
-          {"village_id", o.village_id},
-          {"county_id", o.county_id},
-          {"poverty_relief", o.poverty_relief},
-          {"status", to_string(o.status)},
-          {"placed_by", o.placed_by},
-          {"buyer_account_id", nullable(o.buyer_account_id)},
-          {"villager_id", nullable(o.villager_id)},
-          {"items", std::move(items)},
-          {"subtotal_fen", o.money.subtotal_fen},
-          {"delivery", boost::json::object{{"method", to_string(o.delivery)}, {"address", nullable(o.address)}}},
-          {"delivery_fee_fen", o.money.delivery_fee_fen},
-          {"total_fen", o.money.total_fen},
-          {"platform_commission_fen", o.money.platform_commission_fen},
-          {"shop_proceeds_fen", o.money.shop_proceeds_fen},
-          {"partner_fees", std::move(fees)},
-          {"payment", std::move(pay)},
-          {"tracking", nullable(o.tracking)},
-          {"cancel_reason", nullable(o.cancel_reason)},
-          {"purchase_id", nullable(o.purchase_id)},
-          {"station_village_id", nullable(o.station_village_id)},
-          {"created_at", format_rfc3339(o.created_at)},
-          {"updated_at", format_rfc3339(o.updated_at)}};
+  boost::json::object out{
+      {"id", o.id},
+      {"shop_id", o.shop_id},
+      {"village_id", o.village_id},
+      {"county_id", o.county_id},
+      {"poverty_relief", o.poverty_relief},
+      {"status", to_string(o.status)},
+      {"placed_by", o.placed_by},
+      {"buyer_account_id", nullable(o.buyer_account_id)},
+      {"villager_id", nullable(o.villager_id)},
+      {"items", std::move(items)},
+      {"subtotal_fen", o.money.subtotal_fen},
+      {"delivery", boost::json::object{{"method", to_string(o.delivery)}, {"address", nullable(o.address)}}},
+      {"delivery_fee_fen", o.money.delivery_fee_fen},
+      {"total_fen", o.money.total_fen},
+      {"platform_commission_fen", o.money.platform_commission_fen},
+      {"shop_proceeds_fen", o.money.shop_proceeds_fen},
+      {"partner_fees", std::move(fees)},
+      {"payment", std::move(pay)},
+      {"tracking", nullable(o.tracking)},
+      {"cancel_reason", nullable(o.cancel_reason)},
+      {"purchase_id", nullable(o.purchase_id)},
+      {"station_village_id", nullable(o.station_village_id)},
+      {"created_at", format_rfc3339(o.created_at)},
+      {"updated_at", format_rfc3339(o.updated_at)}};
   if (o.pickup_code) out["pickup_code"] = *o.pickup_code;  // only when it is the reader's to see
   return out;
 }

@@ -16,8 +16,8 @@
 #include "storage/sql/accounts.hpp"
 #include "storage/sql/phones.hpp"
 #include "storage/sqlite/backup.hpp"
-#include "storage/sqlite/sqlite_store.hpp"
 #include "storage/sqlite/migrations.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
 #include "storage/sqlite/transaction.hpp"
 #include "tools/seed_demo.hpp"
 

@@ -66,8 +66,9 @@ std::string metrics::render() const {
                          status, n);
     }
   }
-  out += "# HELP cunji_payment_notices_total Payment providers' notifications: recorded, repeats, and each failed "
-         "check (signature, app_id, seller_id, unknown payment, amount, status, ...).\n";
+  out +=
+      "# HELP cunji_payment_notices_total Payment providers' notifications: recorded, repeats, and each failed "
+      "check (signature, app_id, seller_id, unknown payment, amount, status, ...).\n";
   out += "# TYPE cunji_payment_notices_total counter\n";
   {
     std::lock_guard lk(m_);
@@ -75,8 +76,9 @@ std::string metrics::render() const {
       out += fmt::format("cunji_payment_notices_total{{provider=\"{}\",outcome=\"{}\"}} {}\n", key.first, key.second,
                          n);
   }
-  out += "# HELP cunji_refund_tries_total Tries to send a refund owed: confirmed by the provider, or not "
-         "(retried later).\n";
+  out +=
+      "# HELP cunji_refund_tries_total Tries to send a refund owed: confirmed by the provider, or not "
+      "(retried later).\n";
   out += "# TYPE cunji_refund_tries_total counter\n";
   out += fmt::format("cunji_refund_tries_total{{outcome=\"confirmed\"}} {}\n", refunds_confirmed_.load());
   out += fmt::format("cunji_refund_tries_total{{outcome=\"not_confirmed\"}} {}\n", refunds_not_confirmed_.load());

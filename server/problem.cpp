@@ -129,13 +129,12 @@ response problem(const error& e) {
 }
 
 response storage_unavailable(bool disk_full) {
-  auto res = disk_full
-                 ? problem(http::status::service_unavailable, "storage_full",
-                           "The server's disk is full, so this request could not be saved. Retry it later with "
-                           "the same Idempotency-Key.")
-                 : problem(http::status::service_unavailable, "storage_unavailable",
-                           "The server could not write this request to its storage. Retry it later with the same "
-                           "Idempotency-Key.");
+  auto res = disk_full ? problem(http::status::service_unavailable, "storage_full",
+                                 "The server's disk is full, so this request could not be saved. Retry it later with "
+                                 "the same Idempotency-Key.")
+                       : problem(http::status::service_unavailable, "storage_unavailable",
+                                 "The server could not write this request to its storage. Retry it later with the same "
+                                 "Idempotency-Key.");
   res.set(http::field::retry_after, "5");
   return res;
 }

@@ -13,8 +13,8 @@
 namespace cunji::server {
 
 refund_sender::refund_sender(storage::payment_store& store, std::shared_ptr<const payments::payment_provider> provider,
-                             std::function<unix_seconds()> clock, std::chrono::milliseconds gateway_timeout,
-                             bool quiet, metrics& stats)
+                             std::function<unix_seconds()> clock, std::chrono::milliseconds gateway_timeout, bool quiet,
+                             metrics& stats)
     : store_(store),
       provider_(std::move(provider)),
       clock_(std::move(clock)),
@@ -36,13 +36,13 @@ net::awaitable<bool> refund_sender::send(const storage::due_refund& r) {
   // Recorded at the time of the answer: a retry is put off from then.
   const storage::refund_attempt attempt{r.id, reply.refunded, clock_()};
   const auto recorded = co_await store_.record_refund(attempt);
-  const bool confirmed = recorded == storage::refund_recorded::sent || recorded == storage::refund_recorded::already_sent;
+  const bool confirmed = recorded == storage::refund_recorded::sent ||
+                         recorded == storage::refund_recorded::already_sent;
   stats_.record_refund_try(confirmed);
   if (!confirmed)  // failures are logged even when quiet: money owed is still owed
     fmt::print(stderr, "refund {} ({} fen) not confirmed after try {}: {}\n", r.out_request_no, r.amount_fen,
                r.attempts + 1, reply.detail);
-  else if (!quiet_)
-    fmt::print(stderr, "refund {} ({} fen) sent: {}\n", r.out_request_no, r.amount_fen, reply.detail);
+  else if (!quiet_) fmt::print(stderr, "refund {} ({} fen) sent: {}\n", r.out_request_no, r.amount_fen, reply.detail);
   co_return confirmed;
 }
 

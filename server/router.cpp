@@ -75,10 +75,8 @@ std::vector<std::pair<std::string, std::string>> parse_query(std::string_view ta
     const auto part = rest.substr(0, amp);
     if (!part.empty()) {
       const auto eq = part.find('=');
-      if (eq == std::string_view::npos)
-        out.emplace_back(decode(part), std::string());
-      else
-        out.emplace_back(decode(part.substr(0, eq)), decode(part.substr(eq + 1)));
+      if (eq == std::string_view::npos) out.emplace_back(decode(part), std::string());
+      else out.emplace_back(decode(part.substr(0, eq)), decode(part.substr(eq + 1)));
     }
     if (amp == std::string_view::npos) break;
     rest.remove_prefix(amp + 1);

@@ -26,7 +26,9 @@ template <class Route>
 class router {
  public:
   // `tmpl` must outlive the router (routes use string literals).
-  void add(http::verb method, std::string_view tmpl, Route r) { entries_.push_back({method, tmpl, split(tmpl), std::move(r)}); }
+  void add(http::verb method, std::string_view tmpl, Route r) {
+    entries_.push_back({method, tmpl, split(tmpl), std::move(r)});
+  }
 
   // Calls fn(method, template, route) for every route, in the order added.
   template <class Fn>
@@ -35,9 +37,9 @@ class router {
   }
 
   struct match {
-    const Route* route = nullptr;       // set on a full match
-    std::string_view tmpl;              // the matched template (also for 405)
-    std::string allow;                  // methods of the path when the method did not match
+    const Route* route = nullptr;  // set on a full match
+    std::string_view tmpl;         // the matched template (also for 405)
+    std::string allow;             // methods of the path when the method did not match
     route_params params;
   };
 

@@ -30,9 +30,8 @@ namespace {
 // The canned answer for connections over the limit: built once, written without parsing.
 const std::string& overloaded_response() {
   static const std::string text = [] {
-    const std::string body =
-        R"({"type":"overloaded","title":"Service overloaded","status":503,)"
-        R"("detail":"Too many open connections; retry later."})";
+    const std::string body = R"({"type":"overloaded","title":"Service overloaded","status":503,)"
+                             R"("detail":"Too many open connections; retry later."})";
     return "HTTP/1.1 503 Service Unavailable\r\n"
            "Content-Type: application/problem+json\r\n"
            "Retry-After: 1\r\n"
@@ -73,8 +72,8 @@ net::awaitable<void> reject_connection(tcp::socket sock) {
   if (!ec) co_await linger_close(stream, std::chrono::milliseconds(500), 64 * 1024);
 }
 
-void log_request(const server_config& cfg, metrics& m, std::string_view method, std::string_view route,
-                 unsigned status, std::chrono::steady_clock::time_point start) {
+void log_request(const server_config& cfg, metrics& m, std::string_view method, std::string_view route, unsigned status,
+                 std::chrono::steady_clock::time_point start) {
   const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
   m.record_request(method, route, status, us);
   if (!cfg.quiet) fmt::print(stderr, "{} {} {} {}us\n", method, route, status, us.count());
@@ -121,10 +120,8 @@ net::awaitable<void> serve_connection(server& srv, std::shared_ptr<connection_st
     if (!ec) {
       body_limit = srv.app().body_limit_for(parser.get().method(), parser.get().target());
       const auto declared = parser.content_length();
-      if (declared && *declared > body_limit)
-        ec = http::error::body_limit;
-      else if (!parser.is_done())
-        parser.body_limit(body_limit);
+      if (declared && *declared > body_limit) ec = http::error::body_limit;
+      else if (!parser.is_done()) parser.body_limit(body_limit);
     } else if (ec == http::error::body_limit) {  // a Content-Length over every route's limit
       body_limit = srv.app().body_limit_for(parser.get().method(), parser.get().target());
     }
@@ -146,8 +143,7 @@ net::awaitable<void> serve_connection(server& srv, std::shared_ptr<connection_st
       else if (ec == http::error::header_limit)
         res = problem(http::status::request_header_fields_too_large, "request_header_too_large",
                       fmt::format("The request line and headers are larger than {} bytes.", cfg.header_limit));
-      else
-        res = problem(http::status::bad_request, "malformed_request", "The request is not valid HTTP/1.1.");
+      else res = problem(http::status::bad_request, "malformed_request", "The request is not valid HTTP/1.1.");
       res.keep_alive(false);
       stream.expires_after(cfg.request_timeout);
       auto [wec, wn] = co_await http::async_write(stream, res, as_tuple_awaitable);
@@ -184,8 +180,8 @@ server::server(server_config cfg, storage::store& store, cunji::server::metrics&
     : app_(std::move(cfg), store, metrics), acceptor_(net::make_strand(ioc_)) {
   const auto& c = app_.config();
   if (c.alipay)
-    refunds_ = std::make_unique<refund_sender>(store.payments(), c.alipay, [this] { return app_.now(); },
-                                               c.gateway_timeout, c.quiet, app_.stats());
+    refunds_ = std::make_unique<refund_sender>(
+        store.payments(), c.alipay, [this] { return app_.now(); }, c.gateway_timeout, c.quiet, app_.stats());
 }
 
 server::~server() {

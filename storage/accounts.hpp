@@ -31,7 +31,7 @@ struct account_filter {
   std::optional<role> role_is;
   std::optional<std::int64_t> village_id;
   std::optional<std::string> q;  // a prefix of the name or of the phone
-  page_request page;              // keys: {id}
+  page_request page;             // keys: {id}
 };
 
 // A partner as admins list them: its fees earned over the village window (the last 365 days)

@@ -62,7 +62,7 @@ struct listing_patch {
 struct listing_creation {
   std::int64_t shop_id = 0;
   account caller;
-  listing_patch fields;  // title, category, unit, price_fen and stock are set
+  listing_patch fields;              // title, category, unit, price_fen and stock are set
   std::vector<field_error> invalid;  // answered as 422 after the 404 and 403 checks
   unix_seconds now = 0;
 };
@@ -101,7 +101,7 @@ using listing_page = page<listing>;
 
 // --- photos ------------------------------------------------------------------------------
 struct photo_file {
-  std::string name;   // the content's hash and extension (photos/renditions.hpp)
+  std::string name;  // the content's hash and extension (photos/renditions.hpp)
   std::string bytes;
 };
 

@@ -18,7 +18,6 @@ namespace cunji::storage {
 template <class T>
 using task = boost::asio::awaitable<T>;
 
-
 // SHA-256 of a request body, to tell a replay from another request under the same key.
 using request_digest = std::array<unsigned char, 32>;
 

@@ -116,12 +116,10 @@ class money_store {
 
   // A partner's station cash (the partner itself or an admin; else not_found, as for a
   // partner that does not exist).
-  virtual task<result<station_cash_report>> station_cash(account caller, std::int64_t partner_id,
-                                                         day_range period) = 0;
+  virtual task<result<station_cash_report>> station_cash(account caller, std::int64_t partner_id, day_range period) = 0;
   // An admin records cash a partner brought in: 404 for no such partner, 422 for bad fields,
   // 409 conflict for more than the partner holds. With a key, a repeat gets the first answer.
-  virtual task<answer> hand_in(handin_request r, std::optional<idempotency_key> key,
-                               renderer<cash_handin> render) = 0;
+  virtual task<answer> hand_in(handin_request r, std::optional<idempotency_key> key, renderer<cash_handin> render) = 0;
 
   // Read from the ledger's postings in [period) and its balances now (admins).
   virtual task<platform_figures> platform(day_range period) = 0;

@@ -99,8 +99,7 @@ class order_store {
   // One lifecycle move: 404 if the caller may not see the order, 403 if it may not make the
   // move, 422 for bad fields, 409 invalid_transition from the wrong state. Delivery makes the
   // money available, cancellation restores stock and refunds a payment.
-  virtual task<answer> transition(transition_request r, std::optional<idempotency_key> key,
-                                  renderer<order> render) = 0;
+  virtual task<answer> transition(transition_request r, std::optional<idempotency_key> key, renderer<order> render) = 0;
 
   // at_station -> delivered. 404 unless the caller may see the order, 403 unless it is a partner
   // of the order's station, 422 for a code that is not six digits (not counted), 409 unless the

@@ -50,8 +50,7 @@ class return_store {
   // Opens a return of the order: 404 unless the caller may see the order, 403 unless it placed
   // it, 422 for bad fields, 409 when the order is not delivered (lost: not shipped), outside
   // its window, or already has a return. With a key, a repeat gets the first answer.
-  virtual task<answer> open(return_request r, std::optional<idempotency_key> key,
-                            renderer<order_return> render) = 0;
+  virtual task<answer> open(return_request r, std::optional<idempotency_key> key, renderer<order_return> render) = 0;
 
   // Accepts or rejects: 404 unless the caller may see the order, 403 unless it may decide
   // (core::can_decide_return), 422 for bad fields, 409 from a status the decision is not

@@ -33,10 +33,8 @@ net::awaitable<response> register_account(context& ctx) {
   const auto role_text = f.str("role", true);
   if (role_text) {
     const auto parsed = parse_role(*role_text);
-    if (parsed == role::buyer || parsed == role::farmer)
-      r.role = *parsed;
-    else
-      f.add("role", "must be buyer or farmer");
+    if (parsed == role::buyer || parsed == role::farmer) r.role = *parsed;
+    else f.add("role", "must be buyer or farmer");
   }
   r.name = f.str("name", true).value_or("");
   r.phone = f.str("phone", true).value_or("");

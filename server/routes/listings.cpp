@@ -134,12 +134,10 @@ if_match_header read_if_match(const request& req, std::int64_t id) {
   bool star = false;
   for (auto it = first; it != last; ++it) {
     const std::string_view v(it->value().data(), it->value().size());
-    if (trim_ows(v) == "*")
-      star = true;
-    else if (!split_entity_tags(v, tags))
-      return {true, std::nullopt};
+    if (trim_ows(v) == "*") star = true;
+    else if (!split_entity_tags(v, tags)) return {true, std::nullopt};
   }
-  if (star && tags.empty()) return {};                     // "*": no precondition
+  if (star && tags.empty()) return {};                    // "*": no precondition
   if (star || tags.empty()) return {true, std::nullopt};  // "*" stands alone; a list names a tag
   const std::string prefix = "\"" + std::to_string(id) + "-";
   std::vector<std::int64_t> versions;
@@ -194,16 +192,15 @@ net::awaitable<response> browse(context& ctx) {
   const auto version = ctx.store().changes().catalog();  // before reading
   std::string key = "browse ";
   key += ctx.req.target();
-  if (const auto hit = ctx.app.responses().find(key, version)) co_return json_text_response(http::status::ok, hit->body);
+  if (const auto hit = ctx.app.responses().find(key, version))
+    co_return json_text_response(http::status::ok, hit->body);
   query_params qp(ctx.req.target());
   storage::listing_query q;
   const auto text = qp.str("q");
   if (text) {
     const auto len = cunji::text::utf8_length(*text);
-    if (!len)
-      qp.add("q", "must be valid UTF-8");
-    else if (*len > query_max_chars)
-      qp.add("q", "must be at most 100 characters");
+    if (!len) qp.add("q", "must be valid UTF-8");
+    else if (*len > query_max_chars) qp.add("q", "must be at most 100 characters");
   }
   q.category = qp.str("category");
   if (q.category && !is_category(*q.category)) qp.add("category", "is not a known category");
@@ -230,8 +227,8 @@ net::awaitable<response> browse(context& ctx) {
   if (after) q.after = after->keys;
   if (has_text) q.text = *text;
   const auto page = co_await ctx.store().catalog().browse(std::move(q));
-  const auto entry =
-      remember(ctx, std::move(key), version, {listing_page_json(page.items, next_cursor(spec->tag, page.next_keys)), {}});
+  const auto entry = remember(ctx, std::move(key), version,
+                              {listing_page_json(page.items, next_cursor(spec->tag, page.next_keys)), {}});
   co_return json_text_response(http::status::ok, entry->body);
 }
 

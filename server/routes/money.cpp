@@ -32,13 +32,13 @@ net::awaitable<response> my_balance(context& ctx) {
   const auto b = co_await ctx.store().money().balance_of(*ctx.caller);
   if (!b) co_return problem(b.err());
   co_return json_response(http::status::ok, json::object{{"pending_fen", b->pending_fen},
-                                                          {"available_fen", b->available_fen},
-                                                          {"paid_out_fen", b->paid_out_fen}});
+                                                         {"available_fen", b->available_fen},
+                                                         {"paid_out_fen", b->paid_out_fen}});
 }
 
 json::object to_json(const storage::statement_entry& e) {
-  json::object o{{"id", e.id}, {"kind", e.kind}, {"amount_fen", e.amount_fen},
-                 {"created_at", format_rfc3339(e.created_at)}};
+  json::object o{
+      {"id", e.id}, {"kind", e.kind}, {"amount_fen", e.amount_fen}, {"created_at", format_rfc3339(e.created_at)}};
   o["order_id"] = e.order_id ? json::value(*e.order_id) : json::value(nullptr);
   o["payout_id"] = e.payout_id ? json::value(*e.payout_id) : json::value(nullptr);
   return o;
@@ -79,12 +79,12 @@ net::awaitable<response> platform(context& ctx) {
   if (!period) co_return problem(period.err());
   const auto f = co_await ctx.store().money().platform(period.value());
   co_return json_response(http::status::ok, json::object{{"commission_fen", f.commission_fen},
-                                                          {"delivery_fees_fen", f.delivery_fees_fen},
-                                                          {"partner_fees_fen", f.partner_fees_fen},
-                                                          {"net_revenue_fen", f.net_revenue_fen},
-                                                          {"cash_fen", f.cash_fen},
-                                                          {"station_cash_held_fen", f.station_cash_held_fen},
-                                                          {"payouts_fen", f.payouts_fen}});
+                                                         {"delivery_fees_fen", f.delivery_fees_fen},
+                                                         {"partner_fees_fen", f.partner_fees_fen},
+                                                         {"net_revenue_fen", f.net_revenue_fen},
+                                                         {"cash_fen", f.cash_fen},
+                                                         {"station_cash_held_fen", f.station_cash_held_fen},
+                                                         {"payouts_fen", f.payouts_fen}});
 }
 
 net::awaitable<response> ledger_check(context& ctx) {
@@ -92,10 +92,10 @@ net::awaitable<response> ledger_check(context& ctx) {
   json::array mismatches;
   for (const auto& m : r.mismatches) mismatches.push_back(json::string(m));
   co_return json_response(http::status::ok, json::object{{"balanced", r.balanced},
-                                                          {"postings", r.postings},
-                                                          {"sum_fen", r.sum_fen},
-                                                          {"orders_checked", r.orders_checked},
-                                                          {"mismatches", std::move(mismatches)}});
+                                                         {"postings", r.postings},
+                                                         {"sum_fen", r.sum_fen},
+                                                         {"orders_checked", r.orders_checked},
+                                                         {"mismatches", std::move(mismatches)}});
 }
 
 }  // namespace

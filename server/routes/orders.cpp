@@ -1,16 +1,16 @@
 // Orders and purchases (one checkout across shops, one order per shop): placement (idempotent),
 // the lifecycle moves, and lists. Paying is in routes/payments.cpp.
+#include "storage/orders.hpp"
 #include "core/account.hpp"
+#include "core/policy.hpp"
+#include "core/station.hpp"
 #include "server/app.hpp"
+#include "server/crypto.hpp"
 #include "server/idempotency.hpp"
 #include "server/json_input.hpp"
 #include "server/json_output.hpp"
 #include "server/problem.hpp"
 #include "server/query_params.hpp"
-#include "core/policy.hpp"
-#include "core/station.hpp"
-#include "server/crypto.hpp"
-#include "storage/orders.hpp"
 #include "storage/purchases.hpp"
 
 namespace cunji::server {
@@ -23,7 +23,8 @@ constexpr std::size_t reason_max = 500;
 
 // Renders an order's outcome: `ok` with the order, or its problem.
 storage::renderer<order> order_answer(http::status ok) {
-  return answer_with<order>([ok](const result<order>& r) { return r ? json_response(ok, to_json(r.value())) : problem(r.err()); });
+  return answer_with<order>(
+      [ok](const result<order>& r) { return r ? json_response(ok, to_json(r.value())) : problem(r.err()); });
 }
 
 // Reads `delivery` and `villager_id` of an order or a purchase into `r`; errors go into `f`.
@@ -33,18 +34,14 @@ void read_terms(fields& f, const account& caller, Request& r) {
     fields del(*d, {"method", "address", "station_village_id"});
     const auto method = del.str("method", true);
     if (method) {
-      if (auto m = parse_delivery_method(*method))
-        r.delivery = *m;
-      else
-        del.add("method", "must be station_pickup or address");
+      if (auto m = parse_delivery_method(*method)) r.delivery = *m;
+      else del.add("method", "must be station_pickup or address");
     }
     r.address = del.str("address", false);
     r.station_village_id = del.integer("station_village_id", false);
     if (r.delivery == delivery_method::address) {
-      if (!r.address)
-        del.add("address", "is required for address delivery");
-      else
-        del.check("address", check_text(*r.address, address_max, true));
+      if (!r.address) del.add("address", "is required for address delivery");
+      else del.check("address", check_text(*r.address, address_max, true));
     } else {
       r.address.reset();  // ignored for station pickup
     }
@@ -182,10 +179,8 @@ net::awaitable<response> hand_over(context& ctx) {
   r.now = ctx.now();
   fields f(ctx.body_object(), {"pickup_code"});
   if (auto code = f.str("pickup_code", true)) {
-    if (is_pickup_code(*code))
-      r.pickup_code = std::move(*code);
-    else
-      f.add("pickup_code", "must be the 6 digits of the parcel's code");
+    if (is_pickup_code(*code)) r.pickup_code = std::move(*code);
+    else f.add("pickup_code", "must be the 6 digits of the parcel's code");
   }
   r.invalid = std::move(f.errors());
   const auto o = co_await ctx.store().orders().hand_over(std::move(r));
@@ -206,12 +201,9 @@ net::awaitable<response> list(context& ctx) {
   storage::order_list_filter f;
   f.caller = *ctx.caller;
   const auto as = qp.str("as").value_or("buyer");
-  if (as == "seller")
-    f.as = storage::order_view::seller;
-  else if (as == "admin")
-    f.as = storage::order_view::admin;
-  else if (as != "buyer")
-    qp.add("as", "must be buyer, seller or admin");
+  if (as == "seller") f.as = storage::order_view::seller;
+  else if (as == "admin") f.as = storage::order_view::admin;
+  else if (as != "buyer") qp.add("as", "must be buyer, seller or admin");
   f.shop_id = qp.id("shop_id");
   f.county_id = qp.id("county_id");
   if ((f.shop_id || f.county_id) && f.as != storage::order_view::admin)

@@ -41,10 +41,8 @@ pay_input read_pay_input(context& ctx) {
   fields f(ctx.body_object(), {"method"});
   if (const auto method = f.str("method", true)) {
     const auto m = parse_payment_method(*method);
-    if (m == payment_method::alipay || m == payment_method::cash_at_station)
-      in.method = *m;
-    else
-      f.add("method", "must be alipay or cash_at_station");
+    if (m == payment_method::alipay || m == payment_method::cash_at_station) in.method = *m;
+    else f.add("method", "must be alipay or cash_at_station");
   }
   auto key = read_idempotency(ctx);
   if (!key) f.add(key.err().errors.front().field, key.err().errors.front().message);
@@ -103,7 +101,8 @@ net::awaitable<result<std::string, response>> order_string_for(context& ctx, Req
 
 // The order string for the order's total, signed off the I/O thread (RSA2 takes a millisecond).
 // The write checks again that the order is placed and still has that total.
-net::awaitable<result<std::string, response>> sign_alipay_request(context& ctx, const payments::payment_provider& alipay,
+net::awaitable<result<std::string, response>> sign_alipay_request(context& ctx,
+                                                                  const payments::payment_provider& alipay,
                                                                   storage::pay_request& r) {
   const auto o = co_await ctx.store().orders().get(r.order_id, r.caller);
   if (!o || o->status != order_status::placed) co_return std::string{};  // the write answers 404 or 409

@@ -10,7 +10,9 @@ namespace cunji::server {
 
 namespace {
 
-response not_found(std::string_view what) { return problem(error{errc::not_found, "No such " + std::string(what) + "."}); }
+response not_found(std::string_view what) {
+  return problem(error{errc::not_found, "No such " + std::string(what) + "."});
+}
 
 net::awaitable<response> create_county(context& ctx) {
   fields f(ctx.body_object(), {"name", "province", "poverty_stricken"});

@@ -41,25 +41,23 @@ net::awaitable<response> poverty_relief_report(context& ctx) {
   json::array counties;
   for (const auto& c : r.counties) counties.push_back({{"county_id", c.county_id}, {"gmv_fen", c.gmv_fen}});
   co_return json_response(http::status::ok, json::object{{"gmv_fen", r.gmv_fen},
-                                                          {"orders", r.orders},
-                                                          {"distinct_buyers", r.distinct_buyers},
-                                                          {"shops", r.shops},
-                                                          {"counties", std::move(counties)}});
+                                                         {"orders", r.orders},
+                                                         {"distinct_buyers", r.distinct_buyers},
+                                                         {"shops", r.shops},
+                                                         {"counties", std::move(counties)}});
 }
 
 net::awaitable<response> partner_earnings(context& ctx) {
   storage::earnings_request r;
   r.caller = *ctx.caller;
   r.partner_id = ctx.path_id().value_or(0);
-  if (auto period = period_of(ctx))
-    r.period = period.value();
-  else
-    r.invalid = std::move(period).err().errors;
+  if (auto period = period_of(ctx)) r.period = period.value();
+  else r.invalid = std::move(period).err().errors;
   const auto e = co_await ctx.store().reports().partner_earnings_of(std::move(r));
   if (!e) co_return problem(e.err());
   co_return json_response(http::status::ok, json::object{{"assisted_buying_fen", e->assisted_buying_fen},
-                                                          {"assisted_selling_fen", e->assisted_selling_fen},
-                                                          {"orders", e->orders}});
+                                                         {"assisted_selling_fen", e->assisted_selling_fen},
+                                                         {"orders", e->orders}});
 }
 
 // The months of a monthly report; errors are kept for the store to answer after its 404 check.
@@ -72,10 +70,8 @@ storage::monthly_request monthly_request_of(const context& ctx) {
   const auto to = qp.str("to");
   auto months = report_months(from ? std::optional<std::string_view>(*from) : std::nullopt,
                               to ? std::optional<std::string_view>(*to) : std::nullopt, r.today);
-  if (months)
-    r.months = months.value();
-  else
-    r.invalid = std::move(months).err().errors;
+  if (months) r.months = months.value();
+  else r.invalid = std::move(months).err().errors;
   return r;
 }
 

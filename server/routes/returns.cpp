@@ -1,6 +1,7 @@
 // Returns after the sale: the placer asks (POST /v1/orders/{id}/returns, or report-lost for a
 // parcel that never came), the shop side accepts or rejects, an admin may accept over a
 // rejection. Accepting refunds the order (storage/returns.hpp).
+#include "storage/returns.hpp"
 #include "core/account.hpp"
 #include "core/order_return.hpp"
 #include "server/app.hpp"
@@ -9,7 +10,6 @@
 #include "server/json_output.hpp"
 #include "server/problem.hpp"
 #include "server/query_params.hpp"
-#include "storage/returns.hpp"
 
 namespace cunji::server {
 
@@ -84,10 +84,8 @@ net::awaitable<response> list(context& ctx) {
   storage::return_list_filter f;
   f.caller = *ctx.caller;
   const auto as = qp.str("as").value_or("buyer");
-  if (as == "seller")
-    f.as = storage::return_view::seller;
-  else if (as != "buyer")
-    qp.add("as", "must be buyer or seller");
+  if (as == "seller") f.as = storage::return_view::seller;
+  else if (as != "buyer") qp.add("as", "must be buyer or seller");
   if (auto st = qp.str("status")) {
     f.status = parse_return_status(*st);
     if (!f.status) qp.add("status", "must be requested, accepted or rejected");

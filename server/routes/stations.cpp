@@ -71,12 +71,12 @@ net::awaitable<response> station_cash(context& ctx) {
                     {"handed_in_fen", d.handed_in_fen},
                     {"refunded_fen", d.refunded_fen}});
   co_return json_response(http::status::ok, json::object{{"held_fen", r->held_fen},
-                                                          {"collected_fen", r->collected_fen},
-                                                          {"handed_in_fen", r->handed_in_fen},
-                                                          {"refunded_fen", r->refunded_fen},
-                                                          {"from", date_of(period->from)},
-                                                          {"to", date_of(period->to)},
-                                                          {"days", std::move(days)}});
+                                                         {"collected_fen", r->collected_fen},
+                                                         {"handed_in_fen", r->handed_in_fen},
+                                                         {"refunded_fen", r->refunded_fen},
+                                                         {"from", date_of(period->from)},
+                                                         {"to", date_of(period->to)},
+                                                         {"days", std::move(days)}});
 }
 
 json::object to_json(const storage::cash_handin& h) {

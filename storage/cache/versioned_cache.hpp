@@ -46,7 +46,7 @@ class versioned_cache {
   // Stores `value` (about `bytes` of memory) for `key`, computed after loading `version`.
   void store(std::string key, std::uint64_t version, std::shared_ptr<const V> value, std::size_t bytes) {
     bytes += key.size() + sizeof(item) + 4 * sizeof(void*);  // the key, the node, the index slot
-    std::list<item> dropped;  // freed after the lock is released
+    std::list<item> dropped;                                 // freed after the lock is released
     std::lock_guard lk(m_);
     if (version < version_ || bytes > budget_) return;
     if (version > version_) reset(version, dropped);
@@ -91,7 +91,7 @@ class versioned_cache {
 
   const std::size_t budget_;
   mutable std::mutex m_;
-  std::list<item> lru_;  // most recently used first
+  std::list<item> lru_;                                                             // most recently used first
   std::unordered_map<std::string_view, typename std::list<item>::iterator> index_;  // keys point into lru_
   std::uint64_t version_ = 0;
   std::size_t bytes_ = 0;

@@ -39,9 +39,7 @@ void append_utf8(std::string& out, char32_t c) {
 }
 
 // Full-width ASCII (U+FF01..U+FF5E) to ASCII; U+3000 stays (it is a separator anyway).
-constexpr char32_t fold_width(char32_t c) noexcept {
-  return (c >= 0xFF01 && c <= 0xFF5E) ? c - 0xFEE0 : c;
-}
+constexpr char32_t fold_width(char32_t c) noexcept { return (c >= 0xFF01 && c <= 0xFF5E) ? c - 0xFEE0 : c; }
 
 constexpr char32_t to_lower(char32_t c) noexcept {
   if (c >= U'A' && c <= U'Z') return c + 0x20;
@@ -87,8 +85,8 @@ int for_each_run(std::string_view text, Visitor& v) {
   std::size_t i = 0;
   while (i < text.size()) {
     const auto d = text::decode_utf8(text, i);
-    const std::size_t len = d.len ? d.len : 1;               // skip one invalid byte
-    const char32_t c = d.len ? fold_width(d.cp) : U'\0';     // invalid bytes are separators
+    const std::size_t len = d.len ? d.len : 1;            // skip one invalid byte
+    const char32_t c = d.len ? fold_width(d.cp) : U'\0';  // invalid bytes are separators
     const char_class cls = classify(c);
     if (cls != state) {
       if (const int rc = flush()) return rc;

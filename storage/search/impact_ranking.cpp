@@ -20,8 +20,7 @@ constexpr const char* prefix_sql = "SELECT token, listings FROM search_terms WHE
 constexpr const char* shared_sql =
     "SELECT listing_id, tf, len FROM search_postings INDEXED BY search_postings_shared "
     "WHERE token = ?1 AND shared >= ?2 AND shared > 0 AND listing_id <= ?3";
-constexpr const char* later_count_sql =
-    "SELECT count(*) FROM search_postings WHERE token = ?1 AND listing_id > ?2";
+constexpr const char* later_count_sql = "SELECT count(*) FROM search_postings WHERE token = ?1 AND listing_id > ?2";
 // The next tf group of a token below tf ?2, and its shortest len.
 constexpr const char* next_group_sql =
     "SELECT tf, len FROM search_postings INDEXED BY search_postings_by_impact "

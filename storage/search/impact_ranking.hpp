@@ -56,7 +56,7 @@ class impact_ranking {
   struct scan;  // what a group reads with
   struct token_rows {
     std::string token;
-    std::int64_t listings = 0;    // all ids
+    std::int64_t listings = 0;       // all ids
     std::int64_t below = INT64_MAX;  // its groups with a tf below this are still to be found
   };
   struct full_row {

@@ -173,7 +173,8 @@ std::string rows_sql(const browse_sql& b, std::size_t n) {
   for (std::size_t i = 1; i < n; ++i) sql += ", (?)";
   return sql + ") SELECT " + listing_select +
          " FROM page CROSS JOIN listings l ON l.id = page.id JOIN counties c ON c.id = l.county_id"
-         " WHERE l.visible = 1" + b.row_filter;
+         " WHERE l.visible = 1" +
+         b.row_filter;
 }
 
 // Reads the listings of `batch` that are browsable and pass the filters, in rank order.
@@ -291,14 +292,12 @@ browse_sql build_browse_sql(connection& c, const listing_query& q, const std::op
   sql += order;
   sql += " LIMIT ?";
   args.emplace_back(static_cast<std::int64_t>(q.limit) + 1);
-  if (s)
-    b.sql = std::move(sql);
+  if (s) b.sql = std::move(sql);
   else
     b.sql = std::string("SELECT ") + listing_select +
             " FROM listings l JOIN counties c ON c.id = l.county_id WHERE l.id IN (" + sql + ")" + order;
   return b;
 }
-
 
 // The search of `q`'s text; nullopt without text. No terms: nothing can match.
 std::optional<search> search_of(const listing_query& q) {
@@ -325,8 +324,7 @@ listing_page browse_listings(connection& c, const listing_query& q, search_ranki
       const auto& last = page.items.back();
       if (q.sort == listing_sort::price_asc || q.sort == listing_sort::price_desc)
         page.next_keys = {last.price_fen, last.id};
-      else
-        page.next_keys = {last.id};
+      else page.next_keys = {last.id};
       break;
     }
     page.items.push_back(read_listing_row(st, 0));
@@ -347,10 +345,8 @@ std::string explain_browse(connection& c, const listing_query& q) {
       plan += st.str(3);  // id, parent, notused, detail
     }
   };
-  if (b.relevance && ranks_from_postings(s->terms))
-    plan = explain_impact(c, s->terms.front());
-  else
-    explain(b.sql, b.args, b.relevance);
+  if (b.relevance && ranks_from_postings(s->terms)) plan = explain_impact(c, s->terms.front());
+  else explain(b.sql, b.args, b.relevance);
   if (b.relevance) {
     std::vector<value> row_args{std::int64_t{0}};
     row_args.insert(row_args.end(), b.row_args.begin(), b.row_args.end());

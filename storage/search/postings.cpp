@@ -65,7 +65,8 @@ struct postings_cursor {
 };
 
 int postings_connect(sqlite3* db, void*, int, const char* const*, sqlite3_vtab** out, char**) {
-  int rc = sqlite3_declare_vtab(db, "CREATE TABLE x(token TEXT, tf INTEGER, shared INTEGER, len INTEGER, title HIDDEN, description HIDDEN)");
+  int rc = sqlite3_declare_vtab(
+      db, "CREATE TABLE x(token TEXT, tf INTEGER, shared INTEGER, len INTEGER, title HIDDEN, description HIDDEN)");
   if (rc != SQLITE_OK) return rc;
   auto* vt = static_cast<sqlite3_vtab*>(sqlite3_malloc(sizeof(sqlite3_vtab)));
   if (!vt) return SQLITE_NOMEM;
@@ -141,9 +142,7 @@ int postings_column(sqlite3_vtab_cursor* c, sqlite3_context* ctx, int col) {
   const auto* cur = reinterpret_cast<postings_cursor*>(c);
   const auto& p = cur->rows.postings[cur->at];
   switch (col) {
-    case col_token:
-      sqlite3_result_text(ctx, p.token.data(), static_cast<int>(p.token.size()), SQLITE_TRANSIENT);
-      break;
+    case col_token: sqlite3_result_text(ctx, p.token.data(), static_cast<int>(p.token.size()), SQLITE_TRANSIENT); break;
     case col_tf: sqlite3_result_int64(ctx, p.tf); break;
     case col_shared: sqlite3_result_int64(ctx, p.shared); break;
     case col_len: sqlite3_result_int64(ctx, cur->rows.len); break;

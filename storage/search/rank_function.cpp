@@ -105,10 +105,8 @@ void rank_function(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_contex
   double score = 0.0;
   for (std::size_t i = 0; rc == SQLITE_OK && i < st->idf.size(); ++i)
     score += bm25_term(st->idf[i], st->freq[i], d, st->avgdl);
-  if (rc == SQLITE_OK)
-    sqlite3_result_double(ctx, -1.0 * score);
-  else
-    sqlite3_result_error_code(ctx, rc);
+  if (rc == SQLITE_OK) sqlite3_result_double(ctx, -1.0 * score);
+  else sqlite3_result_error_code(ctx, rc);
 }
 
 void register_rank_function(sqlite3* db) {

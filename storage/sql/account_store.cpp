@@ -66,9 +66,8 @@ class sqlite_account_store final : public account_store {
 
   task<page<partner_summary>> list_partners(std::optional<std::int64_t> village_id, day_number today,
                                             page_request p) override {
-    co_return e_.read([&](connection& c) {
-      return page_of(storage::list_partners(c, village_id, gmv_window(today), p), p.limit);
-    });
+    co_return e_.read(
+        [&](connection& c) { return page_of(storage::list_partners(c, village_id, gmv_window(today), p), p.limit); });
   }
 
  private:

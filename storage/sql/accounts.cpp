@@ -27,14 +27,14 @@ bool village_exists(connection& c, std::int64_t id) {
 
 result<account> insert_account(connection& c, const registration& r, const std::string& password_hash,
                                unix_seconds now) {
-  if (r.village_id && !village_exists(c, *r.village_id))
-    return validation({{"village_id", "no such village"}});
+  if (r.village_id && !village_exists(c, *r.village_id)) return validation({{"village_id", "no such village"}});
   {
     // Also a number that accounts listed in phone_conflicts share, in another form, until settled.
     auto q = c.prepare(
         "SELECT 1 FROM accounts WHERE phone = ?1 UNION ALL SELECT 1 FROM phone_conflicts WHERE normal_phone = ?1");
     q.bind(1, r.phone);
-    if (q.step()) return error{errc::conflict, "An account with this phone number already exists.", {{"phone", "is taken"}}};
+    if (q.step())
+      return error{errc::conflict, "An account with this phone number already exists.", {{"phone", "is taken"}}};
   }
   auto q = c.prepare(
       "INSERT INTO accounts (role, name, phone, password_hash, village_id, created_at) VALUES (?, ?, ?, ?, ?, ?) "

@@ -23,8 +23,7 @@ std::optional<account> find_account(connection& c, std::int64_t id);
 std::optional<credentials> find_credentials(connection& c, const std::string& phone);
 
 // Failed logins for `phone` after `since`, newest first, at most `limit`.
-std::vector<unix_seconds> recent_login_failures(connection& c, const std::string& phone, unix_seconds since,
-                                                int limit);
+std::vector<unix_seconds> recent_login_failures(connection& c, const std::string& phone, unix_seconds since, int limit);
 void record_login_failure(connection& c, const std::string& phone, unix_seconds at);
 
 void insert_session(connection& c, const token_hash& h, std::int64_t account_id, unix_seconds now,

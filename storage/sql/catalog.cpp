@@ -70,10 +70,10 @@ shop read_shop(const query& q) {
 result<shop> insert_shop(connection& c, const new_shop& s, unix_seconds now) {
   const auto v = find_village(c, s.village_id);
   if (!v) return validation({{"village_id", "no such village"}});
-  auto q = c.prepare(std::string(
-                         "INSERT INTO shops (village_id, county_id, name, description, status, owner_account_id, "
-                         "villager_id, partner_id, created_at) VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?) RETURNING ") +
-                     shop_cols);
+  auto q = c.prepare(
+      std::string("INSERT INTO shops (village_id, county_id, name, description, status, owner_account_id, "
+                  "villager_id, partner_id, created_at) VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?) RETURNING ") +
+      shop_cols);
   q.bind_all(v->id, v->county_id, s.name, s.description, s.owner_account_id, s.villager_id, s.partner_id, now);
   q.step();
   return read_shop(q);
@@ -155,8 +155,8 @@ result<listing> update_listing(connection& c, std::int64_t id, const listing_pat
   if (p.stock) next.stock = *p.stock;
   if (p.status) next.status = *p.status;
   const bool unchanged = next.title == cur->title && next.description == cur->description &&
-                         next.category == cur->category && next.unit == cur->unit &&
-                         next.price_fen == cur->price_fen && next.stock == cur->stock && next.status == cur->status;
+                         next.category == cur->category && next.unit == cur->unit && next.price_fen == cur->price_fen &&
+                         next.stock == cur->stock && next.status == cur->status;
   if (unchanged) return *cur;  // nothing to write: the version (and ETag) stay
   next.version = cur->version + 1;
   next.updated_at = now;

@@ -72,7 +72,8 @@ result<shop> open_shop_checked(connection& c, const shop_opening& o) {
     s.partner_id = o.caller.id;
     s.villager_id = o.villager_id;
     const auto v = o.villager_id ? find_villager(c, *o.villager_id) : std::nullopt;
-    if (!v || !can_run_shop_for(o.caller, *v)) return validation({{"villager_id", "is not a villager of your village"}});
+    if (!v || !can_run_shop_for(o.caller, *v))
+      return validation({{"villager_id", "is not a villager of your village"}});
   } else {
     s.owner_account_id = o.caller.id;
   }

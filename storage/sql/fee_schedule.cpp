@@ -35,9 +35,9 @@ void save_fee_schedule(connection& c, const fee_schedule& s, unix_seconds now) {
       "assisted_buying_fee_bps = ?, assisted_selling_fee_bps = ?, address_delivery_fee_fen = ?, "
       "taobao_village_min_shops = ?, taobao_village_min_gmv_fen = ?, unpaid_timeout_minutes = ?, "
       "auto_deliver_days = ?, station_hold_days = ?, updated_at = ? WHERE id = 1",
-      s.platform_commission_bps, s.poverty_county_commission_bps, s.assisted_buying_fee_bps,
-      s.assisted_selling_fee_bps, s.address_delivery_fee_fen, s.taobao_village_min_shops,
-      s.taobao_village_min_gmv_fen, s.unpaid_timeout_minutes, s.auto_deliver_days, s.station_hold_days, now);
+      s.platform_commission_bps, s.poverty_county_commission_bps, s.assisted_buying_fee_bps, s.assisted_selling_fee_bps,
+      s.address_delivery_fee_fen, s.taobao_village_min_shops, s.taobao_village_min_gmv_fen, s.unpaid_timeout_minutes,
+      s.auto_deliver_days, s.station_hold_days, now);
   c.run("DELETE FROM category_commission");
   for (const auto& [category, bps] : s.category_commission_bps)
     c.run("INSERT INTO category_commission (category, bps) VALUES (?, ?)", category, bps);

@@ -8,7 +8,6 @@ namespace cunji::storage {
 
 namespace {
 
-
 // What the platform owes on a ledger account: the negated running balance.
 std::int64_t owed(connection& c, ledger_account account, const char* owner_sql, std::int64_t owner) {
   auto q = c.prepare(std::string("SELECT coalesce(-sum(amount_fen), 0) FROM ledger_balances WHERE account = ? AND ") +
@@ -65,10 +64,10 @@ std::vector<statement_entry> payee_statement(connection& c, payee_type type, con
       "SELECT p.id, e.order_id, e.payout_id, e.kind || '_' || substr(p.account, instr(p.account, '_') + 1), "
       "-p.amount_fen, p.created_at FROM ledger_postings p JOIN ledger_entries e ON e.id = p.entry_id WHERE ";
   if (type == payee_type::shop)
-    sql += "p.account IN ('shop_pending', 'shop_available') AND p.owner_id IN "
-           "(SELECT id FROM shops WHERE owner_account_id = ?1)";
-  else
-    sql += "p.account IN ('partner_pending', 'partner_available') AND p.owner_id = ?1";
+    sql +=
+        "p.account IN ('shop_pending', 'shop_available') AND p.owner_id IN "
+        "(SELECT id FROM shops WHERE owner_account_id = ?1)";
+  else sql += "p.account IN ('partner_pending', 'partner_available') AND p.owner_id = ?1";
   if (sq.from) sql += " AND p.created_at >= ?2";
   if (sq.to) sql += " AND p.created_at < ?3";
   sql += " AND p.id < ?4 ORDER BY p.id DESC LIMIT ?5";
@@ -90,7 +89,8 @@ std::vector<payout_record> run_payouts(connection& c, unix_seconds now) {
         "SELECT account, owner_id, -amount_fen FROM ledger_balances "
         "WHERE account IN ('shop_available', 'partner_available') AND amount_fen < 0 ORDER BY account, owner_id");
     while (q.step())
-      due.push_back({0, q.text(0) == "shop_available" ? payee_type::shop : payee_type::partner, q.i64(1), q.i64(2), now});
+      due.push_back(
+          {0, q.text(0) == "shop_available" ? payee_type::shop : payee_type::partner, q.i64(1), q.i64(2), now});
   }
   std::vector<payout_record> paid;
   for (auto p : due) {

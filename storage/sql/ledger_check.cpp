@@ -34,7 +34,8 @@ void check_books(connection& c, ledger_report& r, mismatches& bad) {
     if (r.sum_fen != 0) bad.add("postings sum to " + std::to_string(r.sum_fen) + " fen, not 0");
   }
   {
-    auto q = c.prepare("SELECT entry_id, sum(amount_fen) FROM ledger_postings GROUP BY entry_id HAVING sum(amount_fen) != 0");
+    auto q = c.prepare(
+        "SELECT entry_id, sum(amount_fen) FROM ledger_postings GROUP BY entry_id HAVING sum(amount_fen) != 0");
     while (q.step()) bad.add("entry " + std::to_string(q.i64(0)) + " sums to " + std::to_string(q.i64(1)));
   }
   {

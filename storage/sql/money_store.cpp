@@ -47,8 +47,7 @@ class sqlite_money_store final : public money_store {
     co_return (co_await e_.write(std::move(cmd))).value();
   }
 
-  task<result<station_cash_report>> station_cash(account caller, std::int64_t partner_id,
-                                                 day_range period) override {
+  task<result<station_cash_report>> station_cash(account caller, std::int64_t partner_id, day_range period) override {
     if (!can_read_earnings_of(caller, partner_id)) co_return error{errc::not_found, "No such partner."};
     co_return e_.read([&](connection& c) {
       read_transaction snapshot(c);

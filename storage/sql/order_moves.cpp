@@ -11,8 +11,8 @@
 namespace cunji::storage {
 
 error not_allowed(const order& o, order_action a) {
-  return error{errc::invalid_transition,
-               "An order that is " + std::string(to_string(o.status)) + " cannot be " + std::string(past_tense(a)) + "."};
+  return error{errc::invalid_transition, "An order that is " + std::string(to_string(o.status)) + " cannot be " +
+                                             std::string(past_tense(a)) + "."};
 }
 
 void pay_order(connection& c, order& o, const payment_record& p, unix_seconds now) {
@@ -148,8 +148,9 @@ timer_report run_order_timers(connection& c, unix_seconds now) {
     if (static_cast<int>(ids.size()) == timer_batch) report.more = true;
     return ids;
   };
-  for (const auto id : due("SELECT id FROM orders WHERE status = 'placed' AND created_at <= ? ORDER BY created_at LIMIT ?",
-                           now - schedule.unpaid_timeout_minutes * 60)) {
+  for (const auto id :
+       due("SELECT id FROM orders WHERE status = 'placed' AND created_at <= ? ORDER BY created_at LIMIT ?",
+           now - schedule.unpaid_timeout_minutes * 60)) {
     auto o = find_order(c, id);
     cancel_order(c, *o, std::string("unpaid_timeout"), now);
     ++report.unpaid_cancelled;

@@ -17,8 +17,7 @@ class sqlite_order_store final : public order_store {
     co_return co_await e_.idempotent<order>(std::move(key), std::move(work), std::move(render), now);
   }
 
-  task<answer> transition(transition_request r, std::optional<idempotency_key> key,
-                          renderer<order> render) override {
+  task<answer> transition(transition_request r, std::optional<idempotency_key> key, renderer<order> render) override {
     const auto now = r.now;
     auto work = [r = std::move(r)](connection& c) { return transition_order(c, r); };
     co_return co_await e_.idempotent<order>(std::move(key), std::move(work), std::move(render), now);

@@ -63,8 +63,7 @@ void load_details(connection& c, order& o) {
         "FROM order_items WHERE order_id = ? ORDER BY line_no");
     q.bind(1, o.id);
     while (q.step())
-      o.items.push_back(
-          order_item{q.i64(0), q.str(1), q.str(2), q.str(3), q.i64(4), q.i64(5), q.i64(6), q.i64(7)});
+      o.items.push_back(order_item{q.i64(0), q.str(1), q.str(2), q.str(3), q.i64(4), q.i64(5), q.i64(6), q.i64(7)});
   }
   auto q = c.prepare("SELECT partner_id, kind, amount_fen FROM order_partner_fees WHERE order_id = ? ORDER BY kind");
   q.bind(1, o.id);
@@ -320,7 +319,9 @@ result<handover_outcome> hand_over_order(connection& c, const handover_request& 
 std::vector<order> list_orders(connection& c, const order_list_filter& f) {
   std::string sql = std::string("SELECT ") + order_cols + " FROM orders WHERE ";
   switch (f.as) {
-    case order_view::seller: sql += "shop_id IN (SELECT id FROM shops WHERE owner_account_id = ?1 OR partner_id = ?1)"; break;
+    case order_view::seller:
+      sql += "shop_id IN (SELECT id FROM shops WHERE owner_account_id = ?1 OR partner_id = ?1)";
+      break;
     case order_view::buyer: sql += "placed_by = ?1"; break;
     case order_view::admin: sql += "?1 = ?1"; break;
   }

@@ -49,7 +49,8 @@ notice_result apply_notice_to(connection& c, const payment_notice& n) {
   auto p = find_payment_by_out_trade_no(c, n.out_trade_no);
   if (!p || p->method != payment_method::alipay) return notice_result::unknown_payment;
   if (n.amount_fen != p->amount_fen) return notice_result::amount_mismatch;
-  if (n.status == notice_status::succeeded && trade_no_taken(c, n.trade_no, p->id)) return notice_result::trade_no_reused;
+  if (n.status == notice_status::succeeded && trade_no_taken(c, n.trade_no, p->id))
+    return notice_result::trade_no_reused;
   switch (effect_of(*p, n.status)) {
     case notice_effect::acknowledge: return notice_result::acknowledged;
     case notice_effect::close:
@@ -61,10 +62,8 @@ notice_result apply_notice_to(connection& c, const payment_notice& n) {
   for (const auto order_id : p->order_ids) {
     auto o = find_order(c, order_id);
     if (!o) continue;
-    if (o->status == order_status::placed)
-      pay_order(c, *o, *p, n.now);
-    else
-      refund_late_payment(c, *o, *p, n.now);  // cancelled meanwhile, or paid by another payment
+    if (o->status == order_status::placed) pay_order(c, *o, *p, n.now);
+    else refund_late_payment(c, *o, *p, n.now);  // cancelled meanwhile, or paid by another payment
   }
   return notice_result::recorded;
 }

@@ -41,8 +41,8 @@ void insert_payment(connection& c, payment_record& p) {
   c.run(
       "INSERT INTO payments (method, status, amount_fen, out_trade_no, trade_no, started_by, collected_by, by_notice, "
       "created_at, confirmed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      to_string(p.method), to_string(p.status), p.amount_fen, p.out_trade_no, p.trade_no, p.started_by,
-      p.collected_by, p.settled_by_notice, p.created_at, p.confirmed_at);
+      to_string(p.method), to_string(p.status), p.amount_fen, p.out_trade_no, p.trade_no, p.started_by, p.collected_by,
+      p.settled_by_notice, p.created_at, p.confirmed_at);
   p.id = c.last_insert_rowid();
   for (const auto order_id : p.order_ids)
     c.run("INSERT INTO payment_orders (payment_id, order_id) VALUES (?, ?)", p.id, order_id);
@@ -97,8 +97,7 @@ std::vector<due_refund> list_due_refunds(connection& c, unix_seconds now, std::s
       "ORDER BY r.next_attempt_at, r.id LIMIT ?");
   q.bind_all(now, static_cast<std::int64_t>(limit));
   std::vector<due_refund> out;
-  while (q.step())
-    out.push_back({q.i64(0), q.str(1), q.str(2), q.i64(3), static_cast<int>(q.i64(4))});
+  while (q.step()) out.push_back({q.i64(0), q.str(1), q.str(2), q.i64(3), static_cast<int>(q.i64(4))});
   return out;
 }
 

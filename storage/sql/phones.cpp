@@ -37,9 +37,8 @@ bool phone_taken(connection& c, const std::string& phone) {
 
 void normalize_stored_phones(connection& c) {
   auto accounts = changes_in(c, "SELECT id, phone FROM accounts");
-  std::sort(accounts.begin(), accounts.end(), [](const change& a, const change& b) {
-    return a.normal != b.normal ? a.normal < b.normal : a.id < b.id;
-  });
+  std::sort(accounts.begin(), accounts.end(),
+            [](const change& a, const change& b) { return a.normal != b.normal ? a.normal < b.normal : a.id < b.id; });
   for (std::size_t i = 0; i < accounts.size();) {
     std::size_t end = i + 1;
     while (end < accounts.size() && accounts[end].normal == accounts[i].normal) ++end;

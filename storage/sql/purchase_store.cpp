@@ -49,8 +49,7 @@ result<purchase_pay_outcome> pay_purchase(connection& c, const pay_purchase_requ
     p.amount_fen += o.money.total_fen;
     p.order_ids.push_back(o.id);
   }
-  if (p.order_ids.empty())
-    return error{errc::invalid_transition, "No order of this purchase is waiting for payment."};
+  if (p.order_ids.empty()) return error{errc::invalid_transition, "No order of this purchase is waiting for payment."};
   if (r.method == payment_method::alipay) {
     if (r.signed_amount_fen != p.amount_fen)
       return error{errc::conflict, "The purchase's total changed while the payment was prepared; pay again."};
@@ -74,8 +73,7 @@ class sqlite_purchase_store final : public purchase_store {
  public:
   explicit sqlite_purchase_store(database& db) : e_(db) {}
 
-  task<answer> place(place_purchase_request r, std::optional<idempotency_key> key,
-                     renderer<purchase> render) override {
+  task<answer> place(place_purchase_request r, std::optional<idempotency_key> key, renderer<purchase> render) override {
     const auto now = r.now;
     auto work = [r = std::move(r)](connection& c) -> result<purchase> {
       auto p = place_purchase(c, r);

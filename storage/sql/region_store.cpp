@@ -12,8 +12,7 @@ class sqlite_region_store final : public region_store {
  public:
   explicit sqlite_region_store(database& db) : e_(db) {}
 
-  task<county> create_county(std::string name, std::string province, bool poverty_stricken,
-                             unix_seconds now) override {
+  task<county> create_county(std::string name, std::string province, bool poverty_stricken, unix_seconds now) override {
     auto cmd = [n = std::move(name), p = std::move(province), poverty_stricken, now](connection& c) -> result<county> {
       return insert_county(c, n, p, poverty_stricken, now);
     };

@@ -66,10 +66,8 @@ std::vector<county> list_counties(connection& c, std::optional<bool> poverty_str
   if (poverty_stricken) sql += " AND poverty_stricken = ?";
   sql += " ORDER BY id LIMIT ?";
   auto q = c.prepare(sql);
-  if (poverty_stricken)
-    q.bind_all(after_id, *poverty_stricken, limit);
-  else
-    q.bind_all(after_id, limit);
+  if (poverty_stricken) q.bind_all(after_id, *poverty_stricken, limit);
+  else q.bind_all(after_id, limit);
   std::vector<county> out;
   while (q.step()) out.push_back(read_county(q));
   return out;

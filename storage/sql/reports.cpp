@@ -14,7 +14,6 @@ namespace cunji::storage {
 
 namespace {
 
-
 // The statements the reads run (named, for report_query_plans).
 constexpr const char* cum_at_sql =
     "SELECT gmv_fen, orders FROM sales_cum WHERE scope_kind = ?1 AND scope_id = ?2 AND day <= ?3 "
@@ -140,12 +139,9 @@ partner_earnings partner_earnings_report(connection& c, std::int64_t partner_id,
 
 std::vector<std::pair<std::string, std::string>> report_query_plans(connection& c) {
   std::vector<std::pair<std::string, std::string>> out;
-  auto statements = std::vector<std::pair<const char*, const char*>>{{"sales_cum", cum_at_sql},
-                                                                      {"distinct_buyers", distinct_buyers_sql},
-                                                                      {"counties", counties_sql},
-                                                                      {"villages", villages_sql},
-                                                                      {"poverty_shops", poverty_shops_sql},
-                                                                      {"partner_earnings", partner_sql}};
+  auto statements = std::vector<std::pair<const char*, const char*>>{
+      {"sales_cum", cum_at_sql},  {"distinct_buyers", distinct_buyers_sql}, {"counties", counties_sql},
+      {"villages", villages_sql}, {"poverty_shops", poverty_shops_sql},     {"partner_earnings", partner_sql}};
   for (const auto& s : monthly_statements()) statements.push_back(s);
   for (const auto& [name, sql] : statements) {
     auto q = c.prepare(std::string("EXPLAIN QUERY PLAN ") + sql);

@@ -61,12 +61,9 @@ void store_decision(connection& c, const order_return& r, std::int64_t decided_b
 
 std::vector<order_return> list_returns(connection& c, const return_list_filter& f) {
   std::string sql = std::string("SELECT ") + return_cols + " FROM returns WHERE ";
-  if (f.as == return_view::buyer)
-    sql += "requested_by = ?1";
-  else if (f.caller.role == role::admin)
-    sql += "?1 = ?1";
-  else
-    sql += "shop_id IN (SELECT id FROM shops WHERE owner_account_id = ?1 OR partner_id = ?1)";
+  if (f.as == return_view::buyer) sql += "requested_by = ?1";
+  else if (f.caller.role == role::admin) sql += "?1 = ?1";
+  else sql += "shop_id IN (SELECT id FROM shops WHERE owner_account_id = ?1 OR partner_id = ?1)";
   if (f.status) sql += " AND status = ?2";
   sql += " AND id < ?3 ORDER BY id DESC LIMIT ?4";
   auto q = c.prepare(sql);

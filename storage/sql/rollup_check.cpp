@@ -59,8 +59,10 @@ std::string counting_orders() { return std::string(" status IN ") + counting_sta
 // sales_daily: per shop, poverty-relief snapshot and day.
 void check_sales_daily(connection& c, findings& bad) {
   auto q = c.prepare(
-      "WITH t AS (SELECT shop_id, poverty_relief, " + day_of_sql("created_at") + " AS day, min(village_id) AS village_id, "
-      "min(county_id) AS county_id, sum(subtotal_fen) AS gmv, count(*) AS n FROM orders WHERE" + counting_orders() +
+      "WITH t AS (SELECT shop_id, poverty_relief, " + day_of_sql("created_at") +
+      " AS day, min(village_id) AS village_id, "
+      "min(county_id) AS county_id, sum(subtotal_fen) AS gmv, count(*) AS n FROM orders WHERE" +
+      counting_orders() +
       " GROUP BY shop_id, poverty_relief, 3) "
       "SELECT coalesce(t.shop_id, d.shop_id), coalesce(t.poverty_relief, d.poverty_relief), coalesce(t.day, d.day), "
       "t.gmv, t.n, d.gmv_fen, d.orders FROM t FULL JOIN sales_daily d "
@@ -77,9 +79,14 @@ void check_sales_daily(connection& c, findings& bad) {
 void check_shop_months(connection& c, findings& bad) {
   const auto day = day_of_sql("created_at");
   auto q = c.prepare(
-      "WITH t AS (SELECT village_id, " + month_of_sql(day) + " AS month, shop_id, min(county_id) AS county_id, "
-      "count(DISTINCT poverty_relief * 100000000 + " + day + ") AS days, "
-      "sum(poverty_relief * subtotal_fen) AS pgmv FROM orders WHERE" + counting_orders() + " GROUP BY 1, 2, 3) "
+      "WITH t AS (SELECT village_id, " + month_of_sql(day) +
+      " AS month, shop_id, min(county_id) AS county_id, "
+      "count(DISTINCT poverty_relief * 100000000 + " +
+      day +
+      ") AS days, "
+      "sum(poverty_relief * subtotal_fen) AS pgmv FROM orders WHERE" +
+      counting_orders() +
+      " GROUP BY 1, 2, 3) "
       "SELECT coalesce(t.village_id, m.village_id), coalesce(t.month, m.month), coalesce(t.shop_id, m.shop_id), "
       "t.days, t.pgmv, m.days, m.poverty_relief_gmv_fen FROM t FULL JOIN shop_months m "
       "ON m.village_id = t.village_id AND m.month = t.month AND m.shop_id = t.shop_id "
@@ -92,10 +99,12 @@ void check_shop_months(connection& c, findings& bad) {
 // partner_daily: fees of counting orders per partner and day.
 void check_partner_daily(connection& c, findings& bad) {
   auto q = c.prepare(
-      "WITH t AS (SELECT f.partner_id, " + day_of_sql("o.created_at") + " AS day, "
+      "WITH t AS (SELECT f.partner_id, " + day_of_sql("o.created_at") +
+      " AS day, "
       "sum(CASE f.kind WHEN 'assisted_buying' THEN f.amount_fen ELSE 0 END) AS b, "
       "sum(CASE f.kind WHEN 'assisted_selling' THEN f.amount_fen ELSE 0 END) AS s, count(DISTINCT o.id) AS n "
-      "FROM order_partner_fees f JOIN orders o ON o.id = f.order_id WHERE o." + counting_orders().substr(1) +
+      "FROM order_partner_fees f JOIN orders o ON o.id = f.order_id WHERE o." +
+      counting_orders().substr(1) +
       " GROUP BY f.partner_id, 2) "
       "SELECT coalesce(t.partner_id, p.partner_id), coalesce(t.day, p.day), t.b, t.s, t.n, "
       "p.assisted_buying_fen, p.assisted_selling_fen, p.orders FROM t FULL JOIN partner_daily p "
@@ -111,13 +120,14 @@ void check_partner_daily(connection& c, findings& bad) {
 void check_sales_cum(connection& c, findings& bad) {
   const auto day = day_of_sql("created_at");
   const auto counts = counting_orders();
-  auto truth = c.prepare(
-      "SELECT 1, village_id, " + day + ", sum(subtotal_fen), count(*) FROM orders WHERE" + counts +
-      " GROUP BY 2, 3 UNION ALL "
-      "SELECT 2, county_id, " + day + ", sum(subtotal_fen), count(*) FROM orders WHERE" + counts +
-      " GROUP BY 2, 3 UNION ALL "
-      "SELECT 3, county_id, " + day + ", sum(subtotal_fen), count(*) FROM orders WHERE" + counts +
-      " AND poverty_relief = 1 GROUP BY 2, 3 ORDER BY 1, 2, 3");
+  auto truth = c.prepare("SELECT 1, village_id, " + day + ", sum(subtotal_fen), count(*) FROM orders WHERE" + counts +
+                         " GROUP BY 2, 3 UNION ALL "
+                         "SELECT 2, county_id, " +
+                         day + ", sum(subtotal_fen), count(*) FROM orders WHERE" + counts +
+                         " GROUP BY 2, 3 UNION ALL "
+                         "SELECT 3, county_id, " +
+                         day + ", sum(subtotal_fen), count(*) FROM orders WHERE" + counts +
+                         " AND poverty_relief = 1 GROUP BY 2, 3 ORDER BY 1, 2, 3");
   auto cum = c.prepare("SELECT scope_kind, scope_id, day, gmv_fen, orders FROM sales_cum ORDER BY 1, 2, 3");
   bool t_more = truth.step(), c_more = cum.step();
   std::pair<std::int64_t, std::int64_t> scope{0, 0};
@@ -129,8 +139,8 @@ void check_sales_cum(connection& c, findings& bad) {
       scope = {std::get<0>(next), std::get<1>(next)};
       running = {};
     }
-    const auto where =
-        "sales_cum scope " + n(std::get<0>(next)) + "/" + n(std::get<1>(next)) + " day " + n(std::get<2>(next));
+    const auto where = "sales_cum scope " + n(std::get<0>(next)) + "/" + n(std::get<1>(next)) + " day " +
+                       n(std::get<2>(next));
     if (tk == next) {
       running.gmv_fen += truth.i64(3);
       running.orders += truth.i64(4);
@@ -153,16 +163,16 @@ void check_buyer_days(connection& c, findings& bad) {
   const auto key = std::string("coalesce(buyer_account_id, -villager_id, 0)");
   const auto counts = counting_orders();
   auto truth = c.prepare("SELECT county_id, " + key + ", " + day + ", count(*) FROM orders WHERE" + counts +
-                         " GROUP BY 1, 2, 3 UNION ALL SELECT 0, " + key + ", " + day +
-                         ", count(*) FROM orders WHERE" + counts + " AND poverty_relief = 1 GROUP BY 2, 3 ORDER BY 1, 2, 3");
+                         " GROUP BY 1, 2, 3 UNION ALL SELECT 0, " + key + ", " + day + ", count(*) FROM orders WHERE" +
+                         counts + " AND poverty_relief = 1 GROUP BY 2, 3 ORDER BY 1, 2, 3");
   auto rows = c.prepare("SELECT scope, buyer_key, day, orders, prev_day FROM buyer_days ORDER BY 1, 2, 3");
   bool t_more = truth.step(), r_more = rows.step();
   std::optional<key3> last_row;
   while (t_more || r_more) {
     const auto tk = key_of(t_more, truth), rk = key_of(r_more, rows);
     const auto next = std::min(tk, rk);
-    const auto where =
-        "buyer_days scope " + n(std::get<0>(next)) + " buyer " + n(std::get<1>(next)) + " day " + n(std::get<2>(next));
+    const auto where = "buyer_days scope " + n(std::get<0>(next)) + " buyer " + n(std::get<1>(next)) + " day " +
+                       n(std::get<2>(next));
     const std::int64_t expected = tk == next ? truth.i64(3) : 0;
     if (tk == next) t_more = truth.step();
     if (rk != next) {
@@ -170,8 +180,8 @@ void check_buyer_days(connection& c, findings& bad) {
       continue;
     }
     if (rows.i64(3) != expected) bad.add(where + " holds " + n(rows.i64(3)) + " orders; orders say " + n(expected));
-    const bool same_buyer =
-        last_row && std::get<0>(*last_row) == std::get<0>(rk) && std::get<1>(*last_row) == std::get<1>(rk);
+    const bool same_buyer = last_row && std::get<0>(*last_row) == std::get<0>(rk) &&
+                            std::get<1>(*last_row) == std::get<1>(rk);
     const auto want_prev = same_buyer ? std::optional<std::int64_t>(std::get<2>(*last_row)) : std::nullopt;
     if (rows.opt_i64(4) != want_prev)
       bad.add(where + " has prev_day " + opt(rows, 4) + ", not " + (want_prev ? n(*want_prev) : std::string("none")));

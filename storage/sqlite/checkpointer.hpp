@@ -46,10 +46,10 @@ struct checkpoint_sizes {
 };
 
 struct checkpoint_stats {
-  std::uint64_t passes = 0;      // background PASSIVE checkpoints
-  std::uint64_t tails = 0;       // tails copied by the writer
-  std::uint64_t restarts = 0;    // times the WAL started over: tails + idle_restarts
-  std::uint64_t busy = 0;        // checkpoints cut short by another one or by a reader
+  std::uint64_t passes = 0;         // background PASSIVE checkpoints
+  std::uint64_t tails = 0;          // tails copied by the writer
+  std::uint64_t restarts = 0;       // times the WAL started over: tails + idle_restarts
+  std::uint64_t busy = 0;           // checkpoints cut short by another one or by a reader
   std::uint64_t idle_restarts = 0;  // restarts by the checkpointer while the writer was idle
 };
 
@@ -86,15 +86,15 @@ class checkpointer {
   mutable std::mutex m_;
   std::condition_variable cv_;
   bool stopping_ = false;
-  int frames_ = 0;          // WAL frames after the writer's last commit
-  int copied_ = 0;          // frames copied so far (since the WAL last started over)
+  int frames_ = 0;                // WAL frames after the writer's last commit
+  int copied_ = 0;                // frames copied so far (since the WAL last started over)
   std::uint64_t generation_ = 0;  // WAL restarts seen; a pass's result is for its generation
   bool tail_asked_ = false;
-  int retry_at_ = 0;        // after a cut-short tail: the WAL size at which to try again
+  int retry_at_ = 0;  // after a cut-short tail: the WAL size at which to try again
   std::atomic<std::uint64_t> passes_{0}, tails_{0}, busy_{0}, idle_restarts_{0};
   std::chrono::steady_clock::time_point last_commit_{};
   bool idle_tried_ = false;  // an idle restart was tried since the last commit
-  int db_fd_ = -1;  // the database file, for start_writeback
+  int db_fd_ = -1;           // the database file, for start_writeback
   std::thread thread_;
 };
 

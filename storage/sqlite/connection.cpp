@@ -135,7 +135,7 @@ connection::connection(const std::string& path, open_mode mode, const connection
   if (rc != SQLITE_OK) throw_sqlite(raw, rc, "open " + path);
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, opts.busy_timeout_ms);
-  register_cunji_tokenizer(raw);     // listings_fts needs it on every connection
+  register_cunji_tokenizer(raw);    // listings_fts needs it on every connection
   register_postings_function(raw);  // so do the triggers that keep search_postings
   if (writes) {
     exec("PRAGMA journal_mode=WAL");
@@ -176,8 +176,8 @@ query connection::prepare(std::string_view sql) {
                                       &s, &tail);
     if (rc != SQLITE_OK) throw_sqlite(db_.get(), rc, "prepare");
     statement st(s);
-    if (tail && std::string_view(tail, sql.data() + sql.size() - tail).find_first_not_of(" \t\r\n;") !=
-                    std::string_view::npos)
+    if (tail &&
+        std::string_view(tail, sql.data() + sql.size() - tail).find_first_not_of(" \t\r\n;") != std::string_view::npos)
       throw sqlite_error(SQLITE_MISUSE, "prepare: more than one statement in: " + std::string(sql));
     it = cache_.emplace(std::string(sql), std::move(st)).first;
   }

@@ -38,9 +38,7 @@ database::database(database_options opts) : opts_(std::move(opts)), id_(next_dat
   rankings_ = std::make_unique<search_rankings>(writer_->changes(), opts_.ranking_cache_bytes);
 }
 
-database::~database() {
-  close_writer();
-}
+database::~database() { close_writer(); }
 
 void database::close_writer() {
   writer_->stop();
@@ -50,9 +48,9 @@ void database::close_writer() {
 connection& database::reader() {
   for (auto& slot : tl_readers)
     if (slot.db_id == id_) return *slot.conn;
-  auto c = std::make_unique<connection>(opts_.path, open_mode::read_only,
-                                        connection_options{opts_.synchronous, opts_.busy_timeout_ms,
-                                                           opts_.reader_mmap_bytes});
+  auto c = std::make_unique<connection>(
+      opts_.path, open_mode::read_only,
+      connection_options{opts_.synchronous, opts_.busy_timeout_ms, opts_.reader_mmap_bytes});
   auto* raw = c.get();
   {
     std::lock_guard lk(readers_m_);

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "storage/sqlite/checkpointer.hpp"
-#include "storage/sql/idempotency.hpp"
 #include "storage/cache/search_rankings.hpp"
+#include "storage/sql/idempotency.hpp"
+#include "storage/sqlite/checkpointer.hpp"
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/writer.hpp"
 

@@ -47,7 +47,8 @@ class engine {
                                       const renderer<T>& render) {
     if (!a) return std::nullopt;
     if (a->digest != key.digest)
-      return render(error{errc::idempotency_key_reused, "This Idempotency-Key was used with a different request body."});
+      return render(
+          error{errc::idempotency_key_reused, "This Idempotency-Key was used with a different request body."});
     return answer{a->status, a->body, true};
   }
 
@@ -67,10 +68,8 @@ task<answer> engine::idempotent(std::optional<idempotency_key> key, Work work, r
     }
     savepoint sp(c);
     auto outcome = work(c);
-    if (outcome.ok())
-      sp.release();
-    else
-      sp.rollback();
+    if (outcome.ok()) sp.release();
+    else sp.rollback();
     auto a = render(outcome);
     if (key && a.status < 500) store_answer(c, db_.answers(), *key, a, now);
     return a;

@@ -32,11 +32,11 @@ void widen_checks(connection& c) {
   rewrite_table_definition(c, "ledger_entries", "CHECK (kind IN ('payment', 'delivery', 'refund', 'payout'))",
                            "CHECK (kind IN " + sql_list(kinds) + ")");
   // platform_revenue stays allowed until migration 0009 has moved its postings.
-  rewrite_table_definition(c, "ledger_postings",
-                           "CHECK (account IN ('cash', 'platform_revenue', 'shop_pending', 'shop_available',\n"
-                           "                                                 'partner_pending', 'partner_available'))",
-                           "CHECK (account IN " + sql_list(all_ledger_accounts).replace(0, 1, "('platform_revenue', ") +
-                               ")");
+  rewrite_table_definition(
+      c, "ledger_postings",
+      "CHECK (account IN ('cash', 'platform_revenue', 'shop_pending', 'shop_available',\n"
+      "                                                 'partner_pending', 'partner_available'))",
+      "CHECK (account IN " + sql_list(all_ledger_accounts).replace(0, 1, "('platform_revenue', ") + ")");
 }
 
 // 0009 moved the last platform_revenue postings: the account is gone.
@@ -46,11 +46,10 @@ void drop_platform_revenue(connection& c) {
 
 // 0012: the entry kinds of station cash (hand-ins and payout settlements).
 void allow_handins(connection& c) {
-  const entry_kind before[] = {entry_kind::payment, entry_kind::delivery, entry_kind::refund,
-                               entry_kind::late_payment, entry_kind::payout};
-  const entry_kind now[] = {entry_kind::payment,      entry_kind::delivery, entry_kind::refund,
-                            entry_kind::late_payment, entry_kind::payout,   entry_kind::handin,
-                            entry_kind::settlement};
+  const entry_kind before[] = {entry_kind::payment, entry_kind::delivery, entry_kind::refund, entry_kind::late_payment,
+                               entry_kind::payout};
+  const entry_kind now[] = {entry_kind::payment, entry_kind::delivery, entry_kind::refund,    entry_kind::late_payment,
+                            entry_kind::payout,  entry_kind::handin,   entry_kind::settlement};
   rewrite_table_definition(c, "ledger_entries", "CHECK (kind IN " + sql_list(before) + ")",
                            "CHECK (kind IN " + sql_list(now) + ")");
 }
@@ -60,9 +59,8 @@ void allow_refunds_sent(connection& c) {
   const entry_kind before[] = {entry_kind::payment,      entry_kind::delivery, entry_kind::refund,
                                entry_kind::late_payment, entry_kind::payout,   entry_kind::handin,
                                entry_kind::settlement};
-  const entry_kind now[] = {entry_kind::payment,      entry_kind::delivery, entry_kind::refund,
-                            entry_kind::late_payment, entry_kind::payout,   entry_kind::handin,
-                            entry_kind::settlement,   entry_kind::refund_sent};
+  const entry_kind now[] = {entry_kind::payment, entry_kind::delivery, entry_kind::refund,     entry_kind::late_payment,
+                            entry_kind::payout,  entry_kind::handin,   entry_kind::settlement, entry_kind::refund_sent};
   rewrite_table_definition(c, "ledger_entries", "CHECK (kind IN " + sql_list(before) + ")",
                            "CHECK (kind IN " + sql_list(now) + ")");
 }

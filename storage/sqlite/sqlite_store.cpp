@@ -12,7 +12,8 @@ namespace cunji::storage {
 namespace {
 database_options with_timers(database_options opts, store_options more) {
   if (!more.clock) more.clock = [] { return static_cast<unix_seconds>(std::time(nullptr)); };
-  opts.jobs.push_back({more.timers_every, [clock = std::move(more.clock)](connection& c) { run_order_timers(c, clock()); }});
+  opts.jobs.push_back(
+      {more.timers_every, [clock = std::move(more.clock)](connection& c) { run_order_timers(c, clock()); }});
   return opts;
 }
 }  // namespace
@@ -45,14 +46,23 @@ void sqlite_store::render_metrics(std::string& out) const {
       "# HELP cunji_wal_checkpoints_total WAL checkpoints: background passes, tails copied by the writer, "
       "and those cut short (by a reader on an old snapshot or another checkpoint).\n"
       "# TYPE cunji_wal_checkpoints_total counter\n"
-      "cunji_wal_checkpoints_total{by=\"background\"} " + n(ck.passes) + "\n"
-      "cunji_wal_checkpoints_total{by=\"writer\"} " + n(ck.tails) + "\n"
-      "cunji_wal_checkpoints_total{by=\"cut_short\"} " + n(ck.busy) + "\n"
+      "cunji_wal_checkpoints_total{by=\"background\"} " +
+      n(ck.passes) +
+      "\n"
+      "cunji_wal_checkpoints_total{by=\"writer\"} " +
+      n(ck.tails) +
+      "\n"
+      "cunji_wal_checkpoints_total{by=\"cut_short\"} " +
+      n(ck.busy) +
+      "\n"
       "# HELP cunji_wal_restarts_total Times the WAL was wholly copied and started over from its beginning: "
       "by the writer once it had grown large, or by the checkpointer while the writer was idle.\n"
       "# TYPE cunji_wal_restarts_total counter\n"
-      "cunji_wal_restarts_total{by=\"writer\"} " + n(ck.tails) + "\n"
-      "cunji_wal_restarts_total{by=\"idle\"} " + n(ck.idle_restarts) + "\n";
+      "cunji_wal_restarts_total{by=\"writer\"} " +
+      n(ck.tails) +
+      "\n"
+      "cunji_wal_restarts_total{by=\"idle\"} " +
+      n(ck.idle_restarts) + "\n";
 }
 
 }  // namespace cunji::storage

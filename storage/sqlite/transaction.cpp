@@ -4,9 +4,7 @@
 
 namespace cunji::storage {
 
-transaction::transaction(connection& c, mode m) : c_(c) {
-  c_.run(m == mode::immediate ? "BEGIN IMMEDIATE" : "BEGIN");
-}
+transaction::transaction(connection& c, mode m) : c_(c) { c_.run(m == mode::immediate ? "BEGIN IMMEDIATE" : "BEGIN"); }
 
 transaction::~transaction() {
   if (!open_) return;

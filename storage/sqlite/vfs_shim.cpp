@@ -12,9 +12,7 @@ namespace {
 sqlite3_vfs* up(sqlite3_vfs* v) { return parent_vfs(v); }
 
 int x_delete(sqlite3_vfs* v, const char* name, int sync_dir) { return up(v)->xDelete(up(v), name, sync_dir); }
-int x_access(sqlite3_vfs* v, const char* name, int flags, int* out) {
-  return up(v)->xAccess(up(v), name, flags, out);
-}
+int x_access(sqlite3_vfs* v, const char* name, int flags, int* out) { return up(v)->xAccess(up(v), name, flags, out); }
 int x_full_pathname(sqlite3_vfs* v, const char* name, int n, char* out) {
   return up(v)->xFullPathname(up(v), name, n, out);
 }

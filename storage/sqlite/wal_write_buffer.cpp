@@ -23,9 +23,9 @@ std::atomic<std::int64_t> writes_out{0};
 struct wal_file {
   sqlite3_file base;
   sqlite3_file* real;
-  char* buf;             // capacity bytes, allocated at the first buffered write
-  sqlite3_int64 start;   // file offset of buf[0]
-  int len;               // bytes buffered
+  char* buf;            // capacity bytes, allocated at the first buffered write
+  sqlite3_int64 start;  // file offset of buf[0]
+  int len;              // bytes buffered
 };
 
 wal_file* me(sqlite3_file* f) { return reinterpret_cast<wal_file*>(f); }
@@ -105,9 +105,7 @@ int x_file_control(sqlite3_file* f, int op, void* arg) {
 }
 int x_lock(sqlite3_file* f, int l) { return real_methods(me(f))->xLock(me(f)->real, l); }
 int x_unlock(sqlite3_file* f, int l) { return real_methods(me(f))->xUnlock(me(f)->real, l); }
-int x_check_reserved(sqlite3_file* f, int* out) {
-  return real_methods(me(f))->xCheckReservedLock(me(f)->real, out);
-}
+int x_check_reserved(sqlite3_file* f, int* out) { return real_methods(me(f))->xCheckReservedLock(me(f)->real, out); }
 int x_sector_size(sqlite3_file* f) { return real_methods(me(f))->xSectorSize(me(f)->real); }
 int x_device(sqlite3_file* f) { return real_methods(me(f))->xDeviceCharacteristics(me(f)->real); }
 
@@ -124,9 +122,9 @@ int x_fetch(sqlite3_file*, sqlite3_int64, int, void** p) {
 int x_unfetch(sqlite3_file*, sqlite3_int64, void*) { return SQLITE_OK; }
 
 const sqlite3_io_methods wal_methods = {
-    3,           x_close,       x_read,    x_write,        x_truncate,   x_sync,      x_file_size,
-    x_lock,      x_unlock,      x_check_reserved, x_file_control, x_sector_size, x_device, x_shm_map,
-    x_shm_lock,  x_shm_barrier, x_shm_unmap,      x_fetch,        x_unfetch,
+    3,          x_close,       x_read,           x_write,        x_truncate,    x_sync,   x_file_size,
+    x_lock,     x_unlock,      x_check_reserved, x_file_control, x_sector_size, x_device, x_shm_map,
+    x_shm_lock, x_shm_barrier, x_shm_unmap,      x_fetch,        x_unfetch,
 };
 
 constexpr std::size_t real_offset = (sizeof(wal_file) + 7) & ~std::size_t{7};

@@ -50,8 +50,7 @@ void writer::on_row_change(void* self, int, const char*, const char* table, std:
   if (std::strcmp(table, "listings") == 0 || std::strcmp(table, "shops") == 0 || std::strcmp(table, "counties") == 0 ||
       std::strcmp(table, "listing_photos") == 0)
     w->catalog_touched_ = true;
-  else if (std::strcmp(table, "listings_fts_docsize") == 0)
-    w->search_text_touched_ = true;
+  else if (std::strcmp(table, "listings_fts_docsize") == 0) w->search_text_touched_ = true;
 }
 
 void writer::publish_changes() {
@@ -97,7 +96,8 @@ void writer::loop() {
   for (;;) {
     {
       std::unique_lock lk(m_);
-      const auto next = due.empty() ? clock::now() + std::chrono::seconds(60) : *std::min_element(due.begin(), due.end());
+      const auto next = due.empty() ? clock::now() + std::chrono::seconds(60)
+                                    : *std::min_element(due.begin(), due.end());
       cv_.wait_until(lk, next, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty() && stopping_) return;
       while (!queue_.empty() && batch.size() < opts_.max_batch) {
@@ -144,10 +144,8 @@ void writer::run_batch(std::deque<std::unique_ptr<detail::command>>& batch) {
         cmd.fail(std::current_exception());
       }
       // Explicit, so that a failure to undo a command fails the batch instead of committing.
-      if (good)
-        sp.release();
-      else
-        sp.rollback();
+      if (good) sp.release();
+      else sp.rollback();
     }
     tx.commit();
     committed = true;

@@ -117,15 +117,15 @@ class writer {
       auto ex = work;
       // The error moves with the answer, so the thread that answers is the only owner of the
       // exception object (the reference counts of exception_ptr are invisible to TSan).
-      boost::asio::post(ex, [h = std::move(handler), e = std::move(err), o = std::move(out),
-                             w = std::move(work)]() mutable {
-        if (e || !o) {
-          std::move(h)(e ? e : std::make_exception_ptr(std::runtime_error("writer stopped")),
-                       R(cunji::error{cunji::errc::conflict, "failed"}));
-        } else {
-          std::move(h)(nullptr, std::move(*o));
-        }
-      });
+      boost::asio::post(
+          ex, [h = std::move(handler), e = std::move(err), o = std::move(out), w = std::move(work)]() mutable {
+            if (e || !o) {
+              std::move(h)(e ? e : std::make_exception_ptr(std::runtime_error("writer stopped")),
+                           R(cunji::error{cunji::errc::conflict, "failed"}));
+            } else {
+              std::move(h)(nullptr, std::move(*o));
+            }
+          });
     }
     Fn fn;
     Handler handler;

@@ -15,13 +15,11 @@ auto writer::submit_sync(Fn fn) -> std::invoke_result_t<Fn&, connection&> {
   // keeps that state alive until it is done.
   auto p = std::make_shared<std::promise<R>>();
   auto f = p->get_future();
-  async_submit(std::move(fn), boost::asio::bind_executor(boost::asio::system_executor(),
-                                                         [p](std::exception_ptr e, R r) {
-                                                           if (e)
-                                                             p->set_exception(e);
-                                                           else
-                                                             p->set_value(std::move(r));
-                                                         }));
+  async_submit(std::move(fn),
+               boost::asio::bind_executor(boost::asio::system_executor(), [p](std::exception_ptr e, R r) {
+                 if (e) p->set_exception(e);
+                 else p->set_value(std::move(r));
+               }));
   return f.get();
 }
 

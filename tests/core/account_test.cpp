@@ -12,7 +12,9 @@ std::vector<std::string> fields_of(const std::vector<field_error>& errs) {
   for (const auto& e : errs) out.push_back(e.field);
   return out;
 }
-registration valid_buyer() { return registration{role::buyer, "王小明", "+8613800000000", "correct horse", std::nullopt}; }
+registration valid_buyer() {
+  return registration{role::buyer, "王小明", "+8613800000000", "correct horse", std::nullopt};
+}
 }  // namespace
 
 TEST_CASE("roles round-trip through their names", "[core][account]") {
@@ -80,7 +82,7 @@ TEST_CASE("login throttling: 10 failures in 15 minutes block until the window pa
   std::vector<unix_seconds> failures;  // newest first
   for (int i = 0; i < 9; ++i) failures.push_back(now - i * 10);
   CHECK_FALSE(login_retry_after(failures, now));  // 9 failures: still allowed
-  failures.push_back(now - 100);                   // the 10th, 100 s ago
+  failures.push_back(now - 100);                  // the 10th, 100 s ago
   const auto wait = login_retry_after(failures, now);
   REQUIRE(wait);
   CHECK(*wait == 15 * 60 - 100);
@@ -104,7 +106,7 @@ TEST_CASE("phones have one form: separators and the mainland's country code go",
   SECTION("other numbers keep their form, without separators") {
     CHECK(normalize_phone("+852 9123 4567") == "+85291234567");
     CHECK(normalize_phone("+1 415-555-0100") == "+14155550100");
-    CHECK(normalize_phone("+8612345") == "+8612345");            // not a mainland number
+    CHECK(normalize_phone("+8612345") == "+8612345");                 // not a mainland number
     CHECK(normalize_phone("+86 123 4567 8901") == "+8612345678901");  // 12x is no mobile prefix
     CHECK(normalize_phone("+86139001390001") == "+86139001390001");   // 12 digits
     CHECK(normalize_phone("12345") == "12345");

@@ -9,12 +9,12 @@ TEST_CASE("apply_bps rounds half up in integer fen", "[core][fees]") {
     std::int64_t amount, bps, fee;
   };
   for (const auto& r : {row{10000, 500, 500}, row{1, 5000, 1},  // 0.5 fen rounds up
-                        row{1, 4999, 0},                          // 0.4999 fen rounds down
-                        row{3, 1667, 1},                          // 0.5001 -> 1
-                        row{99, 50, 0},                           // 0.495 -> 0
-                        row{100, 50, 1},                          // 0.5 -> 1
-                        row{12345, 300, 370},                     // 370.35 -> 370
-                        row{12350, 300, 371},                     // 370.5 -> 371
+                        row{1, 4999, 0},                        // 0.4999 fen rounds down
+                        row{3, 1667, 1},                        // 0.5001 -> 1
+                        row{99, 50, 0},                         // 0.495 -> 0
+                        row{100, 50, 1},                        // 0.5 -> 1
+                        row{12345, 300, 370},                   // 370.35 -> 370
+                        row{12350, 300, 371},                   // 370.5 -> 371
                         row{0, 500, 0}, row{5'000'000'000'000, 10000, 5'000'000'000'000}}) {
     INFO(r.amount << " at " << r.bps << " bps");
     CHECK(apply_bps(r.amount, r.bps) == r.fee);

@@ -125,7 +125,8 @@ TEST_CASE("every money event balances, for random orders", "[core][ledger]") {
     o.money.total_fen = o.money.subtotal_fen + o.money.delivery_fee_fen;
     o.money.platform_commission_fen = apply_bps(o.money.subtotal_fen, static_cast<std::int64_t>(rng() % 10'001));
     o.money.shop_proceeds_fen = o.money.subtotal_fen - o.money.platform_commission_fen;
-    if (rng() % 2) o.money.partner_fees.push_back({9, partner_fee_kind::assisted_buying, apply_bps(o.money.subtotal_fen, 300)});
+    if (rng() % 2)
+      o.money.partner_fees.push_back({9, partner_fee_kind::assisted_buying, apply_bps(o.money.subtotal_fen, 300)});
     CHECK(sum_fen(payment_postings(o)) == 0);
     CHECK(sum_fen(delivery_postings(o)) == 0);
     CHECK(sum_fen(refund_postings(o)) == 0);

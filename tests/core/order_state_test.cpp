@@ -10,24 +10,31 @@ namespace {
 using S = order_status;
 using A = order_action;
 using D = delivery_method;
-const A all_actions[] = {A::pay,    A::ship,           A::arrive, A::hand_over, A::deliver,
-                         A::cancel, A::expire,         A::return_to_shop, A::refund};
+const A all_actions[] = {A::pay,    A::ship,   A::arrive,         A::hand_over, A::deliver,
+                         A::cancel, A::expire, A::return_to_shop, A::refund};
 }  // namespace
 
 TEST_CASE("order transitions: the lifecycle and nothing else", "[core][orders]") {
   // Every allowed move, for each delivery method; anything not listed is refused.
   const std::set<std::tuple<S, A, D, S>> allowed = {
-      {S::placed, A::pay, D::address, S::paid},          {S::placed, A::pay, D::station_pickup, S::paid},
-      {S::paid, A::ship, D::address, S::shipped},        {S::paid, A::ship, D::station_pickup, S::shipped},
+      {S::placed, A::pay, D::address, S::paid},
+      {S::placed, A::pay, D::station_pickup, S::paid},
+      {S::paid, A::ship, D::address, S::shipped},
+      {S::paid, A::ship, D::station_pickup, S::shipped},
       {S::shipped, A::deliver, D::address, S::delivered},
       {S::shipped, A::arrive, D::station_pickup, S::at_station},
       {S::at_station, A::hand_over, D::station_pickup, S::delivered},
       {S::at_station, A::return_to_shop, D::station_pickup, S::returned_to_shop},
-      {S::placed, A::cancel, D::address, S::cancelled},  {S::placed, A::cancel, D::station_pickup, S::cancelled},
-      {S::paid, A::cancel, D::address, S::cancelled},    {S::paid, A::cancel, D::station_pickup, S::cancelled},
-      {S::placed, A::expire, D::address, S::cancelled},  {S::placed, A::expire, D::station_pickup, S::cancelled},
-      {S::delivered, A::refund, D::address, S::refunded}, {S::delivered, A::refund, D::station_pickup, S::refunded},
-      {S::shipped, A::refund, D::address, S::refunded},  {S::shipped, A::refund, D::station_pickup, S::refunded},
+      {S::placed, A::cancel, D::address, S::cancelled},
+      {S::placed, A::cancel, D::station_pickup, S::cancelled},
+      {S::paid, A::cancel, D::address, S::cancelled},
+      {S::paid, A::cancel, D::station_pickup, S::cancelled},
+      {S::placed, A::expire, D::address, S::cancelled},
+      {S::placed, A::expire, D::station_pickup, S::cancelled},
+      {S::delivered, A::refund, D::address, S::refunded},
+      {S::delivered, A::refund, D::station_pickup, S::refunded},
+      {S::shipped, A::refund, D::address, S::refunded},
+      {S::shipped, A::refund, D::station_pickup, S::refunded},
   };
   int found = 0;
   for (auto from : all_order_statuses)

@@ -57,8 +57,9 @@ TEST_CASE("every bad field of a placement is named at once", "[core][ordering]")
   auto s = open_shop(5, 2);
   listing draft = active_listing(12, 5, 9);
   draft.status = listing_status::draft;
-  auto p = order_from(s, {{10, 1}, {10, 1}, {11, 1}, {12, 1}, {13, 1}},
-                      {active_listing(10, 5, 9), active_listing(10, 5, 9), active_listing(11, 6, 9), draft, std::nullopt});
+  auto p = order_from(
+      s, {{10, 1}, {10, 1}, {11, 1}, {12, 1}, {13, 1}},
+      {active_listing(10, 5, 9), active_listing(10, 5, 9), active_listing(11, 6, 9), draft, std::nullopt});
   const auto r = check_placement(p);
   REQUIRE_FALSE(r.ok());
   CHECK(r.err().code == errc::validation_failed);
@@ -79,7 +80,7 @@ TEST_CASE("one's own shop and another village's villager are refused", "[core][o
   p.placer = partner;
   p.villager_id = 40;
   CHECK(fields_of(check_placement(p).err()) == std::vector<std::string>{"villager_id"});  // no such villager
-  p.villager_row = villager{40, 8, "v", std::nullopt, 99, 0};                            // another village's
+  p.villager_row = villager{40, 8, "v", std::nullopt, 99, 0};                             // another village's
   CHECK(fields_of(check_placement(p).err()) == std::vector<std::string>{"villager_id"});
   p.villager_row->village_id = 7;
   CHECK(check_placement(p).ok());
@@ -88,7 +89,8 @@ TEST_CASE("one's own shop and another village's villager are refused", "[core][o
 TEST_CASE("stock is all or nothing: every short line is named", "[core][ordering]") {
   const auto s = open_shop(5, 2);
   const auto r = check_placement(
-      order_from(s, {{10, 3}, {11, 1}, {12, 5}}, {active_listing(10, 5, 2), active_listing(11, 5, 1), active_listing(12, 5, 4)}),
+      order_from(s, {{10, 3}, {11, 1}, {12, 5}},
+                 {active_listing(10, 5, 2), active_listing(11, 5, 1), active_listing(12, 5, 4)}),
       "lines");
   REQUIRE_FALSE(r.ok());
   CHECK(r.err().code == errc::insufficient_stock);
@@ -104,7 +106,8 @@ TEST_CASE("make_order prices the lines and copies the shop onto the order", "[co
   l.poverty_relief = true;
   fee_schedule fs;
   fs.poverty_county_commission_bps = 0;
-  const auto o = make_order(partner, s, {{l, 2}}, {delivery_method::address, "村口", 40, std::nullopt, std::nullopt}, fs, 100);
+  const auto o = make_order(partner, s, {{l, 2}}, {delivery_method::address, "村口", 40, std::nullopt, std::nullopt},
+                            fs, 100);
   CHECK(o.money.subtotal_fen == 2'468);
   CHECK(o.money.delivery_fee_fen == fs.address_delivery_fee_fen);
   CHECK(o.money.platform_commission_fen == 0);  // poverty county

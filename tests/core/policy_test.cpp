@@ -15,8 +15,9 @@ const account other_partner{7, role::partner, "p2", "7", 2, 0};
 }  // namespace
 
 TEST_CASE("who may see and move an order", "[core][policy]") {
-  const order_parties own_shop{1, 2, std::nullopt, std::nullopt};   // buyer 1 ordered from farmer 2's shop
-  const order_parties run_shop{3, std::nullopt, 3, std::nullopt};   // partner 3 ordered (for a villager) from a shop it runs
+  const order_parties own_shop{1, 2, std::nullopt, std::nullopt};  // buyer 1 ordered from farmer 2's shop
+  const order_parties run_shop{3, std::nullopt, 3,
+                               std::nullopt};  // partner 3 ordered (for a villager) from a shop it runs
 
   CHECK(can_see(buyer, own_shop));
   CHECK(can_see(farmer, own_shop));

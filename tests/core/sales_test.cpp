@@ -29,8 +29,8 @@ TEST_CASE("the village window: 365 UTC days, today included, 364 days old is in,
     day_number age;  // today - order day
     bool counts;
   };
-  const row table[] = {{-1, false}, {0, true}, {1, true}, {363, true}, {364, true}, {365, false}, {366, false},
-                       {730, false}};
+  const row table[] = {{-1, false}, {0, true},    {1, true},    {363, true},
+                       {364, true}, {365, false}, {366, false}, {730, false}};
   for (const auto& r : table) {
     INFO("age " << r.age);
     CHECK(in_gmv_window(d0 - r.age, d0) == r.counts);
@@ -80,10 +80,8 @@ TEST_CASE("report periods: from included, to excluded, defaults, errors", "[core
       std::vector<std::string> fields;
     };
     const bad table[] = {
-        {sv("2026-02-30"), std::nullopt, {"from"}},
-        {sv("2026-1-01"), std::nullopt, {"from"}},
-        {std::nullopt, sv("yesterday"), {"to"}},
-        {sv(""), sv("2026-13-01"), {"from", "to"}},
+        {sv("2026-02-30"), std::nullopt, {"from"}},   {sv("2026-1-01"), std::nullopt, {"from"}},
+        {std::nullopt, sv("yesterday"), {"to"}},      {sv(""), sv("2026-13-01"), {"from", "to"}},
         {sv("2026-01-01"), sv("2026-01-01"), {"to"}},  // empty period
         {sv("2026-01-02"), sv("2026-01-01"), {"to"}},  // backwards
         {sv("2027-01-01"), std::nullopt, {"from"}},    // after today, and `to` is left at tomorrow
@@ -116,9 +114,14 @@ TEST_CASE("the Taobao-village rule at its edges", "[core][reports]") {
     bool taobao;
   };
   const row table[] = {
-      {100, 1'000'000'000, true},  {99, 1'000'000'000, false}, {100, 999'999'999, false},
-      {99, 999'999'999, false},    {101, 5'000'000'000, true}, {0, 0, false},
-      {100, 0, false},             {1'000, 1'000'000'000, true},
+      {100, 1'000'000'000, true},
+      {99, 1'000'000'000, false},
+      {100, 999'999'999, false},
+      {99, 999'999'999, false},
+      {101, 5'000'000'000, true},
+      {0, 0, false},
+      {100, 0, false},
+      {1'000, 1'000'000'000, true},
   };
   for (const auto& r : table) {
     INFO(r.shops << " shops, " << r.gmv << " fen");

@@ -12,7 +12,8 @@ TEST_CASE("pickup codes: six digits, leading zeros kept", "[core][station]") {
   CHECK(pickup_code_from(42) == "000042");
   CHECK(pickup_code_from(123456) == "123456");
   CHECK(pickup_code_from(9'876'543'210ULL) == "543210");  // only the last six digits
-  for (std::uint64_t r : {0ULL, 7ULL, 999999ULL, 18'446'744'073'709'551'615ULL}) CHECK(is_pickup_code(pickup_code_from(r)));
+  for (std::uint64_t r : {0ULL, 7ULL, 999999ULL, 18'446'744'073'709'551'615ULL})
+    CHECK(is_pickup_code(pickup_code_from(r)));
 
   CHECK(is_pickup_code("012345"));
   for (const char* bad : {"", "12345", "1234567", "12 456", "12345a", "１２３４５６", "-12345", "+12345"})

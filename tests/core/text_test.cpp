@@ -18,16 +18,18 @@ TEST_CASE("utf8_length counts code points and rejects invalid UTF-8", "[core][te
   }
   SECTION("invalid text") {
     CHECK_FALSE(utf8_length("\xFF"));
-    CHECK_FALSE(utf8_length("\xC3"));            // truncated
-    CHECK_FALSE(utf8_length("\xC0\xAF"));        // overlong '/'
-    CHECK_FALSE(utf8_length("\xED\xA0\x80"));    // surrogate
-    CHECK_FALSE(utf8_length("\xF4\x90\x80\x80")); // above U+10FFFF
+    CHECK_FALSE(utf8_length("\xC3"));              // truncated
+    CHECK_FALSE(utf8_length("\xC0\xAF"));          // overlong '/'
+    CHECK_FALSE(utf8_length("\xED\xA0\x80"));      // surrogate
+    CHECK_FALSE(utf8_length("\xF4\x90\x80\x80"));  // above U+10FFFF
     CHECK_FALSE(utf8_length("ok\x80"));
   }
 }
 
 TEST_CASE("decode_utf8 decodes one code point, strictly", "[core][text]") {
-  auto cp = [](std::string_view s, std::size_t i = 0) { return std::pair(decode_utf8(s, i).cp, decode_utf8(s, i).len); };
+  auto cp = [](std::string_view s, std::size_t i = 0) {
+    return std::pair(decode_utf8(s, i).cp, decode_utf8(s, i).len);
+  };
   CHECK(cp("a") == std::pair<char32_t, std::size_t>{U'a', 1});
   CHECK(cp("\xC3\xA9") == std::pair<char32_t, std::size_t>{0xE9, 2});
   CHECK(cp("x苹", 1) == std::pair<char32_t, std::size_t>{0x82F9, 3});
@@ -72,9 +74,9 @@ TEST_CASE("next_code_point reads one code point and moves past it, strictly", "[
 TEST_CASE("is_blank: only white space and invisible characters", "[core][text]") {
   using cunji::text::is_blank;
   CHECK(is_blank(""));
-  for (std::string_view blank : {" ", "\t\r\n", "\u3000", "\u00A0", "\u200B", "\u200C\u200D", "\uFEFF", "\u2060",
-                                 "\u2028\u2029", "\u202F\u205F", "\u1680", "\u2000\u2005\u200A", "\u0085",
-                                 " \u3000\u200B\uFEFF ", "\u00AD", "\u3164", "\uFE0F", "\U000E0020"})
+  for (std::string_view blank :
+       {" ", "\t\r\n", "\u3000", "\u00A0", "\u200B", "\u200C\u200D", "\uFEFF", "\u2060", "\u2028\u2029", "\u202F\u205F",
+        "\u1680", "\u2000\u2005\u200A", "\u0085", " \u3000\u200B\uFEFF ", "\u00AD", "\u3164", "\uFE0F", "\U000E0020"})
     CHECK(is_blank(blank));
   for (std::string_view text : {"a", " a ", "\u3000苹果\u3000", "\u200B.", "❤\uFE0F", "0"}) CHECK_FALSE(is_blank(text));
   CHECK_FALSE(is_blank("\xC0\xAF"));  // invalid UTF-8 is not blank: it fails the UTF-8 check
@@ -88,7 +90,7 @@ TEST_CASE("trim removes white space and zero-width spaces at both ends only", "[
   CHECK(trim("\u3000\u00A0李家果园\t\n") == "李家果园");
   CHECK(trim("\uFEFF\u200B红富士\u2060") == "红富士");
   CHECK(trim("静宁 红富士  苹果") == "静宁 红富士  苹果");  // inner spaces stay
-  CHECK(trim("我爱❤\uFE0F ") == "我爱❤\uFE0F");            // a variation selector ends an emoji
+  CHECK(trim("我爱❤\uFE0F ") == "我爱❤\uFE0F");             // a variation selector ends an emoji
   CHECK(trim("👩\u200D🌾") == "👩\u200D🌾");
   CHECK(trim(" a\xFF ") == "a\xFF ");  // invalid UTF-8: only the leading part
 }

@@ -35,8 +35,8 @@ TEST_CASE("format_rfc3339 agrees with days_from_civil over ten thousand years", 
     const auto d = static_cast<unsigned>(std::stoul(s.substr(date_end - 2, 2)));
     const auto hh = std::stoll(s.substr(date_end + 1, 2)), mm = std::stoll(s.substr(date_end + 4, 2)),
                ss = std::stoll(s.substr(date_end + 7, 2));
-    CHECK(s.substr(date_end) == "T" + s.substr(date_end + 1, 2) + ":" + s.substr(date_end + 4, 2) + ":" +
-                                    s.substr(date_end + 7, 2) + "Z");
+    CHECK(s.substr(date_end) ==
+          "T" + s.substr(date_end + 1, 2) + ":" + s.substr(date_end + 4, 2) + ":" + s.substr(date_end + 7, 2) + "Z");
     CHECK(days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss == t);
     if (!neg && date_end == 10) ++fast;
   }

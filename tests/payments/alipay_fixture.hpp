@@ -9,8 +9,8 @@
 
 namespace cunji::test {
 
-inline payments::alipay_options fake_options(const alipay_fake& fake, std::string notify_url =
-                                                                          "https://cunji.example.cn/v1/payments/alipay/notify") {
+inline payments::alipay_options fake_options(
+    const alipay_fake& fake, std::string notify_url = "https://cunji.example.cn/v1/payments/alipay/notify") {
   payments::alipay_options o;
   o.app_id = std::string(alipay_fake::app_id);
   o.seller_id = std::string(alipay_fake::seller_id);

@@ -147,16 +147,16 @@ TEST_CASE("total_amount is yuan with at most two decimals, parsed exactly", "[pa
   CHECK(parse_yuan("0.1") == 10);
   CHECK(parse_yuan("100000000.00") == 10'000'000'000);
   CHECK(parse_yuan("99999999.99") == 9'999'999'999);
-  for (const char* bad : {"", "1e3", "-1", "+1", "12.345", "12.", ".5", " 12", "12 ", "0", "0.00", "01.00", "1,00",
-                          "100000000.01", "1000000000", "99999999999999999999", "12.3a", "１２", "0x10", "12.-1"}) {
+  for (const char* bad :
+       {"",      "1e3",  "-1",   "+1",    "12.345", "12.",          ".5",         " 12",
+        "12 ",   "0",    "0.00", "01.00", "1,00",   "100000000.01", "1000000000", "99999999999999999999",
+        "12.3a", "１２", "0x10", "12.-1"}) {
     INFO(bad);
     CHECK_FALSE(parse_yuan(bad));
   }
 
   const fixture f;
-  auto amount = [&](std::string a) {
-    return f.check_changed([&](auto& p) { p["total_amount"] = a; });
-  };
+  auto amount = [&](std::string a) { return f.check_changed([&](auto& p) { p["total_amount"] = a; }); };
   CHECK(amount("12.3") == "ok");
   CHECK(amount("1e3") == "amount");
   CHECK(amount("12.345") == "amount");

@@ -15,12 +15,14 @@ const refund_order r1{"P1", 1'234, "R1-1", 1'795'442'400};
 TEST_CASE("a signed refund answer with code 10000 confirms the refund, repeated or not", "[payments][alipay]") {
   const alipay_fake fake;
   const auto provider = test::fake_provider(fake);
-  const auto made = provider->read_refund_reply(alipay_fake::refund_answer(alipay_fake::refund_made("P1", "12.34", true)), r1);
+  const auto made = provider->read_refund_reply(
+      alipay_fake::refund_answer(alipay_fake::refund_made("P1", "12.34", true)), r1);
   CHECK(made.refunded);
   CHECK(made.fund_change);
   CHECK(made.detail == "code 10000");
   // A retry with the same out_request_no: Alipay moves no money again and says so.
-  const auto repeat = provider->read_refund_reply(alipay_fake::refund_answer(alipay_fake::refund_made("P1", "12.34", false)), r1);
+  const auto repeat = provider->read_refund_reply(
+      alipay_fake::refund_answer(alipay_fake::refund_made("P1", "12.34", false)), r1);
   CHECK(repeat.refunded);
   CHECK_FALSE(repeat.fund_change);
   // The signature is over the text as written: spaces and line breaks included.

@@ -22,7 +22,7 @@ TEST_CASE("a form decodes '+' as a space and %XX as a byte", "[payments][form]")
   CHECK(parsed("sign=ab%2Bcd%2F%3D%3D") == form_fields{{"sign", "ab+cd/=="}});
   CHECK(parsed("subject=%E6%9D%91%E9%9B%86") == form_fields{{"subject", "村集"}});
   CHECK(parsed("subject=%e6%9d%91%e9%9b%86") == form_fields{{"subject", "村集"}});  // lower-case hex too
-  CHECK(parsed("a%5Fb=1") == form_fields{{"a_b", "1"}});                             // keys are decoded too
+  CHECK(parsed("a%5Fb=1") == form_fields{{"a_b", "1"}});                            // keys are decoded too
   CHECK(parsed("a=&b=x=y") == form_fields{{"a", ""}, {"b", "x=y"}});  // an empty value; '=' inside a value
   CHECK(parsed("").empty());
 }
@@ -49,9 +49,9 @@ TEST_CASE("a malformed form is an error", "[payments][form]") {
   }
   SECTION("bytes that are not UTF-8 once decoded") {
     CHECK(rejected("a=%FF"));
-    CHECK(rejected("a=%C0%AF"));        // an overlong '/'
-    CHECK(rejected("a=%ED%A0%80"));     // a surrogate
-    CHECK(rejected("a=%E6%9D"));        // cut short
+    CHECK(rejected("a=%C0%AF"));     // an overlong '/'
+    CHECK(rejected("a=%ED%A0%80"));  // a surrogate
+    CHECK(rejected("a=%E6%9D"));     // cut short
     CHECK(rejected("%FF=1"));
   }
   SECTION("pairs that are not key=value") {

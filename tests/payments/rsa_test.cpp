@@ -21,9 +21,7 @@ std::string slurp(const std::string& path) {
   return s.str();
 }
 
-void spit(const std::string& path, std::string_view text) {
-  std::ofstream(path, std::ios::binary) << text;
-}
+void spit(const std::string& path, std::string_view text) { std::ofstream(path, std::ios::binary) << text; }
 
 // Runs the standard `openssl` tool; true if it exits 0.
 bool openssl(const std::string& args) { return std::system(("openssl " + args + " >/dev/null 2>&1").c_str()) == 0; }

@@ -86,7 +86,8 @@ TEST_CASE("registration errors", "[server][accounts]") {
     r = s.post("/v1/accounts", R"({"role":"buyer","name":5,"phone":"13900000001","password":"password1"})");
     CHECK(r.status == 422);
     CHECK(error_fields(r) == std::vector<std::string>{"name"});
-    r = s.post("/v1/accounts", R"({"role":"buyer","name":"x","phone":"13900000001","password":"password1","village_id":1.5})");
+    r = s.post("/v1/accounts",
+               R"({"role":"buyer","name":"x","phone":"13900000001","password":"password1","village_id":1.5})");
     CHECK(r.status == 422);
     CHECK(error_fields(r) == std::vector<std::string>{"village_id"});
   }
@@ -129,8 +130,7 @@ TEST_CASE("only admins appoint partners", "[server][accounts]") {
   CHECK(s.get("/v1/me", partner).json().at("role").as_string() == "partner");
 }
 
-TEST_CASE("after 10 failed logins a phone is throttled for 15 minutes, then the owner gets in",
-          "[server][accounts]") {
+TEST_CASE("after 10 failed logins a phone is throttled for 15 minutes, then the owner gets in", "[server][accounts]") {
   test_server s;
   REQUIRE(s.post("/v1/accounts", account_body("buyer", "13900000001")).status == 201);
   for (int i = 0; i < 10; ++i) {

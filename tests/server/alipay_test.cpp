@@ -79,8 +79,8 @@ TEST_CASE("forged or mismatched notifications change nothing and are answered fa
   // Another payment, already paid, whose trade number a forger would replay.
   const auto other = place(s, m, buyer);
   s.pay(other, buyer);
-  const auto other_trade = std::string(s.get("/v1/orders/" + std::to_string(other), buyer)
-                                           .json().at("payment").at("reference").as_string());
+  const auto other_trade = std::string(
+      s.get("/v1/orders/" + std::to_string(other), buyer).json().at("payment").at("reference").as_string());
 
   const auto out_trade_no = std::string(payment.at("out_trade_no").as_string());
   auto genuine = alipay_fake::trade_success(out_trade_no, "10.00");
@@ -117,8 +117,8 @@ TEST_CASE("forged or mismatched notifications change nothing and are answered fa
   CHECK(differences(before, snapshot_of(s.db().path())).empty());
   CHECK(status_of(s, id, buyer) == "placed");
   const auto metrics = s.get("/metrics").body;
-  for (const char* outcome : {"signature", "app_id", "seller_id", "unknown_payment", "amount_mismatch",
-                              "trade_no_reused", "status", "form"})
+  for (const char* outcome :
+       {"signature", "app_id", "seller_id", "unknown_payment", "amount_mismatch", "trade_no_reused", "status", "form"})
     CHECK(metrics.find(std::string("outcome=\"") + outcome + "\"") != std::string::npos);
   // The genuine one still pays.
   CHECK(s.notify(s.alipay().notification(genuine)).body == "success");
@@ -140,7 +140,8 @@ TEST_CASE("TRADE_CLOSED closes the payment and leaves the order placed", "[serve
   CHECK(m.ledger().at("balanced").as_bool());
 }
 
-TEST_CASE("the unpaid timer racing a genuine notification: paid, or cancelled and refunded", "[server][payments][alipay]") {
+TEST_CASE("the unpaid timer racing a genuine notification: paid, or cancelled and refunded",
+          "[server][payments][alipay]") {
   test_server s;
   market m(s, false, 10'000, 700);
   const auto buyer = s.new_user("buyer");
@@ -194,9 +195,8 @@ TEST_CASE("a retried Alipay pay request replays its answer, even once the order 
   market m(s, false, 100, 1'000);
   const auto buyer = s.new_user("buyer");
   const auto id = place(s, m, buyer);
-  const header_list keyed{{"Authorization", "Bearer " + buyer},
-                          {"Content-Type", "application/json"},
-                          {"Idempotency-Key", "pay-once"}};
+  const header_list keyed{
+      {"Authorization", "Bearer " + buyer}, {"Content-Type", "application/json"}, {"Idempotency-Key", "pay-once"}};
   const auto path = "/v1/orders/" + std::to_string(id) + "/pay";
   const auto first = s.send(http::verb::post, path, R"({"method":"alipay"})", keyed);
   REQUIRE(first.status == 202);

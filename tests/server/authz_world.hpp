@@ -18,10 +18,10 @@ namespace cunji::test::authz {
 
 // What a path id names.
 struct object_ref {
-  std::string label;  // for failure messages
-  std::string id;     // the path segment
-  bool hidden;        // The API: an object outsiders may not see (or none at all): 404, never 403
-  std::string owner;  // a token that may read the object (to prove the id is real), or ""
+  std::string label;     // for failure messages
+  std::string id;        // the path segment
+  bool hidden;           // The API: an object outsiders may not see (or none at all): 404, never 403
+  std::string owner;     // a token that may read the object (to prove the id is real), or ""
   std::string sub = {};  // the second segment of a two-parameter path (a listing's photo id)
 };
 
@@ -110,8 +110,8 @@ inline victim_world build_world(test_server& s) {
   const auto closed_shop = w.shop(farmer, std::nullopt, "已关的店");
   const auto partner_shop = w.shop(partner, villager, "张奶奶的土鸡蛋");
   const auto published = detail::id_in(w.listing(farmer, shop));
-  const auto draft = detail::id_in(
-      w.listing(farmer, shop, {{"status", "draft"}, {"title", "VICTIM-DRAFT-TITLE 新品"}, {"description", "VICTIM-DRAFT-DESC"}}));
+  const auto draft = detail::id_in(w.listing(
+      farmer, shop, {{"status", "draft"}, {"title", "VICTIM-DRAFT-TITLE 新品"}, {"description", "VICTIM-DRAFT-DESC"}}));
   const auto archived = detail::id_in(w.listing(farmer, shop));
   REQUIRE(w.set_listing(farmer, archived, {{"status", "archived"}}).status == 200);
   const auto in_closed = detail::id_in(w.listing(farmer, closed_shop));
@@ -130,7 +130,8 @@ inline victim_world build_world(test_server& s) {
   {  // paid with Alipay: its trade number becomes the payment's reference
     auto reply = s.post("/v1/orders/" + std::to_string(paid) + "/pay", R"({"method":"alipay"})", buyer);
     REQUIRE(reply.status == 202);
-    REQUIRE(s.notify(s.alipay_notification(reply.json().at("payment").as_object(), "VICTIM-PAYREF-0001")).status == 200);
+    REQUIRE(s.notify(s.alipay_notification(reply.json().at("payment").as_object(), "VICTIM-PAYREF-0001")).status ==
+            200);
     paid_payment = reply.json().at("payment").at("id").as_int64();
   }
   const auto shipped = place(s, buyer, shop, published, pickup);
@@ -150,16 +151,17 @@ inline victim_world build_world(test_server& s) {
   REQUIRE(s.post("/v1/payouts", "", w.admin).status == 201);  // pays out the delivered order
   std::int64_t returned = 0;
   {  // the delivered order, asked back
-    auto reply = s.post("/v1/orders/" + std::to_string(delivered) + "/returns", R"({"reason":"VICTIM-RETURN-REASON"})", buyer);
+    auto reply = s.post("/v1/orders/" + std::to_string(delivered) + "/returns", R"({"reason":"VICTIM-RETURN-REASON"})",
+                        buyer);
     REQUIRE(reply.status == 201);
     returned = catalog::id_of(reply);
   }
   std::int64_t purchase = 0;
   {  // a purchase across the farmer's and the partner-run shop, left placed
     auto reply = s.post("/v1/purchases",
-                    R"({"lines":[{"listing_id":)" + std::to_string(published) + R"(,"quantity":1},{"listing_id":)" +
-                        std::to_string(partner_published) + R"(,"quantity":1}],"delivery":)" + pickup + "}",
-                    buyer);
+                        R"({"lines":[{"listing_id":)" + std::to_string(published) + R"(,"quantity":1},{"listing_id":)" +
+                            std::to_string(partner_published) + R"(,"quantity":1}],"delivery":)" + pickup + "}",
+                        buyer);
     INFO(reply.body);
     REQUIRE(reply.status == 201);
     purchase = catalog::id_of(r);

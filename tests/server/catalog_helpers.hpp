@@ -51,7 +51,8 @@ inline std::int64_t id_of(const reply& r) { return r.json().at("id").as_int64();
 
 inline std::vector<std::int64_t> ids_of(const reply& r) {
   std::vector<std::int64_t> out;
-  for (const auto doc = r.json(); const auto& item : doc.at("items").as_array()) out.push_back(item.at("id").as_int64());
+  for (const auto doc = r.json(); const auto& item : doc.at("items").as_array())
+    out.push_back(item.at("id").as_int64());
   return out;
 }
 
@@ -112,8 +113,8 @@ struct world {
   explicit world(test_server& srv) : s(srv), admin(srv.admin_token()) {}
 
   std::int64_t county(bool poverty = false, const std::string& name = "城口县") {
-    auto r = s.post("/v1/counties",
-                    to_body({{"name", name}, {"province", "重庆市"}, {"poverty_stricken", poverty}}), admin);
+    auto r = s.post("/v1/counties", to_body({{"name", name}, {"province", "重庆市"}, {"poverty_stricken", poverty}}),
+                    admin);
     REQUIRE(r.status == 201);
     return id_of(r);
   }
@@ -125,9 +126,10 @@ struct world {
   // A partner for `village_id`, logged in: its token and account id.
   std::pair<std::string, std::int64_t> partner(std::int64_t village_id) {
     const auto phone = next_phone();
-    auto r = s.post("/v1/partners",
-                    to_body({{"name", "服务站站长"}, {"phone", phone}, {"password", "password1"}, {"village_id", village_id}}),
-                    admin);
+    auto r = s.post(
+        "/v1/partners",
+        to_body({{"name", "服务站站长"}, {"phone", phone}, {"password", "password1"}, {"village_id", village_id}}),
+        admin);
     REQUIRE(r.status == 201);
     return {s.login(phone, "password1"), id_of(r)};
   }
@@ -152,8 +154,8 @@ struct world {
     return id_of(r);
   }
   json::object listing(const std::string& token, std::int64_t shop_id, json::object fields = {}) {
-    json::object body{{"title", "新鲜红富士苹果"}, {"category", "fruit"}, {"unit", "jin"}, {"price_fen", 1200},
-                      {"stock", 100}};
+    json::object body{
+        {"title", "新鲜红富士苹果"}, {"category", "fruit"}, {"unit", "jin"}, {"price_fen", 1200}, {"stock", 100}};
     for (const auto& kv : fields) body[kv.key()] = kv.value();
     auto r = s.post("/v1/shops/" + std::to_string(shop_id) + "/listings", to_body(body), token);
     INFO(r.body);

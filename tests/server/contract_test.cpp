@@ -33,8 +33,7 @@ const std::string a_shop =
 
 }  // namespace
 
-TEST_CASE("every route the server has is documented, and every documented operation is routed",
-          "[server][contract]") {
+TEST_CASE("every route the server has is documented, and every documented operation is routed", "[server][contract]") {
   test_server s;
   std::set<std::string> routed, documented;
   s.srv().app().routes().for_each([&](http::verb m, std::string_view tmpl, const auto&) {

@@ -43,7 +43,8 @@ std::string cell(sqlite3_stmt* s, int col) {
       return out + "'";
     }
     default:
-      return "'" + std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, col)), sqlite3_column_bytes(s, col)) +
+      return "'" +
+             std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, col)), sqlite3_column_bytes(s, col)) +
              "'";
   }
 }

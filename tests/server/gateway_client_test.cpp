@@ -31,7 +31,8 @@ TEST_CASE("gateway URLs: http or https, host, port and target", "[server][paymen
   CHECK_FALSE(local->tls);
   CHECK(local->port == "8081");
   CHECK(local->target == "/?x=1");
-  for (const char* bad : {"ftp://a/b", "https://", "https://user@host/", "http://[::1]/", "http://h:80x/", "http://h:/"})
+  for (const char* bad :
+       {"ftp://a/b", "https://", "https://user@host/", "http://[::1]/", "http://h:80x/", "http://h:/"})
     CHECK_FALSE(parse_gateway_url(bad));
 }
 
@@ -74,9 +75,9 @@ TEST_CASE("https to a gateway whose certificate no authority vouches for is refu
     if (!ec && s.read_some(net::buffer(&byte, 1), ec) > 0) got_request = true;
   });
   gateway_client client(std::chrono::milliseconds(5'000));
-  const payments::outbound_request r{"https://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) +
-                                         "/gateway.do",
-                                     "application/x-www-form-urlencoded;charset=utf-8", "a=1"};
+  const payments::outbound_request r{
+      "https://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) + "/gateway.do",
+      "application/x-www-form-urlencoded;charset=utf-8", "a=1"};
   net::io_context ioc;
   auto done = net::co_spawn(ioc, client.post(r), net::use_future);
   ioc.run();

@@ -82,7 +82,8 @@ TEST_CASE("request bodies: media type, JSON, size, depth", "[server][http]") {
   }
   SECTION("nesting up to 32 parses; deeper is 400") {
     auto nested = [](int depth) {
-      std::string inner = std::string(static_cast<std::size_t>(depth - 1), '[') + std::string(static_cast<std::size_t>(depth - 1), ']');
+      std::string inner = std::string(static_cast<std::size_t>(depth - 1), '[') +
+                          std::string(static_cast<std::size_t>(depth - 1), ']');
       return R"({"x":)" + inner + "}";
     };
     auto r = s.send(http::verb::post, "/v1/accounts", nested(32), json_ct);
@@ -190,8 +191,7 @@ TEST_CASE("metrics are Prometheus text for loopback callers", "[server][http]") 
   }
   REQUIRE(r.status == 200);
   CHECK(r.header("content-type").rfind("text/plain", 0) == 0);
-  CHECK(r.body.find(R"(cunji_http_requests_total{method="GET",route="/healthz",status="200"} 1)") !=
-        std::string::npos);
+  CHECK(r.body.find(R"(cunji_http_requests_total{method="GET",route="/healthz",status="200"} 1)") != std::string::npos);
   CHECK(r.body.find(R"(route="unmatched",status="404")") != std::string::npos);
   CHECK(r.body.find("cunji_http_request_duration_seconds_bucket") != std::string::npos);
   CHECK(r.body.find("cunji_writer_batch_size_bucket") != std::string::npos);

@@ -14,9 +14,7 @@ namespace {
 std::string account_body(const std::string& name, const std::string& phone) {
   return R"({"role":"buyer","name":")" + name + R"(","phone":")" + phone + R"(","password":"password1"})";
 }
-std::string login_body(const std::string& phone) {
-  return R"({"phone":")" + phone + R"(","password":"password1"})";
-}
+std::string login_body(const std::string& phone) { return R"({"phone":")" + phone + R"(","password":"password1"})"; }
 std::string order_with(const market& m, const std::string& quantity, const std::string& delivery = "") {
   return R"({"shop_id":)" + std::to_string(m.shop) + R"(,"items":[{"listing_id":)" + std::to_string(m.listing) +
          R"(,"quantity":)" + quantity + R"(}],"delivery":)" +

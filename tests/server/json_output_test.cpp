@@ -15,7 +15,8 @@ namespace {
 // UTF-8.
 std::string random_text(std::mt19937& rng) {
   static const std::vector<std::string> pieces = {"\"", "\\", "/", "苹果", "é", "🍎", "\x7f", " ", "a", "Z", "\u2028"};
-  std::uniform_int_distribution<int> len(0, 40), kind(0, 2), ctrl(0, 0x1f), piece(0, static_cast<int>(pieces.size()) - 1);
+  std::uniform_int_distribution<int> len(0, 40), kind(0, 2), ctrl(0, 0x1f),
+      piece(0, static_cast<int>(pieces.size()) - 1);
   std::string s;
   for (int i = len(rng); i > 0; --i) {
     switch (kind(rng)) {
@@ -69,10 +70,8 @@ TEST_CASE("a listing and a page of listings as JSON text", "[server][json]") {
   for (const auto& cursor : {std::optional<std::string>{}, std::optional<std::string>{"ln.abc\"def"}}) {
     const auto doc = boost::json::parse(listing_page_json(items, cursor));
     CHECK(doc.as_object().size() == 2);
-    if (cursor)
-      CHECK(doc.at("next_cursor").as_string() == *cursor);
-    else
-      CHECK(doc.at("next_cursor").is_null());
+    if (cursor) CHECK(doc.at("next_cursor").as_string() == *cursor);
+    else CHECK(doc.at("next_cursor").is_null());
     const auto& arr = doc.at("items").as_array();
     REQUIRE(arr.size() == items.size());
     for (std::size_t i = 0; i < items.size(); ++i) {
@@ -107,5 +106,6 @@ TEST_CASE("a listing and a page of listings as JSON text", "[server][json]") {
       }
     }
   }
-  CHECK(boost::json::parse(listing_page_json({}, std::nullopt)) == boost::json::parse(R"({"items":[],"next_cursor":null})"));
+  CHECK(boost::json::parse(listing_page_json({}, std::nullopt)) ==
+        boost::json::parse(R"({"items":[],"next_cursor":null})"));
 }

@@ -38,8 +38,8 @@ TEST_CASE("listing reads served from the cache show every acknowledged write", "
   test_server s;
   market m(s);
   const auto id = m.listing;
-  const std::vector<std::string> reads = {listing_at(id), "/v1/listings?limit=5",
-                                          "/v1/listings?q=" + pct("脐橙"), "/v1/listings?category=fruit&sort=price_asc"};
+  const std::vector<std::string> reads = {listing_at(id), "/v1/listings?limit=5", "/v1/listings?q=" + pct("脐橙"),
+                                          "/v1/listings?category=fruit&sort=price_asc"};
   auto field_everywhere = [&](const std::string& name) {
     std::vector<json::value> out;
     for (const auto& target : reads) {

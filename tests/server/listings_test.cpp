@@ -24,10 +24,8 @@ json::object valid_listing() {
 }
 template <class T>
 json::object with(json::object o, const std::string& key, T v) {
-  if constexpr (std::is_convertible_v<T, std::string_view>)
-    o[key] = json::string(std::string_view(v));
-  else
-    o[key] = json::value(v);
+  if constexpr (std::is_convertible_v<T, std::string_view>) o[key] = json::string(std::string_view(v));
+  else o[key] = json::value(v);
   return o;
 }
 json::object without(json::object o, const std::string& key) {
@@ -44,7 +42,7 @@ struct shop_fixture {
   std::int64_t other_village = w.village(w.county(true, "会宁县"), "邻村");
   std::pair<std::string, std::int64_t> owner = w.farmer(village);
   std::string neighbour = w.farmer(village).first;
-  std::string partner = w.partner(village).first;             // same village, does not run the shop
+  std::string partner = w.partner(village).first;              // same village, does not run the shop
   std::string other_partner = w.partner(other_village).first;  // another village
   std::string buyer = s.new_user("buyer");
   std::int64_t shop = w.shop(owner.first);
@@ -58,9 +56,9 @@ TEST_CASE("creating a listing: the shape, the ETag, defaults", "[server][catalog
                     f.owner.first);
   REQUIRE(r.status == 201);
   const auto l = r.json();
-  CHECK(keys_of(l) == fields_of({"category", "county_id", "created_at", "description", "id", "photos",
-                                 "poverty_relief", "price_fen", "shop_id", "status", "stock", "title", "unit",
-                                 "updated_at", "version", "village_id"}));
+  CHECK(keys_of(l) ==
+        fields_of({"category", "county_id", "created_at", "description", "id", "photos", "poverty_relief", "price_fen",
+                   "shop_id", "status", "stock", "title", "unit", "updated_at", "version", "village_id"}));
   CHECK(l.at("photos").as_array().empty());
   const auto id = l.at("id").as_int64();
   CHECK(l.at("shop_id").as_int64() == f.shop);
@@ -198,8 +196,13 @@ TEST_CASE("editing a listing: limits, and nothing changes on a refused edit", "[
   const auto l = f.w.listing(tok, f.shop);
   const auto id = l.at("id").as_int64();
 
-  auto r = f.w.set_listing(tok, id, {{"title", "静宁红富士苹果 10斤"}, {"price_fen", 3500}, {"stock", 7},
-                                     {"category", "other"}, {"unit", "box"}, {"description", "包邮"}});
+  auto r = f.w.set_listing(tok, id,
+                           {{"title", "静宁红富士苹果 10斤"},
+                            {"price_fen", 3500},
+                            {"stock", 7},
+                            {"category", "other"},
+                            {"unit", "box"},
+                            {"description", "包邮"}});
   REQUIRE(r.status == 200);
   auto now = r.json();
   CHECK(now.at("title").as_string() == "静宁红富士苹果 10斤");
@@ -221,20 +224,13 @@ TEST_CASE("editing a listing: limits, and nothing changes on a refused edit", "[
   now = r.json();
 
   const std::vector<std::pair<json::object, std::string>> bad = {
-      {{{"title", ""}}, "title"},
-      {{{"title", repeat("果", 121)}}, "title"},
-      {{{"price_fen", 0}}, "price_fen"},
-      {{{"price_fen", 100000001}}, "price_fen"},
-      {{{"stock", -1}}, "stock"},
-      {{{"stock", 10000001}}, "stock"},
-      {{{"category", "toys"}}, "category"},
-      {{{"unit", "ton"}}, "unit"},
-      {{{"status", "sold"}}, "status"},
-      {{{"description", repeat("描", 2001)}}, "description"},
-      {{{"version", 9}}, "version"},
-      {{{"id", 9}}, "id"},
-      {{{"shop_id", 9}}, "shop_id"},
-      {{{"owner_id", 9}}, "owner_id"},
+      {{{"title", ""}}, "title"},           {{{"title", repeat("果", 121)}}, "title"},
+      {{{"price_fen", 0}}, "price_fen"},    {{{"price_fen", 100000001}}, "price_fen"},
+      {{{"stock", -1}}, "stock"},           {{{"stock", 10000001}}, "stock"},
+      {{{"category", "toys"}}, "category"}, {{{"unit", "ton"}}, "unit"},
+      {{{"status", "sold"}}, "status"},     {{{"description", repeat("描", 2001)}}, "description"},
+      {{{"version", 9}}, "version"},        {{{"id", 9}}, "id"},
+      {{{"shop_id", 9}}, "shop_id"},        {{{"owner_id", 9}}, "owner_id"},
   };
   for (const auto& [body, field] : bad) {
     r = f.w.set_listing(tok, id, body);
@@ -336,7 +332,8 @@ TEST_CASE("archived listings stay readable by id and are never listed, drafts ar
   const auto& owner = f.owner.first;
   const auto keep = f.w.listing(owner, f.shop).at("id").as_int64();
   const auto gone = f.w.listing(owner, f.shop, {{"title", "红富士苹果 旧款"}}).at("id").as_int64();
-  const auto draft = f.w.listing(owner, f.shop, {{"title", "红富士苹果 新款"}, {"status", "draft"}}).at("id").as_int64();
+  const auto draft =
+      f.w.listing(owner, f.shop, {{"title", "红富士苹果 新款"}, {"status", "draft"}}).at("id").as_int64();
   auto r = f.w.set_listing(owner, gone, {{"status", "archived"}});
   REQUIRE(r.status == 200);
   CHECK(r.json().at("status").as_string() == "archived");
@@ -345,15 +342,14 @@ TEST_CASE("archived listings stay readable by id and are never listed, drafts ar
   REQUIRE(r.status == 200);
   CHECK(r.json().at("status").as_string() == "archived");
   const std::vector<std::int64_t> only{keep};
-  for (const std::string& q : std::vector<std::string>{"", "?q=" + pct("苹果"), "?q=" + pct("红富士"), "?sort=price_asc", "?sort=price_desc", "?q=" + pct("旧款"),
-        "?shop_id=" + std::to_string(f.shop), "?county_id=" + std::to_string(f.county), "?category=fruit",
-        "?village_id=" + std::to_string(f.village) + "&in_stock=true", "?q=" + pct("苹果") + "&sort=price_desc"}) {
+  for (const std::string& q : std::vector<std::string>{
+           "", "?q=" + pct("苹果"), "?q=" + pct("红富士"), "?sort=price_asc", "?sort=price_desc", "?q=" + pct("旧款"),
+           "?shop_id=" + std::to_string(f.shop), "?county_id=" + std::to_string(f.county), "?category=fruit",
+           "?village_id=" + std::to_string(f.village) + "&in_stock=true", "?q=" + pct("苹果") + "&sort=price_desc"}) {
     INFO(q);
     auto seen = walk(f.s, "/v1/listings" + q);
-    if (q.find(pct("旧款")) != std::string::npos)
-      CHECK(seen.empty());
-    else
-      CHECK(seen == only);
+    if (q.find(pct("旧款")) != std::string::npos) CHECK(seen.empty());
+    else CHECK(seen == only);
   }
   // Listed again once active; not listed as a draft again.
   REQUIRE(f.w.set_listing(owner, draft, {{"status", "active"}}).status == 200);
@@ -393,8 +389,8 @@ TEST_CASE("ETag and If-Match", "[server][catalog][listings]") {
   // Tags that can never match this listing: another listing's, weak, empty, a future version.
   const auto other = f.w.listing(owner, f.shop).at("id").as_int64();
   const auto other_tag = "\"" + std::to_string(other) + "-2\"";
-  for (const std::string& tag : std::vector<std::string>{other_tag, "W/" + etag2, "\"\"", "\"" + std::to_string(id) + "-3\"",
-                                "\"" + std::to_string(id) + "-x\""}) {
+  for (const std::string& tag : std::vector<std::string>{
+           other_tag, "W/" + etag2, "\"\"", "\"" + std::to_string(id) + "-3\"", "\"" + std::to_string(id) + "-x\""}) {
     INFO(tag);
     r = patch(f.s, listing_at(id), R"({"stock":1})", owner, {{"If-Match", tag}});
     CHECK(r.status == 412);
@@ -402,8 +398,9 @@ TEST_CASE("ETag and If-Match", "[server][catalog][listings]") {
     CHECK(r.header("etag") == etag2);
   }
   // Headers that are neither * nor a list of quoted tags are malformed: 400.
-  for (const std::string& tag : std::vector<std::string>{"garbage", "\"" + std::to_string(id) + "-2", "", ", ,",
-                                std::to_string(id) + "-2", "*, " + etag2, "\"a b\"", "W/garbage"}) {
+  for (const std::string& tag :
+       std::vector<std::string>{"garbage", "\"" + std::to_string(id) + "-2", "", ", ,", std::to_string(id) + "-2",
+                                "*, " + etag2, "\"a b\"", "W/garbage"}) {
     INFO(tag);
     r = patch(f.s, listing_at(id), R"({"stock":1})", owner, {{"If-Match", tag}});
     CHECK(r.status == 400);
@@ -486,9 +483,9 @@ TEST_CASE("concurrent edits with the same ETag: exactly one wins, nothing is los
           const auto body = i % 2 == 0 ? to_body({{"price_fen", 10000 + 100 * round + i}})
                                        : to_body({{"stock", 1000 + 100 * round + i}});
           go.arrive_and_wait();
-          replies[i] = c.request(http::verb::patch, listing_at(id), body,
-                                 {{"Authorization", "Bearer " + owner}, {"Content-Type", "application/json"},
-                                  {"If-Match", etag}});
+          replies[i] = c.request(
+              http::verb::patch, listing_at(id), body,
+              {{"Authorization", "Bearer " + owner}, {"Content-Type", "application/json"}, {"If-Match", etag}});
         });
       }
       for (auto& t : threads) t.join();
@@ -523,8 +520,9 @@ TEST_CASE("concurrent edits with the same ETag: exactly one wins, nothing is los
     std::latch go(n);
     std::vector<reply> replies(n);
     std::vector<std::thread> threads;
-    const std::vector<json::object> bodies = {{{"price_fen", 777}}, {{"stock", 55}},        {{"title", "新标题"}},
-                                              {{"unit", "box"}},     {{"category", "other"}}, {{"description", "新描述"}}};
+    const std::vector<json::object> bodies = {{{"price_fen", 777}},    {{"stock", 55}},
+                                              {{"title", "新标题"}},   {{"unit", "box"}},
+                                              {{"category", "other"}}, {{"description", "新描述"}}};
     for (int i = 0; i < n; ++i) {
       threads.emplace_back([&, i] {
         http_client c(f.s.port());
@@ -590,7 +588,8 @@ struct browse_fixture {
 
   void add(const std::string& tok, std::int64_t shop, std::int64_t village, std::int64_t county,
            const std::string& title, const std::string& category, std::int64_t price, std::int64_t stock) {
-    const auto l = w.listing(tok, shop, {{"title", title}, {"category", category}, {"price_fen", price}, {"stock", stock}});
+    const auto l = w.listing(tok, shop,
+                             {{"title", title}, {"category", category}, {"price_fen", price}, {"stock", stock}});
     rows.push_back({l.at("id").as_int64(), shop, village, county, title, category, price, stock, county == c_poor});
   }
 
@@ -621,7 +620,8 @@ struct browse_fixture {
   std::vector<std::int64_t> by_price(bool asc) const {
     auto copy = rows;
     std::sort(copy.begin(), copy.end(), [&](const row& a, const row& b) {
-      return asc ? std::pair(a.price, a.id) < std::pair(b.price, b.id) : std::pair(a.price, a.id) > std::pair(b.price, b.id);
+      return asc ? std::pair(a.price, a.id) < std::pair(b.price, b.id)
+                 : std::pair(a.price, a.id) > std::pair(b.price, b.id);
     });
     std::vector<std::int64_t> out;
     for (const auto& r : copy) out.push_back(r.id);
@@ -651,7 +651,8 @@ TEST_CASE("browsing: every filter", "[server][catalog][listings]") {
   CHECK(keys_of(r.json()) == fields_of({"items", "next_cursor"}));
   CHECK(keys_of(r.json().at("items").at(0)).size() == 16);
 
-  CHECK(walk(b.s, "/v1/listings?category=fruit&limit=1") == b.newest([](const auto& x) { return x.category == "fruit"; }));
+  CHECK(walk(b.s, "/v1/listings?category=fruit&limit=1") ==
+        b.newest([](const auto& x) { return x.category == "fruit"; }));
   CHECK(walk(b.s, "/v1/listings?category=tea").empty());
   CHECK(walk(b.s, "/v1/listings?county_id=" + std::to_string(b.c_poor)) ==
         b.newest([&](const auto& x) { return x.county == b.c_poor; }));
@@ -711,11 +712,28 @@ TEST_CASE("browsing: sorts, page sizes and cursors", "[server][catalog][listings
   CHECK(r.json().at("next_cursor").is_null());
 
   SECTION("bad list parameters are 422") {
-    for (const std::string bad :
-         {"limit=0", "limit=101", "limit=-1", "limit=abc", "limit=1.5", "limit=", "limit=99999999999999999999",
-          "sort=cheapest", "sort=", "category=toys", "county_id=0", "county_id=x", "village_id=-2", "shop_id=1e3",
-          "poverty_relief=yes", "in_stock=1", "min_price_fen=-1", "max_price_fen=100000001", "min_price_fen=abc",
-          "cursor=", "cursor=bG46eA", "cursor=AAAA"}) {
+    for (const std::string bad : {"limit=0",
+                                  "limit=101",
+                                  "limit=-1",
+                                  "limit=abc",
+                                  "limit=1.5",
+                                  "limit=",
+                                  "limit=99999999999999999999",
+                                  "sort=cheapest",
+                                  "sort=",
+                                  "category=toys",
+                                  "county_id=0",
+                                  "county_id=x",
+                                  "village_id=-2",
+                                  "shop_id=1e3",
+                                  "poverty_relief=yes",
+                                  "in_stock=1",
+                                  "min_price_fen=-1",
+                                  "max_price_fen=100000001",
+                                  "min_price_fen=abc",
+                                  "cursor=",
+                                  "cursor=bG46eA",
+                                  "cursor=AAAA"}) {
       INFO(bad);
       r = b.s.get("/v1/listings?" + bad);
       CHECK(r.status == 422);
@@ -842,12 +860,57 @@ TEST_CASE("search: Chinese words and parts of words, Latin words, case-insensiti
     CHECK(ids_of(r).size() == 2);
   }
   SECTION("hostile q strings are data, never syntax, never a 500") {
-    const std::vector<std::string> hostile = {
-        "\"", "\"\"", "苹果\"", "\"苹果", "a\"b", "*", "**", "苹果*", "* 苹果", "NEAR", "NEAR(苹果 土豆)",
-        "NEAR(a b, 2)", "OR", "苹果 OR 土豆", "AND", "NOT", "苹果 NOT 土豆", "(", ")", "(苹果", "苹果)",
-        "((((", "-", "-苹果", "苹果 -土豆", "^苹果", "title:苹果", "{title}: 苹果", "title : apple", "+", "\\",
-        "'", "';--", "' OR 1=1 --", "%", "_", "😀", "苹果😀", "😀😀😀", "\x7f", "\t", "a\nb", "ａｐｐｌｅ",
-        "apple*", "app*le", "^", ":", "col:", "fuji:", "\"apple\" \"", "🍎 apple"};
+    const std::vector<std::string> hostile = {"\"",
+                                              "\"\"",
+                                              "苹果\"",
+                                              "\"苹果",
+                                              "a\"b",
+                                              "*",
+                                              "**",
+                                              "苹果*",
+                                              "* 苹果",
+                                              "NEAR",
+                                              "NEAR(苹果 土豆)",
+                                              "NEAR(a b, 2)",
+                                              "OR",
+                                              "苹果 OR 土豆",
+                                              "AND",
+                                              "NOT",
+                                              "苹果 NOT 土豆",
+                                              "(",
+                                              ")",
+                                              "(苹果",
+                                              "苹果)",
+                                              "((((",
+                                              "-",
+                                              "-苹果",
+                                              "苹果 -土豆",
+                                              "^苹果",
+                                              "title:苹果",
+                                              "{title}: 苹果",
+                                              "title : apple",
+                                              "+",
+                                              "\\",
+                                              "'",
+                                              "';--",
+                                              "' OR 1=1 --",
+                                              "%",
+                                              "_",
+                                              "😀",
+                                              "苹果😀",
+                                              "😀😀😀",
+                                              "\x7f",
+                                              "\t",
+                                              "a\nb",
+                                              "ａｐｐｌｅ",
+                                              "apple*",
+                                              "app*le",
+                                              "^",
+                                              ":",
+                                              "col:",
+                                              "fuji:",
+                                              "\"apple\" \"",
+                                              "🍎 apple"};
     for (const auto& q : hostile) {
       INFO("q=" << q);
       for (const std::string sort : {"", "&sort=price_asc", "&limit=1"}) {
@@ -857,7 +920,7 @@ TEST_CASE("search: Chinese words and parts of words, Latin words, case-insensiti
       }
     }
     // Queries that look like FTS5 syntax search for their words.
-    CHECK(b.search("苹果 OR 土豆").empty());  // "or" is a word that no listing has
+    CHECK(b.search("苹果 OR 土豆").empty());   // "or" is a word that no listing has
     CHECK(b.search("NEAR(苹果 干)").empty());  // "near" is a word too
     CHECK(b.search("(苹果 干)") == ids{dried});
     CHECK(b.search("-苹果") == ids{apples, dried});

@@ -21,8 +21,8 @@ std::int64_t place(test_server& s, const std::string& body, const std::string& t
 std::string assisted(const market& m, std::int64_t shop, std::int64_t listing, std::int64_t qty,
                      const std::string& delivery = R"({"method":"station_pickup"})") {
   return R"({"shop_id":)" + std::to_string(shop) + R"(,"items":[{"listing_id":)" + std::to_string(listing) +
-         R"(,"quantity":)" + std::to_string(qty) + R"(}],"delivery":)" + delivery +
-         R"(,"villager_id":)" + std::to_string(m.villager) + "}";
+         R"(,"quantity":)" + std::to_string(qty) + R"(}],"delivery":)" + delivery + R"(,"villager_id":)" +
+         std::to_string(m.villager) + "}";
 }
 boost::json::object platform(test_server& s, const market& m) {
   auto r = s.get("/v1/admin/platform", m.admin);
@@ -137,8 +137,7 @@ TEST_CASE("address orders shipped auto_deliver_days ago are delivered", "[server
   CHECK(m.ledger().at("balanced").as_bool());
 }
 
-TEST_CASE("admins list accounts, partners and every order, and read the platform's figures",
-          "[server][admin][money]") {
+TEST_CASE("admins list accounts, partners and every order, and read the platform's figures", "[server][admin][money]") {
   test_server s;
   market m(s, false, 100, 1'000);
   const auto buyer = s.new_user("buyer");

@@ -64,8 +64,8 @@ struct world {
     REQUIRE((r.status == 201 || r.status == 409));
     if (r.status == 409) return false;
     const auto ret = r.json().at("id").as_int64();
-    r = s.post("/v1/returns/" + std::to_string(ret) + "/accept", rng() % 2 ? R"({"restock":true})" : R"({"restock":false})",
-               token(farmer));
+    r = s.post("/v1/returns/" + std::to_string(ret) + "/accept",
+               rng() % 2 ? R"({"restock":true})" : R"({"restock":false})", token(farmer));
     REQUIRE(r.status == 200);
     return true;
   }

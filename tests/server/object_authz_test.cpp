@@ -32,12 +32,12 @@ namespace {
 
 // How to call an id-taking operation.
 struct fixture {
-  std::string param;                          // the path parameter it fills
-  std::string second;                         // the second parameter (object_ref::sub), if any
+  std::string param;                           // the path parameter it fills
+  std::string second;                          // the second parameter (object_ref::sub), if any
   std::vector<object_ref> victim_world::*ids;  // the victim's objects of that kind
-  std::string body;                           // a plausible valid body, for writes
-  header_list headers;                        // more headers a real client would send
-  bool admin_only = false;                    // the route is admin-only: any other caller is 403 first
+  std::string body;                            // a plausible valid body, for writes
+  header_list headers;                         // more headers a real client would send
+  bool admin_only = false;                     // the route is admin-only: any other caller is 403 first
 };
 
 const std::map<std::string, fixture>& fixtures() {
@@ -49,8 +49,11 @@ const std::map<std::string, fixture>& fixtures() {
       {"GET /v1/shops/{id}", {"id", "", &victim_world::shops, "", {}}},
       {"PATCH /v1/shops/{id}", {"id", "", &victim_world::shops, R"({"name":"被接管的店","status":"closed"})", {}}},
       {"POST /v1/shops/{id}/listings",
-       {"id", "", &victim_world::shops,
-        R"({"title":"假货","category":"fruit","unit":"kg","price_fen":1,"stock":100,"status":"active"})", {}}},
+       {"id",
+        "",
+        &victim_world::shops,
+        R"({"title":"假货","category":"fruit","unit":"kg","price_fen":1,"stock":100,"status":"active"})",
+        {}}},
       {"GET /v1/listings/{id}", {"id", "", &victim_world::listings, "", {}}},
       {"PATCH /v1/listings/{id}",
        {"id", "", &victim_world::listings, R"({"title":"降价","price_fen":1,"stock":9999,"status":"active"})", {}}},
@@ -88,7 +91,8 @@ const std::map<std::string, fixture>& fixtures() {
 }
 
 // The API lets anyone read these (counties, villages, shops also when closed, listings that are
-// not drafts, monthly sales totals), with these fields and no others; and photo renditions by name (an image: no fields).
+// not drafts, monthly sales totals), with these fields and no others; and photo renditions by name (an image: no
+// fields).
 const std::map<std::string, std::set<std::string>>& public_reads() {
   static const std::map<std::string, std::set<std::string>> p{
       {"GET /v1/counties/{id}", {"id", "name", "province", "poverty_stricken", "created_at"}},
@@ -313,10 +317,10 @@ TEST_CASE("no outsider finds another's private data in lists, searches or its ow
     if (op.method == http::verb::get && params_of(op.tmpl).empty()) targets.push_back(op.tmpl);
   const auto shop = std::to_string(w.shop);
   for (const auto& extra : std::vector<std::string>{"/v1/orders?as=seller", "/v1/orders?as=buyer&status=paid",
-                                                   "/v1/listings?shop_id=" + shop, "/v1/listings?q=VICTIM",
-                                                   "/v1/listings?q=victim", "/v1/listings?q=" + catalog::pct("新品"),
-                                                   "/v1/shops?limit=100", "/v1/villagers?limit=100",
-                                                   "/v1/villagers?q=VICTIM", "/v1/stations/me/parcels?limit=100"})
+                                                    "/v1/listings?shop_id=" + shop, "/v1/listings?q=VICTIM",
+                                                    "/v1/listings?q=victim", "/v1/listings?q=" + catalog::pct("新品"),
+                                                    "/v1/shops?limit=100", "/v1/villagers?limit=100",
+                                                    "/v1/villagers?q=VICTIM", "/v1/stations/me/parcels?limit=100"})
     targets.push_back(extra);
   CHECK(targets.size() > 15);
 

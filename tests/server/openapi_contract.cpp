@@ -144,7 +144,8 @@ void check_against(const json::object& resp, const reply& r, bool head, std::vec
         auto parsed = json::parse(it->second, ec);
         if (!ec) v = parsed;
       }
-      for (const auto& e : validator().validate(*schema, v)) out.push_back("header " + std::string(name) + ": " + e.message);
+      for (const auto& e : validator().validate(*schema, v))
+        out.push_back("header " + std::string(name) + ": " + e.message);
     }
   }
 }

@@ -36,12 +36,9 @@ TEST_CASE("flash sale: 300 concurrent buyers, stock 100: exactly 100 orders", "[
       http_client c(s.port());
       go.arrive_and_wait();
       auto r = c.request(http::verb::post, "/v1/orders", m.order_body(m.shop, m.listing, 1), bearer(tokens[i]));
-      if (r.status == 201)
-        ++created;
-      else if (r.status == 409 && r.type() == "insufficient_stock")
-        ++sold_out;
-      else
-        ++other;
+      if (r.status == 201) ++created;
+      else if (r.status == 409 && r.type() == "insufficient_stock") ++sold_out;
+      else ++other;
     });
   }
   for (auto& t : threads) t.join();
@@ -95,7 +92,7 @@ TEST_CASE("randomised workload from many threads keeps every invariant", "[serve
   test_server s;
   market m(s, false, 0);
   // A few listings in both shops, each with known initial stock.
-  std::map<std::int64_t, std::int64_t> initial;  // listing -> stock
+  std::map<std::int64_t, std::int64_t> initial;                // listing -> stock
   std::vector<std::pair<std::int64_t, std::int64_t>> catalog;  // (shop, listing)
   for (int i = 0; i < 3; ++i) {
     for (auto [token, shop] : {std::pair{m.farmer, m.shop}, std::pair{m.partner, m.partner_shop}}) {
@@ -161,14 +158,16 @@ TEST_CASE("randomised workload from many threads keeps every invariant", "[serve
           r = c.request(http::verb::post, "/v1/payouts", "", bearer(m.admin));
         } else {
           const auto bps = std::to_string(rng() % 1500);
-          r = c.request(http::verb::put, "/v1/fee-schedule",
-                        R"({"platform_commission_bps":)" + bps + R"(,"category_commission_bps":{"tea":)" +
-                            std::to_string(rng() % 900) + R"(},"poverty_county_commission_bps":0,)"
-                            R"("assisted_buying_fee_bps":)" + std::to_string(rng() % 600) +
-                            R"(,"assisted_selling_fee_bps":)" + std::to_string(rng() % 600) +
-                            R"(,"address_delivery_fee_fen":800,"taobao_village_min_shops":100,)"
-                            R"("taobao_village_min_gmv_fen":1000000000,"unpaid_timeout_minutes":30,"auto_deliver_days":10,"station_hold_days":14})",
-                        bearer(m.admin));
+          r = c.request(
+              http::verb::put, "/v1/fee-schedule",
+              R"({"platform_commission_bps":)" + bps + R"(,"category_commission_bps":{"tea":)" +
+                  std::to_string(rng() % 900) +
+                  R"(},"poverty_county_commission_bps":0,)"
+                  R"("assisted_buying_fee_bps":)" +
+                  std::to_string(rng() % 600) + R"(,"assisted_selling_fee_bps":)" + std::to_string(rng() % 600) +
+                  R"(,"address_delivery_fee_fen":800,"taobao_village_min_shops":100,)"
+                  R"("taobao_village_min_gmv_fen":1000000000,"unpaid_timeout_minutes":30,"auto_deliver_days":10,"station_hold_days":14})",
+              bearer(m.admin));
         }
         if (r.status >= 500) ++server_errors;
       }
@@ -245,7 +244,7 @@ TEST_CASE("order and money endpoints give strangers nothing", "[server][orders][
   CHECK(s.get("/v1/balances/me", buyer).status == 403);
   CHECK(s.get("/v1/statements/me", buyer).status == 403);
   for (const std::string& path : {std::string("/v1/orders"), "/v1/orders/" + id, std::string("/v1/balances/me"),
-                                 std::string("/v1/statements/me"), std::string("/v1/admin/ledger/check")})
+                                  std::string("/v1/statements/me"), std::string("/v1/admin/ledger/check")})
     CHECK(s.get(path).status == 401);
   CHECK(s.post("/v1/orders", m.order_body(m.shop, m.listing, 1)).status == 401);
   CHECK(s.post("/v1/orders/" + id + "/pay", R"({"method":"alipay"})").status == 401);

@@ -48,9 +48,9 @@ struct market {
   // To the station of village `station`, or with no station to an address (800 fen of delivery).
   static std::string order_body_to(std::optional<std::int64_t> station, std::int64_t shop, std::int64_t listing,
                                    std::int64_t qty, const std::string& extra = "") {
-    const std::string delivery =
-        station ? R"({"method":"station_pickup","station_village_id":)" + std::to_string(*station) + "}"
-                : R"({"method":"address","address":"北京市朝阳区1号"})";
+    const std::string delivery = station ? R"({"method":"station_pickup","station_village_id":)" +
+                                               std::to_string(*station) + "}"
+                                         : R"({"method":"address","address":"北京市朝阳区1号"})";
     return R"({"shop_id":)" + std::to_string(shop) + R"(,"items":[{"listing_id":)" + std::to_string(listing) +
            R"(,"quantity":)" + std::to_string(qty) + R"(}],"delivery":)" + delivery + extra + "}";
   }

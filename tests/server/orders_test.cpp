@@ -19,9 +19,10 @@ TEST_CASE("a buyer places an order: stock taken, money snapshotted", "[server][o
   market m(s, false, 10, 1234);
   auto [buyer_id, buyer] = s.direct_user(role::buyer);
   auto r = s.post("/v1/orders",
-             R"({"shop_id":)" + std::to_string(m.shop) + R"(,"items":[{"listing_id":)" + std::to_string(m.listing) +
-                 R"(,"quantity":3}],"delivery":{"method":"address","address":"重庆市城口县岚天乡"}})",
-             buyer);
+                  R"({"shop_id":)" + std::to_string(m.shop) + R"(,"items":[{"listing_id":)" +
+                      std::to_string(m.listing) +
+                      R"(,"quantity":3}],"delivery":{"method":"address","address":"重庆市城口县岚天乡"}})",
+                  buyer);
   REQUIRE(r.status == 201);
   const auto o = r.json().as_object();
   CHECK(o.at("status").as_string() == "placed");
@@ -67,15 +68,18 @@ TEST_CASE("placement validation", "[server][orders]") {
          {"items[1].listing_id"});
   expect(R"({"shop_id":)" + shop + R"(,"items":[])" + pickup, {"items"});
   std::string many = R"({"shop_id":)" + shop + R"(,"items":[)";
-  for (int i = 0; i < 51; ++i) many += std::string(i ? "," : "") + R"({"listing_id":)" + std::to_string(1000 + i) + R"(,"quantity":1})";
+  for (int i = 0; i < 51; ++i)
+    many += std::string(i ? "," : "") + R"({"listing_id":)" + std::to_string(1000 + i) + R"(,"quantity":1})";
   expect(many + "]" + pickup, {"items"});
   expect(R"({"shop_id":)" + shop + R"(,"items":[{"listing_id":)" + listing + R"(,"quantity":0}])" + pickup,
          {"items[0].quantity"});
   expect(R"({"shop_id":)" + shop + R"(,"items":[{"listing_id":)" + listing + R"(,"quantity":10001}])" + pickup,
          {"items[0].quantity"});
-  expect(R"({"shop_id":)" + shop + R"(,"items":[{"listing_id":)" + listing + R"(,"quantity":1}],"delivery":{"method":"address"}})",
+  expect(R"({"shop_id":)" + shop + R"(,"items":[{"listing_id":)" + listing +
+             R"(,"quantity":1}],"delivery":{"method":"address"}})",
          {"delivery.address"});
-  expect(R"({"shop_id":)" + shop + R"(,"items":[{"listing_id":)" + listing + R"(,"quantity":1}],"delivery":{"method":"drone"}})",
+  expect(R"({"shop_id":)" + shop + R"(,"items":[{"listing_id":)" + listing +
+             R"(,"quantity":1}],"delivery":{"method":"drone"}})",
          {"delivery.method"});
   expect(m.order_body(m.shop, m.listing, 1, R"(,"villager_id":)" + std::to_string(m.villager)), {"villager_id"});
   expect(m.order_body(m.shop, m.listing, 1, R"(,"total_fen":1,"status":"paid")"), {"total_fen", "status"});
@@ -101,8 +105,8 @@ TEST_CASE("insufficient stock is all or nothing and names the listings", "[serve
   const auto second = m.new_listing(m.farmer, m.shop, 2, 500);
   auto [bid, buyer] = s.direct_user(role::buyer, m.village);
   auto r = s.post("/v1/orders",
-                  R"({"shop_id":)" + std::to_string(m.shop) + R"(,"items":[{"listing_id":)" + std::to_string(m.listing) +
-                      R"(,"quantity":4},{"listing_id":)" + std::to_string(second) +
+                  R"({"shop_id":)" + std::to_string(m.shop) + R"(,"items":[{"listing_id":)" +
+                      std::to_string(m.listing) + R"(,"quantity":4},{"listing_id":)" + std::to_string(second) +
                       R"(,"quantity":3}],"delivery":{"method":"station_pickup"}})",
                   buyer);
   REQUIRE(r.status == 409);
@@ -270,8 +274,9 @@ TEST_CASE("assisted buying and selling pay both partner fees, schedule changes a
              {{"Authorization", "Bearer " + m.admin}, {"Content-Type", "application/json"}});
   CHECK(r.status == 422);
 
-  auto newer =
-      s.post("/v1/orders", market::order_body_to(std::nullopt, m.partner_shop, m.partner_listing, 1, for_v2), p2).json();
+  auto newer = s.post("/v1/orders", market::order_body_to(std::nullopt, m.partner_shop, m.partner_listing, 1, for_v2),
+                      p2)
+                   .json();
   CHECK(newer.at("platform_commission_fen").as_int64() == 700);  // fruit's category rate
   CHECK(newer.at("partner_fees").at(0).at("amount_fen").as_int64() == 400);
   auto old = s.get(id_path(first), p2).json();
@@ -305,8 +310,9 @@ TEST_CASE("idempotency keys replay, refuse another body, and are scoped per call
   auto [b2id, b2] = s.direct_user(role::buyer);
   auto post_key = [&](const std::string& path, const std::string& body, const std::string& token,
                       const std::string& key) {
-    return s.send(http::verb::post, path, body,
-                  {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}, {"Idempotency-Key", key}});
+    return s.send(
+        http::verb::post, path, body,
+        {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}, {"Idempotency-Key", key}});
   };
   const auto body = m.order_body(m.shop, m.listing, 2);
   auto first = post_key("/v1/orders", body, b1, "order-1");

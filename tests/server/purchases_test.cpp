@@ -44,7 +44,8 @@ std::string purchase_body(const lines_t& lines, std::optional<std::int64_t> stat
   std::string out = R"({"lines":[)";
   for (std::size_t i = 0; i < lines.size(); ++i) {
     if (i) out += ",";
-    out += R"({"listing_id":)" + std::to_string(lines[i].first) + R"(,"quantity":)" + std::to_string(lines[i].second) + "}";
+    out += R"({"listing_id":)" + std::to_string(lines[i].first) + R"(,"quantity":)" + std::to_string(lines[i].second) +
+           "}";
   }
   out += R"(],"delivery":)";
   out += station ? R"({"method":"station_pickup","station_village_id":)" + std::to_string(*station) + "}"
@@ -52,9 +53,7 @@ std::string purchase_body(const lines_t& lines, std::optional<std::int64_t> stat
   return out + extra + "}";
 }
 
-std::string path(std::int64_t id, const std::string& tail = "") {
-  return "/v1/purchases/" + std::to_string(id) + tail;
-}
+std::string path(std::int64_t id, const std::string& tail = "") { return "/v1/purchases/" + std::to_string(id) + tail; }
 
 std::size_t rows(const db_snapshot& snap, const std::string& table) {
   const auto it = snap.find(table);
@@ -63,17 +62,16 @@ std::size_t rows(const db_snapshot& snap, const std::string& table) {
 
 }  // namespace
 
-TEST_CASE("a purchase over three shops is one order per shop, each priced as if placed alone",
-          "[server][purchases]") {
+TEST_CASE("a purchase over three shops is one order per shop, each priced as if placed alone", "[server][purchases]") {
   test_server s;
   three_shops w(s);
   auto& m = w.m;
   const auto buyer = s.direct_user(role::buyer, m.village).second;
   const auto second_listing = m.new_listing(m.farmer, m.shop, 100, 700);
-  auto r = s.post("/v1/purchases",
-                  purchase_body({{m.listing, 2}, {m.partner_listing, 1}, {w.listing3, 3}, {second_listing, 1}},
-                                std::nullopt),
-                  buyer);
+  auto r = s.post(
+      "/v1/purchases",
+      purchase_body({{m.listing, 2}, {m.partner_listing, 1}, {w.listing3, 3}, {second_listing, 1}}, std::nullopt),
+      buyer);
   INFO(r.body);
   REQUIRE(r.status == 201);
   const auto body = r.json().as_object();
@@ -103,8 +101,8 @@ TEST_CASE("a purchase over three shops is one order per shop, each priced as if 
   // The same lines ordered alone from the third shop cost the same.
   const auto alone = s.post("/v1/orders", market::order_body_to(std::nullopt, w.shop3, w.listing3, 3), buyer);
   REQUIRE(alone.status == 201);
-  for (const char* field : {"subtotal_fen", "delivery_fee_fen", "total_fen", "platform_commission_fen",
-                            "shop_proceeds_fen"})
+  for (const char* field :
+       {"subtotal_fen", "delivery_fee_fen", "total_fen", "platform_commission_fen", "shop_proceeds_fen"})
     CHECK(alone.json().at(field) == orders[2].at(field));
   CHECK(alone.json().at("purchase_id").is_null());
 
@@ -177,9 +175,9 @@ TEST_CASE("bad purchase input is 422 naming the field, and changes nothing", "[s
   }
   for (const auto& d : differences(before, snapshot_of(s.db().path()))) FAIL_CHECK(d);
   // A listing of the buyer's own shop, and a draft: named by their line.
-  const auto draft = s.post("/v1/shops/" + std::to_string(w.shop3) + "/listings",
-                            R"({"title":"新茶","category":"tea","unit":"kg","price_fen":100,"stock":5,"status":"draft"})",
-                            w.farmer3);
+  const auto draft = s.post(
+      "/v1/shops/" + std::to_string(w.shop3) + "/listings",
+      R"({"title":"新茶","category":"tea","unit":"kg","price_fen":100,"stock":5,"status":"draft"})", w.farmer3);
   REQUIRE(draft.status == 201);
   auto r = s.post("/v1/purchases",
                   purchase_body({{m.listing, 1}, {w.listing3, 1}, {draft.json().at("id").as_int64(), 1}}, m.village),
@@ -217,8 +215,7 @@ TEST_CASE("a purchase is seen only by whoever may see every one of its orders", 
   }
   CHECK(s.get(path(987654321), buyer).status == 404);
   // The shop side sees its own order, not the purchase.
-  CHECK(s.get("/v1/orders/" + std::to_string(r.json().at("orders").at(0).at("id").as_int64()), m.farmer).status ==
-        200);
+  CHECK(s.get("/v1/orders/" + std::to_string(r.json().at("orders").at(0).at("id").as_int64()), m.farmer).status == 200);
   const auto before = snapshot_of(s.db().path());
   CHECK(s.post(path(id, "/pay"), R"({"method":"cash_at_station"})", m.farmer).status == 404);
   CHECK(s.post(path(id, "/pay"), R"({"method":"alipay"})", stranger).status == 404);
@@ -332,12 +329,9 @@ TEST_CASE("flash sale through purchases: 300 concurrent buyers, stock 100: exact
       http_client c(s.port());
       go.arrive_and_wait();
       auto r = c.request(http::verb::post, "/v1/purchases", body, bearer(tokens[i]));
-      if (r.status == 201)
-        ++created;
-      else if (r.status == 409 && r.type() == "insufficient_stock")
-        ++sold_out;
-      else
-        ++other;
+      if (r.status == 201) ++created;
+      else if (r.status == 409 && r.type() == "insufficient_stock") ++sold_out;
+      else ++other;
     });
   }
   for (auto& t : threads) t.join();

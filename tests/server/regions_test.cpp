@@ -74,8 +74,8 @@ TEST_CASE("counties: admins create them, anyone reads them", "[server][catalog][
     r = s.post("/v1/counties", R"({"name":"临潭县","province":"甘肃省","poverty_stricken":"yes"})", w.admin);
     CHECK(r.status == 422);
     CHECK(error_fields(r) == fields_of({"poverty_stricken"}));
-    r = s.post("/v1/counties", R"({"id":7,"name":"临潭县","province":"甘肃省","poverty_stricken":false,"created_at":"x"})",
-               w.admin);
+    r = s.post("/v1/counties",
+               R"({"id":7,"name":"临潭县","province":"甘肃省","poverty_stricken":false,"created_at":"x"})", w.admin);
     CHECK(r.status == 422);
     CHECK(r.type() == "validation_failed");
     CHECK(error_fields(r) == fields_of({"id", "created_at"}));

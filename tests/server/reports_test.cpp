@@ -2,9 +2,9 @@
 // edges of the rule (shops, GMV, the 365-day window, the fee schedule's thresholds), the
 // taobao_village filter with cursors, reports against a brute-force recomputation over a
 // randomised workload, and who may read what.
+#include <array>
 #include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
-#include <array>
 #include <map>
 #include <random>
 #include <set>
@@ -375,8 +375,8 @@ TEST_CASE("reports match a brute-force recomputation over a randomised workload"
       r = s.post("/v1/shops", R"({"name":"土鸡蛋","villager_id":)" + std::to_string(villager) + "}", partner);
       REQUIRE(r.status == 201);
       const auto run_shop = r.json().at("id").as_int64();
-      shops.push_back({run_shop, new_listing(s, partner, run_shop, 300 + static_cast<std::int64_t>(rng() % 3'000)),
-                       partner_id});
+      shops.push_back(
+          {run_shop, new_listing(s, partner, run_shop, 300 + static_cast<std::int64_t>(rng() % 3'000)), partner_id});
     }
   }
   std::vector<std::int64_t> buyers;
@@ -411,8 +411,9 @@ TEST_CASE("reports match a brute-force recomputation over a randomised workload"
           "SELECT id, shop_id, village_id, county_id, poverty_relief, status IN ('paid', 'shipped', 'delivered'), "
           "buyer_account_id, villager_id, subtotal_fen, created_at FROM orders");
       while (q.step())
-        all[q.i64(0)] = {q.i64(1), q.i64(2), q.i64(3), q.i64(4) != 0, q.i64(5) != 0,
-                         buyer_key(q.opt_i64(6), q.opt_i64(7)), q.i64(8), day_of(q.i64(9))};
+        all[q.i64(0)] = {q.i64(1),      q.i64(2),        q.i64(3),
+                         q.i64(4) != 0, q.i64(5) != 0,   buyer_key(q.opt_i64(6), q.opt_i64(7)),
+                         q.i64(8),      day_of(q.i64(9))};
     }
     std::map<std::int64_t, partner_earnings_t> earnings;
     {
@@ -540,7 +541,8 @@ TEST_CASE("reports match a brute-force recomputation over a randomised workload"
       if (rng() % 4 == 0) {
         const auto p = pick(partners);
         r = s.post("/v1/orders",
-                   market::order_body_to(std::nullopt, sh.shop, sh.listing, qty, R"(,"villager_id":)" + std::to_string(p.villager)),
+                   market::order_body_to(std::nullopt, sh.shop, sh.listing, qty,
+                                         R"(,"villager_id":)" + std::to_string(p.villager)),
                    tokens[p.id]);
         if (r.status == 201) orders.push_back({r.json().at("id").as_int64(), p.id, sh.seller});
       } else {
@@ -560,14 +562,10 @@ TEST_CASE("reports match a brute-force recomputation over a randomised workload"
         r = s.post(path + "pay", R"({"method":"alipay"})", tokens[o.placer]);
         if (r.status == 202)
           r = s.notify(s.alipay_notification(r.json().at("payment").as_object(), "2026R" + std::to_string(op)));
-      } else if (kind < 66)
-        r = s.post(path + "pay", R"({"method":"cash_at_station"})", tokens[o.placer]);
-      else if (kind < 72)
-        r = s.post(path + "ship", "{}", tokens[o.seller]);
-      else if (kind < 80)
-        r = s.post(path + "deliver", "", tokens[o.placer]);
-      else
-        r = s.post(path + "cancel", "{}", tokens[rng() % 2 ? o.placer : o.seller]);
+      } else if (kind < 66) r = s.post(path + "pay", R"({"method":"cash_at_station"})", tokens[o.placer]);
+      else if (kind < 72) r = s.post(path + "ship", "{}", tokens[o.seller]);
+      else if (kind < 80) r = s.post(path + "deliver", "", tokens[o.placer]);
+      else r = s.post(path + "cancel", "{}", tokens[rng() % 2 ? o.placer : o.seller]);
     } else if (kind < 95) {
       // Counties are (un)designated; orders keep the snapshot taken when they were placed.
       r = patch(s, "/v1/counties/" + std::to_string(pick(counties)),
@@ -728,8 +726,8 @@ TEST_CASE("a partner reads only its own earnings", "[server][reports][authz]") {
     const auto bought = place(s, m.partner, m.shop, m.listing, 10, villager);
     const auto sold = place(s, buyer, m.partner_shop, m.partner_listing, 5);
     const auto bought2 = place(s, m.partner, m.shop, m.listing, 2, villager);
-    auto self = s.post("/v1/orders", market::order_body_to(std::nullopt, m.partner_shop, m.partner_listing, 2, villager),
-                       m.partner);
+    auto self = s.post("/v1/orders",
+                       market::order_body_to(std::nullopt, m.partner_shop, m.partner_listing, 2, villager), m.partner);
     CHECK(self.error_fields() == std::vector<std::string>{"shop_id"});
     CHECK(earnings(mine, m.partner) == triple{0, 0, 0});  // placed: nothing yet
     for (const auto o : {bought, bought2}) act(s, o, "pay", m.partner);

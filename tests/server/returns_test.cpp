@@ -202,8 +202,7 @@ TEST_CASE("a cash-paid order returned after its cash was handed in: the station 
   CHECK(m.ledger().at("balanced").as_bool());
 }
 
-TEST_CASE("returns that may not be: late, twice, undelivered, by others, with bad fields",
-          "[server][returns]") {
+TEST_CASE("returns that may not be: late, twice, undelivered, by others, with bad fields", "[server][returns]") {
   test_server s;
   market m(s, false, 100, 1'000);
   const auto buyer = s.direct_user(role::buyer, m.village).second;
@@ -267,7 +266,9 @@ TEST_CASE("returns that may not be: late, twice, undelivered, by others, with ba
     CHECK(order_status_of(s, id, buyer) == "refunded");
     CHECK(m.ledger().at("balanced").as_bool());
   }
-  SECTION("an unknown return: 404") { CHECK(s.post(return_path(999, "accept"), R"({"restock":true})", m.admin).status == 404); }
+  SECTION("an unknown return: 404") {
+    CHECK(s.post(return_path(999, "accept"), R"({"restock":true})", m.admin).status == 404);
+  }
 }
 
 TEST_CASE("a parcel reported lost: after 7 days shipped, never delivered by the clock, refunded without a delivery",

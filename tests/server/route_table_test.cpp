@@ -41,7 +41,8 @@ std::optional<recipe> recipe_for(std::string_view tmpl, test_server& s, market& 
     const auto placed = s.post("/v1/orders", order, buyer);
     REQUIRE(placed.status == 201);
     REQUIRE(s.post("/v1/orders/" + id_of(placed) + "/pay", R"({"method":"cash_at_station"})", m.partner).status == 200);
-    return recipe{"/v1/stations/" + std::to_string(m.partner_id) + "/cash-handins", R"({"amount_fen":100})", m.admin, 0};
+    return recipe{"/v1/stations/" + std::to_string(m.partner_id) + "/cash-handins", R"({"amount_fen":100})", m.admin,
+                  0};
   }
   if (tmpl == "/v1/orders/{id}/returns" || tmpl == "/v1/orders/{id}/report-lost") {  // a parcel shipped 8 days ago
     const auto placed = s.post("/v1/orders", market::order_body_to(std::nullopt, m.shop, m.listing, 1), buyer);
@@ -49,12 +50,14 @@ std::optional<recipe> recipe_for(std::string_view tmpl, test_server& s, market& 
     s.pay(placed.json().at("id").as_int64(), buyer);
     REQUIRE(s.post("/v1/orders/" + id_of(placed) + "/ship", "{}", m.farmer).status == 200);
     s.advance_clock(8 * 86'400);
-    if (tmpl == "/v1/orders/{id}/report-lost") return recipe{"/v1/orders/" + id_of(placed) + "/report-lost", "{}", buyer, 0};
+    if (tmpl == "/v1/orders/{id}/report-lost")
+      return recipe{"/v1/orders/" + id_of(placed) + "/report-lost", "{}", buyer, 0};
     REQUIRE(s.post("/v1/orders/" + id_of(placed) + "/deliver", "{}", buyer).status == 200);
     return recipe{"/v1/orders/" + id_of(placed) + "/returns", R"({"reason":"烂了一半"})", buyer, 0};
   }
   const auto purchase = R"({"lines":[{"listing_id":)" + std::to_string(m.listing) + R"(,"quantity":1},{"listing_id":)" +
-                        std::to_string(m.partner_listing) + R"(,"quantity":1}],"delivery":{"method":"station_pickup"}})";
+                        std::to_string(m.partner_listing) +
+                        R"(,"quantity":1}],"delivery":{"method":"station_pickup"}})";
   if (tmpl == "/v1/purchases") return recipe{"/v1/purchases", purchase, buyer, 2};
   if (tmpl == "/v1/purchases/{id}/pay") {
     const auto placed = s.post("/v1/purchases", purchase, buyer);
@@ -135,13 +138,14 @@ TEST_CASE("every GET answers HEAD with its status and headers and no body", "[se
   const auto placed = s.post("/v1/orders", m.order_body(m.shop, m.listing, 1), buyer);
   REQUIRE(placed.status == 201);
   s.pay(placed.json().at("id").as_int64(), buyer);  // payment 1
-  const auto bought = s.post("/v1/purchases",  // purchase 1
+  const auto bought = s.post("/v1/purchases",       // purchase 1
                              R"({"lines":[{"listing_id":)" + std::to_string(m.listing) +
                                  R"(,"quantity":1}],"delivery":{"method":"station_pickup"}})",
                              buyer);
   REQUIRE(bought.status == 201);
   const auto photo = s.send(http::verb::post, "/v1/listings/" + std::to_string(m.listing) + "/photos",
-                            images::jpeg(64, 48), {{"Authorization", "Bearer " + m.farmer}, {"Content-Type", "image/jpeg"}});
+                            images::jpeg(64, 48),
+                            {{"Authorization", "Bearer " + m.farmer}, {"Content-Type", "image/jpeg"}});
   REQUIRE(photo.status == 201);
   const std::string photo_url(photo.json().at("small_url").as_string());
   {  // return 1: of an order delivered to an address
@@ -164,8 +168,9 @@ TEST_CASE("every GET answers HEAD with its status and headers and no body", "[se
   for (const auto& tmpl : gets) {
     bool found = false;
     // Every id 1 (the first county, village, shop, listing, order...), a partner's its own.
-    const auto id = tmpl.starts_with("/v1/partners/") || tmpl.starts_with("/v1/stations/") ? std::to_string(m.partner_id)
-                                                                                            : std::string("1");
+    const auto id = tmpl.starts_with("/v1/partners/") || tmpl.starts_with("/v1/stations/")
+                        ? std::to_string(m.partner_id)
+                        : std::string("1");
     std::string path = tmpl == "/photos/{name}" ? photo_url : tmpl;  // a rendition's name
     for (std::size_t open; (open = path.find('{')) != std::string::npos;)
       path.replace(open, path.find('}', open) - open + 1, id);

@@ -41,10 +41,10 @@ TEST_CASE("only canonical paths match: no empty segment, no leading zero in an i
   CHECK(r.find(http::verb::get, "/v1/orders").route);
   CHECK(r.find(http::verb::get, "/v1/orders/9223372036854775807").route);
   CHECK(r.find(http::verb::get, "/v1/stations/12").route);
-  for (const char* path : {"/v1/orders/", "//v1/orders", "/v1//orders", "/v1/orders//", "v1/orders", "", "/",
-                           "/v1/orders/007", "/v1/orders/0", "/v1/orders/-1", "/v1/orders/+1", "/v1/orders/1x",
-                           "/v1/orders/9223372036854775808", "/v1/orders//pay", "/v1/orders/07/pay",
-                           "/v1/orders/7/pay/", "/v1/stations/012", "/v1/files/"}) {
+  for (const char* path :
+       {"/v1/orders/", "//v1/orders", "/v1//orders", "/v1/orders//", "v1/orders", "", "/", "/v1/orders/007",
+        "/v1/orders/0", "/v1/orders/-1", "/v1/orders/+1", "/v1/orders/1x", "/v1/orders/9223372036854775808",
+        "/v1/orders//pay", "/v1/orders/07/pay", "/v1/orders/7/pay/", "/v1/stations/012", "/v1/files/"}) {
     INFO(path);
     const auto m = r.find(http::verb::get, path);
     CHECK_FALSE(m.route);

@@ -200,8 +200,8 @@ TEST_CASE("listing shops: active ones only, by village and county, with cursors"
   REQUIRE(r.status == 200);
   CHECK(r.json().at("status").as_string() == "closed");
 
-  for (const std::string bad : {"limit=0", "limit=101", "limit=ten", "village_id=-3", "county_id=x", "cursor=abc$",
-                                "cursor=bG46MQ"}) {
+  for (const std::string bad :
+       {"limit=0", "limit=101", "limit=ten", "village_id=-3", "county_id=x", "cursor=abc$", "cursor=bG46MQ"}) {
     INFO(bad);
     r = s.get("/v1/shops?" + bad);
     CHECK(r.status == 422);
@@ -245,7 +245,8 @@ TEST_CASE("partners register villagers and see only their own village's", "[serv
   CHECK(walk(s, "/v1/villagers", other_partner) == theirs);
   r = s.get("/v1/villagers", partner);
   REQUIRE(r.status == 200);
-  for (const auto doc = r.json(); const auto& item : doc.at("items").as_array()) CHECK(item.at("village_id").as_int64() == village);
+  for (const auto doc = r.json(); const auto& item : doc.at("items").as_array())
+    CHECK(item.at("village_id").as_int64() == village);
 
   SECTION("only partners") {
     r = s.post("/v1/villagers", R"({"name":"x"})");

@@ -107,7 +107,8 @@ TEST_CASE("a day of station cash: hand-ins, a cash refund, and a payout that kee
   REQUIRE(r.status == 200);
   bool settled = false;
   const auto statement = r.json().at("items").as_array();
-  for (const auto& e : statement) settled = settled || (e.at("kind") == "settlement_available" && e.at("amount_fen").as_int64() == -20);
+  for (const auto& e : statement)
+    settled = settled || (e.at("kind") == "settlement_available" && e.at("amount_fen").as_int64() == -20);
   CHECK(settled);
   CHECK(m.ledger().at("balanced").as_bool());
 }
@@ -146,12 +147,15 @@ TEST_CASE("bad hand-ins are refused and change nothing", "[server][station][mone
       {handin_path(m.partner_id), amount(-500), m.admin, 422, {"amount_fen"}},
       {handin_path(m.partner_id), R"({"amount_fen":"500"})", m.admin, 422, {"amount_fen"}},
       {handin_path(m.partner_id), R"({"amount_fen":10.5})", m.admin, 422, {"amount_fen"}},
-      {handin_path(m.partner_id), R"({"amount_fen":500,"reference":")" + std::string(101, 'x') + R"("})", m.admin, 422,
+      {handin_path(m.partner_id),
+       R"({"amount_fen":500,"reference":")" + std::string(101, 'x') + R"("})",
+       m.admin,
+       422,
        {"reference"}},
       {handin_path(m.partner_id), R"({"amount_fen":500,"by":"me"})", m.admin, 422, {"by"}},
-      {handin_path(m.partner_id), amount(1'001), m.admin, 409, {}},   // more than held
-      {handin_path(m.farmer_id), amount(500), m.admin, 404, {}},      // not a partner
-      {handin_path(m.partner_id), amount(500), m.partner, 403, {}},   // only admins record hand-ins
+      {handin_path(m.partner_id), amount(1'001), m.admin, 409, {}},  // more than held
+      {handin_path(m.farmer_id), amount(500), m.admin, 404, {}},     // not a partner
+      {handin_path(m.partner_id), amount(500), m.partner, 403, {}},  // only admins record hand-ins
       {handin_path(m.partner_id), amount(500), m.farmer, 403, {}},
   };
   for (const auto& a : attempts) {
@@ -167,9 +171,8 @@ TEST_CASE("a hand-in retried with its key is recorded once", "[server][station][
   test_server s;
   market m(s, false, 100, 1'000);
   cash_order(s, m);
-  const header_list headers{{"Authorization", "Bearer " + m.admin},
-                            {"Content-Type", "application/json"},
-                            {"Idempotency-Key", "handin-7"}};
+  const header_list headers{
+      {"Authorization", "Bearer " + m.admin}, {"Content-Type", "application/json"}, {"Idempotency-Key", "handin-7"}};
   for (int i = 0; i < 5; ++i) {
     const auto r = s.send(http::verb::post, handin_path(m.partner_id), amount(400), headers);
     CHECK(r.status == 201);

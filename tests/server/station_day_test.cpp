@@ -40,10 +40,12 @@ TEST_CASE("the parcels list shows the station's shipped and shelved parcels, old
   REQUIRE(s.post(order_path(assisted, "pay"), R"({"method":"cash_at_station"})", m.partner).status == 200);
   // orders[0] stays paid (not shipped: not a parcel yet); 1..4 and the assisted one ship; 2, 4
   // and the assisted one arrive; 4 is handed over (delivered: off the list).
-  for (std::size_t i = 1; i < orders.size(); ++i) REQUIRE(s.post(order_path(orders[i], "ship"), "{}", m.farmer).status == 200);
+  for (std::size_t i = 1; i < orders.size(); ++i)
+    REQUIRE(s.post(order_path(orders[i], "ship"), "{}", m.farmer).status == 200);
   REQUIRE(s.post(order_path(assisted, "ship"), "{}", m.farmer).status == 200);
   s.advance_clock(3'600);
-  for (auto id : {orders[2], orders[4], assisted}) REQUIRE(s.post(order_path(id, "arrive"), "", m.partner).status == 200);
+  for (auto id : {orders[2], orders[4], assisted})
+    REQUIRE(s.post(order_path(id, "arrive"), "", m.partner).status == 200);
   r = s.get("/v1/orders/" + std::to_string(orders[4]), buyer);
   const std::string code(r.json().at("pickup_code").as_string());
   REQUIRE(s.post(order_path(orders[4], "hand-over"), R"({"pickup_code":")" + code + R"("})", m.partner).status == 200);
@@ -107,7 +109,7 @@ TEST_CASE("a partner finds a villager by a prefix of the name or the phone", "[s
   CHECK(names("%2B86139") == list{"王小明", "Wang Wei"});  // +86139: the phone as stored
   CHECK(names("1381") == list{"李四"});
   CHECK(names("Wang") == list{"Wang Wei"});
-  CHECK(names("wang").empty());  // exact prefixes
+  CHECK(names("wang").empty());       // exact prefixes
   CHECK(names("%E5%B0%8F").empty());  // 小: a prefix, not a substring
   CHECK(names("").size() == 5);
   CHECK(names("%20%20").size() == 5);  // blank: everyone
@@ -142,15 +144,15 @@ TEST_CASE("bad station input is 422 naming the field and changes nothing", "[ser
   const auto no_partner = s.make_village();
   const auto before = snapshot_of(s.db().path());
   // Codes that are not six digits: 422 on pickup_code, and not counted as tries.
-  for (const char* code : {R"("12345")", R"("1234567")", R"("12a456")", R"("１２３４５６")", "123456", "null", R"("")"}) {
+  for (const char* code :
+       {R"("12345")", R"("1234567")", R"("12a456")", R"("１２３４５６")", "123456", "null", R"("")"}) {
     INFO(code);
     r = s.post(order_path(id, "hand-over"), std::string(R"({"pickup_code":)") + code + "}", m.partner);
     CHECK(r.status == 422);
     CHECK(r.error_fields() == std::vector<std::string>{"pickup_code"});
   }
   // A station without a partner, for an order and for a purchase.
-  const auto to_no_station =
-      R"({"method":"station_pickup","station_village_id":)" + std::to_string(no_partner) + "}";
+  const auto to_no_station = R"({"method":"station_pickup","station_village_id":)" + std::to_string(no_partner) + "}";
   r = s.post("/v1/orders",
              R"({"shop_id":)" + std::to_string(m.shop) + R"(,"items":[{"listing_id":)" + std::to_string(m.listing) +
                  R"(,"quantity":1}],"delivery":)" + to_no_station + "}",

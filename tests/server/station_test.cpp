@@ -49,9 +49,10 @@ TEST_CASE("a station-pickup order goes to a village with a partner, or is 422", 
   CHECK(r.status == 422);
   CHECK(r.error_fields() == std::vector<std::string>{"delivery.station_village_id"});
   const auto no_partner = s.make_village();
-  r = s.post("/v1/orders",
-             body_with_delivery(m, R"({"method":"station_pickup","station_village_id":)" + std::to_string(no_partner) + "}"),
-             townsman);
+  r = s.post(
+      "/v1/orders",
+      body_with_delivery(m, R"({"method":"station_pickup","station_village_id":)" + std::to_string(no_partner) + "}"),
+      townsman);
   CHECK(r.error_fields() == std::vector<std::string>{"delivery.station_village_id"});
   CHECK(m.stock_of(m.listing) == 100);  // nothing taken
 

@@ -33,9 +33,7 @@ struct attempt {
 };
 
 header_list order_headers(const attempt& a) {
-  return {{"Authorization", "Bearer " + a.token},
-          {"Content-Type", "application/json"},
-          {"Idempotency-Key", a.key}};
+  return {{"Authorization", "Bearer " + a.token}, {"Content-Type", "application/json"}, {"Idempotency-Key", a.key}};
 }
 
 void send(test_server& s, attempt& a) {

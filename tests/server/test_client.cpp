@@ -120,15 +120,14 @@ test_server::test_server(std::function<void(server::server_config&)> tweak, cons
 
 test_server::~test_server() {
   srv_->stop();
-  srv_->join();       // no request is left in flight ...
-  store_->close();     // ... nor any write
+  srv_->join();     // no request is left in flight ...
+  store_->close();  // ... nor any write
   srv_.reset();
   store_.reset();
   contract::report_pending();
 }
 
-reply test_server::send(http::verb m, const std::string& target, const std::string& body,
-                        const header_list& headers) {
+reply test_server::send(http::verb m, const std::string& target, const std::string& body, const header_list& headers) {
   http_client c(port_);
   return c.request(m, target, body, headers);
 }
@@ -193,8 +192,7 @@ std::pair<std::int64_t, std::string> test_server::direct_user(role r, std::optio
 
 std::string test_server::new_user(const std::string& role, std::optional<std::int64_t> village_id) {
   const std::string phone = "+86139" + std::to_string(10000000 + next_phone_++);
-  std::string body = R"({"role":")" + role + R"(","name":"测试用户","phone":")" + phone +
-                     R"(","password":"password1")";
+  std::string body = R"({"role":")" + role + R"(","name":"测试用户","phone":")" + phone + R"(","password":"password1")";
   if (village_id) body += R"(,"village_id":)" + std::to_string(*village_id);
   body += "}";
   auto r = post("/v1/accounts", body);
@@ -246,9 +244,12 @@ server::refund_pass test_server::send_refunds() {
 std::function<void(server::server_config&)> test_server::alipay_gateway_at(std::string gateway_url) {
   return [gateway_url = std::move(gateway_url)](server::server_config& cfg) {
     const alipay_fake keys;  // the same key pairs as every alipay_fake's
-    payments::alipay_options o{std::string(alipay_fake::app_id), std::string(alipay_fake::seller_id),
-                               keys.alipay_public_key_file(), keys.merchant_private_key_file(),
-                               "https://market.example/v1/payments/alipay/notify", gateway_url};
+    payments::alipay_options o{std::string(alipay_fake::app_id),
+                               std::string(alipay_fake::seller_id),
+                               keys.alipay_public_key_file(),
+                               keys.merchant_private_key_file(),
+                               "https://market.example/v1/payments/alipay/notify",
+                               gateway_url};
     auto provider = payments::make_alipay_provider(o);
     REQUIRE(provider.ok());
     cfg.alipay = std::move(provider.value());

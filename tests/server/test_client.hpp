@@ -111,7 +111,7 @@ class test_server {
   alipay_fake alipay_;
   int next_trade_ = 0;
   std::atomic<unix_seconds> now_{1'795'442'400};  // 2026-11-23T14:00:00Z
-  server::metrics metrics_;  // made first: the writer reports its batches to them
+  server::metrics metrics_;                       // made first: the writer reports its batches to them
   std::unique_ptr<storage::sqlite_store> store_;
   std::unique_ptr<server::server> srv_;
   unsigned short port_ = 0;

@@ -2,9 +2,9 @@
 
 #include <catch2/catch.hpp>
 
-#include "storage/sqlite/migrations.hpp"
 #include "storage/sql/regions.hpp"
 #include "storage/sqlite/connection.hpp"
+#include "storage/sqlite/migrations.hpp"
 
 using namespace cunji;
 using namespace cunji::storage;

@@ -64,8 +64,8 @@ TEST_CASE("a steady writer's WAL is copied in the background and starts over", "
   const auto path = dir.file("c.db");
   const auto bounded = run_workload(path, {.pass_pages = 64, .restart_pages = 256});
   const auto& seen = bounded.counts;
-  INFO("passes " << seen.passes << ", tails " << seen.tails << ", restarts " << seen.restarts << ", busy "
-                 << seen.busy << ", reads " << bounded.reads << ", largest WAL " << bounded.largest_wal);
+  INFO("passes " << seen.passes << ", tails " << seen.tails << ", restarts " << seen.restarts << ", busy " << seen.busy
+                 << ", reads " << bounded.reads << ", largest WAL " << bounded.largest_wal);
   CHECK(bounded.reads > 0);
   CHECK(seen.passes > 0);
   CHECK(seen.tails > 0);

@@ -18,9 +18,9 @@ using cunji::storage::build_match_query;
 using cunji::storage::connection;
 using cunji::storage::open_mode;
 using cunji::storage::register_cunji_tokenizer;
-using cunji::storage::sqlite_error;
 using cunji::storage::search_term;
 using cunji::storage::search_terms_of;
+using cunji::storage::sqlite_error;
 using cunji::storage::tokenize_document;
 using cunji::storage::tokenize_for_index;
 using strings = std::vector<std::string>;
@@ -80,8 +80,7 @@ const std::vector<std::string_view> kDocs = {"新鲜红富士苹果", "高山土
 TEST_CASE("tokenize_document emits CJK bigrams and unigrams", "[storage][fts]") {
   CHECK(tokenize_document("苹果") == strings{"苹果", "苹", "果"});
   CHECK(tokenize_document("梨") == strings{"梨"});
-  CHECK(tokenize_document("红富士苹果") ==
-        strings{"红富", "红", "富士", "富", "士苹", "士", "苹果", "苹", "果"});
+  CHECK(tokenize_document("红富士苹果") == strings{"红富", "红", "富士", "富", "士苹", "士", "苹果", "苹", "果"});
   // Kana, Hangul, a CJK extension B character (4-byte UTF-8) and a compatibility ideograph.
   CHECK(tokenize_document("りんご") == strings{"りん", "り", "んご", "ん", "ご"});
   CHECK(tokenize_document("사과") == strings{"사과", "사", "과"});
@@ -115,12 +114,13 @@ TEST_CASE("tokenize_document folds full-width ASCII", "[storage][fts]") {
 TEST_CASE("tokenize_document skips invalid UTF-8", "[storage][fts]") {
   CHECK(tokenize_document("\xff\xfe苹果\xc3") == strings{"苹果", "苹", "果"});
   CHECK(tokenize_document("苹\xff果") == strings{"苹", "果"});
-  CHECK(tokenize_document("ab\xe8\x8b" "cd") == strings{"ab", "cd"});  // truncated 3-byte sequence
-  CHECK(tokenize_document("\xc0\xaf").empty());                        // overlong '/'
-  CHECK(tokenize_document("\xed\xa0\x80").empty());                    // surrogate
-  CHECK(tokenize_document("\xf4\x90\x80\x80").empty());               // above U+10FFFF
-  CHECK(tokenize_document("\x80\x80\x80").empty());                    // lone continuation bytes
-  CHECK(tokenize_document("\xe8").empty());                            // truncated at the end
+  CHECK(tokenize_document("ab\xe8\x8b"
+                          "cd") == strings{"ab", "cd"});  // truncated 3-byte sequence
+  CHECK(tokenize_document("\xc0\xaf").empty());           // overlong '/'
+  CHECK(tokenize_document("\xed\xa0\x80").empty());       // surrogate
+  CHECK(tokenize_document("\xf4\x90\x80\x80").empty());   // above U+10FFFF
+  CHECK(tokenize_document("\x80\x80\x80").empty());       // lone continuation bytes
+  CHECK(tokenize_document("\xe8").empty());               // truncated at the end
   CHECK(tokenize_document("\xf0\x9f\x8d").empty());
   CHECK(tokenize_document("a\0b"sv) == strings{"a", "b"});
 }
@@ -297,13 +297,68 @@ TEST_CASE("cunji tokenizer: bm25 ranking", "[storage][fts]") {
 TEST_CASE("build_match_query never produces an FTS5 syntax error", "[storage][fts]") {
   fts_db db(kDocs);
   const std::vector<std::string_view> hostile = {
-      "\"", "\"\"", "\"苹果", "苹果\"", "a\"b\"c", "*", "apple*", "*apple", "苹果*",
-      "NEAR", "NEAR(", "NEAR(苹果 土豆)", "NEAR(苹果 土豆, 2)", "OR", "AND", "NOT", "苹果 OR 土豆",
-      "苹果 AND", "NOT 苹果", "苹果 NOT", "(", ")", "(苹果", "苹果)", "((()))", "-", "-苹果", "苹果-土豆",
-      "^", "^苹果", ":", "title:苹果", "t:苹果", "{title}: 苹果", "+", "+苹果", "🍎", "苹果🍎",
-      "\x01\x02\x1f\x7f", "\t\r\n", "\xff\xfe苹果\xc3", "\xc0\xaf", "\xed\xa0\x80", "苹\x80果",
-      "a\0b"sv, "\0"sv, "'", "';DROP TABLE t;--", "%", "_", "\\", "\\\"", ",", ".", "$1", "?1",
-      "＂苹果＂", "（苹果）", "＊", "ＡＮＤ", "near/3", "col:苹果 OR -title:*",
+      "\"",
+      "\"\"",
+      "\"苹果",
+      "苹果\"",
+      "a\"b\"c",
+      "*",
+      "apple*",
+      "*apple",
+      "苹果*",
+      "NEAR",
+      "NEAR(",
+      "NEAR(苹果 土豆)",
+      "NEAR(苹果 土豆, 2)",
+      "OR",
+      "AND",
+      "NOT",
+      "苹果 OR 土豆",
+      "苹果 AND",
+      "NOT 苹果",
+      "苹果 NOT",
+      "(",
+      ")",
+      "(苹果",
+      "苹果)",
+      "((()))",
+      "-",
+      "-苹果",
+      "苹果-土豆",
+      "^",
+      "^苹果",
+      ":",
+      "title:苹果",
+      "t:苹果",
+      "{title}: 苹果",
+      "+",
+      "+苹果",
+      "🍎",
+      "苹果🍎",
+      "\x01\x02\x1f\x7f",
+      "\t\r\n",
+      "\xff\xfe苹果\xc3",
+      "\xc0\xaf",
+      "\xed\xa0\x80",
+      "苹\x80果",
+      "a\0b"sv,
+      "\0"sv,
+      "'",
+      "';DROP TABLE t;--",
+      "%",
+      "_",
+      "\\",
+      "\\\"",
+      ",",
+      ".",
+      "$1",
+      "?1",
+      "＂苹果＂",
+      "（苹果）",
+      "＊",
+      "ＡＮＤ",
+      "near/3",
+      "col:苹果 OR -title:*",
   };
   for (const auto text : hostile) {
     INFO("user text: " << std::string(text));
@@ -314,13 +369,13 @@ TEST_CASE("build_match_query never produces an FTS5 syntax error", "[storage][ft
   CHECK(db.search("(苹果)") == ids{1});
   CHECK(db.search("NEAR(苹果 土豆)").empty());  // "near" is a word, ANDed like the others
   CHECK(db.search("-苹果") == ids{1});
-  CHECK(db.search("title:苹果").empty());       // "title" is a word too
-  CHECK(db.search("苹果 OR 土豆").empty());      // OR is a word, not an operator
+  CHECK(db.search("title:苹果").empty());    // "title" is a word too
+  CHECK(db.search("苹果 OR 土豆").empty());  // OR is a word, not an operator
 
   // Random byte soup built from FTS5 syntax, CJK, full-width, emoji and raw bytes.
   const std::vector<std::string_view> pieces = {
-      "\"", "*", "(", ")", "NEAR", "OR", "AND", "NOT", "-", "^", ":", "+", " ", "苹", "果",
-      "土豆", "ａ", "Ａ", "apple", "🍎", "\xff", "\xe8", "\x80", "\0"sv, "\x01", "\u3000", ",", "{", "}"};
+      "\"",   "*",  "(",  ")",     "NEAR", "OR",   "AND",  "NOT",  "-",    "^",    ":",      "+", " ", "苹", "果",
+      "土豆", "ａ", "Ａ", "apple", "🍎",    "\xff", "\xe8", "\x80", "\0"sv, "\x01", "\u3000", ",", "{", "}"};
   std::mt19937 rng(20240611);
   std::uniform_int_distribution<std::size_t> pick(0, pieces.size() - 1);
   std::uniform_int_distribution<int> length(0, 12);

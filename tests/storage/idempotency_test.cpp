@@ -7,8 +7,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "storage/sqlite/migrations.hpp"
 #include "storage/sqlite/connection.hpp"
+#include "storage/sqlite/migrations.hpp"
 #include "support/temp_dir.hpp"
 
 namespace cunji::embedded {
@@ -124,7 +124,8 @@ TEST_CASE("the index built at open finds every stored answer", "[storage][idempo
   }
 }
 
-TEST_CASE("the lookup reads records by id, and no index on the table is left to update", "[storage][idempotency][plan]") {
+TEST_CASE("the lookup reads records by id, and no index on the table is left to update",
+          "[storage][idempotency][plan]") {
   test::temp_dir dir;
   connection c(dir.file("i.db"), open_mode::read_write);
   migrate(c);
@@ -135,7 +136,8 @@ TEST_CASE("the lookup reads records by id, and no index on the table is left to 
   while (q.step()) plan += q.str(3) + "\n";
   INFO(plan);
   CHECK(plan.find("USING INTEGER PRIMARY KEY (rowid=?)") != std::string::npos);
-  auto indexes = c.prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'idempotency_records'");
+  auto indexes = c.prepare(
+      "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'idempotency_records'");
   REQUIRE(indexes.step());
   CHECK(indexes.i64(0) == 0);
 }
@@ -148,7 +150,8 @@ TEST_CASE("the purge deletes the expired run at the front and keeps every record
   answer_index index;
   const unix_seconds now = 10 * idempotency_ttl_s;
   const auto old = now - idempotency_ttl_s - 1, fresh = now - idempotency_ttl_s + 1;
-  for (int i = 0; i < 50; ++i) store_answer(c, index, {1, "POST /v1/orders", "old-" + std::to_string(i)}, reply(201, "o"), old);
+  for (int i = 0; i < 50; ++i)
+    store_answer(c, index, {1, "POST /v1/orders", "old-" + std::to_string(i)}, reply(201, "o"), old);
   store_answer(c, index, {1, "POST /v1/orders", "edge"}, reply(201, "e"), now - idempotency_ttl_s);
   store_answer(c, index, {1, "POST /v1/orders", "fresh"}, reply(201, "f"), fresh);
   // Stored with a clock that had gone back: expired, but behind a fresh record.
@@ -164,7 +167,7 @@ TEST_CASE("the purge deletes the expired run at the front and keeps every record
   CHECK(find_answer(c, index, {2, "POST /v1/orders", "fresh"}));
   CHECK(count_records(c) == 3);
 
-  CHECK(index.size() == 54);  // forgotten at the next purge, once the deletion is committed
+  CHECK(index.size() == 54);             // forgotten at the next purge, once the deletion is committed
   purge_expired_answers(c, index, now);  // nothing more at the front
   CHECK(count_records(c) == 3);
   CHECK(index.size() == 3);
@@ -199,11 +202,13 @@ TEST_CASE("a purge whose transaction is rolled back leaves every record findable
   CHECK(index.size() == 1);
 }
 
-TEST_CASE("upgrading through migrations 5 and 6 carries the stored answers over", "[storage][idempotency][migrations]") {
+TEST_CASE("upgrading through migrations 5 and 6 carries the stored answers over",
+          "[storage][idempotency][migrations]") {
   test::temp_dir dir;
   connection c(dir.file("i.db"), open_mode::read_write);
   // The schema as it was at version 4, with answers stored the old way.
-  c.exec("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT");
+  c.exec(
+      "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT");
   int applied = 0;
   for (int v = 1; v <= 4; ++v)
     for (const auto& [name, sql] : embedded::migrations())
@@ -231,7 +236,8 @@ TEST_CASE("upgrading through migrations 5 and 6 carries the stored answers over"
   REQUIRE(find_answer(c, index, {4, "POST /v1/orders", "a"}));
   CHECK(find_answer(c, index, {4, "POST /v1/orders", "a"})->status == 422);
   // Oldest first, so the purge keeps working from the front.
-  auto q = c.prepare("SELECT group_concat(created_at, ',') FROM (SELECT created_at FROM idempotency_records ORDER BY id)");
+  auto q = c.prepare(
+      "SELECT group_concat(created_at, ',') FROM (SELECT created_at FROM idempotency_records ORDER BY id)");
   REQUIRE(q.step());
   CHECK(q.str(0) == "50,100,200");
 }

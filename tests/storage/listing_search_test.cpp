@@ -13,13 +13,13 @@
 #include <string>
 #include <vector>
 
-#include "storage/sql/accounts.hpp"
 #include "storage/search/fts_tokenizer.hpp"
 #include "storage/search/listing_search.hpp"
+#include "storage/sql/accounts.hpp"
 #include "storage/sql/catalog.hpp"
-#include "storage/sqlite/migrations.hpp"
 #include "storage/sql/regions.hpp"
 #include "storage/sqlite/connection.hpp"
+#include "storage/sqlite/migrations.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace cunji;
@@ -30,7 +30,8 @@ namespace {
 constexpr unix_seconds t0 = 1'795'442'400;
 
 // Words that titles and descriptions are made of, and that searches use.
-const std::vector<std::string> words_cjk = {"苹果", "红富士", "土豆", "蜂蜜", "香菇", "核桃", "大米", "茶叶", "新鲜", "高山", "有机", "农家"};
+const std::vector<std::string> words_cjk = {"苹果", "红富士", "土豆", "蜂蜜", "香菇", "核桃",
+                                            "大米", "茶叶",   "新鲜", "高山", "有机", "农家"};
 const std::vector<std::string> words_latin = {"Fuji", "apples", "honey", "organic", "fresh", "tea", "walnut", "rice"};
 
 struct model_county {
@@ -266,8 +267,9 @@ std::string sort_name(listing_sort s) {
   return "?";
 }
 
-const std::vector<std::string> search_texts = {"苹果", "土豆", "蜂蜜", "红富士", "果", "apple", "honey", "fresh",
-                                               "有机 蜂蜜", "Fuji apples", "新鲜苹果", "TEA", "高山 rice"};
+const std::vector<std::string> search_texts = {"苹果",     "土豆",  "蜂蜜",     "红富士",    "果",
+                                               "apple",    "honey", "fresh",    "有机 蜂蜜", "Fuji apples",
+                                               "新鲜苹果", "TEA",   "高山 rice"};
 
 // Lines of a query plan that read the listings table from end to end.
 std::vector<std::string> table_scans(const std::string& plan) {
@@ -403,8 +405,7 @@ TEST_CASE("explain_browse shows the plan of the SQL browse runs", "[storage][sea
   }
 }
 
-TEST_CASE("walking the pages of any query visits exactly its listings, in order, once each",
-          "[storage][search]") {
+TEST_CASE("walking the pages of any query visits exactly its listings, in order, once each", "[storage][search]") {
   catalog_db db(20261123);
   db.make_regions(4, 3);
   db.make_shops(30);

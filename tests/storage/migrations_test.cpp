@@ -28,8 +28,9 @@ int table_count(connection& c) {
 // Applies the migrations up to `version` only, as a binary of that time did.
 void migrate_to(connection& c, int version) {
   register_idempotency_functions(c.handle());  // migration 0005 computes key hashes
-  c.exec("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) "
-         "STRICT");
+  c.exec(
+      "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) "
+      "STRICT");
   for (const auto& [name, sql] : cunji::embedded::migrations()) {
     const int v = std::stoi(std::string(name.substr(0, 4)));
     if (v > version) continue;
@@ -95,22 +96,23 @@ TEST_CASE("migration 0011: stored phones take their normal form, and collisions 
   cunji::test::temp_dir dir;
   connection c(dir.file("old.db"), open_mode::read_write);
   migrate_to(c, 6);
-  c.exec("INSERT INTO counties (id, name, province, poverty_stricken, created_at) VALUES (1, '城口县', '重庆市', 1, 0)");
+  c.exec(
+      "INSERT INTO counties (id, name, province, poverty_stricken, created_at) VALUES (1, '城口县', '重庆市', 1, 0)");
   c.exec("INSERT INTO villages (id, county_id, name, created_at) VALUES (1, 1, '岚天村', 0)");
   const std::pair<int, const char*> accounts[] = {
-      {1, "+8613900139000"},   // alone: rewritten
-      {2, "13800138000"},      // already normal
-      {3, "+8613800138000"},   // its normal form is account 2's: listed
-      {4, "+8613700137000"},   // 4 and 5 would share one number: both listed
-      {5, "008613700137000"},
-      {6, "+85291234567"},     // not a mainland number: kept
-      {7, "+861065529988"},    // a Beijing landline: trunk 0
+      {1, "+8613900139000"},                        // alone: rewritten
+      {2, "13800138000"},                           // already normal
+      {3, "+8613800138000"},                        // its normal form is account 2's: listed
+      {4, "+8613700137000"},                        // 4 and 5 would share one number: both listed
+      {5, "008613700137000"}, {6, "+85291234567"},  // not a mainland number: kept
+      {7, "+861065529988"},                         // a Beijing landline: trunk 0
   };
   for (const auto& [id, phone] : accounts)
     c.run("INSERT INTO accounts (id, role, name, phone, password_hash, created_at) VALUES (?, 'buyer', 'x', ?, 'h', 0)",
           id, phone);
-  c.exec("INSERT INTO villagers (id, village_id, name, phone, registered_by, created_at) VALUES "
-         "(1, 1, '张奶奶', '+8613600136000', 1, 0), (2, 1, '李爷爷', NULL, 1, 0), (3, 1, '王婶', '13500135000', 1, 0)");
+  c.exec(
+      "INSERT INTO villagers (id, village_id, name, phone, registered_by, created_at) VALUES "
+      "(1, 1, '张奶奶', '+8613600136000', 1, 0), (2, 1, '李爷爷', NULL, 1, 0), (3, 1, '王婶', '13500135000', 1, 0)");
 
   CHECK(migrate(c) == latest_schema_version());
   CHECK(phone_of(c, "accounts", 1) == "13900139000");

@@ -19,11 +19,11 @@
 
 #include "storage/sql/accounts.hpp"
 #include "storage/sql/catalog.hpp"
-#include "storage/sqlite/database.hpp"
 #include "storage/sql/ledger.hpp"
 #include "storage/sql/order_moves.hpp"
 #include "storage/sql/orders.hpp"
 #include "storage/sql/regions.hpp"
+#include "storage/sqlite/database.hpp"
 #include "storage/sqlite/wal_write_buffer.hpp"
 #include "support/fault_vfs.hpp"
 #include "support/temp_dir.hpp"
@@ -53,34 +53,45 @@ struct world {
 // The market every round starts from, made once through the storage functions.
 world make_template(const std::string& path) {
   database db(database_options{.path = path});
-  return db.writer().submit_sync([](connection& c) -> result<world> {
-    world w;
-    const auto county = insert_county(c, "奉节县", "重庆", true, t0);
-    const auto village = insert_village(c, county.id, "安坪村", t0).value();
-    for (int i = 0; i < shops + buyers; ++i) {
-      registration r;
-      r.role = i < shops ? role::farmer : role::buyer;
-      r.name = "用户" + std::to_string(i);
-      r.phone = "+8613900000" + std::to_string(100 + i);
-      r.village_id = village.id;
-      auto a = insert_account(c, r, "not-a-hash", t0).value();
-      if (i >= shops) {
-        w.buyer_rows.push_back(a);
-        continue;
-      }
-      new_shop ns{.village_id = village.id, .name = "果园" + std::to_string(i), .description = "",
-                  .owner_account_id = a.id, .villager_id = std::nullopt, .partner_id = std::nullopt};
-      auto s = insert_shop(c, ns, t0).value();
-      w.listings.emplace_back();
-      for (int j = 0; j < listings_per_shop; ++j) {
-        new_listing nl{.title = "脐橙" + std::to_string(j), .description = "", .category = "fruit", .unit = "box",
-                       .price_fen = 990 + 10 * j, .stock = initial_stock, .status = listing_status::active};
-        w.listings.back().push_back(insert_listing(c, s, nl, t0).id);
-      }
-      w.shop_rows.push_back(s);
-    }
-    return w;
-  }).value();
+  return db.writer()
+      .submit_sync([](connection& c) -> result<world> {
+        world w;
+        const auto county = insert_county(c, "奉节县", "重庆", true, t0);
+        const auto village = insert_village(c, county.id, "安坪村", t0).value();
+        for (int i = 0; i < shops + buyers; ++i) {
+          registration r;
+          r.role = i < shops ? role::farmer : role::buyer;
+          r.name = "用户" + std::to_string(i);
+          r.phone = "+8613900000" + std::to_string(100 + i);
+          r.village_id = village.id;
+          auto a = insert_account(c, r, "not-a-hash", t0).value();
+          if (i >= shops) {
+            w.buyer_rows.push_back(a);
+            continue;
+          }
+          new_shop ns{.village_id = village.id,
+                      .name = "果园" + std::to_string(i),
+                      .description = "",
+                      .owner_account_id = a.id,
+                      .villager_id = std::nullopt,
+                      .partner_id = std::nullopt};
+          auto s = insert_shop(c, ns, t0).value();
+          w.listings.emplace_back();
+          for (int j = 0; j < listings_per_shop; ++j) {
+            new_listing nl{.title = "脐橙" + std::to_string(j),
+                           .description = "",
+                           .category = "fruit",
+                           .unit = "box",
+                           .price_fen = 990 + 10 * j,
+                           .stock = initial_stock,
+                           .status = listing_status::active};
+            w.listings.back().push_back(insert_listing(c, s, nl, t0).id);
+          }
+          w.shop_rows.push_back(s);
+        }
+        return w;
+      })
+      .value();
 }
 
 struct acknowledged {
@@ -106,8 +117,8 @@ std::vector<acknowledged> run_workload(database& db, const world& w, std::uint64
         req.shop_id = w.shop_rows[si].id;
         const auto lines = 1 + rng() % 2;
         for (std::size_t l = 0; l < lines; ++l)
-          req.items.push_back({w.listings[si][(l + rng()) % listings_per_shop],
-                               static_cast<std::int64_t>(1 + rng() % 3)});
+          req.items.push_back(
+              {w.listings[si][(l + rng()) % listings_per_shop], static_cast<std::int64_t>(1 + rng() % 3)});
         if (lines == 2 && req.items[0].listing_id == req.items[1].listing_id) req.items.pop_back();
         req.caller = w.buyer_rows[rng() % w.buyer_rows.size()];
         req.delivery = delivery_method::address;
@@ -195,8 +206,9 @@ round_result crash_rounds(const std::string& synchronous, int rounds, std::uint6
   auto& vfs = test::fault_vfs::get();
   // The checkpointer copies the WAL into the database every 8 pages and the writer starts it
   // over past 32, so checkpoints of both kinds (and their syncs) run within the workload.
-  const database_options opts{
-      .path = test::fault_vfs::uri(path), .synchronous = synchronous, .checkpoints = {.pass_pages = 8, .restart_pages = 32}};
+  const database_options opts{.path = test::fault_vfs::uri(path),
+                              .synchronous = synchronous,
+                              .checkpoints = {.pass_pages = 8, .restart_pages = 32}};
 
   // Calibration: how many writes and syncs the whole workload makes without a crash.
   copy_fresh(templ, path);

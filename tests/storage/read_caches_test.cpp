@@ -11,12 +11,12 @@
 #include <string>
 #include <vector>
 
-#include "storage/sql/accounts.hpp"
 #include "storage/search/listing_search.hpp"
+#include "storage/sql/accounts.hpp"
 #include "storage/sql/catalog.hpp"
-#include "storage/sqlite/database.hpp"
 #include "storage/sql/orders.hpp"
 #include "storage/sql/regions.hpp"
+#include "storage/sqlite/database.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace cunji;

@@ -16,10 +16,10 @@
 
 #include "core/sales.hpp"
 #include "storage/sql/ledger.hpp"
-#include "storage/sqlite/migrations.hpp"
 #include "storage/sql/regions.hpp"
 #include "storage/sql/reports.hpp"
 #include "storage/sqlite/connection.hpp"
+#include "storage/sqlite/migrations.hpp"
 #include "support/temp_dir.hpp"
 
 // Orders are described with designated initializers naming only what matters; GCC 12 would
@@ -108,9 +108,7 @@ struct market {
             partner, amount);
     return id;
   }
-  void status(std::int64_t order_id, const char* s) {
-    c.run("UPDATE orders SET status = ? WHERE id = ?", s, order_id);
-  }
+  void status(std::int64_t order_id, const char* s) { c.run("UPDATE orders SET status = ? WHERE id = ?", s, order_id); }
 };
 
 // Every order as a brute-force recomputation sees it.
@@ -134,8 +132,16 @@ std::vector<order_row> all_orders(connection& c) {
         "subtotal_fen, created_at FROM orders ORDER BY id");
     while (q.step()) {
       at[q.i64(0)] = out.size();
-      out.push_back({q.i64(0), q.i64(1), q.i64(2), q.i64(3), q.i64(4) != 0, q.str(5),
-                     buyer_key(q.opt_i64(6), q.opt_i64(7)), q.i64(8), day_of(q.i64(9)), {}});
+      out.push_back({q.i64(0),
+                     q.i64(1),
+                     q.i64(2),
+                     q.i64(3),
+                     q.i64(4) != 0,
+                     q.str(5),
+                     buyer_key(q.opt_i64(6), q.opt_i64(7)),
+                     q.i64(8),
+                     day_of(q.i64(9)),
+                     {}});
     }
   }
   auto q = c.prepare("SELECT order_id, partner_id, kind, amount_fen FROM order_partner_fees");
@@ -544,8 +550,9 @@ TEST_CASE("orders from before the migration are rolled up by it", "[storage][rep
   test::temp_dir dir;
   connection c(dir.file("old.db"), open_mode::read_write, no_sync);
   // A database at schema version 3, with orders in it.
-  c.exec("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) "
-         "STRICT");
+  c.exec(
+      "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) "
+      "STRICT");
   for (const auto& [name, sql] : embedded::migrations()) {
     if (name.substr(0, 4) > "0003") continue;
     c.exec(sql);

@@ -41,14 +41,15 @@ constexpr unix_seconds t0 = 1'795'442'400;
 
 // Words sharing prefixes (a search for "app" or "5" matches several, some listings have
 // several), CJK words sharing characters, and separators.
-const std::vector<std::string> vocabulary = {
-    "app", "apple", "Apples", "applesauce", "apricot", "honey", "honeydew", "ho", "5", "500g", "5kg", "50",
-    "苹果", "苹", "红富士", "蜂蜜", "土豆", "农家", "果", "果园", "新鲜苹果", "、", " ", "！", "Ｆｕｊｉ", "fuji"};
+const std::vector<std::string> vocabulary = {"app",    "apple", "Apples", "applesauce", "apricot", "honey", "honeydew",
+                                             "ho",     "5",     "500g",   "5kg",        "50",      "苹果",  "苹",
+                                             "红富士", "蜂蜜",  "土豆",   "农家",       "果",      "果园",  "新鲜苹果",
+                                             "、",     " ",     "！",     "Ｆｕｊｉ",   "fuji"};
 
 // Searches: one token, prefixes of one or several tokens, and a few that FTS5 ranks.
-const std::vector<std::string> searches = {"apple", "app", "a", "ap", "5", "50", "honey", "ho", "h", "fuji",
-                                           "苹果", "苹", "果", "蜂蜜", "农家", "果园", "zzz", "龘", "红富士",
-                                           "apple 苹果", "新鲜苹果"};
+const std::vector<std::string> searches = {"apple", "app",  "a",    "ap",   "5",      "50",         "honey",
+                                           "ho",    "h",    "fuji", "苹果", "苹",     "果",         "蜂蜜",
+                                           "农家",  "果园", "zzz",  "龘",   "红富士", "apple 苹果", "新鲜苹果"};
 
 struct search_db {
   test::temp_dir dir;
@@ -82,7 +83,12 @@ struct search_db {
   }
 
   std::int64_t add() {
-    new_listing nl{text(6), text(10), "fruit", "jin", 100, static_cast<std::int64_t>(pick(3)),
+    new_listing nl{text(6),
+                   text(10),
+                   "fruit",
+                   "jin",
+                   100,
+                   static_cast<std::int64_t>(pick(3)),
                    pick(8) ? listing_status::active : listing_status::draft};
     if (nl.title.empty()) nl.title = "果";
     ids.push_back(insert_listing(conn, s, nl, t0).id);
@@ -122,7 +128,9 @@ struct search_db {
     while (v.step()) shown.insert(v.i64(0));
     const auto ranking = fts_ranking(*q.text, snapshot);
     auto it = ranking.begin();
-    if (q.after) it = std::upper_bound(it, ranking.end(), ranked_match{std::bit_cast<double>((*q.after)[1]), (*q.after)[2]}, rank_before);
+    if (q.after)
+      it = std::upper_bound(it, ranking.end(), ranked_match{std::bit_cast<double>((*q.after)[1]), (*q.after)[2]},
+                            rank_before);
     listing_page page;
     for (double last = 0; it != ranking.end(); ++it) {
       if (!shown.count(it->id)) continue;

@@ -29,8 +29,7 @@ std::int64_t count_rows(connection& c) {
 }
 }  // namespace
 
-TEST_CASE("many threads submitting at once: every write completes exactly once, in few batches",
-          "[storage][writer]") {
+TEST_CASE("many threads submitting at once: every write completes exactly once, in few batches", "[storage][writer]") {
   test::temp_dir dir;
   database db({.path = dir.file("w.db")});
   db.writer().submit_sync(create_scratch);
@@ -95,10 +94,8 @@ TEST_CASE("a failing command rolls back alone, the rest of its batch commits", "
     using R = std::invoke_result_t<decltype(fn)&, connection&>;
     auto p = std::make_shared<std::promise<R>>();
     db.writer().async_submit(std::move(fn), net::bind_executor(net::system_executor(), [p](std::exception_ptr e, R r) {
-                               if (e)
-                                 p->set_exception(e);
-                               else
-                                 p->set_value(std::move(r));
+                               if (e) p->set_exception(e);
+                               else p->set_value(std::move(r));
                              }));
     return p->get_future();
   };

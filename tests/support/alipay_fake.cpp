@@ -75,15 +75,24 @@ alipay_fake::alipay_fake() {
 }
 
 alipay_fake::params alipay_fake::trade_success(std::string out_trade_no, std::string total_amount) {
-  return {{"app_id", std::string(app_id)},          {"auth_app_id", std::string(app_id)},
-          {"seller_id", std::string(seller_id)},    {"buyer_id", "2088102122524333"},
-          {"out_trade_no", std::move(out_trade_no)}, {"trade_no", "2026112322001456380542497258"},
-          {"total_amount", total_amount},           {"receipt_amount", total_amount},
-          {"buyer_pay_amount", total_amount},       {"trade_status", "TRADE_SUCCESS"},
-          {"subject", "村集订单 #1"},                {"body", "红富士苹果 5斤装 x2"},
-          {"charset", "utf-8"},                     {"version", "1.0"},
-          {"notify_type", "trade_status_sync"},     {"notify_id", "2026112300222105938056380529774436"},
-          {"notify_time", "2026-11-23 22:00:05"},   {"gmt_create", "2026-11-23 21:59:58"},
+  return {{"app_id", std::string(app_id)},
+          {"auth_app_id", std::string(app_id)},
+          {"seller_id", std::string(seller_id)},
+          {"buyer_id", "2088102122524333"},
+          {"out_trade_no", std::move(out_trade_no)},
+          {"trade_no", "2026112322001456380542497258"},
+          {"total_amount", total_amount},
+          {"receipt_amount", total_amount},
+          {"buyer_pay_amount", total_amount},
+          {"trade_status", "TRADE_SUCCESS"},
+          {"subject", "村集订单 #1"},
+          {"body", "红富士苹果 5斤装 x2"},
+          {"charset", "utf-8"},
+          {"version", "1.0"},
+          {"notify_type", "trade_status_sync"},
+          {"notify_id", "2026112300222105938056380529774436"},
+          {"notify_time", "2026-11-23 22:00:05"},
+          {"gmt_create", "2026-11-23 21:59:58"},
           {"gmt_payment", "2026-11-23 22:00:04"},
           {"fund_bill_list", R"([{"amount":")" + total_amount + R"(","fundChannel":"ALIPAYACCOUNT"}])"}};
 }

@@ -109,8 +109,8 @@ std::string alipay_gateway::respond(const std::string& body, bool& close_only) {
     return alipay_fake::refund_answer(alipay_fake::refund_refused("40002", "isv.invalid-signature"));
   const bool first = refunded_.emplace(r.out_request_no, r.refund_amount).second;
   const auto made = alipay_fake::refund_made(r.out_trade_no, r.refund_amount, first);
-  return alipay_fake::refund_answer(made, how == answer::bad_signature ? alipay_fake::key::merchant
-                                                                        : alipay_fake::key::alipay);
+  return alipay_fake::refund_answer(
+      made, how == answer::bad_signature ? alipay_fake::key::merchant : alipay_fake::key::alipay);
 }
 
 }  // namespace cunji::test

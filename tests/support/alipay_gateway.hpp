@@ -18,11 +18,11 @@ namespace cunji::test {
 class alipay_gateway {
  public:
   enum class answer {
-    as_alipay,       // checks the request and refunds (code 10000; fund_change N for a repeat)
-    http_500,        // an error page, nothing refunded
-    bad_signature,   // refunds, but the answer is signed with another key than Alipay's
-    trade_not_exist, // code 40004 ACQ.TRADE_NOT_EXIST, signed, nothing refunded
-    no_answer,       // closes the connection without answering, nothing refunded
+    as_alipay,        // checks the request and refunds (code 10000; fund_change N for a repeat)
+    http_500,         // an error page, nothing refunded
+    bad_signature,    // refunds, but the answer is signed with another key than Alipay's
+    trade_not_exist,  // code 40004 ACQ.TRADE_NOT_EXIST, signed, nothing refunded
+    no_answer,        // closes the connection without answering, nothing refunded
   };
   struct received {
     alipay_fake::params params;  // the form as decoded

@@ -124,8 +124,7 @@ int x_write(sqlite3_file* f, const void* buf, int amt, sqlite3_int64 off) {
       }
       s.grown += growth;
     }
-    if (s.track)
-      s.files[sf->path].pending.push_back({false, off, std::string(static_cast<const char*>(buf), amt)});
+    if (s.track) s.files[sf->path].pending.push_back({false, off, std::string(static_cast<const char*>(buf), amt)});
   }
   return sf->real->pMethods->xWrite(sf->real, buf, amt, off);
 }
@@ -155,9 +154,7 @@ int x_sync(sqlite3_file* f, int flags) {
 int x_file_size(sqlite3_file* f, sqlite3_int64* size) { return real_of(f)->pMethods->xFileSize(real_of(f), size); }
 int x_lock(sqlite3_file* f, int l) { return real_of(f)->pMethods->xLock(real_of(f), l); }
 int x_unlock(sqlite3_file* f, int l) { return real_of(f)->pMethods->xUnlock(real_of(f), l); }
-int x_check_reserved(sqlite3_file* f, int* out) {
-  return real_of(f)->pMethods->xCheckReservedLock(real_of(f), out);
-}
+int x_check_reserved(sqlite3_file* f, int* out) { return real_of(f)->pMethods->xCheckReservedLock(real_of(f), out); }
 int x_file_control(sqlite3_file* f, int op, void* arg) {
   return real_of(f)->pMethods->xFileControl(real_of(f), op, arg);
 }
@@ -179,9 +176,9 @@ int x_unfetch(sqlite3_file* f, sqlite3_int64 off, void* p) {
 }
 
 const sqlite3_io_methods shim_methods = {
-    3,           x_close,       x_read,    x_write,        x_truncate,   x_sync,      x_file_size,
-    x_lock,      x_unlock,      x_check_reserved, x_file_control, x_sector_size, x_device, x_shm_map,
-    x_shm_lock,  x_shm_barrier, x_shm_unmap,      x_fetch,        x_unfetch,
+    3,          x_close,       x_read,           x_write,        x_truncate,    x_sync,   x_file_size,
+    x_lock,     x_unlock,      x_check_reserved, x_file_control, x_sector_size, x_device, x_shm_map,
+    x_shm_lock, x_shm_barrier, x_shm_unmap,      x_fetch,        x_unfetch,
 };
 
 int x_open(sqlite3_vfs*, const char* name, sqlite3_file* f, int flags, int* out_flags) {

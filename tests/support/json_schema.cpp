@@ -83,7 +83,8 @@ bool is_date(std::string_view s) {
 
 // RFC 3339 date-time.
 bool is_date_time(std::string_view s) {
-  static const std::regex re(R"(^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$)");
+  static const std::regex re(
+      R"(^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$)");
   return std::regex_match(s.begin(), s.end(), re) && is_date(s.substr(0, 10)) && two_digits_in(s, 11, 0, 23) &&
          two_digits_in(s, 14, 0, 59) && two_digits_in(s, 17, 0, 60);
 }
@@ -95,8 +96,8 @@ bool fits(const json::value& v, long double lo, long double hi) {
 
 // Keywords that only annotate.
 bool is_annotation(std::string_view k) {
-  static constexpr std::string_view names[] = {"description", "title",    "examples",  "example",
-                                               "default",     "$comment", "deprecated", "readOnly",
+  static constexpr std::string_view names[] = {"description", "title",    "examples",         "example",
+                                               "default",     "$comment", "deprecated",       "readOnly",
                                                "writeOnly",   "$schema",  "contentMediaType", "contentEncoding"};
   for (const auto n : names)
     if (n == k) return true;
@@ -130,18 +131,16 @@ bool json_equal(const json::value& a, const json::value& b) {
 std::string pointer_append(const std::string& ptr, std::string_view key) {
   std::string out = ptr + "/";
   for (const char c : key) {
-    if (c == '~')
-      out += "~0";
-    else if (c == '/')
-      out += "~1";
-    else
-      out += c;
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out += c;
   }
   return out;
 }
 
 const json::value& json_schema::resolve(std::string_view ref) const {
-  if (ref.empty() || ref.front() != '#') throw std::invalid_argument("only local references are supported: " + std::string(ref));
+  if (ref.empty() || ref.front() != '#')
+    throw std::invalid_argument("only local references are supported: " + std::string(ref));
   std::error_code ec;
   const auto* v = root_.find_pointer(ref.substr(1), ec);
   if (!v) throw std::invalid_argument("unresolved reference: " + std::string(ref));
@@ -206,10 +205,8 @@ void json_schema::check(const json::value& schema, const json::value& v, const s
       const auto* props = s.if_contains("properties");
       for (const auto& p : v.get_object()) {
         if (props && props->as_object().contains(p.key())) continue;
-        if (a.is_bool() && !a.get_bool())
-          out.push_back({pointer_append(ptr, p.key()), "is not a documented property"});
-        else
-          check(a, p.value(), pointer_append(ptr, p.key()), out, depth + 1);
+        if (a.is_bool() && !a.get_bool()) out.push_back({pointer_append(ptr, p.key()), "is not a documented property"});
+        else check(a, p.value(), pointer_append(ptr, p.key()), out, depth + 1);
       }
     } else if (k == "propertyNames") {
       if (!v.is_object()) continue;
@@ -226,7 +223,8 @@ void json_schema::check(const json::value& schema, const json::value& v, const s
     } else if (k == "items") {
       if (!v.is_array()) continue;
       const auto& arr = v.get_array();
-      for (std::size_t i = 0; i < arr.size(); ++i) check(a, arr[i], pointer_append(ptr, std::to_string(i)), out, depth + 1);
+      for (std::size_t i = 0; i < arr.size(); ++i)
+        check(a, arr[i], pointer_append(ptr, std::to_string(i)), out, depth + 1);
     } else if (k == "minItems" || k == "maxItems") {
       if (!v.is_array()) continue;
       const auto n = static_cast<std::int64_t>(v.get_array().size());
@@ -235,7 +233,10 @@ void json_schema::check(const json::value& schema, const json::value& v, const s
     } else if (k == "minimum" || k == "maximum" || k == "exclusiveMinimum" || k == "exclusiveMaximum") {
       if (!v.is_number()) continue;
       const auto n = number_of(v), lim = number_of(a);
-      const bool ok = k == "minimum" ? n >= lim : k == "maximum" ? n <= lim : k == "exclusiveMinimum" ? n > lim : n < lim;
+      const bool ok = k == "minimum"            ? n >= lim
+                      : k == "maximum"          ? n <= lim
+                      : k == "exclusiveMinimum" ? n > lim
+                                                : n < lim;
       if (!ok) fail("is " + json::serialize(v) + ", " + std::string(k) + " is " + json::serialize(a));
     } else if (k == "minLength" || k == "maxLength") {
       if (!v.is_string()) continue;
@@ -249,13 +250,16 @@ void json_schema::check(const json::value& schema, const json::value& v, const s
         fail(json::serialize(v) + " does not match " + json::serialize(a));
     } else if (k == "format") {
       const std::string_view f = a.as_string();
-      if (f == "date-time" && v.is_string() && !is_date_time(v.get_string())) fail(json::serialize(v) + " is not an RFC 3339 date-time");
-      if (f == "date" && v.is_string() && !is_date(v.get_string())) fail(json::serialize(v) + " is not a date YYYY-MM-DD");
+      if (f == "date-time" && v.is_string() && !is_date_time(v.get_string()))
+        fail(json::serialize(v) + " is not an RFC 3339 date-time");
+      if (f == "date" && v.is_string() && !is_date(v.get_string()))
+        fail(json::serialize(v) + " is not a date YYYY-MM-DD");
       if (f == "int64" && v.is_number() &&
           !fits(v, static_cast<long double>(std::numeric_limits<std::int64_t>::min()),
                 static_cast<long double>(std::numeric_limits<std::int64_t>::max())))
         fail(json::serialize(v) + " does not fit int64");
-      if (f == "int32" && v.is_number() && !fits(v, std::numeric_limits<std::int32_t>::min(), std::numeric_limits<std::int32_t>::max()))
+      if (f == "int32" && v.is_number() &&
+          !fits(v, std::numeric_limits<std::int32_t>::min(), std::numeric_limits<std::int32_t>::max()))
         fail(json::serialize(v) + " does not fit int32");
     } else if (k == "allOf") {
       for (const auto& sub : a.as_array()) check(sub, v, ptr, out, depth + 1);
