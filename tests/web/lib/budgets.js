@@ -16,6 +16,9 @@ module.exports = Object.freeze({
   FCP_MS: 3000,
   SLOW_3G: Object.freeze({ offline: false, latency: 2000, downloadThroughput: 50000, uploadThroughput: 50000 }),
   CPU_SLOWDOWN: 4,
+  // Paint times only grow on a busy machine: a page over FCP_MS is measured again, in a fresh
+  // context, up to FCP_RUNS visits in all, and the best counts.
+  FCP_RUNS: 3,
   // axe-core results at these impacts fail a page.
   AXE_FAIL_IMPACTS: Object.freeze(['serious', 'critical']),
   // The viewport of screenshots (and of every audited visit): a small phone.
