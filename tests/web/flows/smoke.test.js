@@ -41,7 +41,7 @@ after(async () => {
 testBothModes('the harness measures /healthz and /openapi.json of the real server', async (t, mode) => {
   for (const path of ['/healthz', '/openapi.json']) {
     const r = await auditPage(browser, server.url + path, {
-      name: `server${path}`, js: mode.js, throttle: false, axe: false,
+      name: `api${path}`, js: mode.js, throttle: false, axe: false,
     });
     assert.equal(r.status, 200, path);
     assert.equal(r.requestCount, 1, JSON.stringify(r.requests));
