@@ -32,6 +32,19 @@ testBothModes('a clean flow: a page, a form submitted, another page', async (t, 
   }
 });
 
+testBothModes('a redirect is one more HTML response: its headers on the wire', async (t, mode) => {
+  const flow = await openFlow(browser, { js: mode.js, baseURL: fixtures.url });
+  try {
+    await flow.page.goto('/redirect');
+    const html = flow.watch.htmlResponses();
+    assert.deepEqual(html.map(h => [new URL(h.url).pathname, h.status]), [['/redirect', 303], ['/good', 200]]);
+    assert.ok(html[0].wireBytes > 50 && html[0].wireBytes < 300, JSON.stringify(html[0]));
+    assertFlowClean(flow, 'redirect');
+  } finally {
+    await flow.close();
+  }
+});
+
 testBothModes('one oversize page fails the flow', async (t, mode) => {
   const flow = await openFlow(browser, { js: mode.js, baseURL: fixtures.url });
   try {
