@@ -181,4 +181,11 @@ notice_answer alipay_provider::answer(bool accepted) const noexcept {
   return {400, "text/plain", "failure"};
 }
 
+std::string alipay_provider::browser_pay_origin() const {
+  const auto& g = c_.gateway;
+  const auto scheme = g.find("://");
+  if (scheme == std::string::npos) return g;
+  return g.substr(0, g.find('/', scheme + 3));
+}
+
 }  // namespace cunji::payments

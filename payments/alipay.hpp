@@ -50,6 +50,10 @@ class alipay_provider final : public payment_provider {
   std::string_view method() const noexcept override { return "alipay"; }
   // The app-pay order string (alipay.trade.app.pay, product QUICK_MSECURITY_PAY).
   result<std::string> pay_request(const pay_order& o) const override;
+  result<std::string> browser_pay_url(const pay_order& o, std::string_view return_url) const override {
+    return wap_pay_url(o, return_url);
+  }
+  std::string browser_pay_origin() const override;
   // alipay.trade.refund, a form POSTed to the gateway.
   result<outbound_request> refund_request(const refund_order& r) const override;
   // {"alipay_trade_refund_response":{"code":"10000",...},"sign":"..."}: refunded only if `sign`

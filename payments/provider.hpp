@@ -96,6 +96,11 @@ class payment_provider {
   virtual std::string_view method() const noexcept = 0;
   // What the buyer's app takes to pay (Alipay: the signed order string).
   virtual result<std::string> pay_request(const pay_order& o) const = 0;
+  // The URL to send a mobile browser to, to pay (Alipay: the signed wap pay URL at its gateway);
+  // `return_url` is where the provider sends the browser back, if given.
+  virtual result<std::string> browser_pay_url(const pay_order& o, std::string_view return_url) const = 0;
+  // The origin of those URLs ("https://openapi.alipay.com"), for the pages' form-action.
+  virtual std::string browser_pay_origin() const = 0;
   // The signed refund request, to send as is.
   virtual result<outbound_request> refund_request(const refund_order& r) const = 0;
   // The provider's answer (the HTTP body) to the refund request of `r`, checked.

@@ -9,6 +9,7 @@
 #include "server/crypto.hpp"
 #include "server/json_input.hpp"
 #include "server/problem.hpp"
+#include "server/web/page_app.hpp"
 
 namespace cunji::server {
 
@@ -48,6 +49,8 @@ application::application(server_config cfg, storage::store& store, server::metri
   add_report_routes(routes_);
   add_station_routes(routes_);
   add_photo_routes(routes_);
+  // Parses the page templates: a bad one throws, and the server does not start.
+  pages_ = std::make_unique<web::page_app>(*this);
   largest_body_limit_ = cfg_.body_limit;
   routes_.for_each([this](http::verb, std::string_view, const route& r) {
     if (r.body_limit) largest_body_limit_ = std::max(largest_body_limit_, r.body_limit);
@@ -144,6 +147,10 @@ net::awaitable<response> application::dispatch(const request& req, const net::ip
   if (!is_well_formed_target(req.target()))
     co_return problem(http::status::bad_request, "malformed_request",
                       "The request target has a malformed percent-escape or is not valid UTF-8.");
+  if (!m.route && m.allow.empty()) {
+    // Not an API path: a web page, if one has it (other paths keep the API's JSON 404).
+    if (auto page = co_await pages_->handle(req, route_out)) co_return std::move(*page);
+  }
   if (!m.route) {
     if (m.allow.empty()) co_return problem(http::status::not_found, "not_found", "No such resource.");
     auto res = problem(http::status::method_not_allowed, "method_not_allowed",

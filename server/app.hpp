@@ -8,6 +8,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -22,6 +23,9 @@
 
 namespace cunji::server {
 
+namespace web {
+class page_app;
+}
 class application;
 
 // Who may call a route; checked before its handler runs. `admin`: a signed-in admin (anyone
@@ -84,6 +88,7 @@ class application {
   server::metrics& stats() noexcept { return metrics_; }
   response_cache& responses() noexcept { return responses_; }
   const std::string& dummy_password_hash() const noexcept { return dummy_hash_; }
+  web::page_app& pages() noexcept { return *pages_; }
 
   // The body limit of the route of `method` and `target` (the server's unless the route has its
   // own), and the largest of any route (what a request may declare before its route is known).
@@ -141,6 +146,7 @@ class application {
   response_cache responses_;
   route_table routes_;
   std::string dummy_hash_;
+  std::unique_ptr<web::page_app> pages_;  // the web pages, beside /v1
 };
 
 // Route registration, one function per area (server/routes/*.cpp).

@@ -108,6 +108,7 @@ result<cli_command> serve(arg_list args) {
       required("listen"),
       optional("threads"),
       flag("quiet"),
+      flag("insecure-cookies"),
       optional("synchronous"),
       optional("max-connections"),
       optional("header-limit"),
@@ -134,6 +135,7 @@ result<cli_command> serve(arg_list args) {
   read_listen(o, cfg);
   cfg.threads = o.number<unsigned>("threads", cfg.threads, 1, 1024);
   cfg.quiet = o.has("quiet");
+  cfg.insecure_cookies = o.has("insecure-cookies");
   db.synchronous = o.text("synchronous", db.synchronous);
   if (db.synchronous != "FULL" && db.synchronous != "NORMAL") o.fail("--synchronous needs FULL or NORMAL");
   cfg.max_connections = o.number<std::size_t>("max-connections", cfg.max_connections, 1, 1'000'000);

@@ -18,7 +18,8 @@
 namespace cunji::server {
 
 inline constexpr std::string_view cli_usage = R"(usage:
-  cunji serve --db PATH --listen HOST:PORT [--threads N] [--quiet] [--synchronous FULL|NORMAL]
+  cunji serve --db PATH --listen HOST:PORT [--threads N] [--quiet] [--insecure-cookies]
+              [--synchronous FULL|NORMAL]
               [--max-connections N] [--header-limit BYTES] [--body-limit BYTES]
               [--request-timeout-ms MS] [--idle-timeout-ms MS] [--mmap-mib N]
               [--response-cache-mib N] [--ranking-cache-mib N] [--checkpoint-pages N]

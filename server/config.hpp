@@ -30,6 +30,13 @@ struct server_config {
   bool quiet = false;                                  // no access log
   std::size_t response_cache_bytes = 8 * 1024 * 1024;  // rendered public reads (server/response_cache.hpp)
 
+  // The web pages' cookies (server/web/): without `Secure` and the `__Host-` prefix for
+  // plain-HTTP local runs (--insecure-cookies). A page session ends when unused for
+  // `page_idle` or at `page_absolute` after sign-in.
+  bool insecure_cookies = false;
+  std::chrono::seconds page_idle{2 * 3600};
+  std::chrono::seconds page_absolute{7 * 24 * 3600};
+
   password_params password{};
   std::chrono::seconds token_ttl{30 * 24 * 3600};
 

@@ -30,6 +30,8 @@ std::string new_token();
 std::vector<unsigned char> random_bytes(std::size_t n);
 // SHA-256 of any bytes.
 std::array<unsigned char, 32> sha256(std::string_view bytes);
+// Our number of a new payment: "CJ" and 22 random letters and digits (server/routes/payments.cpp).
+std::string new_out_trade_no();
 // What is stored for a token: its SHA-256.
 storage::token_hash hash_token(std::string_view token);
 

@@ -56,6 +56,7 @@ int serve(cunji::server::serve_command cmd) {
     server::server srv(cfg, store, metrics);
     const auto port = srv.listen();
     if (!cfg.quiet) fmt::print(stderr, "cunji: serving on {}:{} with {} threads\n", cfg.host, port, cfg.threads);
+    if (!cfg.quiet) fmt::print(stderr, "cunji: home page http://{}:{}/\n", cfg.host, port);
     srv.run(true);
     store.close();  // every write in flight finishes before the server goes
   }

@@ -27,6 +27,12 @@ struct login_attempt {
   std::optional<credentials> found;           // none for an unknown phone
 };
 
+// A live page session.
+struct page_session {
+  account who;
+  unix_seconds last_seen_at = 0;
+};
+
 struct account_filter {
   std::optional<role> role_is;
   std::optional<std::int64_t> village_id;
@@ -58,6 +64,19 @@ class account_store {
   virtual task<void> end_session(token_hash h) = 0;
   // The account of a live session.
   virtual task<std::optional<account>> account_by_session(token_hash h, unix_seconds now) = 0;
+
+  // Page sessions (a cookie of the web pages; never a bearer token). A session lives until
+  // `expires_at` and while it is used at least once every `idle_s` seconds.
+
+  // A new page session for an account that still exists (else unauthenticated); also deletes
+  // page sessions that have expired.
+  virtual task<result<account>> start_page_session(token_hash h, std::int64_t account_id, unix_seconds now,
+                                                   unix_seconds expires_at) = 0;
+  // The live page session of `h`: its account and when it was last marked used.
+  virtual task<std::optional<page_session>> find_page_session(token_hash h, unix_seconds now, std::int64_t idle_s) = 0;
+  // Marks the session used at `now` (the server does so at most once a minute or so).
+  virtual task<void> touch_page_session(token_hash h, unix_seconds now) = 0;
+  virtual task<void> end_page_session(token_hash h) = 0;
 
   // Every account, in id order (admins).
   virtual task<page<account>> list_accounts(account_filter f) = 0;

@@ -12,6 +12,13 @@
 
 namespace cunji::server {
 
+std::string new_out_trade_no() {
+  static constexpr std::string_view alphabet = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+  std::string out = "CJ";
+  for (const auto b : random_bytes(22)) out += alphabet[b % alphabet.size()];
+  return out;
+}
+
 namespace {
 
 // 200 with the order for cash (paid at once); 202 with the order still placed and the pending
@@ -64,14 +71,6 @@ net::awaitable<std::optional<response>> stored_reply(context& ctx, const pay_inp
 
 response payments_unavailable(std::string detail) {
   return problem(http::status::service_unavailable, "payments_unavailable", std::move(detail));
-}
-
-// Our number of a new payment: 24 random letters and digits (at Alipay, 1..64 of them).
-std::string new_out_trade_no() {
-  static constexpr std::string_view alphabet = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";
-  std::string out = "CJ";
-  for (const auto b : random_bytes(22)) out += alphabet[b % alphabet.size()];
-  return out;
 }
 
 // Signs the app-pay request off the I/O thread (RSA2 takes a millisecond).

@@ -60,6 +60,38 @@ class sqlite_account_store final : public account_store {
     co_return e_.read([&](connection& c) { return storage::account_by_session(c, h, now); });
   }
 
+  task<result<account>> start_page_session(token_hash h, std::int64_t account_id, unix_seconds now,
+                                           unix_seconds expires_at) override {
+    auto cmd = [h, account_id, now, expires_at](connection& c) -> result<account> {
+      auto a = find_account(c, account_id);
+      if (!a) return error{errc::unauthenticated, "Wrong phone number or password."};
+      delete_expired_page_sessions(c, now);
+      insert_page_session(c, h, account_id, now, expires_at);
+      return *a;
+    };
+    co_return co_await e_.write(std::move(cmd));
+  }
+
+  task<std::optional<page_session>> find_page_session(token_hash h, unix_seconds now, std::int64_t idle_s) override {
+    co_return e_.read([&](connection& c) { return storage::find_page_session(c, h, now, idle_s); });
+  }
+
+  task<void> touch_page_session(token_hash h, unix_seconds now) override {
+    auto cmd = [h, now](connection& c) -> result<unit> {
+      storage::touch_page_session(c, h, now);
+      return unit{};
+    };
+    co_await e_.write(std::move(cmd));
+  }
+
+  task<void> end_page_session(token_hash h) override {
+    auto cmd = [h](connection& c) -> result<unit> {
+      delete_page_session(c, h);
+      return unit{};
+    };
+    co_await e_.write(std::move(cmd));
+  }
+
   task<page<account>> list_accounts(account_filter f) override {
     co_return e_.read([&](connection& c) { return page_of(storage::list_accounts(c, f), f.page.limit); });
   }

@@ -94,6 +94,40 @@ bool delete_session(connection& c, const token_hash& h) {
   return c.rows_changed() > 0;
 }
 
+void insert_page_session(connection& c, const token_hash& h, std::int64_t account_id, unix_seconds now,
+                         unix_seconds expires_at) {
+  auto q = c.prepare(
+      "INSERT INTO page_sessions (token_hash, account_id, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?)");
+  q.bind_blob(1, h.data(), h.size()).bind(2, account_id).bind(3, now).bind(4, now).bind(5, expires_at);
+  q.run();
+}
+
+void delete_expired_page_sessions(connection& c, unix_seconds now) {
+  c.run("DELETE FROM page_sessions WHERE expires_at <= ?", now);
+}
+
+std::optional<page_session> find_page_session(connection& c, const token_hash& h, unix_seconds now,
+                                              std::int64_t idle_s) {
+  auto q = c.prepare(
+      "SELECT a.id, a.role, a.name, a.phone, a.village_id, a.created_at, s.last_seen_at FROM page_sessions s "
+      "JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ? AND s.expires_at > ? AND s.last_seen_at > ?");
+  q.bind_blob(1, h.data(), h.size()).bind(2, now).bind(3, now - idle_s);
+  if (!q.step()) return std::nullopt;
+  return page_session{read_account(q), q.i64(6)};
+}
+
+void touch_page_session(connection& c, const token_hash& h, unix_seconds now) {
+  auto q = c.prepare("UPDATE page_sessions SET last_seen_at = max(last_seen_at, ?) WHERE token_hash = ?");
+  q.bind(1, now).bind_blob(2, h.data(), h.size());
+  q.run();
+}
+
+void delete_page_session(connection& c, const token_hash& h) {
+  auto q = c.prepare("DELETE FROM page_sessions WHERE token_hash = ?");
+  q.bind_blob(1, h.data(), h.size());
+  q.run();
+}
+
 namespace {
 // A LIKE pattern matching what starts with `prefix` (its own % and _ escaped with \).
 std::string prefix_pattern(std::string_view prefix) {

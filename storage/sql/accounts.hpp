@@ -33,6 +33,16 @@ std::optional<account> account_by_session(connection& c, const token_hash& h, un
 // Returns true if a session was deleted.
 bool delete_session(connection& c, const token_hash& h);
 
+void insert_page_session(connection& c, const token_hash& h, std::int64_t account_id, unix_seconds now,
+                         unix_seconds expires_at);
+// Deletes page sessions whose absolute expiry has passed.
+void delete_expired_page_sessions(connection& c, unix_seconds now);
+// A page session expiring after `now` and used after `now - idle_s`.
+std::optional<page_session> find_page_session(connection& c, const token_hash& h, unix_seconds now,
+                                              std::int64_t idle_s);
+void touch_page_session(connection& c, const token_hash& h, unix_seconds now);
+void delete_page_session(connection& c, const token_hash& h);
+
 bool village_exists(connection& c, std::int64_t id);
 
 // Accounts in id order after the page's keys, at most page.limit + 1.

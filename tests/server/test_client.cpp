@@ -60,6 +60,7 @@ reply http_client::read_reply(bool head) {
     std::string name(f.name_string());
     for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     r.headers[name] = std::string(f.value());
+    if (name == "set-cookie") r.set_cookies.emplace_back(f.value());
   }
   return r;
 }

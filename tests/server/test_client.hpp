@@ -27,6 +27,7 @@ struct reply {
   unsigned status = 0;
   std::string body;
   std::map<std::string, std::string> headers;  // names lowercased
+  std::vector<std::string> set_cookies;        // every Set-Cookie, in order
   boost::json::value json() const;
   std::string header(const std::string& lower_name) const;
   // The problem `type` of an error reply ("" if none).

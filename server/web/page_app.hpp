@@ -1,0 +1,110 @@
+#pragma once
+// The web pages: server-rendered HTML beside /v1, dispatched apart from it. Every page request
+// gets its visitor read (language, page session, anonymous id, cart), every POST is checked
+// for a cross-site origin, a form body and its CSRF token before its handler runs, and every
+// answer gets the pages' security headers. Handlers call the same storage use cases as the /v1
+// handlers (ctx.store()), never HTTP.
+#include <array>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/account.hpp"
+#include "server/http.hpp"
+#include "server/router.hpp"
+#include "server/web/cart.hpp"
+#include "server/web/csrf.hpp"
+#include "server/web/forms.hpp"
+#include "server/web/messages.hpp"
+#include "server/web/templates.hpp"
+#include "storage/accounts.hpp"
+
+namespace cunji::server {
+class application;
+}
+namespace cunji::storage {
+class store;
+}
+
+namespace cunji::server::web {
+
+class page_app;
+
+// What a page handler gets.
+struct page_context {
+  page_app& pages;
+  application& app;
+  const request& req;
+  route_params params;
+  std::string_view route;  // the matched template
+  web::lang lang = web::lang::zh;
+  std::optional<account> me;                    // the signed-in visitor
+  std::optional<storage::token_hash> sid_hash;  // its page session
+  csrf_token csrf{};                            // the visitor's token, unmasked
+  std::vector<cart_line> cart;                  // as the cookie says, validated
+  form body;                                    // a POST's fields
+  std::vector<std::string> set_cookies;         // Set-Cookie values to send
+  std::string extra_form_action;                // another origin forms may post to (the pay redirect)
+
+  storage::store& store() const;
+  unix_seconds now() const;
+  std::optional<std::int64_t> path_id(std::string_view name = "id") const;
+  std::string_view t(std::string_view key) const { return msg(lang, key); }
+  // A fresh masking of the visitor's CSRF token, for one form.
+  std::string csrf_field() const { return mask(csrf); }
+  // The value of query parameter `name` (decoded), if any.
+  std::optional<std::string> query(std::string_view name) const;
+  // Sets the cart cookie to `lines` (deleted when empty).
+  void save_cart(const std::vector<cart_line>& lines);
+};
+
+using page_fn = net::awaitable<response> (*)(page_context&);
+struct page_route {
+  page_fn fn = nullptr;
+  bool signed_in = false;  // anonymous visitors are sent to /signin
+};
+using page_table = router<page_route>;
+
+class page_app {
+ public:
+  explicit page_app(application& app);
+
+  // The answer of the page at the request's path, or nullopt when no page has the path.
+  net::awaitable<std::optional<response>> handle(const request& req, std::string& route_out);
+
+  // Template `name` rendered into the layout, with the headers every page gets.
+  response render(page_context& ctx, http::status st, std::string_view name, std::string_view title, view v) const;
+  // 303 See Other to `location` (a path of this site, or the payment gateway).
+  response redirect(page_context& ctx, std::string location) const;
+  response error_page(page_context& ctx, http::status st, std::string_view message_key) const;
+
+  // Starts a new page session for `account_id` (ending the visitor's old one) and sets its cookie.
+  net::awaitable<result<account>> sign_in(page_context& ctx, std::int64_t account_id);
+  net::awaitable<void> sign_out(page_context& ctx);
+
+  const page_templates& templates() const noexcept { return templates_; }
+  const page_table& routes() const noexcept { return routes_; }
+
+ private:
+  net::awaitable<void> read_visitor(page_context& ctx);
+  net::awaitable<response> run(page_context& ctx, const page_route& r);
+  void finish(page_context& ctx, response& res) const;
+
+  application& app_;
+  page_templates templates_;
+  page_table routes_;
+  csrf_key csrf_key_;
+  std::array<view, 2> messages_;  // the catalogue as nested objects, per language
+};
+
+// True if some page has this path (for any method).
+bool is_page_path(std::string_view path);
+
+// Page registration, one function per area (server/web/pages/*.cpp).
+void add_browse_pages(page_table& t);
+void add_account_pages(page_table& t);
+void add_cart_pages(page_table& t);
+void add_order_pages(page_table& t);
+
+}  // namespace cunji::server::web
