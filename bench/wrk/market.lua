@@ -169,6 +169,7 @@ function init(args)
 end
 
 local accept_encoding = os.getenv("CUNJI_ACCEPT_ENCODING")
+if accept_encoding == "" then accept_encoding = nil end
 local get_headers = accept_encoding and {["Accept-Encoding"] = accept_encoding} or nil
 
 local function get(path)
