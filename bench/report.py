@@ -66,6 +66,15 @@ def main():
             notes.append("%.1f uploads/s (2 MiB JPEG)" % r["orders_per_s"])
         if r["name"] == "flash_sale":
             notes.append("201: %d, 409: %d" % (r["created"], w["expected_409"]))
+        if r["name"].endswith("_gzip") and w.get("bytes") is not None and w["requests"]:
+            # Bytes per answer (headers included) against the identity row of the same scenario.
+            per = w["bytes"] / w["requests"]
+            plain = next((p["wrk"] for p in rows if p["name"] == r["name"][:-5] and
+                          p["connections"] == r["connections"] and p["wrk"]["requests"]), None)
+            if plain and plain.get("bytes") is not None:
+                notes.append("%.0f B/answer, identity %.0f" % (per, plain["bytes"] / plain["requests"]))
+            else:
+                notes.append("%.0f B/answer" % per)
         if w["timeouts"]:
             notes.append("%d timeouts" % w["timeouts"])
         r["notes"] = ", ".join(notes)

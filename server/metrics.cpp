@@ -54,6 +54,14 @@ void metrics::record_refund_try(bool confirmed) noexcept {
   (confirmed ? refunds_confirmed_ : refunds_not_confirmed_).fetch_add(1, std::memory_order_relaxed);
 }
 
+void metrics::record_compression(std::size_t in, std::size_t out) noexcept {
+  gzip_compressions_.fetch_add(1, std::memory_order_relaxed);
+  gzip_in_bytes_.fetch_add(in, std::memory_order_relaxed);
+  gzip_out_bytes_.fetch_add(out, std::memory_order_relaxed);
+}
+
+void metrics::record_gzip_response() noexcept { gzip_responses_.fetch_add(1, std::memory_order_relaxed); }
+
 std::string metrics::render() const {
   std::string out;
   out += "# HELP cunji_http_requests_total HTTP requests by method, route template and status.\n";
@@ -91,6 +99,18 @@ std::string metrics::render() const {
   out += "# HELP cunji_http_rejected_connections_total Connections answered 503 because the limit was reached.\n";
   out += "# TYPE cunji_http_rejected_connections_total counter\n";
   out += fmt::format("cunji_http_rejected_connections_total {}\n", rejected_connections.load());
+  out += "# HELP cunji_http_gzip_responses_total Answers sent gzip-encoded (compressed then or cached so).\n";
+  out += "# TYPE cunji_http_gzip_responses_total counter\n";
+  out += fmt::format("cunji_http_gzip_responses_total {}\n", gzip_responses_.load());
+  out += "# HELP cunji_http_gzip_compressions_total Bodies gzip-compressed (a cached answer is compressed once).\n";
+  out += "# TYPE cunji_http_gzip_compressions_total counter\n";
+  out += fmt::format("cunji_http_gzip_compressions_total {}\n", gzip_compressions_.load());
+  out += "# HELP cunji_http_gzip_input_bytes_total Bytes of the bodies compressed, before.\n";
+  out += "# TYPE cunji_http_gzip_input_bytes_total counter\n";
+  out += fmt::format("cunji_http_gzip_input_bytes_total {}\n", gzip_in_bytes_.load());
+  out += "# HELP cunji_http_gzip_output_bytes_total Bytes of the bodies compressed, after.\n";
+  out += "# TYPE cunji_http_gzip_output_bytes_total counter\n";
+  out += fmt::format("cunji_http_gzip_output_bytes_total {}\n", gzip_out_bytes_.load());
   out += "# HELP cunji_writer_batch_size Write commands committed together in one transaction.\n";
   out += "# TYPE cunji_writer_batch_size histogram\n";
   batch_size_.render(out, "cunji_writer_batch_size");

@@ -1,6 +1,6 @@
 #pragma once
 // Prometheus text exposition: requests by route and status, request latency, connections,
-// the writer's batch sizes and commit latency, and the tries to send refunds.
+// the writer's batch sizes and commit latency, the tries to send refunds, and gzip compression.
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -42,6 +42,11 @@ class metrics {
   void record_notice(std::string_view provider, std::string_view outcome);
   // A try to send a refund owed: confirmed by the provider, or not (retried later).
   void record_refund_try(bool confirmed) noexcept;
+  // A body gzip-compressed (zlib ran): its size before and after.
+  void record_compression(std::size_t in, std::size_t out) noexcept;
+  // An answer sent gzip-encoded, compressed now or kept compressed in a cache.
+  void record_gzip_response() noexcept;
+  std::uint64_t compressions() const noexcept { return gzip_compressions_.load(std::memory_order_relaxed); }
   std::string render() const;
 
   std::atomic<std::int64_t> open_connections{0};
@@ -57,6 +62,10 @@ class metrics {
   std::atomic<std::uint64_t> failed_batches_{0};
   std::atomic<std::uint64_t> refunds_confirmed_{0};
   std::atomic<std::uint64_t> refunds_not_confirmed_{0};
+  std::atomic<std::uint64_t> gzip_compressions_{0};
+  std::atomic<std::uint64_t> gzip_in_bytes_{0};
+  std::atomic<std::uint64_t> gzip_out_bytes_{0};
+  std::atomic<std::uint64_t> gzip_responses_{0};
 };
 
 }  // namespace cunji::server

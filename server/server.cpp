@@ -11,6 +11,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <csignal>
 
+#include "server/finish.hpp"
 #include "server/problem.hpp"
 
 namespace cunji::server {
@@ -77,13 +78,6 @@ void log_request(const server_config& cfg, metrics& m, std::string_view method, 
   const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
   m.record_request(method, route, status, us);
   if (!cfg.quiet) fmt::print(stderr, "{} {} {} {}us\n", method, route, status, us.count());
-}
-
-// The answer to HEAD: the GET answer's status and headers, Content-Length included, no body.
-void drop_body(response& res) {
-  const auto length = res.body().size();
-  res.body().clear();
-  if (!res[http::field::content_length].empty()) res.content_length(length);
 }
 
 net::awaitable<void> serve_connection(server& srv, std::shared_ptr<connection_state> st) {
@@ -157,8 +151,7 @@ net::awaitable<void> serve_connection(server& srv, std::shared_ptr<connection_st
     const bool keep = req.keep_alive() && !srv.stopping() && !st->stop_requested;
     res.version(req.version());
     res.keep_alive(keep);
-    res.prepare_payload();
-    if (req.method() == http::verb::head) drop_body(res);
+    co_await finish_response(srv.app(), req, res);
     stream.expires_after(cfg.request_timeout);
     auto [wec, wn] = co_await http::async_write(stream, res, as_tuple_awaitable);
     log_request(cfg, srv.app().stats(), req.method_string(), route, res.result_int(), start);

@@ -36,6 +36,10 @@
 --                      in turn (each thread its own share of them, at most 6 photos each); 201
 --                      expected
 --
+-- With CUNJI_ACCEPT_ENCODING set (scripts/bench's *_gzip rows), every GET sends it as
+-- Accept-Encoding, and a 2xx without Content-Encoding: gzip is a wrong answer (the read
+-- scenarios' pages are well over the 1 KiB below which nothing is compressed).
+--
 -- Environment: CUNJI_BENCH_SEED (request seed), CUNJI_RUN_ID (makes idempotency keys unique per
 -- run), CUNJI_COUNTIES (county ids 1..N), CUNJI_IDS_FILE (active listing ids), CUNJI_ORDERABLE_FILE
 -- ("shop_id listing_id" lines), CUNJI_TOKENS_FILE (buyer tokens), CUNJI_FLASH_SHOP/LISTING,
@@ -164,8 +168,19 @@ function init(args)
   end
 end
 
+local accept_encoding = os.getenv("CUNJI_ACCEPT_ENCODING")
+if accept_encoding == "" then accept_encoding = nil end
+local get_headers = accept_encoding and {["Accept-Encoding"] = accept_encoding} or nil
+
 local function get(path)
-  return wrk.format("GET", path)
+  return wrk.format("GET", path, get_headers)
+end
+
+local function content_encoding(headers)
+  for k, v in pairs(headers or {}) do
+    if string.lower(k) == "content-encoding" then return v end
+  end
+  return nil
 end
 
 local function order_request(shop, listing)
@@ -282,6 +297,7 @@ function response(status, headers, body)
   if status >= 200 and status <= 299 then
     if scenario == "search_cold" and not (body and body:find('{"items":[{', 1, true)) then wrong_answer(status, body) end
     if scenario == "notify_storm" and body ~= "success" then wrong_answer(status, body) end
+    if accept_encoding and content_encoding(headers) ~= "gzip" then wrong_answer(status, "not gzip-encoded") end
     return
   end
   if scenario == "flash_sale" and status == 409 and body and body:find("insufficient_stock", 1, true) then
@@ -314,8 +330,8 @@ function done(summary, latency, requests)
   io.write(string.format(
     'WRK_JSON {"scenario":"%s","requests":%d,"duration_s":%.3f,"rps":%.1f,"p50_us":%d,"p90_us":%d,"p99_us":%d,' ..
     '"max_us":%d,"mean_us":%.1f,"statuses":{%s},"unexpected":%d,"expected_409":%d,' ..
-    '"connect_errors":%d,"read_errors":%d,"write_errors":%d,"timeouts":%d,"first_bad":%s}\n',
+    '"connect_errors":%d,"read_errors":%d,"write_errors":%d,"timeouts":%d,"bytes":%d,"first_bad":%s}\n',
     scenario, summary.requests, seconds, summary.requests / seconds, latency:percentile(50), latency:percentile(90),
     latency:percentile(99), latency.max, latency.mean, table.concat(parts, ","), bad, conflicts,
-    e.connect, e.read, e.write, e.timeout, json_string(sample)))
+    e.connect, e.read, e.write, e.timeout, summary.bytes, json_string(sample)))
 end

@@ -5,6 +5,8 @@
 
 #include "core/text.hpp"
 #include "server/app.hpp"
+#include "server/compression.hpp"
+#include "server/finish.hpp"
 #include "server/json_input.hpp"
 #include "server/json_output.hpp"
 #include "server/problem.hpp"
@@ -71,13 +73,15 @@ response listing_response(http::status status, std::string body, std::string_vie
   return res;
 }
 
-// Keeps a rendered public answer under `key`, computed after loading catalog counter value
-// `version` (server/response_cache.hpp), and returns it for answering now.
-std::shared_ptr<const cached_response> remember(context& ctx, std::string key, std::uint64_t version,
-                                                cached_response rendered) {
-  auto entry = std::make_shared<const cached_response>(std::move(rendered));
-  ctx.app.responses().store(std::move(key), version, entry, entry->body.size() + entry->etag.size());
-  return entry;
+// Keeps a rendered public answer (and its gzip bytes) under `key`, computed after loading
+// catalog counter value `version` (server/response_cache.hpp), and answers with it.
+net::awaitable<response> remember(context& ctx, std::string key, std::uint64_t version, std::string body,
+                                  std::string etag) {
+  cached_response c{std::move(body), std::move(etag), {}};
+  if (c.body.size() >= gzip_min_bytes) c.gzip = co_await gzip_body(ctx.app, c.body);
+  auto entry = std::make_shared<const cached_response>(std::move(c));
+  ctx.app.responses().store(std::move(key), version, entry, entry->bytes());
+  co_return cached_answer(ctx.req, http::status::ok, *entry);
 }
 
 response listing_response(http::status status, const listing& l) {
@@ -106,16 +110,14 @@ net::awaitable<response> get_listing(context& ctx) {
   if (!id) co_return no_listing();
   const auto version = ctx.store().changes().catalog();  // before reading
   auto key = "listing " + std::to_string(*id);
-  if (const auto hit = ctx.app.responses().find(key, version))
-    co_return listing_response(http::status::ok, hit->body, hit->etag);
+  if (const auto hit = ctx.app.responses().find(key, version)) co_return cached_answer(ctx.req, http::status::ok, *hit);
   const auto l = co_await ctx.store().catalog().find_listing(*id, ctx.caller);
   if (!l) co_return problem(l.err());
   if (l->status == listing_status::draft) co_return listing_response(http::status::ok, l.value());
-  cached_response rendered;
-  append_json(rendered.body, l.value());
-  rendered.etag = listing_etag(l->id, l->version);
-  const auto entry = remember(ctx, std::move(key), version, std::move(rendered));
-  co_return listing_response(http::status::ok, entry->body, entry->etag);
+  std::string body;
+  append_json(body, l.value());
+  auto etag = listing_etag(l->id, l->version);
+  co_return co_await remember(ctx, std::move(key), version, std::move(body), std::move(etag));
 }
 
 // The If-Match header of a request for listing `id`.
@@ -123,7 +125,8 @@ struct if_match_header {
   bool malformed = false;  // neither "*" nor a list of quoted entity tags: 400
   // The versions of the listed tags that name this listing, possibly none (the answer is then
   // 412); nullopt without the header or with "*" (no precondition). Any tag of a list may match
-  // (RFC 9110, If-Match); weak tags never do.
+  // (RFC 9110, If-Match); weak tags never do. The tag of a gzip answer ("12-3-gzip") names
+  // the same version as the identity one: both representations are of that version.
   std::optional<std::vector<std::int64_t>> versions;
 };
 
@@ -143,7 +146,8 @@ if_match_header read_if_match(const request& req, std::int64_t id) {
   std::vector<std::int64_t> versions;
   for (const auto tag : tags) {
     if (!tag.starts_with(prefix)) continue;  // weak, or another listing's
-    const auto num = tag.substr(prefix.size(), tag.size() - prefix.size() - 1);
+    auto num = tag.substr(prefix.size(), tag.size() - prefix.size() - 1);
+    if (num.ends_with(gzip_tag_suffix)) num.remove_suffix(gzip_tag_suffix.size());  // the gzip answer's tag
     std::int64_t ver = 0;
     const auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), ver);
     if (ec == std::errc{} && p == num.data() + num.size()) versions.push_back(ver);
@@ -192,8 +196,7 @@ net::awaitable<response> browse(context& ctx) {
   const auto version = ctx.store().changes().catalog();  // before reading
   std::string key = "browse ";
   key += ctx.req.target();
-  if (const auto hit = ctx.app.responses().find(key, version))
-    co_return json_text_response(http::status::ok, hit->body);
+  if (const auto hit = ctx.app.responses().find(key, version)) co_return cached_answer(ctx.req, http::status::ok, *hit);
   query_params qp(ctx.req.target());
   storage::listing_query q;
   const auto text = qp.str("q");
@@ -227,9 +230,8 @@ net::awaitable<response> browse(context& ctx) {
   if (after) q.after = after->keys;
   if (has_text) q.text = *text;
   const auto page = co_await ctx.store().catalog().browse(std::move(q));
-  const auto entry = remember(ctx, std::move(key), version,
-                              {listing_page_json(page.items, next_cursor(spec->tag, page.next_keys)), {}});
-  co_return json_text_response(http::status::ok, entry->body);
+  auto body = listing_page_json(page.items, next_cursor(spec->tag, page.next_keys));
+  co_return co_await remember(ctx, std::move(key), version, std::move(body), {});
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "server/app.hpp"
+#include "server/compression.hpp"
 #include "server/problem.hpp"
 
 namespace cunji::embedded {
@@ -36,11 +37,11 @@ net::awaitable<response> metrics_text(context& ctx) {
   co_return res;
 }
 
-net::awaitable<response> openapi_doc(context&) {
-  response res{http::status::ok, 11};
-  res.set(http::field::content_type, "application/json");
-  res.body() = std::string(embedded::openapi().at(0).second);
-  co_return res;
+// The document never changes: its gzip bytes are made once, on first use.
+net::awaitable<response> openapi_doc(context& ctx) {
+  static const cached_response doc = make_cached_response(std::string(embedded::openapi().at(0).second), {},
+                                                          ctx.app.stats());
+  co_return cached_answer(ctx.req, http::status::ok, doc);
 }
 
 }  // namespace

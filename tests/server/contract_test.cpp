@@ -79,6 +79,14 @@ TEST_CASE("the contract check accepts a conforming answer and names what breaks 
     r.headers["www-authenticate"] = "Basic";
     CHECK(mentions(contract::check("GET", "/v1/me", r), "header WWW-Authenticate: is \"Basic\""));
   }
+  SECTION("a body in a coding other than gzip, or a gzip body that does not inflate") {
+    auto r = json_reply(200, a_shop);
+    r.headers["content-encoding"] = "br";
+    CHECK(mentions(contract::check("GET", "/v1/shops/1", r), "Content-Encoding \"br\" is not gzip"));
+    r.headers["content-encoding"] = "gzip";
+    r.decode_error = "the gzip body does not inflate";
+    CHECK(mentions(contract::check("GET", "/v1/shops/1", r), "the gzip body does not inflate"));
+  }
   SECTION("unknown paths and methods must get the generic 404 and 405 problems") {
     const std::string not_found = R"({"type":"not_found","title":"Not found","status":404,"detail":"no"})";
     CHECK(contract::check("GET", "/v1/nowhere", json_reply(404, not_found, "application/problem+json")).empty());

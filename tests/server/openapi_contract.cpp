@@ -98,6 +98,9 @@ bool is_json_media(std::string_view m) {
 // Checks `r` against one documented response object. The answer to a HEAD request is the GET
 // operation's answer without its body (RFC 9110): only its status and headers are checked.
 void check_against(const json::object& resp, const reply& r, bool head, std::vector<std::string>& out) {
+  const auto coding = r.header("content-encoding");
+  if (!coding.empty() && coding != "gzip") out.push_back("Content-Encoding \"" + coding + "\" is not gzip");
+  if (!r.decode_error.empty()) out.push_back(r.decode_error);
   const auto* content = resp.if_contains("content");
   if (head) {
     if (!r.body.empty()) out.push_back("a HEAD answer has a body");

@@ -3,6 +3,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_future.hpp>
 
+#include <zlib.h>
+#include <array>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/json/parse.hpp>
@@ -55,14 +57,41 @@ reply http_client::read_reply(bool head) {
   const auto& res = p.get();
   reply r;
   r.status = res.result_int();
-  r.body = res.body();
+  r.wire = res.body();
   for (const auto& f : res) {
     std::string name(f.name_string());
     for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     r.headers[name] = std::string(f.value());
     if (name == "set-cookie") r.set_cookies.emplace_back(f.value());
   }
+  if (r.header("content-encoding") == "gzip" && !head) {
+    auto inflated = gunzip(r.wire);
+    if (inflated) r.body = std::move(*inflated);
+    else r.decode_error = "the gzip body does not inflate";
+  } else {
+    r.body = r.wire;
+  }
   return r;
+}
+
+std::optional<std::string> gunzip(std::string_view data) {
+  z_stream zs{};
+  if (inflateInit2(&zs, 15 + 16) != Z_OK) return std::nullopt;  // 15 + 16: gzip only
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  zs.avail_in = static_cast<uInt>(data.size());
+  std::string out;
+  std::array<char, 16 * 1024> chunk;
+  int rc = Z_OK;
+  while (rc == Z_OK) {
+    zs.next_out = reinterpret_cast<Bytef*>(chunk.data());
+    zs.avail_out = static_cast<uInt>(chunk.size());
+    rc = inflate(&zs, Z_NO_FLUSH);
+    out.append(chunk.data(), chunk.size() - zs.avail_out);
+  }
+  const bool whole = rc == Z_STREAM_END && zs.avail_in == 0;
+  inflateEnd(&zs);
+  if (!whole) return std::nullopt;
+  return out;
 }
 
 reply http_client::request(http::verb method, const std::string& target, const std::string& body,

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -25,7 +26,9 @@ namespace http = boost::beast::http;
 
 struct reply {
   unsigned status = 0;
-  std::string body;
+  std::string body;          // decoded: a gzip-encoded answer's body inflated, as HTTP clients do
+  std::string wire;          // the body as it was sent (the same as `body` unless Content-Encoding: gzip)
+  std::string decode_error;  // why a gzip body could not be inflated; empty when it could
   std::map<std::string, std::string> headers;  // names lowercased
   std::vector<std::string> set_cookies;        // every Set-Cookie, in order
   boost::json::value json() const;
@@ -38,7 +41,12 @@ struct reply {
 
 using header_list = std::vector<std::pair<std::string, std::string>>;
 
-// Every response it reads is checked against server/openapi.json (openapi_contract.hpp).
+// `data` inflated from one gzip member with zlib; nullopt if it is not a whole, valid one.
+std::optional<std::string> gunzip(std::string_view data);
+
+// Every response it reads is checked against server/openapi.json (openapi_contract.hpp), its
+// body inflated first when it came gzip-encoded. It sends no Accept-Encoding unless told to, so
+// answers come in identity coding by default.
 class http_client {
  public:
   explicit http_client(unsigned short port);
