@@ -32,24 +32,39 @@ async function submit(page, button) {
   return response;
 }
 
-// Keeps the flow off the internet: every request to another origin than `baseUrl` (the
-// payment gateway the pay form redirects to) is answered here with a short text and recorded.
-async function stubOtherOrigins(page, baseUrl) {
+// Keeps the flow off the internet: every https request of the flow's page (the payment gateway
+// the pay form redirects to; the server under test speaks http) is answered here with a short
+// text and recorded. Through the DevTools protocol's Fetch domain, which (unlike page.route)
+// also stops a request a redirect leads to, after the browser has let it through its
+// Content-Security-Policy (form-action).
+async function stubOtherOrigins(flow, baseUrl) {
   const seen = [];
+  const { cdp } = flow.watch;
   const origin = new URL(baseUrl).origin;
-  await page.route(url => url.origin !== origin, route => {
-    seen.push(route.request().url());
-    return route.fulfill({ status: 200, contentType: 'text/plain; charset=utf-8', body: 'payment gateway (stub)' });
+  cdp.on('Fetch.requestPaused', e => {
+    if (new URL(e.request.url).origin === origin) {
+      cdp.send('Fetch.continueRequest', { requestId: e.requestId }).catch(() => {});
+      return;
+    }
+    seen.push(e.request.url);
+    cdp.send('Fetch.fulfillRequest', { requestId: e.requestId, responseCode: 200,
+      responseHeaders: [{ name: 'Content-Type', value: 'text/plain; charset=utf-8' }],
+      body: Buffer.from('payment gateway (stub)').toString('base64') }).catch(() => {});
   });
+  await cdp.send('Fetch.enable', { patterns: [{ urlPattern: 'https://*', requestStage: 'Request' }] });
   return seen;
 }
 
 // Audits pages as first visits (lib/audit.js: recorded for the summary) and collects every
 // budget failure, so that one page over budget does not hide the figures of the others;
 // assertAll() throws listing them all. `context` (optional) lends its cookies to the visit.
+// assertAll(known) leaves out the failures a `known` entry's match(f) takes (f: { check,
+// message }); assertKnown() then throws listing those.
 function pageAuditor(browser, mode, prefix) {
   const failures = [];
   const reports = [];
+  let known = [];
+  const text = f => `${f.page} (${mode.label}) [${f.check}] ${f.message}`;
   return {
     reports,
     async visit(name, url, context) {
@@ -57,11 +72,16 @@ function pageAuditor(browser, mode, prefix) {
       const report = await auditPage(browser, url, { name: `${prefix}-${name}`, js: mode.js, contextOptions });
       assert.equal(report.status, 200, `${report.name}: ${url} answered ${report.status}`);
       reports.push(report);
-      for (const f of budgetFailures(report)) failures.push(`${report.name} (${mode.label}) [${f.check}] ${f.message}`);
+      for (const f of budgetFailures(report)) failures.push({ page: report.name, ...f });
       return report;
     },
-    assertAll() {
-      assert.deepEqual(failures, [], `budget failures:\n${failures.join('\n')}`);
+    assertAll(knownList = []) {
+      known = failures.filter(f => knownList.some(k => k.match(f)));
+      const rest = failures.filter(f => !known.includes(f)).map(text);
+      assert.deepEqual(rest, [], `budget failures:\n${rest.join('\n')}`);
+    },
+    assertKnown() {
+      assert.deepEqual(known.map(text), [], `known failures still there:\n${known.map(text).join('\n')}`);
     },
   };
 }
