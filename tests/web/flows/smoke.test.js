@@ -1,7 +1,8 @@
 'use strict';
 // The harness against the real server: `cunji serve` on a seeded database with Alipay
-// configured. What the server has today (the JSON API) is visited and measured; the page
-// flows are skipped, naming what they will test, until GET / answers with a page.
+// configured: its JSON endpoints are visited and measured, and an order is paid with a signed
+// notification. The farmer's and partner's flows are skipped, naming what they will test,
+// until their pages are served.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const {
@@ -88,19 +89,15 @@ test('a signed Alipay notification pays an order (the helper signs as the server
   assert.equal((await api('GET', `/v1/orders/${order.id}`, { token: buyer })).status, 'paid');
 });
 
-// The page flows, each JavaScript on and off, once the pages are served.
+// The page flows still to write, each JavaScript on and off: their pages are not served yet.
+// (The buyer's flow is flows/buyer.test.js, the security checks flows/security.test.js.)
 const FLOWS = [
-  'buyer: search → listing → cart → register → checkout → orders',
   'farmer: listing with a photo → ship',
   'partner: villager → order → cash → arrive → handover → the day\'s cash',
-  'security: a cross-site POST is refused',
-  'security: a POST without its token is refused',
-  'security: a <script> title is rendered as text',
-  'security: /v1 ignores the session cookie',
 ];
 for (const name of FLOWS) {
   testBothModes(`page flow ${name}`, async t => {
     if (missing) return t.skip(`TODO (${missing}): ${name}`);
-    t.todo(`TODO: write this flow now that the pages are served: ${name}`);
+    t.skip(`TODO (the farmers' and partners' pages are not served yet): ${name}`);
   });
 }

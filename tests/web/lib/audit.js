@@ -20,6 +20,14 @@ async function loadPage(page, url, timeout) {
   return response;
 }
 
+// The first contentful paint can come after `load` (a throttled CPU paints late): waits for it,
+// up to `ms`. Resolves to the figure, or null if the page never painted.
+async function paintedFcp(watch, ms = 5000) {
+  const end = Date.now() + ms;
+  while (watch.fcpMs() === null && Date.now() < end) await new Promise(r => setTimeout(r, 50));
+  return watch.fcpMs();
+}
+
 // Another first visit, throttled, for its paint time alone.
 async function remeasureFcp(browser, url, { js, contextOptions, timeout }) {
   const context = await newContext(browser, { js, ...contextOptions });
@@ -28,7 +36,7 @@ async function remeasureFcp(browser, url, { js, contextOptions, timeout }) {
     const watch = await watchPage(page);
     await watch.throttle({ network: budgets.SLOW_3G, cpu: budgets.CPU_SLOWDOWN });
     await page.goto(url, { waitUntil: 'load', timeout });
-    return watch.fcpMs();
+    return paintedFcp(watch);
   } finally {
     await context.close();
   }
@@ -55,11 +63,13 @@ async function auditPage(browser, url, opts = {}) {
     const watch = await watchPage(page);
     if (throttle) await watch.throttle({ network: budgets.SLOW_3G, cpu: budgets.CPU_SLOWDOWN });
     const response = await loadPage(page, url, timeout);
-    const fcpRunsMs = throttle ? [watch.fcpMs()] : undefined;
+    const fcpRunsMs = throttle ? [await paintedFcp(watch)] : undefined;
     if (throttle) await watch.throttle({ network: NO_THROTTLE, cpu: 1 });
     // A busy machine only ever slows painting down: over budget, measure again (up to
     // FCP_RUNS in all) and keep the best.
-    while (throttle && fcpRunsMs.length < budgets.FCP_RUNS && !(Math.min(...fcpRunsMs.map(Number)) <= budgets.FCP_MS))
+    // (A run without a paint counts as over budget, not as 0 ms.)
+    const best = () => Math.min(...fcpRunsMs.filter(x => x !== null));
+    while (throttle && fcpRunsMs.length < budgets.FCP_RUNS && !(best() <= budgets.FCP_MS))
       fcpRunsMs.push(await remeasureFcp(browser, url, { js, contextOptions, timeout }));
     const measured = throttle ? fcpRunsMs.filter(x => x !== null) : [];
     const fcpMs = throttle ? (measured.length ? Math.min(...measured) : null) : undefined;

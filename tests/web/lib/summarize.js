@@ -46,7 +46,7 @@ function main(outDir) {
     `first contentful paint ≤ ${b.FCP_MS} ms under Slow 3G (${b.SLOW_3G.latency} ms, ` +
     `${b.SLOW_3G.downloadThroughput} B/s) with the CPU ${b.CPU_SLOWDOWN}x slower; no console error, no CSP ` +
     `violation, no axe violation of impact ${b.AXE_FAIL_IMPACTS.join(' or ')}.\n\n` +
-    '## Visits of the server (api/…: JSON endpoints, not pages; the page budgets do not apply)\n\n' + (pages.length ? table(pages) : 'None visited.\n') +
+    '## Visits of the server (pages by flow; api/…: JSON endpoints, to which the page budgets do not apply)\n\n' + (pages.length ? table(pages) : 'None visited.\n') +
     '\n## Self-test fixtures (each bad page must fail its check)\n\n' + (selftest.length ? table(selftest) : 'None.\n');
   fs.writeFileSync(path.join(outDir, 'summary.md'), md);
 }
