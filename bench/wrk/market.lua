@@ -13,6 +13,8 @@
 --   listing_detail     GET /v1/listings/{id}, a random active listing
 --   county_monthly     GET /v1/reports/counties/{id}/monthly, a random county (1..CUNJI_COUNTIES),
 --                      the default 13 months
+--   page_home          GET /, the buyers' home page (HTML)
+--   page_search        GET /search?q=苹果, the buyers' search page (HTML)
 --   order              POST /v1/orders: a random buyer token, a random orderable listing of its
 --                      shop, quantity 1, delivered to an address, a unique Idempotency-Key; 201 expected
 --   purchase           POST /v1/purchases: a random buyer token, 5 lines over 3 random shops (2, 2
@@ -247,6 +249,8 @@ build.listing_photos = build.listing_detail  -- over listings with photos
 build.county_monthly = function()
   return get(string.format("/v1/reports/counties/%d/monthly", math.random(1, counties)))
 end
+build.page_home = function() return get("/") end
+build.page_search = function() return get("/search?q=" .. urlencode("苹果")) end
 build.order = function()
   local o = orderable[math.random(#orderable)]
   return order_request(o[1], o[2])
