@@ -69,6 +69,14 @@ bool is_form_media_type(std::string_view ct) {
   return beast::iequals(type, "application/x-www-form-urlencoded");
 }
 
+// {{#me}}{{name}}{{/me}}: the signed-in visitor, or false.
+view me_view(const page_context& ctx) {
+  if (!ctx.me) return view{view::type::bool_false};
+  view me{view::type::object};
+  me.set("name", ctx.me->name);
+  return me;
+}
+
 page_table make_routes() {
   page_table t;
   add_browse_pages(t);
@@ -87,8 +95,11 @@ bool is_page_path(std::string_view path) {
 }
 
 page_app::page_app(application& app) : app_(app), templates_(embedded_templates()), routes_(make_routes()) {
-  messages_[0] = nested_messages(lang::zh);
-  messages_[1] = nested_messages(lang::en);
+  for (const auto l : {lang::zh, lang::en}) {
+    auto& shared = shared_[l == lang::en ? 1 : 0];
+    shared = view{view::type::object};
+    shared.set("t", nested_messages(l));
+  }
 }
 
 net::awaitable<void> page_app::read_visitor(page_context& ctx) {
@@ -195,21 +206,29 @@ void page_app::finish(page_context& ctx, response& res) const {
 
 response page_app::render(page_context& ctx, http::status st, std::string_view name, std::string_view title,
                           view v) const {
-  const auto& t = messages_[ctx.lang == lang::en ? 1 : 0];
-  const auto csrf = ctx.csrf_field();
-  view me{view::type::bool_false};
-  if (ctx.me) {
-    me = view{view::type::object};
-    me.set("name", ctx.me->name);
-  }
-  v.set("t", t);
-  v.set("csrf", csrf);
-  v.set("me", me);
-  auto body = templates_.render(name, v);
+  // The catalogue ({{t.…}}) is looked up in shared, never copied into the page's view.
+  const auto& shared = shared_[ctx.lang == lang::en ? 1 : 0];
+  v.set("csrf", ctx.csrf_field());
+  v.set("me", me_view(ctx));
+  return frame(ctx, st, title, templates_.render(name, v, &shared));
+}
+
+std::shared_ptr<const std::string> page_app::find_public(std::string_view key, std::uint64_t version) {
+  return public_bodies_.find(key, version);
+}
+
+std::shared_ptr<const std::string> page_app::render_public(page_context& ctx, std::string key, std::uint64_t version,
+                                                           std::string_view name, const view& v) {
+  auto body = std::make_shared<const std::string>(templates_.render(name, v, &shared_[ctx.lang == lang::en ? 1 : 0]));
+  public_bodies_.store(std::move(key), version, body, body->size());
+  return body;
+}
+
+response page_app::frame(page_context& ctx, http::status st, std::string_view title, std::string body) const {
+  const auto& shared = shared_[ctx.lang == lang::en ? 1 : 0];
   view layout{view::type::object};
-  layout.set("t", t);
-  layout.set("csrf", csrf);
-  layout.set("me", me);
+  layout.set("csrf", ctx.csrf_field());
+  layout.set("me", me_view(ctx));
   layout.set("lang_tag", std::string(lang_tag(ctx.lang)));
   layout.set("title", std::string(title));
   if (!ctx.cart.empty()) layout.set("cart_count", std::to_string(ctx.cart.size()));
@@ -219,7 +238,7 @@ response page_app::render(page_context& ctx, http::status st, std::string_view n
   layout.set("body", std::move(body));
   response res{st, 11};
   res.set(http::field::content_type, "text/html; charset=utf-8");
-  res.body() = templates_.render("layout", layout);
+  res.body() = templates_.render("layout", layout, &shared);
   finish(ctx, res);
   return res;
 }

@@ -19,6 +19,7 @@
 #include "server/web/messages.hpp"
 #include "server/web/templates.hpp"
 #include "storage/accounts.hpp"
+#include "storage/cache/versioned_cache.hpp"
 
 namespace cunji::server {
 class application;
@@ -75,6 +76,16 @@ class page_app {
 
   // Template `name` rendered into the layout, with the headers every page gets.
   response render(page_context& ctx, http::status st, std::string_view name, std::string_view title, view v) const;
+  // A rendered page body into the layout, with the headers every page gets.
+  response frame(page_context& ctx, http::status st, std::string_view title, std::string body) const;
+
+  // Public page bodies: the same for every visitor (no session, no CSRF token, no cart), so
+  // rendered once and kept by `key` (it names the page, the language and the query) while the
+  // catalog counter keeps `version`, the value loaded before the data was read.
+  std::shared_ptr<const std::string> find_public(std::string_view key, std::uint64_t version);
+  // Renders template `name` from `v` alone (it gets no csrf and no me) and keeps it.
+  std::shared_ptr<const std::string> render_public(page_context& ctx, std::string key, std::uint64_t version,
+                                                   std::string_view name, const view& v);
   // 303 See Other to `location` (a path of this site, or the payment gateway).
   response redirect(page_context& ctx, std::string location) const;
   response error_page(page_context& ctx, http::status st, std::string_view message_key) const;
@@ -95,7 +106,8 @@ class page_app {
   page_templates templates_;
   page_table routes_;
   csrf_key csrf_key_;
-  std::array<view, 2> messages_;  // the catalogue as nested objects, per language
+  std::array<view, 2> shared_;  // per language, {"t": the catalogue as nested objects}
+  storage::versioned_cache<std::string> public_bodies_{8 << 20};
 };
 
 // True if some page has this path (for any method).

@@ -155,17 +155,32 @@ page_templates::page_templates(const std::vector<std::pair<std::string_view, std
       style_source_ = "'sha256-" + base64(digest.data(), digest.size()) + "'";
       style_bytes_ = style.size();
     }
-    parsed_.emplace(std::move(key), std::move(m));
+    parsed_.emplace(std::move(key), std::make_unique<entry>(std::move(m)));
   }
   if (!parsed_.contains("layout")) throw std::runtime_error("page templates: no layout.mustache");
 }
 
-std::string page_templates::render(std::string_view name, const view& v) const {
+std::string page_templates::render(std::string_view name, const view& v, const view* shared) const {
   const auto it = parsed_.find(name);
   if (it == parsed_.end()) throw std::logic_error("no page template " + std::string(name));
-  // Rendering is not const in kainjow; a copy of the parsed tree keeps threads apart.
-  auto copy = it->second;
-  return copy.render(v);
+  auto& e = *it->second;
+  std::unique_ptr<parsed> copy;
+  {
+    std::lock_guard lk(e.m);
+    if (!e.free.empty()) {
+      copy = std::move(e.free.back());
+      e.free.pop_back();
+    }
+  }
+  if (!copy) copy = std::make_unique<parsed>(e.original);
+  // The context looks a name up in `v` first, then in `shared`.
+  kainjow::mustache::context<std::string> ctx;
+  if (shared) ctx.push(shared);
+  ctx.push(&v);
+  auto out = copy->render(ctx);
+  std::lock_guard lk(e.m);
+  e.free.push_back(std::move(copy));
+  return out;
 }
 
 }  // namespace cunji::server::web

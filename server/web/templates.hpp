@@ -7,6 +7,8 @@
 // page's own template (rendered escaped) goes.
 #include <kainjow/mustache.hpp>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -27,15 +29,27 @@ class page_templates {
   // Parses and lints every file; throws std::runtime_error naming the first bad one.
   explicit page_templates(const std::vector<std::pair<std::string_view, std::string_view>>& files);
 
-  // Renders template `name` (without ".mustache"); throws if there is none.
-  std::string render(std::string_view name, const view& v) const;
+  // Renders template `name` (without ".mustache"); throws if there is none. Names not in `v` are
+  // looked up in `shared` (when given): data every page uses, such as the message catalogue,
+  // kept once instead of copied into each page's view.
+  std::string render(std::string_view name, const view& v, const view* shared = nullptr) const;
   // The CSP source of the layout's one inline <style>: "'sha256-…'".
   const std::string& style_source() const noexcept { return style_source_; }
   // Bytes of that <style> block's text.
   std::size_t style_bytes() const noexcept { return style_bytes_; }
 
  private:
-  std::map<std::string, kainjow::mustache::mustache, std::less<>> parsed_;
+  using parsed = kainjow::mustache::mustache;
+  // kainjow renders through a non-const object: each render borrows a copy of the parsed
+  // template from a free list (one per template), so threads never share one, and the copy
+  // is made once per concurrent render rather than at every request.
+  struct entry {
+    explicit entry(parsed p) : original(std::move(p)) {}
+    parsed original;
+    mutable std::mutex m;
+    mutable std::vector<std::unique_ptr<parsed>> free;
+  };
+  std::map<std::string, std::unique_ptr<entry>, std::less<>> parsed_;
   std::string style_source_;
   std::size_t style_bytes_ = 0;
 };

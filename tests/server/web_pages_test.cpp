@@ -239,6 +239,53 @@ TEST_CASE("a listing titled <script> renders as text", "[server][web]") {
   }
 }
 
+namespace {
+// The page's own part, between the layout's <main> and </main>.
+std::string main_part(const std::string& page) {
+  const auto open = page.find("<main>"), close = page.find("</main>");
+  REQUIRE(open != std::string::npos);
+  REQUIRE(close != std::string::npos);
+  return page.substr(open, close - open);
+}
+}  // namespace
+
+// The home and search bodies are rendered once per catalog change and kept (page_app::render_public).
+TEST_CASE("home and search pages show a catalog change at once and are the same for everyone", "[server][web]") {
+  test_server s(insecure());
+  market m(s);
+  browser anon(s), member(s);
+  register_buyer(member);
+  const std::string search = "/search?q=" + server::web::url_encode("雪梨");
+  CHECK(anon.get("/").body.find("砀山雪梨") == std::string::npos);
+  CHECK(anon.get(search).body.find("砀山雪梨") == std::string::npos);
+  CHECK(anon.get(search).body.find("砀山雪梨") == std::string::npos);  // kept, then served again
+  const auto created = s.post("/v1/shops/" + std::to_string(m.shop) + "/listings",
+                              R"({"title":"砀山雪梨","category":"fruit","unit":"jin","price_fen":880,"stock":7})",
+                              m.farmer);
+  REQUIRE(created.status == 201);
+  const auto pear = created.json().at("id").as_int64();
+  for (const auto& target : {std::string("/"), search}) {
+    INFO(target);
+    const auto a = anon.get(target), b = member.get(target);
+    REQUIRE(a.status == 200);
+    REQUIRE(b.status == 200);
+    CHECK(a.body.find("砀山雪梨") != std::string::npos);
+    // The same body for a visitor and a member: nothing of either is kept in it.
+    CHECK(main_part(a.body) == main_part(b.body));
+    CHECK(main_part(b.body).find("_csrf") == std::string::npos);
+    CHECK(main_part(b.body).find("王小二") == std::string::npos);
+    CHECK(b.body.find("王小二") != std::string::npos);  // the layout names the member
+  }
+  // Sold out: gone from the home page's in-stock lists at once.
+  REQUIRE(s.send(http::verb::patch, "/v1/listings/" + std::to_string(pear), R"({"stock":0})",
+                 {{"Authorization", "Bearer " + m.farmer}, {"Content-Type", "application/json"}})
+              .status == 200);
+  CHECK(anon.get("/").body.find("砀山雪梨") == std::string::npos);
+  // Each language has its own.
+  CHECK(anon.get("/?lang=en").body.find("<html lang=\"en\">") != std::string::npos);
+  CHECK(anon.get("/?lang=zh").body.find("<html lang=\"zh-CN\">") != std::string::npos);
+}
+
 TEST_CASE("cart to checkout: one purchase, even when the form is sent twice", "[server][web]") {
   test_server s(insecure());
   market m(s);

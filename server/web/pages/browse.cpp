@@ -24,7 +24,14 @@ view category_list(lang l, std::string_view selected) {
   return list;
 }
 
+// The home page's body is the same for every visitor of a language: rendered once per catalog
+// change (page_app::render_public).
 net::awaitable<response> home(page_context& ctx) {
+  const auto version = ctx.store().changes().catalog();  // before reading
+  auto key = std::string("home ") + std::string(lang_code(ctx.lang));
+  const auto title = ctx.t("site.tagline");
+  if (const auto hit = ctx.pages.find_public(key, version))
+    co_return ctx.pages.frame(ctx, http::status::ok, title, *hit);
   storage::listing_query relief;
   relief.poverty_relief_only = true;
   relief.in_stock_only = true;
@@ -39,7 +46,8 @@ net::awaitable<response> home(page_context& ctx) {
   v.set("has_relief", view(!relief_page.items.empty()));
   v.set("relief", cards(ctx.lang, relief_page.items));
   v.set("newest", cards(ctx.lang, newest_page.items));
-  co_return ctx.pages.render(ctx, http::status::ok, "home", ctx.t("site.tagline"), std::move(v));
+  const auto body = ctx.pages.render_public(ctx, std::move(key), version, "home", v);
+  co_return ctx.pages.frame(ctx, http::status::ok, title, *body);
 }
 
 struct sort_choice {
@@ -55,7 +63,13 @@ constexpr sort_choice sort_choices[] = {
     {"price_desc", storage::listing_sort::price_desc, "lpd", 2},
 };
 
+// A search's body depends on the target and the language alone: kept like the home page's.
 net::awaitable<response> search(page_context& ctx) {
+  const auto version = ctx.store().changes().catalog();  // before reading
+  auto key = "search " + std::string(lang_code(ctx.lang)) + " " + std::string(ctx.req.target());
+  const auto title = ctx.t("search.title");
+  if (const auto hit = ctx.pages.find_public(key, version))
+    co_return ctx.pages.frame(ctx, http::status::ok, title, *hit);
   query_params qp(ctx.req.target());
   view v{view::type::object};
   view errors{view::type::list};
@@ -103,12 +117,13 @@ net::awaitable<response> search(page_context& ctx) {
   v.set("in_stock", view(q.in_stock_only));
   const bool bad = !errors.is_empty_list();
   v.set("errors", errors);
-  if (bad) co_return ctx.pages.render(ctx, http::status::unprocessable_entity, "search", ctx.t("search.title"), v);
+  if (bad) co_return ctx.pages.render(ctx, http::status::unprocessable_entity, "search", title, v);
   const auto page = co_await ctx.store().catalog().browse(std::move(q));
   v.set("results", cards(ctx.lang, page.items));
   if (auto next = next_cursor(choice->tag, page.next_keys))
     v.set("next_href", with_param(ctx.req.target(), "cursor", *next));
-  co_return ctx.pages.render(ctx, http::status::ok, "search", ctx.t("search.title"), std::move(v));
+  const auto body = ctx.pages.render_public(ctx, std::move(key), version, "search", v);
+  co_return ctx.pages.frame(ctx, http::status::ok, title, *body);
 }
 
 net::awaitable<response> listing_page(page_context& ctx) {
