@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdint>
 #include <limits>
@@ -164,6 +165,7 @@ result<cli_command> serve(arg_list args) {
   a.private_key_file = o.text("alipay-private-key");
   a.notify_url = o.text("alipay-notify-url");
   a.gateway = o.text("alipay-gateway", a.gateway);
+  s.server.public_origin = url_origin(a.notify_url);
   if (a.given() && (a.app_id.empty() || a.seller_id.empty() || a.public_key_file.empty() || a.private_key_file.empty()))
     o.fail("Alipay needs all of --alipay-app-id, --alipay-seller-id, --alipay-public-key and --alipay-private-key");
   if (o.error()) return error{errc::validation_failed, *o.error()};
@@ -192,6 +194,26 @@ result<cli_command> backup(arg_list args) {
 }
 
 }  // namespace
+
+std::string url_origin(std::string_view url) {
+  std::string out;
+  for (const auto scheme : {std::string_view("https://"), std::string_view("http://")}) {
+    if (url.size() < scheme.size()) continue;
+    std::string head(url.substr(0, scheme.size()));
+    for (auto& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (head != scheme) continue;
+    const auto rest = url.substr(scheme.size());
+    const auto host = rest.substr(0, rest.find_first_of("/?#"));
+    // A host of letters, digits, '-', '.' and an optional :port; no user info, no brackets.
+    if (host.empty() || host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.:") !=
+                            std::string_view::npos)
+      return {};
+    out = head + std::string(host);
+    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+  }
+  return out;
+}
 
 result<cli_command> parse_command_line(int argc, const char* const* argv) {
   const arg_list all(argv, static_cast<std::size_t>(std::max(argc, 1)));

@@ -57,4 +57,7 @@ using cli_command = std::variant<help_command, serve_command, admin_create_comma
 // argv[0] is the program; errors are errc::validation_failed with the message in `detail`.
 result<cli_command> parse_command_line(int argc, const char* const* argv);
 
+// "https://host[:port]" of an absolute http(s) URL, lower-cased; empty for anything else.
+std::string url_origin(std::string_view url);
+
 }  // namespace cunji::server

@@ -42,6 +42,10 @@ struct server_config {
 
   // Alipay (payments/alipay.hpp), when configured; without it, paying with Alipay is 503.
   std::shared_ptr<const payments::payment_provider> alipay;
+  // The site's origin as browsers reach it ("https://m.example.cn"), taken from
+  // --alipay-notify-url: Alipay sends a buyer who paid on a page back to the order there.
+  // Empty: the buyer is not sent back (and waits at Alipay's page).
+  std::string public_origin;
   // With Alipay, the refunds owed are sent to its gateway (server/refund_sender.hpp) every this
   // often; zero: never by itself (tests run server::refunds()->run_once()).
   std::chrono::milliseconds refunds_every{30'000};

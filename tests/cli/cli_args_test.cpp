@@ -92,6 +92,21 @@ TEST_CASE("serve keeps the defaults of what is not given", "[cli]") {
   CHECK(s.database.checkpoints.restart_pages == db.checkpoints.restart_pages);
 }
 
+TEST_CASE("the site's origin comes from the Alipay notify URL", "[cli]") {
+  CHECK(
+      serve("--alipay-app-id 2021000000000001 --alipay-seller-id 2088000000000001 --alipay-public-key a.pem "
+            "--alipay-private-key b.pem --alipay-notify-url https://M.Cunji.example.cn:8443/v1/payments/alipay/notify")
+          .server.public_origin == "https://m.cunji.example.cn:8443");
+  CHECK(serve().server.public_origin.empty());
+  CHECK(url_origin("http://localhost:8080") == "http://localhost:8080");
+  CHECK(url_origin("HTTPS://a.example?x=1") == "https://a.example");
+  for (const auto bad : {"", "ftp://a.example/", "https://", "https:///x", "https://user@a.example/", "//a.example/",
+                         "https://a.example\\@b.example/", "javascript:alert(1)"}) {
+    INFO(bad);
+    CHECK(url_origin(bad).empty());
+  }
+}
+
 TEST_CASE("listen takes HOST:PORT or an IPv6 host in brackets and port 0 too", "[cli]") {
   const auto s = parsed<serve_command>("serve --db x --listen [::1]:0");
   CHECK(s.server.host == "::1");

@@ -342,7 +342,10 @@ TEST_CASE("a form with bad fields is 422, re-rendered with field messages", "[se
 }
 
 TEST_CASE("paying with Alipay: 303 to the signed wap pay URL, awaiting payment until notified", "[server][web]") {
-  test_server s(insecure());
+  test_server s([](server::server_config& c) {
+    insecure()(c);
+    c.public_origin = "https://m.cunji.example.cn";
+  });
   market m(s);
   browser b(s);
   register_buyer(b);
@@ -365,9 +368,12 @@ TEST_CASE("paying with Alipay: 303 to the signed wap pay URL, awaiting payment u
   CHECK(url.find("alipay.trade.wap.pay") != std::string::npos);
   CHECK(url.find("sign=") != std::string::npos);
   CHECK(b.submit(page.body, order_path + "/pay", "").header("location") == url);  // a second tap
-  std::string biz;
-  for (const auto& [k, v] : server::parse_query(url))
+  std::string biz, back;
+  for (const auto& [k, v] : server::parse_query(url)) {
     if (k == "biz_content") biz = v;
+    if (k == "return_url") back = v;
+  }
+  CHECK(back == "https://m.cunji.example.cn" + order_path);  // Alipay sends the buyer back there
   const auto doc = boost::json::parse(biz).as_object();
   boost::json::object payment;
   payment["out_trade_no"] = doc.at("out_trade_no");

@@ -133,8 +133,12 @@ net::awaitable<response> order_pay(page_context& ctx) {
   if (o->created_at + timeout <= r.now) co_return ctx.pages.redirect(ctx, "/orders/" + std::to_string(id));
   payments::pay_order po{r.out_trade_no, o->money.total_fen, "村集订单 " + std::to_string(o->id), r.now,
                          o->created_at + timeout};
-  auto sign = [alipay, po = std::move(po)]() -> std::optional<std::string> {
-    auto url = alipay->browser_pay_url(po, {});
+  // Alipay sends the buyer back to the order, which says "awaiting payment" until its
+  // notification confirms the payment (the parameters of the return are not trusted).
+  const auto& origin = ctx.app.config().public_origin;
+  auto back = origin.empty() ? std::string() : origin + "/orders/" + std::to_string(id);
+  auto sign = [alipay, po = std::move(po), back = std::move(back)]() -> std::optional<std::string> {
+    auto url = alipay->browser_pay_url(po, back);
     if (url) return std::move(url.value());
     std::fprintf(stderr, "alipay: cannot sign a payment request: %s\n", url.err().detail.c_str());
     return std::nullopt;
