@@ -75,6 +75,8 @@ page_table make_routes() {
   add_account_pages(t);
   add_cart_pages(t);
   add_order_pages(t);
+  add_station_pages(t);
+  add_parcel_pages(t);
   return t;
 }
 
@@ -201,6 +203,7 @@ response page_app::render(page_context& ctx, http::status st, std::string_view n
   if (ctx.me) {
     me = view{view::type::object};
     me.set("name", ctx.me->name);
+    me.set("partner", view(ctx.me->role == role::partner));
   }
   v.set("t", t);
   v.set("csrf", csrf);

@@ -15,8 +15,9 @@ namespace cunji::server::web {
 
 namespace {
 
+// A code of an order placed for a villager is the villager's, never shown to the partner.
 bool shows_pickup_code(const order& o) {
-  return o.delivery == delivery_method::station_pickup && o.pickup_code &&
+  return o.delivery == delivery_method::station_pickup && o.pickup_code && !o.villager_id &&
          (o.status == order_status::paid || o.status == order_status::shipped || o.status == order_status::at_station);
 }
 
