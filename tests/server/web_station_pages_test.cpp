@@ -75,7 +75,8 @@ struct station {
     const auto r = s.get("/v1/purchases/" + purchase_path.substr(purchase_path.rfind('/') + 1), token);
     REQUIRE(r.status == 200);
     std::vector<std::int64_t> out;
-    for (const auto& o : r.json().at("orders").as_array()) out.push_back(o.at("id").as_int64());
+    const auto doc = r.json();
+    for (const auto& o : doc.at("orders").as_array()) out.push_back(o.at("id").as_int64());
     return out;
   }
 

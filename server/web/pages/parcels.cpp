@@ -46,7 +46,7 @@ view parcel_rows(const page_context& ctx, const std::vector<storage::parcel>& ps
 }
 
 // The parcels list (`print`: the printable one) with a notice or an error above it.
-net::awaitable<response> render_parcels(page_context& ctx, http::status st, bool print, std::string form_error = {}) {
+net::awaitable<response> render_parcels(page_context& ctx, http::status st, bool print, std::string form_error) {
   if (!is_station_partner(ctx)) co_return not_partner(ctx);
   query_params qp(ctx.req.target());
   storage::parcel_filter f;
@@ -69,10 +69,10 @@ net::awaitable<response> render_parcels(page_context& ctx, http::status st, bool
 }
 
 net::awaitable<response> parcels_get(page_context& ctx) {
-  co_return co_await render_parcels(ctx, http::status::ok, false);
+  co_return co_await render_parcels(ctx, http::status::ok, false, "");
 }
 net::awaitable<response> parcels_print(page_context& ctx) {
-  co_return co_await render_parcels(ctx, http::status::ok, true);
+  co_return co_await render_parcels(ctx, http::status::ok, true, "");
 }
 
 net::awaitable<response> arrive(page_context& ctx) {
@@ -98,7 +98,10 @@ struct handover_form {
   std::string form_error;
 };
 
-net::awaitable<response> render_parcel(page_context& ctx, http::status st, const handover_form& in = {}) {
+// Defaults of coroutine parameters are named objects: GCC mishandles a temporary there.
+const handover_form no_handover{};
+
+net::awaitable<response> render_parcel(page_context& ctx, http::status st, const handover_form& in = no_handover) {
   if (!is_station_partner(ctx)) co_return not_partner(ctx);
   const auto o = co_await ctx.store().orders().get(ctx.path_id().value_or(0), *ctx.me);
   if (!o || o->station_village_id != ctx.me->village_id)

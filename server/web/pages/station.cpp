@@ -92,7 +92,9 @@ net::awaitable<response> villager_create(page_context& ctx) {
   if (phone)
     if (auto m = check_phone(*phone)) in.errors.push_back({"phone", *m});
   if (!in.errors.empty()) co_return villager_form(ctx, http::status::unprocessable_entity, in);
-  auto res = co_await ctx.store().catalog().register_villager({*ctx.me, name, std::move(phone), ctx.now()});
+  // A named request: GCC miscompiles a braced temporary inside co_await.
+  storage::new_villager v{*ctx.me, name, std::move(phone), ctx.now()};
+  auto res = co_await ctx.store().catalog().register_villager(std::move(v));
   if (!res) {
     in.errors = res.err().errors;
     if (in.errors.empty()) in.errors.push_back({"name", res.err().detail});
@@ -116,7 +118,10 @@ struct order_input {
   std::string form_error;
 };
 
-net::awaitable<response> render_order_for(page_context& ctx, http::status st, const order_input& in = {}) {
+// Defaults of coroutine parameters are named objects: GCC mishandles a temporary there.
+const order_input no_order_input{};
+
+net::awaitable<response> render_order_for(page_context& ctx, http::status st, const order_input& in = no_order_input) {
   if (!is_partner(ctx)) co_return not_partner(ctx);
   const auto who = co_await find_villager(ctx, ctx.path_id().value_or(0));
   if (!who) co_return ctx.pages.error_page(ctx, http::status::not_found, "error.not_found");
@@ -201,7 +206,7 @@ std::string summary(const order& o) {
   return s;
 }
 
-net::awaitable<response> render_purchase(page_context& ctx, http::status st, std::string form_error = {}) {
+net::awaitable<response> render_purchase(page_context& ctx, http::status st, std::string form_error) {
   if (!is_partner(ctx)) co_return not_partner(ctx);
   const auto id = ctx.path_id().value_or(0);
   const auto p = co_await ctx.store().purchases().get(id, *ctx.me);
@@ -228,7 +233,9 @@ net::awaitable<response> render_purchase(page_context& ctx, http::status st, std
   co_return ctx.pages.render(ctx, st, "station_purchase", ctx.t("purchase.title"), std::move(v));
 }
 
-net::awaitable<response> purchase_get(page_context& ctx) { co_return co_await render_purchase(ctx, http::status::ok); }
+net::awaitable<response> purchase_get(page_context& ctx) {
+  co_return co_await render_purchase(ctx, http::status::ok, "");
+}
 
 net::awaitable<response> take_cash(page_context& ctx) {
   if (!is_partner(ctx) || !can_take_cash(*ctx.me)) co_return not_partner(ctx);
