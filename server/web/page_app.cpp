@@ -74,6 +74,7 @@ view me_view(const page_context& ctx) {
   if (!ctx.me) return view{view::type::bool_false};
   view me{view::type::object};
   me.set("name", ctx.me->name);
+  me.set("partner", view(ctx.me->role == role::partner));
   return me;
 }
 
@@ -83,6 +84,8 @@ page_table make_routes() {
   add_account_pages(t);
   add_cart_pages(t);
   add_order_pages(t);
+  add_station_pages(t);
+  add_parcel_pages(t);
   return t;
 }
 

@@ -118,5 +118,7 @@ void add_browse_pages(page_table& t);
 void add_account_pages(page_table& t);
 void add_cart_pages(page_table& t);
 void add_order_pages(page_table& t);
+void add_station_pages(page_table& t);  // partners: villagers, ordering for them, cash
+void add_parcel_pages(page_table& t);   // partners: the station's parcels and its day
 
 }  // namespace cunji::server::web

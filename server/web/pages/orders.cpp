@@ -15,6 +15,7 @@ namespace cunji::server::web {
 
 namespace {
 
+// The code is shown to the placer (as GET /v1/orders/{id} does: core/policy can_see_pickup_code).
 bool shows_pickup_code(const order& o) {
   return o.delivery == delivery_method::station_pickup && o.pickup_code &&
          (o.status == order_status::paid || o.status == order_status::shipped || o.status == order_status::at_station);
