@@ -75,6 +75,7 @@ page_table make_routes() {
   add_account_pages(t);
   add_cart_pages(t);
   add_order_pages(t);
+  add_report_pages(t);
   return t;
 }
 

@@ -106,5 +106,6 @@ void add_browse_pages(page_table& t);
 void add_account_pages(page_table& t);
 void add_cart_pages(page_table& t);
 void add_order_pages(page_table& t);
+void add_report_pages(page_table& t);
 
 }  // namespace cunji::server::web
