@@ -73,6 +73,10 @@ class page_app {
   // The answer of the page at the request's path, or nullopt when no page has the path.
   net::awaitable<std::optional<response>> handle(const request& req, std::string& route_out);
 
+  // The HTML 404 page, for a GET or HEAD of a path no route or page has whose Accept prefers
+  // text/html (see prefers_html).
+  net::awaitable<response> not_found(const request& req, std::string& route_out);
+
   // Template `name` rendered into the layout, with the headers every page gets.
   response render(page_context& ctx, http::status st, std::string_view name, std::string_view title, view v) const;
   // 303 See Other to `location` (a path of this site, or the payment gateway).
@@ -97,6 +101,12 @@ class page_app {
   csrf_key csrf_key_;
   std::array<view, 2> messages_;  // the catalogue as nested objects, per language
 };
+
+// Whether an Accept header prefers HTML to JSON: text/html is named (not only matched by a
+// wildcard) with a q above 0 and at least the q that application/json and
+// application/problem+json get (exactly, by application/* or by */*). Browsers' navigations
+// do; API clients (no Accept, */*, application/json) do not.
+bool prefers_html(std::string_view accept);
 
 // True if some page has this path (for any method).
 bool is_page_path(std::string_view path);
