@@ -284,11 +284,11 @@ TEST_CASE("the reports page: another county by ?county=, escaped; 404 for others
     CHECK(page.body.find(r) != std::string::npos);
   }
   // A poverty county's monthly bars carry the pattern; another's do not.
-  CHECK(page.body.find("fill=\"url(#months-p)\"/>") != std::string::npos);
+  CHECK(page.body.find("height=\"20\" fill=\"url(#months-p)\"/>") != std::string::npos);
   const auto other = b.get("/reports?county=" + std::to_string(counties[1].id));
   REQUIRE(other.status == 200);
   CHECK(other.body.find("url(#months-p)") == std::string::npos);
-  CHECK(other.body.find("fill=\"url(#counties-p)\"/>") != std::string::npos);
+  CHECK(other.body.find("height=\"20\" fill=\"url(#counties-p)\"/>") != std::string::npos);
   for (const std::string q : {"999999", "0", "-3", "abc", ""}) {
     INFO(q);
     const auto r = b.get("/reports?county=" + q);
