@@ -22,7 +22,8 @@ inline constexpr int legend_height = 28;
 inline constexpr int row_height = 28;
 inline constexpr int bar_height = 20;
 inline constexpr int chart_font = 14;
-inline constexpr std::size_t chart_label_chars = 8;  // a longer label is cut (the table has it whole)
+// A longer label is cut (the table has it whole): 6 CJK characters and "…" fit before label_end.
+inline constexpr std::size_t chart_label_chars = 6;
 
 struct chart_bar {
   std::string label;               // the row's name: a county, a month
