@@ -150,6 +150,12 @@ net::awaitable<response> application::dispatch(const request& req, const net::ip
   if (!m.route && m.allow.empty()) {
     // Not an API path: a web page, if one has it (other paths keep the API's JSON 404).
     if (auto page = co_await pages_->handle(req, route_out)) co_return std::move(*page);
+    // A browser's page that is not there gets an HTML 404; /v1 paths and API clients get JSON.
+    const bool api_path = path == "/v1" || path.starts_with("/v1/");
+    const auto accept = req[http::field::accept];
+    if (!api_path && (req.method() == http::verb::get || req.method() == http::verb::head) &&
+        web::prefers_html(std::string_view(accept.data(), accept.size())))
+      co_return co_await pages_->not_found(req, route_out);
   }
   if (!m.route) {
     if (m.allow.empty()) co_return problem(http::status::not_found, "not_found", "No such resource.");

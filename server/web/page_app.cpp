@@ -1,8 +1,10 @@
 #include "server/web/page_app.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <exception>
 
+#include "core/text.hpp"
 #include "server/app.hpp"
 #include "server/crypto.hpp"
 #include "server/web/session.hpp"
@@ -86,10 +88,53 @@ page_table make_routes() {
   add_order_pages(t);
   add_station_pages(t);
   add_parcel_pages(t);
+  add_report_pages(t);
   return t;
 }
 
+// The q of `type` ("text/html") under an Accept header: the most specific range that matches
+// it (exact, then type/*, then */*); 0 when none does. `named` says whether it was exact.
+double q_of(std::string_view accept, std::string_view type, bool* named = nullptr) {
+  const auto slash = type.find('/');
+  int best_rank = -1;
+  double q = 0;
+  while (!accept.empty()) {
+    const auto comma = accept.find(',');
+    auto item = accept.substr(0, comma);
+    accept = comma == std::string_view::npos ? std::string_view{} : accept.substr(comma + 1);
+    const auto semi = item.find(';');
+    auto range = text::trim(item.substr(0, semi));
+    double item_q = 1;
+    for (auto params = semi == std::string_view::npos ? std::string_view{} : item.substr(semi + 1); !params.empty();) {
+      const auto next = params.find(';');
+      const auto p = text::trim(params.substr(0, next));
+      if (p.size() > 2 && (p[0] == 'q' || p[0] == 'Q') && p[1] == '=')
+        if (std::from_chars(p.data() + 2, p.data() + p.size(), item_q).ec != std::errc{}) item_q = 0;
+      params = next == std::string_view::npos ? std::string_view{} : params.substr(next + 1);
+    }
+    int rank = -1;
+    if (beast::iequals(range, type)) rank = 2;
+    else if (range.size() == slash + 2 && beast::iequals(range.substr(0, slash + 1), type.substr(0, slash + 1)) &&
+             range.back() == '*')
+      rank = 1;
+    else if (range == "*/*") rank = 0;
+    if (rank > best_rank) {
+      best_rank = rank;
+      q = item_q;
+    }
+  }
+  if (named) *named = best_rank == 2;
+  return std::clamp(q, 0.0, 1.0);
+}
+
 }  // namespace
+
+bool prefers_html(std::string_view accept) {
+  bool named = false;
+  const auto html = q_of(accept, "text/html", &named);
+  return named && html > 0 && html >= q_of(accept, "application/json") &&
+         html >= q_of(accept, "application/problem+json");
+}
 
 bool is_page_path(std::string_view path) {
   static const page_table table = make_routes();
@@ -244,6 +289,13 @@ response page_app::frame(page_context& ctx, http::status st, std::string_view ti
   res.body() = templates_.render("layout", layout, &shared);
   finish(ctx, res);
   return res;
+}
+
+net::awaitable<response> page_app::not_found(const request& req, std::string& route_out) {
+  route_out = "page-not-found";
+  page_context ctx{*this, app_, req, {}, route_out, lang::zh, std::nullopt, std::nullopt, {}, {}, {}, {}, {}};
+  co_await read_visitor(ctx);
+  co_return error_page(ctx, http::status::not_found, "error.not_found");
 }
 
 response page_app::redirect(page_context& ctx, std::string location) const {

@@ -74,6 +74,10 @@ class page_app {
   // The answer of the page at the request's path, or nullopt when no page has the path.
   net::awaitable<std::optional<response>> handle(const request& req, std::string& route_out);
 
+  // The HTML 404 page, for a GET or HEAD of a path no route or page has whose Accept prefers
+  // text/html (see prefers_html).
+  net::awaitable<response> not_found(const request& req, std::string& route_out);
+
   // Template `name` rendered into the layout, with the headers every page gets.
   response render(page_context& ctx, http::status st, std::string_view name, std::string_view title, view v) const;
   // A rendered page body into the layout, with the headers every page gets.
@@ -110,6 +114,12 @@ class page_app {
   storage::versioned_cache<std::string> public_bodies_{8 << 20};
 };
 
+// Whether an Accept header prefers HTML to JSON: text/html is named (not only matched by a
+// wildcard) with a q above 0 and at least the q that application/json and
+// application/problem+json get (exactly, by application/* or by */*). Browsers' navigations
+// do; API clients (no Accept, */*, application/json) do not.
+bool prefers_html(std::string_view accept);
+
 // True if some page has this path (for any method).
 bool is_page_path(std::string_view path);
 
@@ -120,5 +130,6 @@ void add_cart_pages(page_table& t);
 void add_order_pages(page_table& t);
 void add_station_pages(page_table& t);  // partners: villagers, ordering for them, cash
 void add_parcel_pages(page_table& t);   // partners: the station's parcels and its day
+void add_report_pages(page_table& t);
 
 }  // namespace cunji::server::web

@@ -179,6 +179,10 @@ std::vector<std::string> check(std::string_view method, std::string_view target,
   const auto path = server::target_path(target);
   // The web pages (server/web/) are HTML, outside the API's contract.
   if (server::web::is_page_path(path) && !ops().table.find(http::string_to_verb(method), path).route) return found;
+  // So is the 404 page a browser gets for a path nothing has, outside /v1.
+  if (r.status == 404 && r.header("content-type") == "text/html; charset=utf-8" && path != "/v1" &&
+      !path.starts_with("/v1/"))
+    return found;
   const json::object* resp = nullptr;
   std::string what;
   const auto m = ops().table.find(http::string_to_verb(method), path);
