@@ -80,7 +80,12 @@ net::awaitable<response> render_shops(page_context& ctx, http::status st, const 
   co_return ctx.pages.render(ctx, st, "farm_shops", ctx.t("farm.shops_title"), std::move(v));
 }
 
-net::awaitable<response> shops_get(page_context& ctx) { co_return co_await render_shops(ctx, http::status::ok, {}); }
+// Not a temporary: GCC 12 destroys a braced temporary argument of a coroutine call twice.
+const shop_form no_shop_form{};
+
+net::awaitable<response> shops_get(page_context& ctx) {
+  co_return co_await render_shops(ctx, http::status::ok, no_shop_form);
+}
 
 net::awaitable<response> shop_open(page_context& ctx) {
   shop_form in{std::string(text::trim(ctx.body.str("name"))), std::string(ctx.body.str("description")), {}, {}};
@@ -315,8 +320,9 @@ response render_edit(page_context& ctx, http::status st, const listing& l, const
 }
 
 net::awaitable<response> listing_edit(page_context& ctx) {
-  auto [l, stop] = co_await managed_listing(ctx);
-  if (stop) co_return std::move(*stop);
+  auto found = co_await managed_listing(ctx);  // no structured binding: GCC 12 coroutines
+  if (found.second) co_return std::move(*found.second);
+  const auto& l = found.first;
   stock_form in;
   in.price = yuan(l->price_fen).substr(std::string_view("¥").size());  // as typed: 12.50
   in.stock = std::to_string(l->stock);
@@ -325,8 +331,9 @@ net::awaitable<response> listing_edit(page_context& ctx) {
 
 // Setting a price and a stock is idempotent in itself: a double tap sets the same values twice.
 net::awaitable<response> listing_save(page_context& ctx) {
-  auto [l, stop] = co_await managed_listing(ctx);
-  if (stop) co_return std::move(*stop);
+  auto found = co_await managed_listing(ctx);  // no structured binding: GCC 12 coroutines
+  if (found.second) co_return std::move(*found.second);
+  const auto& l = found.first;
   stock_form in{std::string(ctx.body.str("price")), std::string(ctx.body.str("stock")), {}, {}};
   storage::listing_update u;
   u.listing_id = l->id;

@@ -88,7 +88,12 @@ net::awaitable<response> render_sale(page_context& ctx, http::status st, const s
                              std::move(v));
 }
 
-net::awaitable<response> sale_get(page_context& ctx) { co_return co_await render_sale(ctx, http::status::ok, {}); }
+// Not a temporary: GCC 12 destroys a braced temporary argument of a coroutine call twice.
+const ship_form no_ship_form{};
+
+net::awaitable<response> sale_get(page_context& ctx) {
+  co_return co_await render_sale(ctx, http::status::ok, no_ship_form);
+}
 
 net::awaitable<response> sale_ship(page_context& ctx) {
   const auto id = ctx.path_id().value_or(0);
