@@ -1,8 +1,8 @@
 'use strict';
 // The harness against the real server: `cunji serve` on a seeded database with Alipay
 // configured: its JSON endpoints are visited and measured, and an order is paid with a signed
-// notification. The farmer's and partner's flows are skipped, naming what they will test,
-// until their pages are served.
+// notification. The partner's flow is skipped, naming what it will test, until its pages are
+// served.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const {
@@ -90,9 +90,9 @@ test('a signed Alipay notification pays an order (the helper signs as the server
 });
 
 // The page flows still to write, each JavaScript on and off: their pages are not served yet.
-// (The buyer's flow is flows/buyer.test.js, the security checks flows/security.test.js.)
+// (The buyer's flow is flows/buyer.test.js, the farmer's flows/farmer.test.js, the security
+// checks flows/security.test.js.)
 const FLOWS = [
-  'farmer: listing with a photo → ship',
   'partner: villager → order → cash → arrive → handover → the day\'s cash',
 ];
 for (const name of FLOWS) {
