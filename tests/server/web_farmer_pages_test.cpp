@@ -293,7 +293,7 @@ TEST_CASE("a farmer ships a paid order with a tracking number and sees the money
   char want[32];
   std::snprintf(want, sizeof want, "¥%lld.%02lld", static_cast<long long>(pending / 100),
                 static_cast<long long>(pending % 100));
-  CHECK(balance.body.find(want) != std::string::npos);
+  CHECK(balance.body.find(std::string("<td>待结算</td><td class=\"price\">") + want) != std::string::npos);
   CHECK(balance.body.find("买家付款") != std::string::npos);
   CHECK(balance.body.find("href=\"/my/sales/" + order + "\"") != std::string::npos);
   for (const auto& target : std::vector<std::string>{
