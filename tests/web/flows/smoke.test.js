@@ -98,6 +98,6 @@ const FLOWS = [
 for (const name of FLOWS) {
   testBothModes(`page flow ${name}`, async t => {
     if (missing) return t.skip(`TODO (${missing}): ${name}`);
-    t.skip(`TODO (the farmers' and partners' pages are not served yet): ${name}`);
+    t.skip(`TODO (the partners' pages are not served yet): ${name}`);
   });
 }
