@@ -51,7 +51,7 @@ application::application(server_config cfg, storage::store& store, server::metri
   add_photo_routes(routes_);
   // Parses the page templates: a bad one throws, and the server does not start.
   pages_ = std::make_unique<web::page_app>(*this);
-  largest_body_limit_ = cfg_.body_limit;
+  largest_body_limit_ = std::max(cfg_.body_limit, pages_->largest_body_limit());
   routes_.for_each([this](http::verb, std::string_view, const route& r) {
     if (r.body_limit) largest_body_limit_ = std::max(largest_body_limit_, r.body_limit);
   });
@@ -64,7 +64,10 @@ application::~application() {
 
 std::size_t application::body_limit_for(http::verb method, std::string_view target) const {
   const auto m = routes_.find(method, target_path(target));
-  return m.route && m.route->body_limit ? m.route->body_limit : cfg_.body_limit;
+  if (m.route && m.route->body_limit) return m.route->body_limit;
+  if (!m.route && m.allow.empty())
+    if (const auto page = pages_->body_limit_for(method, target)) return page;  // a page's own
+  return cfg_.body_limit;
 }
 
 application::photo_job_slot application::take_photo_job_slot() {

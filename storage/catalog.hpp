@@ -45,7 +45,24 @@ struct shop_update {
 struct shop_filter {
   std::optional<std::int64_t> village_id;
   std::optional<std::int64_t> county_id;
-  page_request page;  // keys: {id}
+  std::optional<std::int64_t> managed_by;  // an account: the shops it owns or runs
+  page_request page;                       // keys: {id}
+};
+
+// --- photos ------------------------------------------------------------------------------
+struct photo_file {
+  std::string name;  // the content's hash and extension (photos/renditions.hpp)
+  std::string bytes;
+};
+
+struct photo_upload {
+  std::int64_t listing_id = 0;
+  account caller;
+  photo_file small;
+  photo_file large;
+  int width = 0;  // of the large rendition
+  int height = 0;
+  unix_seconds now = 0;
 };
 
 // --- listings ----------------------------------------------------------------------------
@@ -65,6 +82,8 @@ struct listing_creation {
   listing_patch fields;              // title, category, unit, price_fen and stock are set
   std::vector<field_error> invalid;  // answered as 422 after the 404 and 403 checks
   unix_seconds now = 0;
+  // A first photo stored in the same write (its listing_id, caller and now are the listing's).
+  std::optional<photo_upload> photo;
 };
 
 struct listing_update {
@@ -99,22 +118,6 @@ struct listing_query {
 
 using listing_page = page<listing>;
 
-// --- photos ------------------------------------------------------------------------------
-struct photo_file {
-  std::string name;  // the content's hash and extension (photos/renditions.hpp)
-  std::string bytes;
-};
-
-struct photo_upload {
-  std::int64_t listing_id = 0;
-  account caller;
-  photo_file small;
-  photo_file large;
-  int width = 0;  // of the large rendition
-  int height = 0;
-  unix_seconds now = 0;
-};
-
 class catalog_store {
  public:
   virtual ~catalog_store() = default;
@@ -128,6 +131,8 @@ class catalog_store {
   // forbidden unless the caller may open shops; a partner's villager must be of its village
   // (validation_failed on villager_id).
   virtual task<result<shop>> open_shop(shop_opening s) = 0;
+  // The same under an Idempotency-Key: a repeat of the key answers the first answer.
+  virtual task<answer> open_shop(shop_opening s, std::optional<idempotency_key> key, renderer<shop> render) = 0;
   virtual task<std::optional<shop>> find_shop(std::int64_t id) = 0;
   // Active shops in id order.
   virtual task<page<shop>> list_shops(shop_filter f) = 0;
@@ -135,6 +140,10 @@ class catalog_store {
   virtual task<result<shop>> update_shop(shop_update u) = 0;
 
   virtual task<result<listing>> create_listing(listing_creation l) = 0;
+  // The same under an Idempotency-Key: a repeat of the key answers the first answer and
+  // creates nothing (the web form's double tap).
+  virtual task<answer> create_listing(listing_creation l, std::optional<idempotency_key> key,
+                                      renderer<listing> render) = 0;
   // A listing the caller may see (drafts: only its managers), else not_found.
   virtual task<result<listing>> find_listing(std::int64_t id, std::optional<account> caller) = 0;
   // precondition_failed when If-Match names no current version. Bumps the version.

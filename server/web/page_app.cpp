@@ -77,6 +77,7 @@ view me_view(const page_context& ctx) {
   view me{view::type::object};
   me.set("name", ctx.me->name);
   me.set("partner", view(ctx.me->role == role::partner));
+  me.set("seller", view(ctx.me->role == role::farmer));
   return me;
 }
 
@@ -89,6 +90,7 @@ page_table make_routes() {
   add_station_pages(t);
   add_parcel_pages(t);
   add_report_pages(t);
+  add_farmer_pages(t);
   return t;
 }
 
@@ -189,16 +191,44 @@ net::awaitable<void> page_app::read_visitor(page_context& ctx) {
   if (auto c = request_cookie(ctx.req, "cart")) ctx.cart = parse_cart(*c);
 }
 
+std::optional<response> page_app::read_body(page_context& ctx, const page_route& r) const {
+  const auto ct_field = ctx.req[http::field::content_type];
+  const std::string_view ct(ct_field.data(), ct_field.size());
+  if (r.multipart) {
+    if (const auto boundary = multipart_boundary(ct); !boundary.empty()) {
+      multipart_limits lim;
+      auto m = parse_multipart(ctx.req.body(), boundary, lim);
+      if (m.error == multipart_error::too_large)
+        return error_page(ctx, http::status::payload_too_large, "error.too_large");
+      if (m.error != multipart_error::none) return error_page(ctx, http::status::bad_request, "error.bad_request");
+      ctx.body = std::move(m.fields);
+      ctx.files = std::move(m.files);
+      return std::nullopt;
+    }
+  }
+  if (!is_form_media_type(ct)) return error_page(ctx, http::status::unsupported_media_type, "error.bad_request");
+  auto f = parse_form(ctx.req.body());
+  if (!f) return error_page(ctx, http::status::bad_request, "error.bad_request");
+  ctx.body = std::move(*f);
+  return std::nullopt;
+}
+
+std::size_t page_app::body_limit_for(http::verb method, std::string_view target) const {
+  const auto m = routes_.find(method, target_path(target));
+  return m.route ? m.route->body_limit : 0;
+}
+
+std::size_t page_app::largest_body_limit() const noexcept {
+  std::size_t most = 0;
+  routes_.for_each([&most](http::verb, std::string_view, const page_route& r) { most = std::max(most, r.body_limit); });
+  return most;
+}
+
 net::awaitable<response> page_app::run(page_context& ctx, const page_route& r) {
   co_await read_visitor(ctx);
   if (ctx.req.method() == http::verb::post) {
     if (is_cross_site(ctx.req)) co_return error_page(ctx, http::status::forbidden, "error.forbidden");
-    const auto ct = ctx.req[http::field::content_type];
-    if (!is_form_media_type(std::string_view(ct.data(), ct.size())))
-      co_return error_page(ctx, http::status::unsupported_media_type, "error.bad_request");
-    auto f = parse_form(ctx.req.body());
-    if (!f) co_return error_page(ctx, http::status::bad_request, "error.bad_request");
-    ctx.body = std::move(*f);
+    if (auto stop = read_body(ctx, r)) co_return std::move(*stop);
     if (!unmask_matches(ctx.body.str("_csrf"), ctx.csrf))
       co_return error_page(ctx, http::status::forbidden, "error.forbidden");
   }
@@ -214,7 +244,7 @@ net::awaitable<std::optional<response>> page_app::handle(const request& req, std
   auto m = routes_.find(req.method(), path);
   if (!m.route && m.allow.empty()) co_return std::nullopt;
   route_out = std::string(m.tmpl);
-  page_context ctx{*this, app_, req, std::move(m.params), m.tmpl, lang::zh, std::nullopt, std::nullopt, {}, {},
+  page_context ctx{*this, app_, req, std::move(m.params), m.tmpl, lang::zh, std::nullopt, std::nullopt, {}, {}, {},
                    {},    {},   {}};
   if (!m.route) {
     auto res = error_page(ctx, http::status::method_not_allowed, "error.method");

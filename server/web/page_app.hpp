@@ -17,6 +17,7 @@
 #include "server/web/csrf.hpp"
 #include "server/web/forms.hpp"
 #include "server/web/messages.hpp"
+#include "server/web/multipart.hpp"
 #include "server/web/templates.hpp"
 #include "storage/accounts.hpp"
 #include "storage/cache/versioned_cache.hpp"
@@ -45,6 +46,7 @@ struct page_context {
   csrf_token csrf{};                            // the visitor's token, unmasked
   std::vector<cart_line> cart;                  // as the cookie says, validated
   form body;                                    // a POST's fields
+  std::vector<form_file> files;                 // a multipart POST's files (views into req)
   std::vector<std::string> set_cookies;         // Set-Cookie values to send
   std::string extra_form_action;                // another origin forms may post to (the pay redirect)
 
@@ -64,6 +66,10 @@ using page_fn = net::awaitable<response> (*)(page_context&);
 struct page_route {
   page_fn fn = nullptr;
   bool signed_in = false;  // anonymous visitors are sent to /signin
+  // The route also takes multipart/form-data (a form with a file), up to body_limit bytes
+  // (0: the server's limit).
+  bool multipart = false;
+  std::size_t body_limit = 0;
 };
 using page_table = router<page_route>;
 
@@ -100,10 +106,15 @@ class page_app {
 
   const page_templates& templates() const noexcept { return templates_; }
   const page_table& routes() const noexcept { return routes_; }
+  // The body limit of the page at `target` when not the server's (0).
+  std::size_t body_limit_for(http::verb method, std::string_view target) const;
+  std::size_t largest_body_limit() const noexcept;
 
  private:
   net::awaitable<void> read_visitor(page_context& ctx);
   net::awaitable<response> run(page_context& ctx, const page_route& r);
+  // Reads a POST's form (or multipart form) into ctx; an error page if it cannot.
+  std::optional<response> read_body(page_context& ctx, const page_route& r) const;
   void finish(page_context& ctx, response& res) const;
 
   application& app_;
@@ -131,5 +142,6 @@ void add_order_pages(page_table& t);
 void add_station_pages(page_table& t);  // partners: villagers, ordering for them, cash
 void add_parcel_pages(page_table& t);   // partners: the station's parcels and its day
 void add_report_pages(page_table& t);
+void add_farmer_pages(page_table& t);
 
 }  // namespace cunji::server::web

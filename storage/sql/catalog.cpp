@@ -103,12 +103,17 @@ std::vector<shop> list_active_shops(connection& c, const shop_filter& f) {
   std::string sql = std::string("SELECT ") + shop_cols + " FROM shops WHERE status = 'active' AND id > ?";
   if (f.village_id) sql += " AND village_id = ?";
   if (f.county_id) sql += " AND county_id = ?";
+  if (f.managed_by) sql += " AND (owner_account_id = ? OR partner_id = ?)";
   sql += " ORDER BY id LIMIT ?";
   auto q = c.prepare(sql);
   int i = 0;
   q.bind(++i, f.page.after.empty() ? 0 : f.page.after.front());
   if (f.village_id) q.bind(++i, *f.village_id);
   if (f.county_id) q.bind(++i, *f.county_id);
+  if (f.managed_by) {
+    q.bind(++i, *f.managed_by);
+    q.bind(++i, *f.managed_by);
+  }
   q.bind(++i, f.page.limit + 1);
   std::vector<shop> out;
   while (q.step()) out.push_back(read_shop(q));

@@ -56,10 +56,19 @@ result<listing> create_listing_checked(connection& c, const listing_creation& l)
     return error{errc::forbidden, "Only the shop's owner or the partner running it can add listings."};
   if (!l.invalid.empty()) return validation(l.invalid);
   const auto& f = l.fields;
-  return insert_listing(c, *s,
-                        {*f.title, f.description.value_or(""), *f.category, *f.unit, *f.price_fen, *f.stock,
-                         f.status.value_or(listing_status::active)},
-                        l.now);
+  auto made = insert_listing(c, *s,
+                             {*f.title, f.description.value_or(""), *f.category, *f.unit, *f.price_fen, *f.stock,
+                              f.status.value_or(listing_status::active)},
+                             l.now);
+  if (!l.photo) return made;
+  auto u = *l.photo;
+  u.listing_id = made.id;
+  u.caller = l.caller;
+  u.now = l.now;
+  insert_listing_photo(c, u);
+  auto fresh = find_listing(c, made.id);  // the photo bumped its version
+  fresh->photos = find_listing_photos(c, made.id);
+  return std::move(*fresh);
 }
 
 result<shop> open_shop_checked(connection& c, const shop_opening& o) {
@@ -105,6 +114,12 @@ class sqlite_catalog_store final : public catalog_store {
     co_return co_await e_.write(std::move(cmd));
   }
 
+  task<answer> open_shop(shop_opening s, std::optional<idempotency_key> key, renderer<shop> render) override {
+    const auto now = s.now;
+    auto work = [s = std::move(s)](connection& c) { return open_shop_checked(c, s); };
+    co_return co_await e_.idempotent<shop>(std::move(key), std::move(work), std::move(render), now);
+  }
+
   task<std::optional<shop>> find_shop(std::int64_t id) override {
     co_return e_.read([&](connection& c) { return storage::find_shop(c, id); });
   }
@@ -128,6 +143,13 @@ class sqlite_catalog_store final : public catalog_store {
   task<result<listing>> create_listing(listing_creation l) override {
     auto cmd = [l = std::move(l)](connection& c) { return create_listing_checked(c, l); };
     co_return co_await e_.write(std::move(cmd));
+  }
+
+  task<answer> create_listing(listing_creation l, std::optional<idempotency_key> key,
+                              renderer<listing> render) override {
+    const auto now = l.now;
+    auto work = [l = std::move(l)](connection& c) { return create_listing_checked(c, l); };
+    co_return co_await e_.idempotent<listing>(std::move(key), std::move(work), std::move(render), now);
   }
 
   task<result<listing>> find_listing(std::int64_t id, std::optional<account> caller) override {

@@ -1,15 +1,15 @@
 'use strict';
 // The harness against the real server: `cunji serve` on a seeded database with Alipay
 // configured: its JSON endpoints are visited and measured, and an order is paid with a signed
-// notification. The farmer's flow is skipped, naming what it will test, until its pages are
-// served.
+// notification. The page flows are in flows/buyer.test.js, farmer.test.js, partner.test.js and
+// reports.test.js, the security checks in flows/security.test.js.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const {
-  launchBrowser, startCunji, auditPage, budgetFailures, notifyAlipayPaid, pagesMissing, testBothModes,
+  launchBrowser, startCunji, auditPage, budgetFailures, notifyAlipayPaid, testBothModes,
 } = require('../lib');
 
-let browser, server, missing;
+let browser, server;
 
 // The size of the response to a keep-alive GET, read off a socket: status line, headers, body.
 function rawResponseBytes(url) {
@@ -32,7 +32,6 @@ function rawResponseBytes(url) {
 before(async () => {
   server = await startCunji();
   browser = await launchBrowser();
-  missing = await pagesMissing(server.url);
 });
 after(async () => {
   await browser?.close();
@@ -88,16 +87,3 @@ test('a signed Alipay notification pays an order (the helper signs as the server
   assert.deepEqual(paid, { status: 200, body: 'success' });
   assert.equal((await api('GET', `/v1/orders/${order.id}`, { token: buyer })).status, 'paid');
 });
-
-// The page flows still to write, each JavaScript on and off: their pages are not served yet.
-// (The buyer's flow is flows/buyer.test.js, the partner's flows/partner.test.js, the security
-// checks flows/security.test.js.)
-const FLOWS = [
-  'farmer: listing with a photo → ship',
-];
-for (const name of FLOWS) {
-  testBothModes(`page flow ${name}`, async t => {
-    if (missing) return t.skip(`TODO (${missing}): ${name}`);
-    t.skip(`TODO (the farmers' pages are not served yet): ${name}`);
-  });
-}
