@@ -323,7 +323,7 @@ response page_app::frame(page_context& ctx, http::status st, std::string_view ti
 
 net::awaitable<response> page_app::not_found(const request& req, std::string& route_out) {
   route_out = "page-not-found";
-  page_context ctx{*this, app_, req, {}, route_out, lang::zh, std::nullopt, std::nullopt, {}, {}, {}, {}, {}};
+  page_context ctx{*this, app_, req, {}, route_out, lang::zh, std::nullopt, std::nullopt, {}, {}, {}, {}, {}, {}};
   co_await read_visitor(ctx);
   co_return error_page(ctx, http::status::not_found, "error.not_found");
 }

@@ -34,7 +34,8 @@ struct world {
   std::mt19937 rng{20261123};
 
   std::string token(std::int64_t account) {
-    auto& [tok, made] = tokens[account];
+    auto& tok = tokens[account].first;
+    auto& made = tokens[account].second;
     if (tok.empty() || s.now() - made > 20 * day_s) {
       tok = server::new_token();
       made = s.now();

@@ -24,8 +24,6 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::string_view http_methods[] = {"get", "put", "post", "delete", "patch", "head", "options", "trace"};
-
 // The operations of the document, matched like the server matches its routes.
 struct operations {
   server::router<const json::object*> table;

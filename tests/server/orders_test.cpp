@@ -47,7 +47,7 @@ TEST_CASE("a buyer places an order: stock taken, money snapshotted", "[server][o
 TEST_CASE("placement validation", "[server][orders]") {
   test_server s;
   market m(s);
-  auto [buyer_id, buyer] = s.direct_user(role::buyer, m.village);  // its station: the village's
+  const auto buyer = s.direct_user(role::buyer, m.village).second;  // its station: the village's
   const auto shop = std::to_string(m.shop);
   const auto listing = std::to_string(m.listing);
   auto expect = [&](const std::string& body, std::vector<std::string> fields) {

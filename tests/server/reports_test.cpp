@@ -338,7 +338,9 @@ TEST_CASE("the taobao_village filter walks pages by cursor, each village once", 
 
 TEST_CASE("reports match a brute-force recomputation over a randomised workload", "[server][reports]") {
   test_server s;
-  const auto [admin_id, admin0] = s.direct_user(role::admin);
+  const auto admin_made = s.direct_user(role::admin);
+  const auto admin_id = admin_made.first;
+  const auto& admin0 = admin_made.second;
   std::map<std::int64_t, std::string> tokens;  // account -> a live token
   tokens[admin_id] = admin0;
   const std::int64_t min_shops = 2, min_gmv = 30'000;

@@ -106,7 +106,9 @@ TEST_CASE("two partners of the station hand one parcel over at once: delivered o
   const auto second_partner = s.direct_user(role::partner, m.village).second;
   const auto buyer = s.new_user("buyer");
   for (int round = 0; round < 20; ++round) {
-    const auto [id, code] = parcel_on_shelf(s, m, buyer);
+    const auto shelf = parcel_on_shelf(s, m, buyer);
+    const auto id = shelf.first;
+    const auto code = shelf.second;
     std::atomic<int> ok{0}, conflict{0}, other{0};
     std::vector<std::thread> ts;
     const std::string* const tokens[] = {&m.partner, &second_partner};

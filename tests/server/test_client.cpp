@@ -43,7 +43,7 @@ std::vector<std::string> reply::error_fields() const {
   return out;
 }
 
-http_client::http_client(unsigned short port) : sock_(ioc_), port_(port) {
+http_client::http_client(unsigned short port) : sock_(ioc_) {
   sock_.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
 }
 

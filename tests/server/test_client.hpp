@@ -62,7 +62,6 @@ class http_client {
   boost::asio::io_context ioc_;
   boost::asio::ip::tcp::socket sock_;
   boost::beast::flat_buffer buf_;
-  unsigned short port_;
 };
 
 class test_server {
