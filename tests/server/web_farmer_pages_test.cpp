@@ -163,7 +163,7 @@ TEST_CASE("a bad listing form is 422 naming the field, and creates nothing", "[s
   CHECK(post_multipart(b, path, huge).status == 413);
 }
 
-TEST_CASE("farmer forms need the CSRF token; others' shops are refused", "[server][web][farmer][csrf]") {
+TEST_CASE("farmer forms need the CSRF token, and others' shops are refused", "[server][web][farmer][csrf]") {
   test_server s(insecure());
   const auto village = s.make_village();
   browser b(s), other(s), buyer(s), anon(s);

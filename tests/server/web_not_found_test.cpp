@@ -33,7 +33,7 @@ TEST_CASE("Accept prefers HTML when text/html is named and not outranked by JSON
   CHECK_FALSE(prefers_html("text/htmlx"));
 }
 
-TEST_CASE("a browser gets an HTML 404 page; /v1 and API clients keep the JSON problem", "[server][web]") {
+TEST_CASE("a browser gets an HTML 404 page, while /v1 and API clients keep the JSON problem", "[server][web]") {
   test_server s([](server::server_config& c) { c.insecure_cookies = true; });
   const header_list browser{{"Accept", chrome_accept}};
   for (const std::string path : {"/nope/page", "/nope", "/reports/x?y=1"}) {

@@ -270,7 +270,7 @@ TEST_CASE("the reports page shows what the /v1 reports answer, to anyone", "[ser
   CHECK(s.get("/reports", s.admin_token()).body.find(rows.back()) != std::string::npos);
 }
 
-TEST_CASE("the reports page: another county by ?county=, escaped; 404 for others", "[server][web][reports]") {
+TEST_CASE("the reports page: another county by ?county=, escaped, 404 for others", "[server][web][reports]") {
   test_server s([](server::server_config& c) { c.insecure_cookies = true; });
   const auto counties = seed_sales(s);
   browser b(s);
