@@ -58,7 +58,8 @@ TEST_CASE("multipart: fields and a file", "[server][web][multipart]") {
 TEST_CASE("multipart: the boundary's bytes inside the data are data", "[server][web][multipart]") {
   // Without the CRLF before it, followed by another character, or cut short.
   const std::string tricky = "a--" + b + "\r\nb\r\n--" + b + "x\r\n--" + b.substr(0, 5);
-  const auto f = parse_multipart(field_part("d", tricky) + file_part("photo", "p.jpg", tricky) + end(), b);
+  const auto body = field_part("d", tricky) + file_part("photo", "p.jpg", tricky) + end();  // outlives the views
+  const auto f = parse_multipart(body, b);
   REQUIRE(f.error == multipart_error::none);
   CHECK(f.fields.str("d") == tricky);
   REQUIRE(f.files.size() == 1);
