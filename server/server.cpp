@@ -80,15 +80,30 @@ void log_request(const server_config& cfg, metrics& m, std::string_view method, 
   if (!cfg.quiet) fmt::print(stderr, "{} {} {} {}us\n", method, route, status, us.count());
 }
 
+net::ip::address remote_address(const beast::tcp_stream& stream) {
+  beast::error_code ec;
+  const auto ep = stream.socket().remote_endpoint(ec);
+  return ec ? net::ip::address{} : ep.address();
+}
+
+// The answer to a request that could not be read whole (the connection closes after it).
+response unreadable_request(const beast::error_code& ec, std::size_t body_limit, std::size_t header_limit) {
+  response res;
+  if (ec == http::error::body_limit)
+    res = problem(http::status::payload_too_large, "payload_too_large",
+                  fmt::format("The body is larger than {} bytes.", body_limit));
+  else if (ec == http::error::header_limit)
+    res = problem(http::status::request_header_fields_too_large, "request_header_too_large",
+                  fmt::format("The request line and headers are larger than {} bytes.", header_limit));
+  else res = problem(http::status::bad_request, "malformed_request", "The request is not valid HTTP/1.1.");
+  res.keep_alive(false);
+  return res;
+}
+
 net::awaitable<void> serve_connection(server& srv, std::shared_ptr<connection_state> st) {
   const auto& cfg = srv.app().config();
   auto& stream = st->stream;
-  net::ip::address remote;
-  {
-    beast::error_code ec;
-    auto ep = stream.socket().remote_endpoint(ec);
-    if (!ec) remote = ep.address();
-  }
+  const auto remote = remote_address(stream);
   beast::flat_buffer buf;
   bool linger = false;
   for (;;) {
@@ -130,15 +145,7 @@ net::awaitable<void> serve_connection(server& srv, std::shared_ptr<connection_st
     }
     if (ec) {
       if (ec != http::error::body_limit && ec != http::error::header_limit && is_disconnect(ec)) break;
-      response res;
-      if (ec == http::error::body_limit)
-        res = problem(http::status::payload_too_large, "payload_too_large",
-                      fmt::format("The body is larger than {} bytes.", body_limit));
-      else if (ec == http::error::header_limit)
-        res = problem(http::status::request_header_fields_too_large, "request_header_too_large",
-                      fmt::format("The request line and headers are larger than {} bytes.", cfg.header_limit));
-      else res = problem(http::status::bad_request, "malformed_request", "The request is not valid HTTP/1.1.");
-      res.keep_alive(false);
+      auto res = unreadable_request(ec, body_limit, cfg.header_limit);
       stream.expires_after(cfg.request_timeout);
       auto [wec, wn] = co_await http::async_write(stream, res, as_tuple_awaitable);
       log_request(cfg, srv.app().stats(), "-", "unparsed", res.result_int(), start);
