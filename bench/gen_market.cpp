@@ -250,6 +250,7 @@ class market_generator {
     make_listings();
     make_buyers();
     if (o_.orders > 0) make_order_history();
+    settle();
     db_.close_writer();
     if (!o_.out.empty()) write_outputs();
     print_summary();
@@ -383,6 +384,28 @@ class market_generator {
   }
 
   void make_order_history();
+
+  // The history brought to rest at `now`, as a server running all along would have left it
+  // (tools::settle_history), one writer command a step.
+  void settle() {
+    tools::settled total;
+    for (bool done = false; !done;) {
+      auto step = db_.writer().submit_sync(
+          [&](storage::connection& c) -> result<tools::settled> { return tools::settle_history(c, time_.now); });
+      if (!step) throw std::runtime_error("settling: " + step.err().detail);
+      total.unpaid_cancelled += step->unpaid_cancelled;
+      total.auto_delivered += step->auto_delivered;
+      total.returned_to_shop += step->returned_to_shop;
+      total.refunds_confirmed += step->refunds_confirmed;
+      done = step->done;
+    }
+    per_status_[order_status::placed] -= total.unpaid_cancelled;
+    per_status_[order_status::cancelled] += total.unpaid_cancelled;
+    per_status_[order_status::shipped] -= total.auto_delivered;
+    per_status_[order_status::delivered] += total.auto_delivered;
+    fmt::print(stderr, "benchgen: settled: {} unpaid orders cancelled, {} delivered, {} refunds confirmed ({:.1f}s)\n",
+               total.unpaid_cancelled, total.auto_delivered, total.refunds_confirmed, elapsed());
+  }
 
   void write_outputs() const {
     std::vector<std::string> lines;
