@@ -73,15 +73,30 @@ response listing_response(http::status status, std::string body, std::string_vie
   return res;
 }
 
-// Keeps a rendered public answer (and its gzip bytes) under `key`, computed after loading
-// catalog counter value `version` (server/response_cache.hpp), and answers with it.
+bool wants_gzip_bytes(const request& req, const std::string& body) {
+  return body.size() >= gzip_min_bytes && accepted_by(req).prefer_gzip();
+}
+
+// Keeps a rendered public answer under `key`, computed after loading catalog counter value
+// `version` (server/response_cache.hpp), and answers with it. Its gzip bytes are made only for
+// a client that asks for gzip: most clients of the API send no Accept-Encoding, and compressing
+// every uncached answer for them doubled the CPU of a filtered browse.
 net::awaitable<response> remember(context& ctx, std::string key, std::uint64_t version, std::string body,
                                   std::string etag) {
   cached_response c{std::move(body), std::move(etag), {}};
-  if (c.body.size() >= gzip_min_bytes) c.gzip = co_await gzip_body(ctx.app, c.body);
+  if (wants_gzip_bytes(ctx.req, c.body)) c.gzip = co_await gzip_body(ctx.app, c.body);
   auto entry = std::make_shared<const cached_response>(std::move(c));
   ctx.app.responses().store(std::move(key), version, entry, entry->bytes());
   co_return cached_answer(ctx.req, http::status::ok, *entry);
+}
+
+// The answer from a cache hit. The first gzip client of an entry made for an identity client
+// compresses it once and stores the entry again with its gzip bytes.
+net::awaitable<response> answer_hit(context& ctx, std::string key, std::uint64_t version,
+                                    std::shared_ptr<const cached_response> hit) {
+  if (hit->gzip.empty() && wants_gzip_bytes(ctx.req, hit->body))
+    co_return co_await remember(ctx, std::move(key), version, hit->body, hit->etag);
+  co_return cached_answer(ctx.req, http::status::ok, *hit);
 }
 
 response listing_response(http::status status, const listing& l) {
@@ -110,7 +125,8 @@ net::awaitable<response> get_listing(context& ctx) {
   if (!id) co_return no_listing();
   const auto version = ctx.store().changes().catalog();  // before reading
   auto key = "listing " + std::to_string(*id);
-  if (const auto hit = ctx.app.responses().find(key, version)) co_return cached_answer(ctx.req, http::status::ok, *hit);
+  if (auto hit = ctx.app.responses().find(key, version))
+    co_return co_await answer_hit(ctx, std::move(key), version, std::move(hit));
   const auto l = co_await ctx.store().catalog().find_listing(*id, ctx.caller);
   if (!l) co_return problem(l.err());
   if (l->status == listing_status::draft) co_return listing_response(http::status::ok, l.value());
@@ -196,7 +212,8 @@ net::awaitable<response> browse(context& ctx) {
   const auto version = ctx.store().changes().catalog();  // before reading
   std::string key = "browse ";
   key += ctx.req.target();
-  if (const auto hit = ctx.app.responses().find(key, version)) co_return cached_answer(ctx.req, http::status::ok, *hit);
+  if (auto hit = ctx.app.responses().find(key, version))
+    co_return co_await answer_hit(ctx, std::move(key), version, std::move(hit));
   query_params qp(ctx.req.target());
   storage::listing_query q;
   const auto text = qp.str("q");

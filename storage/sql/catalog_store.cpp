@@ -6,6 +6,7 @@
 #include "storage/sql/catalog.hpp"
 #include "storage/sql/stores.hpp"
 #include "storage/sqlite/engine.hpp"
+#include "storage/sqlite/transaction.hpp"
 
 namespace cunji::storage {
 
@@ -154,6 +155,7 @@ class sqlite_catalog_store final : public catalog_store {
 
   task<result<listing>> find_listing(std::int64_t id, std::optional<account> caller) override {
     co_return e_.read([&](connection& c) -> result<listing> {
+      read_transaction snapshot(c);  // the listing and its photos as of one moment (and one lock)
       auto l = storage::find_listing(c, id);
       if (!l) return no_listing();
       if (l->status == listing_status::draft) {
@@ -172,6 +174,7 @@ class sqlite_catalog_store final : public catalog_store {
 
   task<listing_page> browse(listing_query q) override {
     co_return e_.read([&](connection& c) {
+      read_transaction snapshot(c);  // the page and its photos as of one moment (and one lock)
       auto found = browse_listings(c, q, &e_.db().rankings());
       attach_photos(c, found.items);
       return found;

@@ -268,6 +268,28 @@ TEST_CASE("a cached answer is served gzip-compressed without compressing again",
   CHECK(compressions(s) == before + 2);
 }
 
+TEST_CASE("a cached answer gets its gzip bytes from the first client that asks", "[server][gzip][cache]") {
+  test_server s;
+  market m(s);
+  add_wordy_listings(s, m, 5);
+  const std::string target = "/v1/listings?limit=10";
+  const auto before = compressions(s);
+  const auto plain = s.get(target);  // a miss by an identity client: stored without gzip bytes
+  REQUIRE(plain.status == 200);
+  CHECK(plain.header("content-encoding").empty());
+  CHECK(compressions(s) == before);
+  CHECK(s.get(target).body == plain.body);  // a hit, still nothing compressed
+  CHECK(compressions(s) == before);
+  const auto zipped = get_with(s, target, gzip_please);  // a hit: compressed once and stored again
+  REQUIRE(zipped.header("content-encoding") == "gzip");
+  CHECK(zipped.body == plain.body);
+  CHECK(compressions(s) == before + 1);
+  const auto again = get_with(s, target, gzip_please);
+  CHECK(again.wire == zipped.wire);
+  CHECK(compressions(s) == before + 1);
+  CHECK(s.get(target).body == plain.body);
+}
+
 TEST_CASE("the OpenAPI document is compressed once", "[server][gzip]") {
   test_server s;
   const auto plain = s.get("/openapi.json");
