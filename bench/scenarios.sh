@@ -1,0 +1,92 @@
+# shellcheck shell=bash disable=SC2034,SC2154
+# (SC2154, SC2034: the globals of scripts/bench, set there, and idle_pid, read by its cleanup.)
+# The scenarios of scripts/bench that prepare something through the API or hold something open
+# while they run: flash_sale, photo_upload with listing_photos, and the idle connections.
+# Sourced by scripts/bench after its run function; each function runs its scenario when --only
+# (if given) asks for it, and uses the script's globals (base, port, prefix, work, duration,
+# problems, ...).
+
+# Flash sale: the farmer of the first shop lists 1,000 boxes, then everyone orders them.
+flash_sale_scenario() {
+  wanted flash_sale || return 0
+  local flash_shop farmer_token created flash_id stock_after
+  read -r flash_shop farmer_token <"$prefix.farmer"
+  created=$(curl -sS --max-time 10 -X POST "$base/v1/shops/$flash_shop/listings" \
+    -H "Authorization: Bearer $farmer_token" -H 'Content-Type: application/json' \
+    -d "{\"title\":\"限时秒杀 红富士苹果 5斤装\",\"description\":\"Flash sale: $flash_stock boxes.\",\"category\":\"fruit\",\"unit\":\"box\",\"price_fen\":990,\"stock\":$flash_stock}" \
+    -w '\n%{http_code}' || true)
+  flash_id=""
+  if [[ $(tail -n1 <<<"$created") == 201 ]]; then
+    flash_id=$(sed '$d' <<<"$created" | python3 bench/json_field.py id || true)
+  fi
+  if [[ -z $flash_id ]]; then
+    echo "bench: could not create the flash-sale listing: $created" >&2
+    problems+=("flash_sale: could not create the listing")
+  else
+    CUNJI_FLASH_SHOP=$flash_shop CUNJI_FLASH_LISTING=$flash_id run flash_sale flash_sale 64 2 "$flash_duration"
+    stock_after=$(curl -fsS --max-time 10 "$base/v1/listings/$flash_id" | python3 bench/json_field.py stock || echo null)
+    printf '{"listing_id":%d,"shop_id":%d,"stock":%d,"stock_after":%s}\n' \
+      "$flash_id" "$flash_shop" "$flash_stock" "$stock_after" >"$work/flash.json"
+  fi
+}
+
+# Photo uploads: 200 new listings of the first shop's farmer, a 2 MiB JPEG uploaded to them in turn.
+photo_scenarios() {
+  wanted photo_upload || return 0
+  local photo_shop photo_token made photo_bytes i
+  read -r photo_shop photo_token <"$prefix.farmer"
+  : >"$work/photo_listings"
+  for i in $(seq 200); do
+    made=$(curl -sS --max-time 10 -X POST "$base/v1/shops/$photo_shop/listings" \
+      -H "Authorization: Bearer $photo_token" -H 'Content-Type: application/json' \
+      -d "{\"title\":\"带照片的脐橙 $i\",\"category\":\"fruit\",\"unit\":\"box\",\"price_fen\":3900,\"stock\":10}" \
+      -w '\n%{http_code}' || true)
+    if [[ $(tail -n1 <<<"$made") == 201 ]]; then sed '$d' <<<"$made" | python3 bench/json_field.py id >>"$work/photo_listings"; fi
+  done
+  photo_bytes=$(build/cunji_benchphoto "$work/photo.jpg" $((2 * 1024 * 1024)) || true)
+  if [[ $(wc -l <"$work/photo_listings") -lt 200 || -z $photo_bytes ]]; then
+    echo "bench: could not prepare photo_upload (listings: $(wc -l <"$work/photo_listings"), photo: ${photo_bytes:-none})" >&2
+    problems+=("photo_upload: could not prepare the listings or the photo")
+  else
+    CUNJI_PHOTO_FILE="$work/photo.jpg" CUNJI_PHOTO_LISTINGS_FILE="$work/photo_listings" CUNJI_PHOTO_TOKEN=$photo_token \
+      run photo_upload photo_upload 8 2 "$photo_duration"
+    # A listing detail with photos: the first 10 listings, which the uploads reach first (in turn).
+    head -n 10 "$work/photo_listings" >"$work/photo_listings.read"
+    CUNJI_PHOTO_LISTINGS_FILE="$work/photo_listings.read" run listing_photos listing_photos 64 2 "$duration"
+  fi
+}
+
+# Idle connections: held open while the server keeps serving 64 others.
+idle_scenario() {
+  wanted idle || return 0
+  local rss_before ready opened refused open_s first_error rss_held open_gauge rss_after still_open
+  rss_before=$(status_kib VmRSS)
+  ready="$work/idle.ready"
+  python3 bench/idle_conns.py --port "$port" --count "$idle" --ready "$ready" >"$work/idle.out" 2>&1 &
+  idle_pid=$!
+  for _ in $(seq 3000); do
+    [[ -f $ready ]] && break
+    kill -0 "$idle_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [[ ! -f $ready ]]; then
+    echo "bench: the idle-connection helper did not get ready:" >&2
+    cat "$work/idle.out" >&2
+    problems+=("idle: the helper did not get ready")
+  else
+    read -r _ opened refused open_s first_error <"$ready" || true
+    sleep 1
+    rss_held=$(status_kib VmRSS)
+    open_gauge=$(scrape | awk '{ print $5 }')
+    run "idle+healthz" healthz 64 2 "$duration"
+    run "idle+browse_first_page" browse_first_page 64 2 "$duration"
+    rss_after=$(status_kib VmRSS)
+    kill -TERM "$idle_pid" 2>/dev/null || true
+    wait "$idle_pid" 2>/dev/null || true
+    still_open=$(awk '$1 == "held" { print $2 }' "$work/idle.out")
+    printf '{"count":%d,"opened":%d,"failed":%d,"open_seconds":%s,"first_error":"%s","still_open":%d,"server_open_connections":%d,"rss_before_kib":%d,"rss_held_kib":%d,"rss_after_kib":%d}\n' \
+      "$idle" "$opened" "$refused" "$open_s" "$(tr -d '"\\' <<<"${first_error:-}")" "${still_open:-0}" \
+      "${open_gauge:-0}" "$rss_before" "$rss_held" "$rss_after" >"$work/idle.json"
+  fi
+  idle_pid=""
+}
