@@ -45,6 +45,15 @@ class options {
     if (!error_) error_ = std::move(message);
   }
 
+  // --db: the path of the SQLite file. A PostgreSQL connection URI is refused by name (and not
+  // echoed: it may hold a password) instead of being opened as a file under "postgresql:".
+  std::string db_path() {
+    auto path = text("db");
+    if (path.starts_with("postgresql://") || path.starts_with("postgres://"))
+      fail("--db names a PostgreSQL database; this version keeps its data in a SQLite file: give a file path");
+    return path;
+  }
+
   std::string text(std::string_view name, std::string fallback = {}) const {
     const auto it = given_.find(name);
     return it == given_.end() ? std::move(fallback) : it->second;
@@ -132,7 +141,7 @@ result<cli_command> serve(arg_list args) {
   serve_command s;
   auto& cfg = s.server;
   auto& db = s.database;
-  db.path = o.text("db");
+  db.path = o.db_path();
   read_listen(o, cfg);
   cfg.threads = o.number<unsigned>("threads", cfg.threads, 1, 1024);
   cfg.quiet = o.has("quiet");
@@ -175,22 +184,25 @@ result<cli_command> serve(arg_list args) {
 result<cli_command> admin_create(arg_list args) {
   static constexpr option known[]{required("db"), required("phone"), required("password"), optional("name")};
   options o(args, known);
+  auto db = o.db_path();
   if (o.error()) return error{errc::validation_failed, *o.error()};
-  return cli_command{admin_create_command{o.text("db"), o.text("phone"), o.text("password"), o.text("name", "Admin")}};
+  return cli_command{admin_create_command{std::move(db), o.text("phone"), o.text("password"), o.text("name", "Admin")}};
 }
 
 result<cli_command> seed_demo(arg_list args) {
   static constexpr option known[]{required("db")};
   options o(args, known);
+  auto db = o.db_path();
   if (o.error()) return error{errc::validation_failed, *o.error()};
-  return cli_command{seed_demo_command{o.text("db")}};
+  return cli_command{seed_demo_command{std::move(db)}};
 }
 
 result<cli_command> backup(arg_list args) {
   static constexpr option known[]{required("db"), required("to")};
   options o(args, known);
+  auto db = o.db_path();
   if (o.error()) return error{errc::validation_failed, *o.error()};
-  return cli_command{backup_command{o.text("db"), o.text("to")}};
+  return cli_command{backup_command{std::move(db), o.text("to")}};
 }
 
 }  // namespace

@@ -132,6 +132,20 @@ TEST_CASE("an unknown, repeated or valueless option is refused", "[cli]") {
   CHECK(refused("serve --listen h:1") == "missing --db");
 }
 
+TEST_CASE("a PostgreSQL URI for --db is refused by name and never echoed", "[cli]") {
+  const std::string uri = "postgresql://cunji:s3cret@db1,db2/cunji?target_session_attrs=read-write";
+  for (const auto& line :
+       {"serve --db " + uri + " --listen h:1", "admin create --db " + uri + " --phone 1 --password p",
+        "seed-demo --db " + uri, "backup --db " + uri + " --to b.db",
+        std::string("serve --db postgres://h/cunji --listen h:1")}) {
+    const auto message = refused(line);
+    CHECK(message.starts_with("--db names a PostgreSQL database"));
+    CHECK(message.find("s3cret") == std::string::npos);
+  }
+  CHECK(serve().database.path == "x.db");  // a path still is one
+  CHECK(parsed<serve_command>("serve --db ./postgresql-data.db --listen h:1").database.path == "./postgresql-data.db");
+}
+
 TEST_CASE("numbers must be whole, decimal and in range", "[cli]") {
   const auto number_refused = [](std::string_view option_and_value) {
     return refused(std::string(serve_base) + " " + std::string(option_and_value));
