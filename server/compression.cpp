@@ -175,6 +175,10 @@ bool none_match_fails(std::string_view if_none_match, std::string_view etag) {
   }
 }
 
+bool gzip_wanted(const request& req, std::size_t body_bytes) {
+  return body_bytes >= gzip_min_bytes && accepted_by(req).prefer_gzip();
+}
+
 cached_response make_cached_response(std::string body, std::string etag, metrics& m) {
   cached_response c{std::move(body), std::move(etag), {}};
   if (c.body.size() >= gzip_min_bytes) {

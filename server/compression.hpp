@@ -36,6 +36,9 @@ struct accepted_codings {
 accepted_codings parse_accept_encoding(std::string_view value);
 // The request's Accept-Encoding lines parsed together; without the header, identity only.
 accepted_codings accepted_by(const request& req);
+// Whether an answer of `body_bytes` goes to `req` gzip-compressed: large enough
+// (gzip_min_bytes), and the client prefers gzip. The type is the caller's to check.
+bool gzip_wanted(const request& req, std::size_t body_bytes);
 
 // Whether a Content-Type may be compressed: text/*, JSON (and +json), XML (and +xml),
 // JavaScript; never image/*.

@@ -62,7 +62,7 @@ net::awaitable<void> finish_response(application& app, const request& req, respo
   if (has_body_status(res) && res[http::field::content_encoding].empty() &&
       is_compressible_type(res[http::field::content_type])) {
     add_vary_accept_encoding(res);
-    compress = res.body().size() >= gzip_min_bytes && accepted_by(req).prefer_gzip();
+    compress = gzip_wanted(req, res.body().size());
     if (compress) {
       res.set(http::field::content_encoding, "gzip");
       if (const auto etag = res[http::field::etag]; !etag.empty()) res.set(http::field::etag, gzip_etag(etag));

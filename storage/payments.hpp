@@ -59,7 +59,8 @@ struct due_refund {
   std::string out_trade_no;    // the payment's
   std::string out_request_no;  // the refund's: the same on every try, so the provider refunds once
   std::int64_t amount_fen = 0;
-  int attempts = 0;  // tries that failed so far
+  int attempts = 0;             // tries that failed so far
+  unix_seconds created_at = 0;  // when the refund was owed
 };
 
 // What one try to send a refund came to: confirmed by the provider, or not (retry later).

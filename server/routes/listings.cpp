@@ -73,10 +73,6 @@ response listing_response(http::status status, std::string body, std::string_vie
   return res;
 }
 
-bool wants_gzip_bytes(const request& req, const std::string& body) {
-  return body.size() >= gzip_min_bytes && accepted_by(req).prefer_gzip();
-}
-
 // Keeps a rendered public answer under `key`, computed after loading catalog counter value
 // `version` (server/response_cache.hpp), and answers with it. Its gzip bytes are made only for
 // a client that asks for gzip: most clients of the API send no Accept-Encoding, and compressing
@@ -84,7 +80,7 @@ bool wants_gzip_bytes(const request& req, const std::string& body) {
 net::awaitable<response> remember(context& ctx, std::string key, std::uint64_t version, std::string body,
                                   std::string etag) {
   cached_response c{std::move(body), std::move(etag), {}};
-  if (wants_gzip_bytes(ctx.req, c.body)) c.gzip = co_await gzip_body(ctx.app, c.body);
+  if (gzip_wanted(ctx.req, c.body.size())) c.gzip = co_await gzip_body(ctx.app, c.body);
   auto entry = std::make_shared<const cached_response>(std::move(c));
   ctx.app.responses().store(std::move(key), version, entry, entry->bytes());
   co_return cached_answer(ctx.req, http::status::ok, *entry);
@@ -94,7 +90,7 @@ net::awaitable<response> remember(context& ctx, std::string key, std::uint64_t v
 // compresses it once and stores the entry again with its gzip bytes.
 net::awaitable<response> answer_hit(context& ctx, std::string key, std::uint64_t version,
                                     std::shared_ptr<const cached_response> hit) {
-  if (hit->gzip.empty() && wants_gzip_bytes(ctx.req, hit->body))
+  if (hit->gzip.empty() && gzip_wanted(ctx.req, hit->body.size()))
     co_return co_await remember(ctx, std::move(key), version, hit->body, hit->etag);
   co_return cached_answer(ctx.req, http::status::ok, *hit);
 }

@@ -91,13 +91,13 @@ std::int64_t insert_refund(connection& c, std::int64_t payment_id, std::optional
 
 std::vector<due_refund> list_due_refunds(connection& c, unix_seconds now, std::size_t limit) {
   auto q = c.prepare(
-      "SELECT r.id, p.out_trade_no, r.out_request_no, r.amount_fen, r.attempts FROM refunds r "
+      "SELECT r.id, p.out_trade_no, r.out_request_no, r.amount_fen, r.attempts, r.created_at FROM refunds r "
       "JOIN payments p ON p.id = r.payment_id "
       "WHERE r.status = 'pending' AND r.next_attempt_at <= ? AND p.method = 'alipay' "
       "ORDER BY r.next_attempt_at, r.id LIMIT ?");
   q.bind_all(now, static_cast<std::int64_t>(limit));
   std::vector<due_refund> out;
-  while (q.step()) out.push_back({q.i64(0), q.str(1), q.str(2), q.i64(3), static_cast<int>(q.i64(4))});
+  while (q.step()) out.push_back({q.i64(0), q.str(1), q.str(2), q.i64(3), static_cast<int>(q.i64(4)), q.i64(5)});
   return out;
 }
 
