@@ -34,9 +34,9 @@ async function submit(page, button) {
 
 // Keeps the flow off the internet: every https request of the flow's page (the payment gateway
 // the pay form redirects to; the server under test speaks http) is answered here with a short
-// text and recorded. Through the DevTools protocol's Fetch domain, which (unlike page.route)
-// also stops a request a redirect leads to, after the browser has let it through its
-// Content-Security-Policy (form-action).
+// text, and page visits are recorded. Through the DevTools protocol's Fetch domain, which
+// (unlike page.route) also stops a request a redirect leads to, after the browser has let it
+// through its Content-Security-Policy (form-action).
 async function stubOtherOrigins(flow, baseUrl) {
   const seen = [];
   const { cdp } = flow.watch;
@@ -46,7 +46,9 @@ async function stubOtherOrigins(flow, baseUrl) {
       cdp.send('Fetch.continueRequest', { requestId: e.requestId }).catch(() => {});
       return;
     }
-    seen.push(e.request.url);
+    // Only page visits count: a browser also asks the stub's origin for /favicon.ico, at
+    // a moment of its own choosing.
+    if (e.resourceType === 'Document') seen.push(e.request.url);
     cdp.send('Fetch.fulfillRequest', { requestId: e.requestId, responseCode: 200,
       responseHeaders: [{ name: 'Content-Type', value: 'text/plain; charset=utf-8' }],
       body: Buffer.from('payment gateway (stub)').toString('base64') }).catch(() => {});
