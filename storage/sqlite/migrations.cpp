@@ -1,12 +1,11 @@
 #include "storage/sqlite/migrations.hpp"
 
-#include <algorithm>
-#include <charconv>
 #include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "storage/migration_list.hpp"
 #include "storage/sql/idempotency.hpp"
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/migration_steps.hpp"
@@ -19,25 +18,7 @@ const std::vector<std::pair<std::string_view, std::string_view>>& migrations();
 namespace cunji::storage {
 
 namespace {
-struct migration {
-  int version;
-  std::string_view name;
-  std::string_view sql;
-};
-
-std::vector<migration> sorted_migrations() {
-  std::vector<migration> out;
-  for (const auto& [name, sql] : embedded::migrations()) {
-    int v = 0;
-    const auto [p, ec] = std::from_chars(name.data(), name.data() + name.size(), v);
-    if (ec != std::errc{} || v <= 0 || *p != '_') throw std::logic_error("bad migration name: " + std::string(name));
-    out.push_back({v, name, sql});
-  }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.version < b.version; });
-  for (std::size_t i = 0; i < out.size(); ++i)
-    if (out[i].version != static_cast<int>(i) + 1) throw std::logic_error("migrations must be numbered 1, 2, 3...");
-  return out;
-}
+std::vector<migration> sorted_migrations() { return numbered_migrations(embedded::migrations()); }
 }  // namespace
 
 int latest_schema_version() { return static_cast<int>(sorted_migrations().size()); }

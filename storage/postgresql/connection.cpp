@@ -1,0 +1,194 @@
+#include "storage/postgresql/connection.hpp"
+
+#include <libpq-fe.h>
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <string>
+#include <utility>
+
+#include "storage/postgresql/pg_failure.hpp"
+
+namespace cunji::storage::pg {
+
+namespace asio = boost::asio;
+using asio::use_awaitable;
+using descriptor = asio::posix::stream_descriptor;
+
+namespace {
+
+std::string trimmed(const char* message) {
+  std::string m = message ? message : "";
+  while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
+  return m;
+}
+
+// The error of a statement: its primary message and SQLSTATE only. The DETAIL field is left
+// out, as it can quote the row's values (a unique key's value, say): no data goes to logs.
+pg_failure statement_error(const PGresult* r) {
+  const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+  const char* primary = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+  return pg_failure("PostgreSQL: " + trimmed(primary ? primary : PQresStatus(PQresultStatus(r))), state ? state : "");
+}
+
+// Releases the socket from the descriptor without closing it: libpq owns it.
+void unwatch(std::optional<descriptor>& socket) {
+  if (!socket) return;
+  socket->release();
+  socket.reset();
+}
+
+}  // namespace
+
+connection::connection(executor ex, pg_conn* c) noexcept : ex_(std::move(ex)), conn_(c) {}
+
+connection::~connection() {
+  unwatch(socket_);
+  PQfinish(conn_);
+}
+
+void connection::fail(const char* doing) const {
+  throw pg_failure(std::string("PostgreSQL ") + doing + ": " + trimmed(PQerrorMessage(conn_)), "");
+}
+
+task<std::unique_ptr<connection>> connection::open(executor ex, std::string conninfo,
+                                                   std::chrono::milliseconds timeout) {
+  using namespace asio::experimental::awaitable_operators;
+  PGconn* raw = PQconnectStart(conninfo.c_str());
+  if (!raw) throw pg_failure("PostgreSQL: out of memory starting a connection", "");
+  std::unique_ptr<connection> c(new connection(ex, raw));
+  if (PQstatus(raw) == CONNECTION_BAD) c->fail("connection");
+  asio::steady_timer deadline(ex, timeout);
+  // libpq's connection loop: wait as PQconnectPoll asks, then call it again. The socket can
+  // change between calls (the next host of a list), so it is watched afresh each time.
+  PostgresPollingStatusType poll = PGRES_POLLING_WRITING;
+  while (poll != PGRES_POLLING_OK) {
+    if (poll == PGRES_POLLING_FAILED) c->fail("connection");
+    unwatch(c->socket_);
+    const int fd = PQsocket(raw);
+    if (fd < 0) c->fail("connection");
+    c->socket_.emplace(ex, fd);
+    const auto which = poll == PGRES_POLLING_READING ? descriptor::wait_read : descriptor::wait_write;
+    const auto done = co_await (c->socket_->async_wait(which, use_awaitable) || deadline.async_wait(use_awaitable));
+    if (done.index() == 1) throw pg_failure("PostgreSQL connection: no answer within the connect timeout", "");
+    poll = PQconnectPoll(raw);
+  }
+  if (PQsetnonblocking(raw, 1) != 0) c->fail("connection");
+  unwatch(c->socket_);
+  c->watch_socket();
+  co_return c;
+}
+
+void connection::watch_socket() {
+  const int fd = PQsocket(conn_);
+  if (fd < 0) fail("connection");
+  socket_.emplace(ex_, fd);
+}
+
+bool connection::connected() const noexcept { return PQstatus(conn_) == CONNECTION_OK; }
+
+bool connection::reusable() const noexcept {
+  return PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) == PQTRANS_IDLE &&
+         PQpipelineStatus(conn_) == PQ_PIPELINE_OFF;
+}
+
+task<void> connection::wait(bool for_write) {
+  co_await socket_->async_wait(for_write ? descriptor::wait_write : descriptor::wait_read, use_awaitable);
+}
+
+// Sends what libpq has buffered. While the server's answers fill the other direction, they
+// are read in (PQconsumeInput), so that neither side waits for the other forever.
+task<void> connection::flush() {
+  for (;;) {
+    const int left = PQflush(conn_);
+    if (left == 0) co_return;
+    if (left < 0) fail("send");
+    co_await wait(true);
+    if (!PQconsumeInput(conn_)) fail("receive");
+  }
+}
+
+// The next result of what was sent, waiting for the server's bytes; nullptr ends a statement.
+task<pg_result*> connection::next_result() {
+  while (PQisBusy(conn_)) {
+    co_await wait(false);
+    if (!PQconsumeInput(conn_)) fail("receive");
+  }
+  co_return PQgetResult(conn_);
+}
+
+task<result> connection::query(std::string sql) { co_return co_await query(std::move(sql), std::vector<param>{}); }
+
+task<result> connection::query(std::string sql, std::vector<param> values) {
+  std::vector<const char*> raw(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) raw[i] = values[i] ? values[i]->c_str() : nullptr;
+  if (!PQsendQueryParams(conn_, sql.c_str(), static_cast<int>(raw.size()), nullptr, raw.data(), nullptr, nullptr, 0))
+    fail("send");
+  co_return co_await finish();
+}
+
+task<void> connection::script(std::string sql) {
+  if (!PQsendQuery(conn_, sql.c_str())) fail("send");
+  co_await finish();
+}
+
+// Sends what was queued and reads every result up to the end of it: the last one, or the
+// first error.
+task<result> connection::finish() {
+  co_await flush();
+  result last;
+  std::optional<pg_failure> error;
+  for (;;) {
+    PGresult* r = co_await next_result();
+    if (!r) break;
+    result owned(r);
+    if (PQresultStatus(r) == PGRES_FATAL_ERROR) {
+      if (!error) error = statement_error(r);
+    } else {
+      last = std::move(owned);
+    }
+  }
+  if (PQstatus(conn_) != CONNECTION_OK) fail("connection");
+  if (error) throw *error;
+  co_return last;
+}
+
+task<std::vector<result>> connection::pipeline(std::vector<statement> statements) {
+  if (!PQenterPipelineMode(conn_)) fail("pipeline");
+  for (const auto& s : statements) {
+    std::vector<const char*> raw(s.values.size());
+    for (std::size_t i = 0; i < s.values.size(); ++i) raw[i] = s.values[i] ? s.values[i]->c_str() : nullptr;
+    if (!PQsendQueryParams(conn_, s.sql.c_str(), static_cast<int>(raw.size()), nullptr, raw.data(), nullptr, nullptr,
+                           0))
+      fail("send");
+  }
+  if (!PQpipelineSync(conn_)) fail("send");
+  co_await flush();
+  // Each statement's results end with nullptr; after an error the rest come back as
+  // PGRES_PIPELINE_ABORTED. Then the Sync's own result.
+  std::vector<result> out(statements.size());
+  std::optional<pg_failure> error;
+  for (auto& slot : out) {
+    for (;;) {
+      PGresult* r = co_await next_result();
+      if (!r) break;
+      result owned(r);
+      const auto status = PQresultStatus(r);
+      if (status == PGRES_FATAL_ERROR) {
+        if (!error) error = statement_error(r);
+      } else if (status != PGRES_PIPELINE_ABORTED) {
+        slot = std::move(owned);
+      }
+    }
+  }
+  PGresult* sync = co_await next_result();
+  const bool synced = sync && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+  PQclear(sync);
+  if (!synced) fail("pipeline");
+  if (!PQexitPipelineMode(conn_)) fail("pipeline");
+  if (error) throw *error;
+  co_return out;
+}
+
+}  // namespace cunji::storage::pg

@@ -1,0 +1,95 @@
+#pragma once
+// One PostgreSQL connection driven by libpq's asynchronous API under Asio: the socket libpq
+// opens is watched by a posix::stream_descriptor that never owns it (libpq closes it), so an
+// I/O thread waits for the database instead of blocking. A connection serves one coroutine at
+// a time (storage/postgresql/pool.hpp hands them out).
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/common.hpp"
+#include "storage/postgresql/result.hpp"
+
+struct pg_conn;  // libpq's PGconn
+
+namespace cunji::storage::pg {
+
+// A statement's parameter in text format; nullopt is SQL NULL.
+using param = std::optional<std::string>;
+
+inline param to_param(std::int64_t v) { return std::to_string(v); }
+inline param to_param(int v) { return std::to_string(v); }
+inline param to_param(std::string_view v) { return std::string(v); }
+inline param to_param(const char* v) { return std::string(v); }
+inline param to_param(const std::string& v) { return v; }
+inline param to_param(std::nullopt_t) { return std::nullopt; }
+template <class T>
+param to_param(const std::optional<T>& v) {
+  return v ? to_param(*v) : std::nullopt;
+}
+
+// The parameters $1, $2… of a statement.
+template <class... A>
+std::vector<param> params(const A&... a) {
+  return {to_param(a)...};
+}
+
+struct statement {
+  std::string sql;
+  std::vector<param> values;
+};
+
+class connection {
+ public:
+  using executor = boost::asio::any_io_executor;
+
+  // Connects with a libpq connection string or URI (several hosts allowed), giving up after
+  // `timeout`. Throws pg_failure if no host accepts; the message never repeats the password.
+  static task<std::unique_ptr<connection>> open(executor ex, std::string conninfo, std::chrono::milliseconds timeout);
+
+  connection(const connection&) = delete;
+  connection& operator=(const connection&) = delete;
+  ~connection();
+
+  // Runs one statement and returns its rows. Throws pg_failure on an error of the statement
+  // (with its SQLSTATE) or of the connection.
+  task<result> query(std::string sql, std::vector<param> values);
+  task<result> query(std::string sql);
+
+  // Runs SQL text of several statements separated by ';', without parameters (a migration).
+  // Without BEGIN in it, the text is one transaction.
+  task<void> script(std::string sql);
+
+  // Sends every statement and a Sync at once and reads all their results: one round trip.
+  // Without BEGIN in it, the pipeline is one transaction (PostgreSQL's implicit transaction up
+  // to the Sync): all of it commits, or on the first error none of it does and pg_failure is
+  // thrown with that error. Results are in statement order.
+  task<std::vector<result>> pipeline(std::vector<statement> statements);
+
+  // Whether the connection to the server is up (inside a transaction or not).
+  bool connected() const noexcept;
+  // Whether the connection can take another statement: connected and outside any transaction.
+  bool reusable() const noexcept;
+
+ private:
+  connection(executor ex, pg_conn* c) noexcept;
+  void watch_socket();
+  task<void> wait(bool for_write);
+  task<void> flush();
+  task<pg_result*> next_result();
+  task<result> finish();
+  [[noreturn]] void fail(const char* doing) const;
+
+  executor ex_;
+  pg_conn* conn_ = nullptr;
+  std::optional<boost::asio::posix::stream_descriptor> socket_;
+};
+
+}  // namespace cunji::storage::pg

@@ -1,0 +1,75 @@
+#pragma once
+// Throwaway PostgreSQL clusters for the tests (tests/support/pg_cluster starts and stops them).
+// shared_pg() is the run's cluster: the one ctest started for every test that needs it
+// (CUNJI_TEST_PG_DIR names its directory), or, for a test program run by hand, one started for
+// this process and stopped when it exits. Each test takes a database of its own in it
+// (fresh_pg_database). A test that stops or restarts PostgreSQL starts a private cluster, so
+// that it disturbs no other test.
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+
+namespace cunji::test {
+
+class pg_cluster {
+ public:
+  // Starts a new cluster in a new directory under /tmp (short: a unix socket's path is at
+  // most 107 bytes).
+  pg_cluster() : dir_(make_dir()), owned_(true) { run("start"); }
+  // Uses the cluster already running in `dir`.
+  explicit pg_cluster(std::string dir) : dir_(std::move(dir)), owned_(false) {}
+  pg_cluster(const pg_cluster&) = delete;
+  pg_cluster& operator=(const pg_cluster&) = delete;
+  ~pg_cluster() {
+    if (owned_) std::system(command("stop").c_str());
+  }
+
+  // The connection string of `database` in this cluster.
+  std::string conninfo(const std::string& database = "postgres") const {
+    return "host=" + dir_ + " dbname=" + database + " user=postgres";
+  }
+  // Stops the server at once (as a crash would) and starts it again.
+  void restart() { run("restart"); }
+  const std::string& dir() const { return dir_; }
+
+ private:
+  static std::string make_dir() {
+    std::string tmpl = "/tmp/cunji-pg-XXXXXX";
+    if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+    return tmpl;
+  }
+  std::string command(const char* verb) const {
+    return std::string(CUNJI_TEST_SOURCE_DIR) + "/support/pg_cluster " + verb + " " + dir_ + " >/dev/null";
+  }
+  void run(const char* verb) const {
+    if (std::system(command(verb).c_str()) != 0)
+      throw std::runtime_error(std::string("tests/support/pg_cluster ") + verb + " failed");
+  }
+  std::string dir_;
+  bool owned_;
+};
+
+inline pg_cluster& shared_pg() {
+  static pg_cluster cluster = [] {
+    const char* dir = std::getenv("CUNJI_TEST_PG_DIR");
+    return dir ? pg_cluster(std::string(dir)) : pg_cluster();
+  }();
+  return cluster;
+}
+
+// A new, empty database in the shared cluster; its connection string.
+inline std::string fresh_pg_database() {
+  static std::atomic<int> made{0};
+  const std::string name = "test_" + std::to_string(getpid()) + "_" + std::to_string(++made);
+  const std::string create = "psql -qAt -v ON_ERROR_STOP=1 \"" + shared_pg().conninfo() + "\" -c 'CREATE DATABASE " +
+                             name + "' >/dev/null";
+  if (std::system(create.c_str()) != 0) throw std::runtime_error("CREATE DATABASE " + name + " failed");
+  return shared_pg().conninfo(name);
+}
+
+}  // namespace cunji::test
