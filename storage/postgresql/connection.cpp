@@ -118,9 +118,9 @@ task<pg_result*> connection::next_result() {
   co_return PQgetResult(conn_);
 }
 
-task<result> connection::query(std::string sql) { co_return co_await query(std::move(sql), std::vector<param>{}); }
+task<row_set> connection::query(std::string sql) { co_return co_await query(std::move(sql), std::vector<param>{}); }
 
-task<result> connection::query(std::string sql, std::vector<param> values) {
+task<row_set> connection::query(std::string sql, std::vector<param> values) {
   std::vector<const char*> raw(values.size());
   for (std::size_t i = 0; i < values.size(); ++i) raw[i] = values[i] ? values[i]->c_str() : nullptr;
   if (!PQsendQueryParams(conn_, sql.c_str(), static_cast<int>(raw.size()), nullptr, raw.data(), nullptr, nullptr, 0))
@@ -135,14 +135,14 @@ task<void> connection::script(std::string sql) {
 
 // Sends what was queued and reads every result up to the end of it: the last one, or the
 // first error.
-task<result> connection::finish() {
+task<row_set> connection::finish() {
   co_await flush();
-  result last;
+  row_set last;
   std::optional<pg_failure> error;
   for (;;) {
     PGresult* r = co_await next_result();
     if (!r) break;
-    result owned(r);
+    row_set owned(r);
     if (PQresultStatus(r) == PGRES_FATAL_ERROR) {
       if (!error) error = statement_error(r);
     } else {
@@ -154,7 +154,7 @@ task<result> connection::finish() {
   co_return last;
 }
 
-task<std::vector<result>> connection::pipeline(std::vector<statement> statements) {
+task<std::vector<row_set>> connection::pipeline(std::vector<statement> statements) {
   if (!PQenterPipelineMode(conn_)) fail("pipeline");
   for (const auto& s : statements) {
     std::vector<const char*> raw(s.values.size());
@@ -167,13 +167,13 @@ task<std::vector<result>> connection::pipeline(std::vector<statement> statements
   co_await flush();
   // Each statement's results end with nullptr; after an error the rest come back as
   // PGRES_PIPELINE_ABORTED. Then the Sync's own result.
-  std::vector<result> out(statements.size());
+  std::vector<row_set> out(statements.size());
   std::optional<pg_failure> error;
   for (auto& slot : out) {
     for (;;) {
       PGresult* r = co_await next_result();
       if (!r) break;
-      result owned(r);
+      row_set owned(r);
       const auto status = PQresultStatus(r);
       if (status == PGRES_FATAL_ERROR) {
         if (!error) error = statement_error(r);

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "storage/common.hpp"
-#include "storage/postgresql/result.hpp"
+#include "storage/postgresql/row_set.hpp"
 
 struct pg_conn;  // libpq's PGconn
 
@@ -60,18 +60,18 @@ class connection {
 
   // Runs one statement and returns its rows. Throws pg_failure on an error of the statement
   // (with its SQLSTATE) or of the connection.
-  task<result> query(std::string sql, std::vector<param> values);
-  task<result> query(std::string sql);
+  task<row_set> query(std::string sql, std::vector<param> values);
+  task<row_set> query(std::string sql);
 
   // Runs SQL text of several statements separated by ';', without parameters (a migration).
   // Without BEGIN in it, the text is one transaction.
   task<void> script(std::string sql);
 
   // Sends every statement and a Sync at once and reads all their results: one round trip.
-  // Without BEGIN in it, the pipeline is one transaction (PostgreSQL's implicit transaction up
-  // to the Sync): all of it commits, or on the first error none of it does and pg_failure is
-  // thrown with that error. Results are in statement order.
-  task<std::vector<result>> pipeline(std::vector<statement> statements);
+  // Outside a transaction, the pipeline is one (PostgreSQL's implicit transaction up to the
+  // Sync): all of it commits, or on the first error none of it does and pg_failure is thrown
+  // with that error. Inside one, its statements join it. Results are in statement order.
+  task<std::vector<row_set>> pipeline(std::vector<statement> statements);
 
   // Whether the connection to the server is up (inside a transaction or not).
   bool connected() const noexcept;
@@ -84,7 +84,7 @@ class connection {
   task<void> wait(bool for_write);
   task<void> flush();
   task<pg_result*> next_result();
-  task<result> finish();
+  task<row_set> finish();
   [[noreturn]] void fail(const char* doing) const;
 
   executor ex_;

@@ -10,17 +10,17 @@ struct pg_result;  // libpq's PGresult; <libpq-fe.h> stays in storage/postgresql
 
 namespace cunji::storage::pg {
 
-class result {
+class row_set {
  public:
-  result() = default;
-  explicit result(pg_result* r) noexcept : r_(r) {}
+  row_set() = default;
+  explicit row_set(pg_result* r) noexcept : r_(r) {}
 
   int rows() const noexcept;
   int columns() const noexcept;
   // Rows an INSERT, UPDATE or DELETE touched (without RETURNING too).
   std::int64_t affected() const noexcept;
   bool is_null(int row, int column) const noexcept;
-  // The value as text; empty for NULL. Valid while this result lives.
+  // The value as text; empty for NULL. Valid while this row_set lives.
   std::string_view text(int row, int column) const noexcept;
   // The value as a 64-bit integer; throws pg_failure if it is NULL or not an integer.
   std::int64_t i64(int row, int column) const;

@@ -1,4 +1,4 @@
-#include "storage/postgresql/result.hpp"
+#include "storage/postgresql/row_set.hpp"
 
 #include <libpq-fe.h>
 
@@ -9,12 +9,12 @@
 
 namespace cunji::storage::pg {
 
-void result::free_result::operator()(pg_result* r) const noexcept { PQclear(r); }
+void row_set::free_result::operator()(pg_result* r) const noexcept { PQclear(r); }
 
-int result::rows() const noexcept { return r_ ? PQntuples(r_.get()) : 0; }
-int result::columns() const noexcept { return r_ ? PQnfields(r_.get()) : 0; }
+int row_set::rows() const noexcept { return r_ ? PQntuples(r_.get()) : 0; }
+int row_set::columns() const noexcept { return r_ ? PQnfields(r_.get()) : 0; }
 
-std::int64_t result::affected() const noexcept {
+std::int64_t row_set::affected() const noexcept {
   if (!r_) return 0;
   const std::string_view n = PQcmdTuples(r_.get());
   std::int64_t v = 0;
@@ -22,19 +22,19 @@ std::int64_t result::affected() const noexcept {
   return v;
 }
 
-bool result::is_null(int row, int column) const noexcept { return PQgetisnull(r_.get(), row, column) != 0; }
+bool row_set::is_null(int row, int column) const noexcept { return PQgetisnull(r_.get(), row, column) != 0; }
 
-std::string_view result::text(int row, int column) const noexcept {
+std::string_view row_set::text(int row, int column) const noexcept {
   return {PQgetvalue(r_.get(), row, column), static_cast<std::size_t>(PQgetlength(r_.get(), row, column))};
 }
 
-std::int64_t result::i64(int row, int column) const {
+std::int64_t row_set::i64(int row, int column) const {
   const auto v = opt_i64(row, column);
   if (!v) throw pg_failure("NULL where an integer was expected (column " + std::to_string(column) + ")", "22000");
   return *v;
 }
 
-std::optional<std::int64_t> result::opt_i64(int row, int column) const {
+std::optional<std::int64_t> row_set::opt_i64(int row, int column) const {
   if (is_null(row, column)) return std::nullopt;
   const auto t = text(row, column);
   std::int64_t v = 0;
@@ -44,7 +44,7 @@ std::optional<std::int64_t> result::opt_i64(int row, int column) const {
   return v;
 }
 
-std::string result::bytes(int row, int column) const {
+std::string row_set::bytes(int row, int column) const {
   std::size_t n = 0;
   unsigned char* raw = PQunescapeBytea(reinterpret_cast<const unsigned char*>(PQgetvalue(r_.get(), row, column)), &n);
   if (!raw) throw pg_failure("out of memory decoding a bytea value", "22000");
