@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "storage/common.hpp"
+#include "storage/paging.hpp"
 #include "storage/sql/idempotency.hpp"
 #include "storage/sqlite/database.hpp"
 #include "storage/sqlite/transaction.hpp"
@@ -76,19 +77,6 @@ task<answer> engine::idempotent(std::optional<idempotency_key> key, Work work, r
   };
   auto res = co_await write(std::move(cmd));
   co_return std::move(res.value());
-}
-
-// A list read with one row more than the page (storage/sql/*: limit + 1), cut back to the page,
-// with the keys {id} of its last item when there was more.
-template <class Row>
-page<Row> page_of(std::vector<Row> rows, int limit) {
-  page<Row> p;
-  if (static_cast<int>(rows.size()) > limit) {
-    rows.resize(static_cast<std::size_t>(limit));
-    p.next_keys = {rows.back().id};
-  }
-  p.items = std::move(rows);
-  return p;
 }
 
 }  // namespace cunji::storage

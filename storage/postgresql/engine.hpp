@@ -1,0 +1,131 @@
+#pragma once
+// How the PostgreSQL engine's use cases reach the database: a connection of the pool for the
+// time of one use case, and the transaction it needs.
+//
+// Writes run SERIALIZABLE by default: PostgreSQL fails (40001) any transaction whose outcome no
+// one-at-a-time order of the transactions could give, and the write is run again. So a use case
+// may read and then write, as under SQLite's single writer, without locking rows by hand. The
+// hot paths that many clients run on the same rows (orders taking stock) use READ COMMITTED
+// with conditional UPDATEs instead, where such conflicts would be retried over and over.
+#include <functional>
+#include <optional>
+
+#include "storage/common.hpp"
+#include "storage/postgresql/connection.hpp"
+#include "storage/postgresql/idempotency.hpp"
+#include "storage/postgresql/pg_failure.hpp"
+#include "storage/postgresql/pool.hpp"
+
+namespace cunji::storage::pg {
+
+enum class isolation { read_committed, serializable };
+
+// Whether a failed write may simply be run again: PostgreSQL chose it as the victim of a
+// serialization failure or a deadlock, and rolled it back.
+inline bool run_again(const pg_failure& e) { return e.sqlstate() == "40001" || e.sqlstate() == "40P01"; }
+inline constexpr int write_attempts = 5;
+
+template <class R>
+using use_fn = std::function<task<R>(connection&)>;
+
+class engine {
+ public:
+  explicit engine(pool& p) noexcept : pool_(p) {}
+
+  // `fn` on a connection, without a transaction of its own: one statement, or several that
+  // need no common snapshot.
+  template <class R>
+  task<R> read(use_fn<R> fn) {
+    auto c = co_await pool_.acquire();
+    co_return co_await fn(*c);
+  }
+
+  // `fn` in one read-only transaction: all its statements see the same snapshot.
+  template <class R>
+  task<R> snapshot(use_fn<R> fn) {
+    auto c = co_await pool_.acquire();
+    co_await c->query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    auto out = co_await fn(*c);
+    co_await c->query("COMMIT");
+    co_return out;
+  }
+
+  // `fn` in one transaction, committed when it returns (whatever it returns: a use case that
+  // refuses after writing, such as a counted wrong pickup code, keeps what it wrote), rolled
+  // back when it throws. Run again on a serialization failure or deadlock, up to
+  // write_attempts times.
+  template <class R>
+  task<R> write(use_fn<R> fn, isolation level = isolation::serializable) {
+    auto c = co_await pool_.acquire();
+    for (int attempt = 1;; ++attempt) {
+      try {
+        co_await c->query(begin(level));
+        auto out = co_await fn(*c);
+        co_await c->query("COMMIT");
+        co_return out;
+      } catch (const pg_failure& e) {
+        if (!run_again(e) || attempt == write_attempts || !c->connected()) throw;
+      }
+      co_await c->query("ROLLBACK");
+    }
+  }
+
+  // The answer to an idempotent write: a stored one for a repeat of `key`, else `work` run in
+  // one transaction (a failed outcome rolls the work back to a savepoint and keeps the key's
+  // record), its outcome rendered and stored under the key unless it is a 5xx. The key is
+  // claimed in the same transaction (storage/postgresql/idempotency.hpp), so concurrent
+  // duplicates make one write. Run again as write() is. A lost connection is thrown as
+  // pg_failure (503): whether a COMMIT in flight took effect is unknown, and the client's retry
+  // with the same key settles it.
+  template <class T>
+  task<answer> idempotent(std::optional<idempotency_key> key, work_fn<T> work, renderer<T> render, unix_seconds now,
+                          isolation level = isolation::serializable);
+
+  pool& connections() noexcept { return pool_; }
+
+ private:
+  static const char* begin(isolation level) noexcept {
+    return level == isolation::serializable ? "BEGIN ISOLATION LEVEL SERIALIZABLE" : "BEGIN";
+  }
+  pool& pool_;
+};
+
+template <class T>
+task<answer> engine::idempotent(std::optional<idempotency_key> key, work_fn<T> work, renderer<T> render,
+                                unix_seconds now, isolation level) {
+  auto c = co_await pool_.acquire();
+  if (key) {
+    if (auto stored = co_await find_answer(*c, *key)) co_return replay(*stored, *key, render);
+  }
+  for (int attempt = 1;; ++attempt) {
+    try {
+      co_await c->query(begin(level));
+      std::optional<std::int64_t> record;
+      if (key) {
+        record = co_await claim_key(*c, *key, now);
+        if (!record) {  // a duplicate committed first: its answer
+          co_await c->query("ROLLBACK");
+          auto stored = co_await find_answer(*c, *key);
+          if (!stored) throw pg_failure("an idempotency record vanished", "22000");
+          co_return replay(*stored, *key, render);
+        }
+      }
+      co_await c->query("SAVEPOINT work");
+      auto outcome = co_await work(*c);
+      if (!outcome.ok()) co_await c->query("ROLLBACK TO SAVEPOINT work");
+      auto a = render(outcome);
+      if (a.status >= 500) {
+        co_await c->query("ROLLBACK");
+        co_return a;
+      }
+      if (record) co_await record_answer(*c, *record, a);
+      co_await c->query("COMMIT");
+      co_return a;
+    } catch (const pg_failure& e) {
+      if (!run_again(e) || attempt == write_attempts || !c->connected()) throw;
+    }
+    co_await c->query("ROLLBACK");
+  }
+}
+
+}  // namespace cunji::storage::pg
