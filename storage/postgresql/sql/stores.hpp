@@ -10,6 +10,14 @@ namespace cunji::storage::pg {
 
 class engine;
 
+std::unique_ptr<account_store> make_account_store(engine& e);
 std::unique_ptr<region_store> make_region_store(engine& e);
+std::unique_ptr<catalog_store> make_catalog_store(engine& e);
+std::unique_ptr<order_store> make_order_store(engine& e);
+std::unique_ptr<payment_store> make_payment_store(engine& e);
+std::unique_ptr<purchase_store> make_purchase_store(engine& e);
+std::unique_ptr<return_store> make_return_store(engine& e);
+std::unique_ptr<money_store> make_money_store(engine& e);
+std::unique_ptr<report_store> make_report_store(engine& e);
 
 }  // namespace cunji::storage::pg

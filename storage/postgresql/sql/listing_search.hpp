@@ -1,0 +1,25 @@
+#pragma once
+// Browsing and searching listings on PostgreSQL (the SQLite engine's:
+// storage/search/listing_search.hpp). Search terms come from the project's own tokenizer
+// (storage/search/fts_tokenizer.hpp: CJK unigrams and bigrams, Latin words), stored with their
+// positions in listings.search_vector (a tsvector with a GIN index); the same query rules as on
+// SQLite (one CJK character: its unigram; two: their bigram; more: a phrase of bigrams; a
+// word: a prefix).
+#include <string>
+#include <string_view>
+
+#include "storage/catalog.hpp"
+
+namespace cunji::storage::pg {
+
+class connection;
+
+// The tsvector literal of a listing's title and description, for listings.search_vector
+// (`$n::tsvector`), written with the title and the description.
+std::string search_vector(std::string_view title, std::string_view description);
+
+// Browsable listings (active, in active shops) matching the query, in the query's order, with
+// the same contract and keysets as storage::browse_listings.
+task<listing_page> browse_listings(connection& c, listing_query q);
+
+}  // namespace cunji::storage::pg
