@@ -10,6 +10,7 @@
 #include <functional>
 #include <optional>
 
+#include "storage/cache/change_counters.hpp"
 #include "storage/common.hpp"
 #include "storage/postgresql/connection.hpp"
 #include "storage/postgresql/idempotency.hpp"
@@ -30,7 +31,10 @@ using use_fn = std::function<task<R>(connection&)>;
 
 class engine {
  public:
-  explicit engine(pool& p) noexcept : pool_(p) {}
+  // With `changes`, every committed write bumps its counters (before the write's caller hears
+  // of it): a write does not say which tables it touched, so a cache of this server's reads is
+  // never stale, at the price of misses after writes that changed nothing it holds.
+  explicit engine(pool& p, change_counters* changes = nullptr) noexcept : pool_(p), changes_(changes) {}
 
   // `fn` on a connection, without a transaction of its own: one statement, or several that
   // need no common snapshot.
@@ -62,6 +66,7 @@ class engine {
         co_await c->query(begin(level));
         auto out = co_await fn(*c);
         co_await c->query("COMMIT");
+        committed();
         co_return out;
       } catch (const pg_failure& e) {
         if (!run_again(e) || attempt == write_attempts || !c->connected()) throw;
@@ -84,10 +89,16 @@ class engine {
   pool& connections() noexcept { return pool_; }
 
  private:
+  void committed() noexcept {
+    if (!changes_) return;
+    changes_->bump_catalog();
+    changes_->bump_search_text();
+  }
   static const char* begin(isolation level) noexcept {
     return level == isolation::serializable ? "BEGIN ISOLATION LEVEL SERIALIZABLE" : "BEGIN";
   }
   pool& pool_;
+  change_counters* changes_;
 };
 
 template <class T>
@@ -120,6 +131,7 @@ task<answer> engine::idempotent(std::optional<idempotency_key> key, work_fn<T> w
       }
       if (record) co_await record_answer(*c, *record, a);
       co_await c->query("COMMIT");
+      committed();
       co_return a;
     } catch (const pg_failure& e) {
       if (!run_again(e) || attempt == write_attempts || !c->connected()) throw;

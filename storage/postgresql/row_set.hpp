@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 
 struct pg_result;  // libpq's PGresult; <libpq-fe.h> stays in storage/postgresql/*.cpp
@@ -22,6 +23,11 @@ class row_set {
   bool is_null(int row, int column) const noexcept;
   // The value as text; empty for NULL. Valid while this row_set lives.
   std::string_view text(int row, int column) const noexcept;
+  std::string str(int row, int column) const { return std::string(text(row, column)); }
+  std::optional<std::string> opt_str(int row, int column) const {
+    if (is_null(row, column)) return std::nullopt;
+    return str(row, column);
+  }
   // The value as a 64-bit integer; throws pg_failure if it is NULL or not an integer.
   std::int64_t i64(int row, int column) const;
   std::optional<std::int64_t> opt_i64(int row, int column) const;

@@ -28,10 +28,18 @@ TEST_CASE("PostgreSQL regions: counties and villages, pages, filters, Taobao sta
   const auto db = cunji::test::fresh_pg_database();
   run_task(ioc, migrated(db));
   pg::pool p(ioc.get_executor(), db, 2);
-  pg::engine e(p);
+  change_counters changes;
+  pg::engine e(p, &changes);
   auto regions = pg::make_region_store(e);
 
+  const auto before = changes.catalog();
   const auto poor = run_task(ioc, regions->create_county("吉木乃县", "新疆维吾尔自治区", true, 100));
+  // A committed write moves the counters of the read caches (a county's poverty flag is shown
+  // with its listings); a read does not.
+  CHECK(changes.catalog() > before);
+  const auto after_write = changes.catalog();
+  run_task(ioc, regions->find_county(poor.id));
+  CHECK(changes.catalog() == after_write);
   const auto rich = run_task(ioc, regions->create_county("义乌市", "浙江省", false, 101));
   CHECK(poor.poverty_stricken);
   CHECK(rich.id > poor.id);
