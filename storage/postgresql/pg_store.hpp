@@ -1,0 +1,65 @@
+#pragma once
+// The PostgreSQL engine behind the storage seam (storage/store.hpp): a pool of connections to
+// one database (a libpq connection string or URI, several hosts allowed), its schema migrated at
+// construction. The database sockets are waited for on a thread of the store's own; the callers'
+// coroutines resume on their own executors, so a server's I/O threads never block on it.
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "storage/postgresql/engine.hpp"
+#include "storage/postgresql/pool.hpp"
+#include "storage/store.hpp"
+
+namespace cunji::storage::pg {
+
+struct pg_store_options {
+  std::string conninfo;
+  std::size_t connections = 16;
+  std::chrono::milliseconds connect_timeout{10'000};
+};
+
+class pg_store final : public store {
+ public:
+  // Connects and migrates (storage/postgresql/migrations.hpp); throws pg_failure if the
+  // database cannot be reached or its schema is newer than this binary.
+  explicit pg_store(pg_store_options o);
+  ~pg_store() override;
+
+  account_store& accounts() override { return *accounts_; }
+  region_store& regions() override { return *regions_; }
+  catalog_store& catalog() override { return *catalog_; }
+  order_store& orders() override { return *orders_; }
+  payment_store& payments() override { return *payments_; }
+  purchase_store& purchases() override { return *purchases_; }
+  return_store& returns() override { return *returns_; }
+  money_store& money() override { return *money_; }
+  report_store& reports() override { return *reports_; }
+  task<std::optional<answer>> stored_answer(idempotency_key key) override;
+  const change_counters& changes() const override { return changes_; }
+  void render_metrics(std::string& out) const override;
+  // Nothing is buffered: every write acknowledged has committed.
+  void close() override {}
+
+ private:
+  boost::asio::io_context io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> keep_running_;
+  std::thread thread_;
+  change_counters changes_;
+  pool pool_;
+  engine engine_;
+  std::unique_ptr<account_store> accounts_;
+  std::unique_ptr<region_store> regions_;
+  std::unique_ptr<catalog_store> catalog_;
+  std::unique_ptr<order_store> orders_;
+  std::unique_ptr<payment_store> payments_;
+  std::unique_ptr<purchase_store> purchases_;
+  std::unique_ptr<return_store> returns_;
+  std::unique_ptr<money_store> money_;
+  std::unique_ptr<report_store> reports_;
+};
+
+}  // namespace cunji::storage::pg
