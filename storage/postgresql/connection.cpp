@@ -118,6 +118,19 @@ task<pg_result*> connection::next_result() {
   co_return PQgetResult(conn_);
 }
 
+task<std::vector<std::string>> connection::notifications() {
+  std::vector<std::string> out;
+  for (;;) {
+    if (!PQconsumeInput(conn_)) fail("receive");
+    while (PGnotify* n = PQnotifies(conn_)) {
+      out.emplace_back(n->extra ? n->extra : "");
+      PQfreemem(n);
+    }
+    if (!out.empty()) co_return out;
+    co_await wait(false);
+  }
+}
+
 task<row_set> connection::query(std::string sql) { co_return co_await query(std::move(sql), std::vector<param>{}); }
 
 task<row_set> connection::query(std::string sql, std::vector<param> values) {

@@ -73,6 +73,10 @@ class connection {
   // with that error. Inside one, its statements join it. Results are in statement order.
   task<std::vector<row_set>> pipeline(std::vector<statement> statements);
 
+  // Waits until at least one notification (of a LISTEN this connection made) has arrived, and
+  // returns the payloads of those that have, in order. Throws pg_failure if the connection is lost.
+  task<std::vector<std::string>> notifications();
+
   // Whether the connection to the server is up (inside a transaction or not).
   bool connected() const noexcept;
   // Whether the connection can take another statement: connected and outside any transaction.

@@ -12,6 +12,7 @@
 
 #include "storage/cache/change_counters.hpp"
 #include "storage/common.hpp"
+#include "storage/postgresql/change_feed.hpp"
 #include "storage/postgresql/connection.hpp"
 #include "storage/postgresql/idempotency.hpp"
 #include "storage/postgresql/pg_failure.hpp"
@@ -34,7 +35,9 @@ class engine {
   // With `changes`, every committed write bumps its counters (before the write's caller hears
   // of it): a write does not say which tables it touched, so a cache of this server's reads is
   // never stale, at the price of misses after writes that changed nothing it holds.
-  explicit engine(pool& p, change_counters* changes = nullptr) noexcept : pool_(p), changes_(changes) {}
+  // With `feed`, other servers on the database hear of every committed write too.
+  explicit engine(pool& p, change_counters* changes = nullptr, change_feed* feed = nullptr) noexcept
+      : pool_(p), changes_(changes), feed_(feed) {}
 
   // `fn` on a connection, without a transaction of its own: one statement, or several that
   // need no common snapshot.
@@ -89,16 +92,19 @@ class engine {
   pool& connections() noexcept { return pool_; }
 
  private:
-  void committed() noexcept {
-    if (!changes_) return;
-    changes_->bump_catalog();
-    changes_->bump_search_text();
+  void committed() {
+    if (changes_) {
+      changes_->bump_catalog();
+      changes_->bump_search_text();
+    }
+    if (feed_) feed_->committed();
   }
   static const char* begin(isolation level) noexcept {
     return level == isolation::serializable ? "BEGIN ISOLATION LEVEL SERIALIZABLE" : "BEGIN";
   }
   pool& pool_;
   change_counters* changes_;
+  change_feed* feed_;
 };
 
 template <class T>

@@ -26,8 +26,9 @@ task<std::optional<answer>> committed_answer(pool& p, idempotency_key key) {
 pg_store::pg_store(pg_store_options o)
     : keep_running_(io_.get_executor()),
       thread_([this] { io_.run(); }),
+      feed_(io_.get_executor(), o.conninfo, changes_, o.connect_timeout),
       pool_(io_.get_executor(), o.conninfo, o.connections, o.connect_timeout),
-      engine_(pool_, &changes_) {
+      engine_(pool_, &changes_, &feed_) {
   try {
     boost::asio::co_spawn(io_, connect_and_migrate(o.conninfo, o.connect_timeout), boost::asio::use_future).get();
   } catch (...) {
@@ -36,6 +37,7 @@ pg_store::pg_store(pg_store_options o)
     thread_.join();
     throw;
   }
+  feed_.start();
   accounts_ = make_account_store(engine_);
   regions_ = make_region_store(engine_);
   catalog_ = make_catalog_store(engine_);
@@ -58,11 +60,27 @@ task<std::optional<answer>> pg_store::stored_answer(idempotency_key key) {
 }
 
 void pg_store::render_metrics(std::string& out) const {
+  const auto n = [](auto v) { return std::to_string(v); };
   out +=
       "# HELP cunji_postgresql_connections Size of the pool of PostgreSQL connections.\n"
       "# TYPE cunji_postgresql_connections gauge\n"
       "cunji_postgresql_connections " +
-      std::to_string(pool_.size()) + "\n";
+      n(pool_.size()) + "\n";
+  out +=
+      "# HELP cunji_change_notifications_total Notifications of committed writes, sent to other servers "
+      "and heard from them.\n"
+      "# TYPE cunji_change_notifications_total counter\n"
+      "cunji_change_notifications_total{way=\"sent\"} " +
+      n(feed_.sent()) +
+      "\n"
+      "cunji_change_notifications_total{way=\"heard\"} " +
+      n(feed_.heard()) + "\n";
+  out +=
+      "# HELP cunji_read_caches_blind 1 while this server cannot hear of other servers' writes (no cached "
+      "read is served).\n"
+      "# TYPE cunji_read_caches_blind gauge\n"
+      "cunji_read_caches_blind " +
+      n(changes_.blind() ? 1 : 0) + "\n";
 }
 
 }  // namespace cunji::storage::pg

@@ -2,7 +2,8 @@
 // The PostgreSQL engine behind the storage seam (storage/store.hpp): a pool of connections to
 // one database (a libpq connection string or URI, several hosts allowed), its schema migrated at
 // construction. The database sockets are waited for on a thread of the store's own; the callers'
-// coroutines resume on their own executors, so a server's I/O threads never block on it.
+// coroutines resume on their own executors, so a server's I/O threads never block on it. Its
+// read caches hear of other servers' writes through the change feed (change_feed.hpp).
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <chrono>
@@ -10,6 +11,7 @@
 #include <string>
 #include <thread>
 
+#include "storage/postgresql/change_feed.hpp"
 #include "storage/postgresql/engine.hpp"
 #include "storage/postgresql/pool.hpp"
 #include "storage/store.hpp"
@@ -49,6 +51,7 @@ class pg_store final : public store {
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> keep_running_;
   std::thread thread_;
   change_counters changes_;
+  change_feed feed_;
   pool pool_;
   engine engine_;
   std::unique_ptr<account_store> accounts_;

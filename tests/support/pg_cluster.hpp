@@ -35,6 +35,9 @@ class pg_cluster {
   }
   // Stops the server at once (as a crash would) and starts it again.
   void restart() { run("restart"); }
+  // Stops the server at once, then starts it again (the data kept).
+  void halt() { run("halt"); }
+  void resume() { run("resume"); }
   const std::string& dir() const { return dir_; }
 
  private:
