@@ -75,6 +75,9 @@ task<std::unique_ptr<connection>> connection::open(executor ex, std::string conn
     poll = PQconnectPoll(raw);
   }
   if (PQsetnonblocking(raw, 1) != 0) c->fail("connection");
+  // Notices (warnings, such as a ROLLBACK outside a transaction) would go to stderr.
+  PQsetNoticeProcessor(
+      raw, [](void*, const char*) {}, nullptr);
   unwatch(c->socket_);
   c->watch_socket();
   co_return c;
@@ -84,6 +87,11 @@ void connection::watch_socket() {
   const int fd = PQsocket(conn_);
   if (fd < 0) fail("connection");
   socket_.emplace(ex_, fd);
+}
+
+bool connection::in_transaction() const noexcept {
+  const auto t = PQtransactionStatus(conn_);
+  return t == PQTRANS_INTRANS || t == PQTRANS_INERROR;
 }
 
 bool connection::connected() const noexcept { return PQstatus(conn_) == CONNECTION_OK; }

@@ -77,6 +77,8 @@ class connection {
   // returns the payloads of those that have, in order. Throws pg_failure if the connection is lost.
   task<std::vector<std::string>> notifications();
 
+  // Whether a transaction is open (or failed and not yet ended).
+  bool in_transaction() const noexcept;
   // Whether the connection to the server is up (inside a transaction or not).
   bool connected() const noexcept;
   // Whether the connection can take another statement: connected and outside any transaction.

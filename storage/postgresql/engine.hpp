@@ -23,9 +23,13 @@ namespace cunji::storage::pg {
 enum class isolation { read_committed, serializable };
 
 // Whether a failed write may simply be run again: PostgreSQL chose it as the victim of a
-// serialization failure or a deadlock, and rolled it back.
+// serialization failure or a deadlock, and rolled it back. SERIALIZABLE also fails transactions
+// that only touched the same index pages, so a write is run again up to write_attempts times.
 inline bool run_again(const pg_failure& e) { return e.sqlstate() == "40001" || e.sqlstate() == "40P01"; }
-inline constexpr int write_attempts = 5;
+inline constexpr int write_attempts = 8;
+// A random wait before attempt + 1, in microseconds: up to 2^attempt ms.
+std::int64_t retry_jitter(int attempt);
+task<void> pause_for(std::chrono::microseconds d);
 
 template <class R>
 using use_fn = std::function<task<R>(connection&)>;
@@ -74,7 +78,7 @@ class engine {
       } catch (const pg_failure& e) {
         if (!run_again(e) || attempt == write_attempts || !c->connected()) throw;
       }
-      co_await c->query("ROLLBACK");
+      co_await start_over(*c, attempt);
     }
   }
 
@@ -98,6 +102,13 @@ class engine {
       changes_->bump_search_text();
     }
     if (feed_) feed_->committed();
+  }
+  // Ends the failed attempt's transaction (a failed COMMIT has ended it already) and waits a
+  // random while, longer after each attempt, so that the transactions that failed each other
+  // do not meet again at once.
+  static task<void> start_over(connection& c, int attempt) {
+    if (c.in_transaction()) co_await c.query("ROLLBACK");
+    co_await pause_for(std::chrono::microseconds(retry_jitter(attempt)));
   }
   static const char* begin(isolation level) noexcept {
     return level == isolation::serializable ? "BEGIN ISOLATION LEVEL SERIALIZABLE" : "BEGIN";
@@ -142,7 +153,7 @@ task<answer> engine::idempotent(std::optional<idempotency_key> key, work_fn<T> w
     } catch (const pg_failure& e) {
       if (!run_again(e) || attempt == write_attempts || !c->connected()) throw;
     }
-    co_await c->query("ROLLBACK");
+    co_await start_over(*c, attempt);
   }
 }
 
