@@ -14,8 +14,7 @@
 #include "openapi_contract.hpp"
 #include "payments/alipay.hpp"
 #include "server/crypto.hpp"
-#include "storage/sql/accounts.hpp"
-#include "storage/sql/regions.hpp"
+#include "support/run_task.hpp"
 
 namespace cunji::test {
 
@@ -189,20 +188,19 @@ std::string test_server::login(const std::string& phone, const std::string& pass
 
 std::string test_server::admin_token() {
   const std::string phone = "+86100000" + std::to_string(10 + next_phone_++);
-  auto res = db().writer().submit_sync([&](storage::connection& c) {
-    // Stored as registration stores it, so that signing in finds it.
-    return storage::insert_account(c, {role::admin, "Admin", normalize_phone(phone), "adminpass", std::nullopt},
-                                   server::hash_password("adminpass", {1, 8192}), now_.load());
-  });
+  // Stored as registration stores it, so that signing in finds it.
+  boost::asio::io_context ioc;
+  auto res = run_task(ioc, store_->accounts().register_account(
+                               {role::admin, "Admin", normalize_phone(phone), "adminpass", std::nullopt},
+                               server::hash_password("adminpass", {1, 8192}), now_.load()));
   REQUIRE(res.ok());
   return login(phone, "adminpass");
 }
 
 std::int64_t test_server::make_village(bool poverty_stricken) {
-  auto res = db().writer().submit_sync([&](storage::connection& c) -> result<village> {
-    auto county = storage::insert_county(c, "城口县", "重庆市", poverty_stricken, now_.load());
-    return storage::insert_village(c, county.id, "岚天村", now_.load());
-  });
+  boost::asio::io_context ioc;
+  const auto county = run_task(ioc, store_->regions().create_county("城口县", "重庆市", poverty_stricken, now_.load()));
+  auto res = run_task(ioc, store_->regions().create_village(county.id, "岚天村", now_.load()));
   REQUIRE(res.ok());
   return res->id;
 }
@@ -211,13 +209,14 @@ std::pair<std::int64_t, std::string> test_server::direct_user(role r, std::optio
   const std::string phone = "+86137" + std::to_string(10000000 + next_phone_++);
   const auto token = server::new_token();
   const auto now = now_.load();
-  auto res = db().writer().submit_sync([&](storage::connection& c) -> result<account> {
-    auto a = storage::insert_account(c, {r, "直建用户", phone, "unused-password", village_id}, "no-login", now);
-    if (a) storage::insert_session(c, server::hash_token(token), a->id, now, now + 30 * 24 * 3600);
-    return a;
-  });
-  REQUIRE(res.ok());
-  return {res->id, token};
+  boost::asio::io_context ioc;
+  auto a = run_task(
+      ioc, store_->accounts().register_account({r, "直建用户", phone, "unused-password", village_id}, "no-login", now));
+  REQUIRE(a.ok());
+  auto session = run_task(
+      ioc, store_->accounts().start_session(server::hash_token(token), a->id, now, now + 30 * 24 * 3600));
+  REQUIRE(session.ok());
+  return {a->id, token};
 }
 
 std::string test_server::new_user(const std::string& role, std::optional<std::int64_t> village_id) {
@@ -258,9 +257,7 @@ boost::json::object test_server::pay(std::int64_t order_id, const std::string& t
 
 storage::timer_report test_server::run_timers() {
   boost::asio::io_context ioc;
-  auto done = boost::asio::co_spawn(ioc, store_->payments().run_timers(now_.load()), boost::asio::use_future);
-  ioc.run();
-  return done.get();
+  return run_task(ioc, store_->payments().run_timers(now_.load()));
 }
 
 server::refund_pass test_server::send_refunds() {
