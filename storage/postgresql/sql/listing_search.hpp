@@ -19,7 +19,11 @@ class connection;
 std::string search_vector(std::string_view title, std::string_view description);
 
 // Browsable listings (active, in active shops) matching the query, in the query's order, with
-// the same contract and keysets as storage::browse_listings.
+// the same contract and keysets as storage::browse_listings. Relevance gives SQLite's scores to
+// the last bit (bm25 over the listings up to the snapshot: their count and total
+// listings.search_length, each term's matching listings), computed here for every match up to
+// the snapshot that passes the filters, on each page. A relevance page runs several statements:
+// call it inside one snapshot (engine::snapshot) so that they agree.
 task<listing_page> browse_listings(connection& c, listing_query q);
 
 }  // namespace cunji::storage::pg
