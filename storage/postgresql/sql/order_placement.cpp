@@ -1,0 +1,234 @@
+// Placing orders and purchases on PostgreSQL (storage/sql/orders.cpp on SQLite). The rows are
+// read and checked as on SQLite (core::check_placement), then the stock is taken by conditional
+// UPDATEs (storage/postgresql/stock.hpp) inside a savepoint. Under READ COMMITTED another order
+// may take the stock between the check and the take: the take then finds too little, is rolled
+// back to the savepoint, and the placement is read and checked again, so that a refusal names
+// the stock as it is now.
+#include <algorithm>
+
+#include "core/ordering.hpp"
+#include "core/purchase.hpp"
+#include "storage/postgresql/connection.hpp"
+#include "storage/postgresql/sql/catalog.hpp"
+#include "storage/postgresql/sql/fee_schedule.hpp"
+#include "storage/postgresql/sql/orders.hpp"
+#include "storage/postgresql/stock.hpp"
+
+namespace cunji::storage::pg {
+
+namespace {
+
+// Times a placement is checked again after losing its stock to another order before it gives up.
+constexpr int placement_attempts = 3;
+
+// Every village with a partner is a service station.
+task<bool> is_station(connection& c, std::int64_t village_id) {
+  const auto r = co_await c.query("SELECT 1 FROM accounts WHERE role = 'partner' AND village_id = $1 LIMIT 1",
+                                  params(village_id));
+  co_return r.rows() > 0;
+}
+
+// How the placer wants its order(s): delivery, the villager, the station. A station that is not
+// a village with a partner is a field error, reported with the other bad fields.
+struct checked_terms {
+  order_terms terms;
+  std::optional<field_error> no_station;
+};
+task<checked_terms> terms_for(connection& c, account caller, delivery_method delivery,
+                              std::optional<std::string> address, std::optional<std::int64_t> villager_id,
+                              std::optional<std::int64_t> station_village_id) {
+  checked_terms t{order_terms{delivery, address, villager_id, std::nullopt, std::nullopt}, std::nullopt};
+  if (delivery == delivery_method::station_pickup) {
+    t.terms.station = station_for(caller, station_village_id);
+    if (!t.terms.station || !co_await is_station(c, *t.terms.station))
+      t.no_station = field_error{"delivery.station_village_id", "is not a village with a service station (a partner)"};
+  }
+  co_return t;
+}
+
+// The rows a placement is checked against (core::check_placement).
+task<placement> read_placement(connection& c, const place_order_request& r) {
+  placement p;
+  p.placer = r.caller;
+  p.shop_id = r.shop_id;
+  p.shop_row = co_await find_shop(c, r.shop_id);
+  p.villager_id = r.villager_id;
+  if (r.villager_id) p.villager_row = co_await find_villager(c, *r.villager_id);
+  for (const auto& item : r.items) {
+    p.lines.push_back({item.listing_id, item.quantity});
+    p.listings.push_back(co_await find_listing(c, item.listing_id));
+  }
+  co_return p;
+}
+
+// Inserts a new order with its lines and partner fees; sets its id.
+task<void> insert_order(connection& c, order& o) {
+  const auto& m = o.money;
+  const auto id = co_await c.query(
+      "INSERT INTO orders (shop_id, village_id, county_id, poverty_relief, status, placed_by, buyer_account_id, "
+      "villager_id, subtotal_fen, delivery_method, delivery_address, delivery_fee_fen, total_fen, "
+      "platform_commission_fen, shop_proceeds_fen, created_at, updated_at, station_village_id, pickup_code, "
+      "purchase_id) VALUES ($1, $2, $3, $4, 'placed', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
+      "$18, $19) RETURNING id",
+      params(o.shop_id, o.village_id, o.county_id, o.poverty_relief ? 1 : 0, o.placed_by, o.buyer_account_id,
+             o.villager_id, m.subtotal_fen, std::string(to_string(o.delivery)), o.address, m.delivery_fee_fen,
+             m.total_fen, m.platform_commission_fen, m.shop_proceeds_fen, o.created_at, o.updated_at,
+             o.station_village_id, o.pickup_code, o.purchase_id));
+  o.id = id.i64(0, 0);
+  // The lines and fees in one round trip.
+  std::vector<statement> rows;
+  for (std::size_t i = 0; i < o.items.size(); ++i) {
+    const auto& it = o.items[i];
+    rows.push_back(
+        {"INSERT INTO order_items (order_id, line_no, listing_id, title, unit, category, unit_price_fen, "
+         "quantity, line_total_fen, commission_fen) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+         params(o.id, static_cast<std::int64_t>(i), it.listing_id, it.title, it.unit, it.category, it.unit_price_fen,
+                it.quantity, it.line_total_fen, it.commission_fen)});
+  }
+  for (const auto& f : m.partner_fees)
+    rows.push_back({"INSERT INTO order_partner_fees (order_id, kind, partner_id, amount_fen) VALUES ($1, $2, $3, $4)",
+                    params(o.id, std::string(to_string(f.kind)), f.partner_id, f.amount_fen)});
+  co_await c.pipeline(std::move(rows));
+}
+
+// Takes the stock of every line, or (another order took some since it was read) none of it.
+task<bool> took_stock(connection& c, std::vector<stock_line> lines, unix_seconds now) {
+  co_await c.query("SAVEPOINT stock");
+  const auto short_of = co_await take_stock(c, std::move(lines), now);
+  co_await c.query(short_of.empty() ? "RELEASE SAVEPOINT stock" : "ROLLBACK TO SAVEPOINT stock");
+  co_return short_of.empty();
+}
+
+void add_lines(std::vector<stock_line>& to, const std::vector<checked_line>& lines) {
+  for (const auto& l : lines) to.push_back({l.l.id, l.quantity});
+}
+
+error stock_moved() {
+  return error{errc::conflict, "The stock of these listings kept changing while ordering; try again."};
+}
+
+// One attempt at place_order: its outcome, or nullopt if the stock went between check and take.
+task<std::optional<result<order>>> try_place_order(connection& c, const place_order_request& r) {
+  auto t = co_await terms_for(c, r.caller, r.delivery, r.address, r.villager_id, r.station_village_id);
+  if (r.delivery == delivery_method::station_pickup) t.terms.pickup_code = r.pickup_code;
+  const auto p = co_await read_placement(c, r);
+  auto checked = check_placement(p);
+  if (t.no_station) {  // with the other bad fields, before any stock is looked at
+    auto e = !checked && checked.err().code == errc::validation_failed ? std::move(checked).err() : validation({});
+    e.errors.push_back(*t.no_station);
+    co_return e;
+  }
+  if (!checked) co_return std::move(checked).err();
+  std::vector<stock_line> take;
+  add_lines(take, checked.value());
+  if (!co_await took_stock(c, std::move(take), r.now)) co_return std::nullopt;
+  const auto schedule = co_await load_fee_schedule(c);
+  auto o = make_order(r.caller, *p.shop_row, checked.value(), t.terms, schedule, r.now);
+  co_await insert_order(c, o);
+  co_return o;
+}
+
+void add_unique(std::vector<field_error>& to, const std::vector<field_error>& more) {
+  for (const auto& e : more)
+    if (std::none_of(to.begin(), to.end(), [&](const auto& x) { return x.field == e.field && x.message == e.message; }))
+      to.push_back(e);
+}
+
+using shop_lines = std::vector<std::pair<shop, std::vector<checked_line>>>;
+
+// Takes the stock of every shop's lines at once (in listing-id order across the shops), then
+// stores the purchase and one order per shop, each with its own pickup code; nullopt if the
+// stock went.
+task<std::optional<result<purchase>>> store_purchase(connection& c, const place_purchase_request& r, order_terms terms,
+                                                     const shop_lines& to_store) {
+  std::vector<stock_line> take;
+  for (const auto& g : to_store) add_lines(take, g.second);
+  if (!co_await took_stock(c, std::move(take), r.now)) co_return std::nullopt;
+  purchase out;
+  out.placed_by = r.caller.id;
+  if (!r.villager_id) out.buyer_account_id = r.caller.id;
+  out.villager_id = r.villager_id;
+  out.created_at = r.now;
+  const auto id = co_await c.query(
+      "INSERT INTO purchases (placed_by, buyer_account_id, villager_id, created_at) VALUES ($1, $2, $3, $4) "
+      "RETURNING id",
+      params(out.placed_by, out.buyer_account_id, out.villager_id, out.created_at));
+  out.id = id.i64(0, 0);
+  const auto schedule = co_await load_fee_schedule(c);
+  for (std::size_t k = 0; k < to_store.size(); ++k) {
+    if (r.delivery == delivery_method::station_pickup)
+      terms.pickup_code = k < r.pickup_codes.size() ? std::optional(r.pickup_codes[k]) : std::nullopt;
+    auto o = make_order(r.caller, to_store[k].first, to_store[k].second, terms, schedule, r.now);
+    o.purchase_id = out.id;
+    co_await insert_order(c, o);
+    out.orders.push_back(std::move(o));
+  }
+  co_return result<purchase>(std::move(out));
+}
+
+// One attempt at place_purchase, as try_place_order.
+task<std::optional<result<purchase>>> try_place_purchase(connection& c, const place_purchase_request& r) {
+  auto t = co_await terms_for(c, r.caller, r.delivery, r.address, r.villager_id, r.station_village_id);
+  std::vector<std::optional<listing>> listings;
+  for (const auto& line : r.lines) listings.push_back(co_await find_listing(c, line.listing_id));
+  const auto groups = group_by_shop(listings);
+  std::optional<villager> villager_row;
+  if (r.villager_id) villager_row = co_await find_villager(c, *r.villager_id);
+
+  // Every shop's lines are checked before any stock is taken: all bad fields, then every
+  // listing short of stock, over all shops at once.
+  auto invalid = missing_listings(listings, "lines");
+  error short_of{errc::insufficient_stock, "Not enough stock for some listings; nothing was ordered."};
+  shop_lines to_store;
+  for (const auto& g : groups) {
+    placement p;
+    p.placer = r.caller;
+    p.shop_id = g.shop_id;
+    p.shop_row = co_await find_shop(c, g.shop_id);
+    p.villager_id = r.villager_id;
+    p.villager_row = villager_row;
+    p.positions = g.positions;
+    for (const auto i : g.positions) {
+      p.lines.push_back({r.lines[i].listing_id, r.lines[i].quantity});
+      p.listings.push_back(listings[i]);
+    }
+    auto checked = check_placement(p, "lines");
+    if (checked) {
+      to_store.emplace_back(*p.shop_row, std::move(checked.value()));
+    } else if (checked.err().code == errc::validation_failed) {
+      add_unique(invalid, checked.err().errors);
+    } else if (checked.err().code == errc::insufficient_stock) {
+      const auto& e = checked.err();
+      short_of.listing_ids.insert(short_of.listing_ids.end(), e.listing_ids.begin(), e.listing_ids.end());
+      short_of.errors.insert(short_of.errors.end(), e.errors.begin(), e.errors.end());
+    } else {
+      co_return std::move(checked).err();
+    }
+  }
+  if (t.no_station) invalid.push_back(*t.no_station);
+  if (!invalid.empty()) co_return validation(std::move(invalid));
+  if (!short_of.listing_ids.empty()) co_return short_of;
+  co_return co_await store_purchase(c, r, t.terms, to_store);
+}
+
+}  // namespace
+
+task<result<order>> place_order(connection& c, place_order_request r) {
+  if (!can_place_orders(r.caller)) co_return error{errc::forbidden, "Admins do not place orders."};
+  if (!r.invalid.empty()) co_return validation(r.invalid);
+  for (int attempt = 0; attempt < placement_attempts; ++attempt) {
+    if (auto out = co_await try_place_order(c, r)) co_return std::move(*out);
+  }
+  co_return stock_moved();
+}
+
+task<result<purchase>> place_purchase(connection& c, place_purchase_request r) {
+  if (!can_place_orders(r.caller)) co_return error{errc::forbidden, "Admins do not place orders."};
+  if (!r.invalid.empty()) co_return validation(r.invalid);
+  for (int attempt = 0; attempt < placement_attempts; ++attempt) {
+    if (auto out = co_await try_place_purchase(c, r)) co_return std::move(*out);
+  }
+  co_return stock_moved();
+}
+
+}  // namespace cunji::storage::pg
