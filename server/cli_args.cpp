@@ -17,6 +17,8 @@ namespace cunji::server {
 
 namespace {
 
+bool is_postgresql_uri(std::string_view db) { return db.starts_with("postgresql://") || db.starts_with("postgres://"); }
+
 struct option {
   std::string_view name;
   bool takes_value = true;
@@ -45,12 +47,12 @@ class options {
     if (!error_) error_ = std::move(message);
   }
 
-  // --db: the path of the SQLite file. A PostgreSQL connection URI is refused by name (and not
-  // echoed: it may hold a password) instead of being opened as a file under "postgresql:".
-  std::string db_path() {
+  // --db: the path of the SQLite file. A PostgreSQL connection URI, for a command that only
+  // works on SQLite, is refused by name (and not echoed: it may hold a password) instead of
+  // being opened as a file under "postgresql:"; `why` says what to do instead.
+  std::string db_path(std::string_view why = "this command works on a SQLite file: give a file path") {
     auto path = text("db");
-    if (path.starts_with("postgresql://") || path.starts_with("postgres://"))
-      fail("--db names a PostgreSQL database; this version keeps its data in a SQLite file: give a file path");
+    if (is_postgresql_uri(path)) fail(fmt::format("--db names a PostgreSQL database; {}", why));
     return path;
   }
 
@@ -141,7 +143,14 @@ result<cli_command> serve(arg_list args) {
   serve_command s;
   auto& cfg = s.server;
   auto& db = s.database;
-  db.path = o.db_path();
+  if (is_postgresql_uri(o.text("db"))) {
+    s.postgresql = o.text("db");
+    for (const auto* sqlite_only :
+         {"synchronous", "mmap-mib", "ranking-cache-mib", "checkpoint-pages", "wal-restart-pages"})
+      if (o.has(sqlite_only)) o.fail(fmt::format("--{} is for a SQLite database, not PostgreSQL", sqlite_only));
+  } else {
+    db.path = o.db_path();
+  }
   read_listen(o, cfg);
   cfg.threads = o.number<unsigned>("threads", cfg.threads, 1, 1024);
   cfg.quiet = o.has("quiet");
@@ -184,7 +193,7 @@ result<cli_command> serve(arg_list args) {
 result<cli_command> admin_create(arg_list args) {
   static constexpr option known[]{required("db"), required("phone"), required("password"), optional("name")};
   options o(args, known);
-  auto db = o.db_path();
+  auto db = o.text("db");
   if (o.error()) return error{errc::validation_failed, *o.error()};
   return cli_command{admin_create_command{std::move(db), o.text("phone"), o.text("password"), o.text("name", "Admin")}};
 }
@@ -192,7 +201,7 @@ result<cli_command> admin_create(arg_list args) {
 result<cli_command> seed_demo(arg_list args) {
   static constexpr option known[]{required("db")};
   options o(args, known);
-  auto db = o.db_path();
+  auto db = o.db_path("seed-demo writes a SQLite file; seed one and move it with migrate-data");
   if (o.error()) return error{errc::validation_failed, *o.error()};
   return cli_command{seed_demo_command{std::move(db)}};
 }
@@ -200,7 +209,7 @@ result<cli_command> seed_demo(arg_list args) {
 result<cli_command> backup(arg_list args) {
   static constexpr option known[]{required("db"), required("to")};
   options o(args, known);
-  auto db = o.db_path();
+  auto db = o.db_path("back it up with PostgreSQL's own pg_dump (or a standby and its base backups)");
   if (o.error()) return error{errc::validation_failed, *o.error()};
   return cli_command{backup_command{std::move(db), o.text("to")}};
 }

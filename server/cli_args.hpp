@@ -5,7 +5,9 @@
 // Every option must be one its command knows, given once, followed by a value if it takes one
 // (a value may not begin with "--": that is the next option); required options must be there;
 // numbers are decimal integers within the option's range. `--help` or `-h` anywhere asks for
-// the usage.
+// the usage. --db is a SQLite file's path, or for serve and admin create a PostgreSQL connection
+// URI (postgresql:// or postgres://); the URI is never repeated in a message (it may hold a
+// password).
 #include <string>
 #include <string_view>
 #include <variant>
@@ -18,7 +20,7 @@
 namespace cunji::server {
 
 inline constexpr std::string_view cli_usage = R"(usage:
-  cunji serve --db PATH --listen HOST:PORT [--threads N] [--quiet] [--insecure-cookies]
+  cunji serve --db PATH|postgresql://URI --listen HOST:PORT [--threads N] [--quiet] [--insecure-cookies]
               [--synchronous FULL|NORMAL]
               [--max-connections N] [--header-limit BYTES] [--body-limit BYTES]
               [--request-timeout-ms MS] [--idle-timeout-ms MS] [--mmap-mib N]
@@ -26,7 +28,7 @@ inline constexpr std::string_view cli_usage = R"(usage:
               [--wal-restart-pages N] [--alipay-app-id ID --alipay-seller-id ID
               --alipay-public-key FILE --alipay-private-key FILE [--alipay-notify-url URL]
               [--alipay-gateway URL]]
-  cunji admin create --db PATH --phone PHONE --password PASSWORD [--name NAME]
+  cunji admin create --db PATH|postgresql://URI --phone PHONE --password PASSWORD [--name NAME]
   cunji seed-demo --db PATH
   cunji backup --db PATH --to FILE
   cunji --help
@@ -34,12 +36,13 @@ inline constexpr std::string_view cli_usage = R"(usage:
 
 struct serve_command {
   server_config server;                // host, port, threads, HTTP limits, quiet, response cache
-  storage::database_options database;  // path, synchronous, mmap, ranking cache, checkpoints
+  storage::database_options database;  // SQLite: path, synchronous, mmap, ranking cache, checkpoints
+  std::string postgresql;              // or a PostgreSQL connection URI (database.path is then empty)
   payments::alipay_options alipay;     // its ids and key files (read by main: a side effect)
 };
 
 struct admin_create_command {
-  std::string db, phone, password, name = "Admin";
+  std::string db, phone, password, name = "Admin";  // db: a SQLite path or a PostgreSQL URI
 };
 
 struct seed_demo_command {

@@ -1,6 +1,12 @@
 // cunji: serve | admin create | seed-demo | backup
 #include <fmt/format.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <memory>
+#include <optional>
+
 #include <cstdio>
 #include <ctime>
 #include <stdexcept>
@@ -13,6 +19,7 @@
 #include "server/cli_args.hpp"
 #include "server/crypto.hpp"
 #include "server/server.hpp"
+#include "storage/postgresql/pg_store.hpp"
 #include "storage/sql/accounts.hpp"
 #include "storage/sql/phones.hpp"
 #include "storage/sqlite/backup.hpp"
@@ -36,6 +43,22 @@ void warn_phone_conflicts(cunji::storage::connection& c) {
              conflicts.size(), ids);
 }
 
+// Runs one use case of a store to its end on this thread (for the commands that are not a server).
+template <class T>
+T run_use_case(boost::asio::awaitable<T> use_case) {
+  boost::asio::io_context ioc;
+  std::optional<T> out;
+  auto done = boost::asio::co_spawn(
+      ioc,
+      [](boost::asio::awaitable<T> t, std::optional<T>& to) -> boost::asio::awaitable<void> {
+        to.emplace(co_await std::move(t));
+      }(std::move(use_case), out),
+      boost::asio::use_future);
+  ioc.run();
+  done.get();
+  return std::move(*out);
+}
+
 int serve(cunji::server::serve_command cmd) {
   using namespace cunji;
   auto& cfg = cmd.server;
@@ -47,18 +70,24 @@ int serve(cunji::server::serve_command cmd) {
   }
   // The metrics first: the writer reports every batch to them from its first command on.
   server::metrics metrics;
-  dbo.on_batch = [&metrics](const storage::writer_stats& s) {
-    metrics.record_batch(s.batch_size, s.commit_time, s.committed);
-  };
-  storage::sqlite_store store(dbo);
-  warn_phone_conflicts(store.db().reader());
+  std::unique_ptr<storage::store> store;
+  if (!cmd.postgresql.empty()) {
+    store = std::make_unique<storage::pg::pg_store>(storage::pg::pg_store_options{cmd.postgresql});
+  } else {
+    dbo.on_batch = [&metrics](const storage::writer_stats& s) {
+      metrics.record_batch(s.batch_size, s.commit_time, s.committed);
+    };
+    auto sqlite = std::make_unique<storage::sqlite_store>(dbo);
+    warn_phone_conflicts(sqlite->db().reader());
+    store = std::move(sqlite);
+  }
   {
-    server::server srv(cfg, store, metrics);
+    server::server srv(cfg, *store, metrics);
     const auto port = srv.listen();
     if (!cfg.quiet) fmt::print(stderr, "cunji: serving on {}:{} with {} threads\n", cfg.host, port, cfg.threads);
     if (!cfg.quiet) fmt::print(stderr, "cunji: home page http://{}:{}/\n", cfg.host, port);
     srv.run(true);
-    store.close();  // every write in flight finishes before the server goes
+    store->close();  // every write in flight finishes before the server goes
   }
   if (!cfg.quiet) fmt::print(stderr, "cunji: stopped\n");
   return 0;
@@ -77,11 +106,19 @@ int admin_create(const cunji::server::admin_create_command& a) {
                             std::pair{"name", check_name(r.name)}})
     if (msg) throw std::invalid_argument(std::string(field) + " " + *msg);
   const auto hash = server::hash_password(r.password, {});
+  const auto now = static_cast<unix_seconds>(std::time(nullptr));
+  if (a.db.starts_with("postgresql://") || a.db.starts_with("postgres://")) {
+    storage::pg::pg_store store(storage::pg::pg_store_options{a.db, 1});
+    auto res = run_use_case(store.accounts().register_account(r, hash, now));
+    if (!res) throw std::invalid_argument(res.err().detail);
+    fmt::print("created admin account {} ({})\n", res->id, res->phone);
+    return 0;
+  }
   // A connection of its own: works while a server holds the database (busy timeout).
   storage::connection c(a.db, storage::open_mode::read_write);
   storage::migrate(c);
   storage::transaction tx(c, storage::transaction::mode::immediate);
-  auto res = storage::insert_account(c, r, hash, static_cast<unix_seconds>(std::time(nullptr)));
+  auto res = storage::insert_account(c, r, hash, now);
   if (!res) throw std::invalid_argument(res.err().detail);  // the guard rolls back
   tx.commit();
   fmt::print("created admin account {} ({})\n", res->id, res->phone);

@@ -132,17 +132,26 @@ TEST_CASE("an unknown, repeated or valueless option is refused", "[cli]") {
   CHECK(refused("serve --listen h:1") == "missing --db");
 }
 
-TEST_CASE("a PostgreSQL URI for --db is refused by name and never echoed", "[cli]") {
+TEST_CASE("a PostgreSQL URI for --db: served, or refused by name and never echoed", "[cli]") {
   const std::string uri = "postgresql://cunji:s3cret@db1,db2/cunji?target_session_attrs=read-write";
-  for (const auto& line :
-       {"serve --db " + uri + " --listen h:1", "admin create --db " + uri + " --phone 1 --password p",
-        "seed-demo --db " + uri, "backup --db " + uri + " --to b.db",
-        std::string("serve --db postgres://h/cunji --listen h:1")}) {
-    const auto message = refused(line);
-    CHECK(message.starts_with("--db names a PostgreSQL database"));
-    CHECK(message.find("s3cret") == std::string::npos);
-  }
+  const auto on_pg = parsed<serve_command>("serve --db " + uri + " --listen h:1");
+  CHECK(on_pg.postgresql == uri);
+  CHECK(on_pg.database.path.empty());
+  CHECK(parsed<serve_command>("serve --db postgres://h/cunji --listen h:1").postgresql == "postgres://h/cunji");
+  CHECK(parsed<admin_create_command>("admin create --db " + uri + " --phone 1 --password p").db == uri);
+  // Commands that only work on a SQLite file say what to do instead.
+  const auto seed = refused("seed-demo --db " + uri);
+  CHECK(seed.starts_with("--db names a PostgreSQL database; seed-demo writes a SQLite file"));
+  const auto backup = refused("backup --db " + uri + " --to b.db");
+  CHECK(backup.starts_with("--db names a PostgreSQL database; back it up with PostgreSQL's own pg_dump"));
+  // Options of the SQLite engine are refused with a URI.
+  const auto sync = refused("serve --db " + uri + " --listen h:1 --synchronous NORMAL");
+  CHECK(sync == "--synchronous is for a SQLite database, not PostgreSQL");
+  CHECK(refused("serve --db " + uri + " --listen h:1 --mmap-mib 8") ==
+        "--mmap-mib is for a SQLite database, not PostgreSQL");
+  for (const auto& message : {seed, backup, sync}) CHECK(message.find("s3cret") == std::string::npos);
   CHECK(serve().database.path == "x.db");  // a path still is one
+  CHECK(serve().postgresql.empty());
   CHECK(parsed<serve_command>("serve --db ./postgresql-data.db --listen h:1").database.path == "./postgresql-data.db");
 }
 
@@ -199,5 +208,5 @@ TEST_CASE("the other commands are as strict", "[cli]") {
 TEST_CASE("help or the option help or h anywhere asks for the usage", "[cli]") {
   for (const char* words : {"--help", "-h", "help", "serve --help", "backup --db x -h"})
     CHECK(std::holds_alternative<help_command>(parse(words).value()));
-  CHECK(cli_usage.starts_with("usage:\n  cunji serve --db PATH --listen HOST:PORT"));
+  CHECK(cli_usage.starts_with("usage:\n  cunji serve --db PATH|postgresql://URI --listen HOST:PORT"));
 }

@@ -14,6 +14,8 @@
 #include "openapi_contract.hpp"
 #include "payments/alipay.hpp"
 #include "server/crypto.hpp"
+#include "storage/postgresql/pg_store.hpp"
+#include "support/pg_cluster.hpp"
 #include "support/run_task.hpp"
 
 namespace cunji::test {
@@ -126,7 +128,15 @@ test_server::test_server(std::function<void(server::server_config&)> tweak, cons
   storage::store_options so;
   so.clock = [this] { return now_.load(); };
   so.timers_every = std::chrono::hours(24 * 365);  // tests run them with run_timers()
-  store_ = std::make_unique<storage::sqlite_store>(std::move(dbo), std::move(so));
+  const char* engine = std::getenv("CUNJI_TEST_ENGINE");
+  if (engine && std::string_view(engine) == "postgresql") {
+    // A database of its own in the run's throwaway cluster (tests/support/pg_cluster.hpp).
+    store_ = std::make_unique<storage::pg::pg_store>(storage::pg::pg_store_options{fresh_pg_database()});
+  } else {
+    auto sqlite = std::make_unique<storage::sqlite_store>(std::move(dbo), std::move(so));
+    sqlite_ = sqlite.get();
+    store_ = std::move(sqlite);
+  }
   server::server_config cfg;
   cfg.port = 0;
   cfg.threads = 2;
@@ -145,6 +155,11 @@ test_server::test_server(std::function<void(server::server_config&)> tweak, cons
   srv_ = std::make_unique<server::server>(cfg, *store_, metrics_);
   port_ = srv_->listen();
   srv_->start();
+}
+
+storage::database& test_server::db() {
+  if (!sqlite_) throw std::logic_error("this test reads the SQLite database itself: run it on SQLite");
+  return sqlite_->db();
 }
 
 test_server::~test_server() {

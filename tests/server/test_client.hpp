@@ -71,7 +71,8 @@ class test_server {
   ~test_server();
 
   unsigned short port() const noexcept { return port_; }
-  storage::database& db() noexcept { return store_->db(); }
+  // The SQLite engine's database, for the tests that read it directly (they run on SQLite only).
+  storage::database& db();
   storage::store& store() noexcept { return *store_; }
   server::server& srv() noexcept { return *srv_; }
   void advance_clock(std::int64_t seconds) { now_ += seconds; }
@@ -120,7 +121,8 @@ class test_server {
   int next_trade_ = 0;
   std::atomic<unix_seconds> now_{1'795'442'400};  // 2026-11-23T14:00:00Z
   server::metrics metrics_;                       // made first: the writer reports its batches to them
-  std::unique_ptr<storage::sqlite_store> store_;
+  std::unique_ptr<storage::store> store_;         // SQLite, or PostgreSQL with CUNJI_TEST_ENGINE=postgresql
+  storage::sqlite_store* sqlite_ = nullptr;
   std::unique_ptr<server::server> srv_;
   unsigned short port_ = 0;
   int next_phone_ = 0;

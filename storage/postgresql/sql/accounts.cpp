@@ -36,8 +36,10 @@ error phone_taken() {
 }  // namespace
 
 task<result<account>> insert_account(connection& c, registration r, std::string password_hash, unix_seconds now) {
-  if (r.village_id && !co_await find_village(c, *r.village_id))
-    co_return validation({{"village_id", "no such village"}});
+  if (r.village_id) {
+    const auto village = co_await find_village(c, *r.village_id);
+    if (!village) co_return validation({{"village_id", "no such village"}});
+  }
   // Also a number that accounts listed in phone_conflicts share, in another form, until settled.
   const auto taken = co_await c.query(
       "SELECT 1 FROM accounts WHERE phone = $1 UNION ALL SELECT 1 FROM phone_conflicts WHERE normal_phone = $1",

@@ -164,8 +164,8 @@ task<result<listing>> remove_photo_checked(connection& c, std::int64_t listing_i
   if (cur) s = co_await find_shop(c, cur->shop_id);
   if (!cur || !s || !can_view(caller, *s, *cur)) co_return no_listing();
   if (!can_manage(caller, *s)) co_return not_photo_manager();
-  if (!co_await delete_listing_photo(c, listing_id, photo_id, now))
-    co_return error{errc::not_found, "The listing has no such photo."};
+  const bool deleted = co_await delete_listing_photo(c, listing_id, photo_id, now);
+  if (!deleted) co_return error{errc::not_found, "The listing has no such photo."};
   auto l = co_await find_listing(c, listing_id);
   l->photos = co_await find_listing_photos(c, listing_id);
   co_return std::move(*l);

@@ -185,7 +185,9 @@ task<ledger_report> check_ledger(connection& c, std::size_t max_mismatches) {
   co_await check_station_cash(c, bad);
   order_walk w(c);
   co_await w.start();
-  while (co_await w.orders.next()) {
+  for (;;) {
+    const bool more = co_await w.orders.next();  // (not in the loop's condition: GCC 12)
+    if (!more) break;
     ++r.orders_checked;
     auto o = w.current();
     co_await w.add_fees(o);

@@ -40,7 +40,9 @@ task<checked_terms> terms_for(connection& c, account caller, delivery_method del
   checked_terms t{order_terms{delivery, address, villager_id, std::nullopt, std::nullopt}, std::nullopt};
   if (delivery == delivery_method::station_pickup) {
     t.terms.station = station_for(caller, station_village_id);
-    if (!t.terms.station || !co_await is_station(c, *t.terms.station))
+    bool station = false;
+    if (t.terms.station) station = co_await is_station(c, *t.terms.station);
+    if (!station)
       t.no_station = field_error{"delivery.station_village_id", "is not a village with a service station (a partner)"};
   }
   co_return t;
@@ -121,7 +123,8 @@ task<std::optional<result<order>>> try_place_order(connection& c, const place_or
   if (!checked) co_return std::move(checked).err();
   std::vector<stock_line> take;
   add_lines(take, checked.value());
-  if (!co_await took_stock(c, std::move(take), r.now)) co_return std::nullopt;
+  const bool taken = co_await took_stock(c, std::move(take), r.now);
+  if (!taken) co_return std::nullopt;
   const auto schedule = co_await load_fee_schedule(c);
   auto o = make_order(r.caller, *p.shop_row, checked.value(), t.terms, schedule, r.now);
   co_await insert_order(c, o);
@@ -143,7 +146,8 @@ task<std::optional<result<purchase>>> store_purchase(connection& c, const place_
                                                      const shop_lines& to_store) {
   std::vector<stock_line> take;
   for (const auto& g : to_store) add_lines(take, g.second);
-  if (!co_await took_stock(c, std::move(take), r.now)) co_return std::nullopt;
+  const bool taken = co_await took_stock(c, std::move(take), r.now);
+  if (!taken) co_return std::nullopt;
   purchase out;
   out.placed_by = r.caller.id;
   if (!r.villager_id) out.buyer_account_id = r.caller.id;

@@ -1,6 +1,8 @@
-// Orders on PostgreSQL (storage/orders.hpp). Placing runs READ COMMITTED: many clients order
-// from the same listings at once, and the stock is taken by conditional UPDATEs
-// (order_placement.cpp). The moves run SERIALIZABLE, as every other write.
+// Orders on PostgreSQL (storage/orders.hpp). Placing and moving orders run READ COMMITTED: many
+// clients order from the same listings at once, and SERIALIZABLE would fail a cancellation that
+// gives stock back to a listing others are buying from, over and over. The stock is taken by
+// conditional UPDATEs (order_placement.cpp) and given back by adding; a move locks its order's
+// row first (orders.cpp).
 #include "core/policy.hpp"
 #include "storage/paging.hpp"
 #include "storage/postgresql/engine.hpp"
@@ -43,11 +45,13 @@ class pg_order_store final : public order_store {
   task<answer> transition(transition_request r, std::optional<idempotency_key> key, renderer<order> render) override {
     const auto now = r.now;
     work_fn<order> work = [r = std::move(r)](connection& c) { return transition_order(c, r); };
-    co_return co_await e_.idempotent<order>(std::move(key), std::move(work), std::move(render), now);
+    co_return co_await e_.idempotent<order>(std::move(key), std::move(work), std::move(render), now,
+                                            isolation::read_committed);
   }
 
   task<result<order>> hand_over(handover_request r) override {
-    auto outcome = co_await e_.write<result<handover_outcome>>([&](connection& c) { return hand_over_order(c, r); });
+    auto outcome = co_await e_.write<result<handover_outcome>>([&](connection& c) { return hand_over_order(c, r); },
+                                                               isolation::read_committed);
     if (!outcome) co_return std::move(outcome).err();
     if (outcome->refused) co_return std::move(*outcome->refused);
     co_return std::move(*outcome->delivered);

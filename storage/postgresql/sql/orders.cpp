@@ -57,7 +57,17 @@ task<order> as_seen_by(connection& c, account caller, order o) {
   co_return o;
 }
 
+// The moves of an order run READ COMMITTED (order_store.cpp): the order's row is locked first,
+// so that two moves of one order take turns and the second sees the first's outcome; what they
+// do to stock and balances adds up whatever their order (stock = stock + q, balance triggers).
+namespace {
+task<void> lock_order(connection& c, std::int64_t id) {
+  co_await c.query("SELECT 1 FROM orders WHERE id = $1 FOR NO KEY UPDATE", params(id));
+}
+}  // namespace
+
 task<result<order>> transition_order(connection& c, transition_request r) {
+  co_await lock_order(c, r.order_id);
   auto o = co_await find_order(c, r.order_id);
   if (!o) co_return error{errc::not_found, "No such order."};
   const auto parties = co_await parties_of(c, *o);
@@ -75,6 +85,7 @@ task<result<order>> transition_order(connection& c, transition_request r) {
 }
 
 task<result<handover_outcome>> hand_over_order(connection& c, handover_request r) {
+  co_await lock_order(c, r.order_id);
   auto o = co_await find_order(c, r.order_id);
   if (!o) co_return error{errc::not_found, "No such order."};
   const auto parties = co_await parties_of(c, *o);

@@ -69,12 +69,22 @@ task<result<pay_outcome>> pay_checked(connection& c, pay_request r) {
   co_return pay_outcome{std::move(seen), std::move(p)};
 }
 
+// Runs READ COMMITTED: the payment's orders and then the payment are locked before anything is
+// decided, so that notices of one payment, and the timers, take turns and each sees what the one
+// before it did. (SERIALIZABLE failed notices over and over under load: they touch the same
+// balances and rollups as every order.)
 task<notice_result> apply_notice_to(connection& c, payment_notice n) {
-  auto p = co_await find_payment_by_out_trade_no(c, n.out_trade_no);
-  if (!p || p->method != payment_method::alipay) co_return notice_result::unknown_payment;
+  const auto found = co_await find_payment_by_out_trade_no(c, n.out_trade_no);
+  if (!found || found->method != payment_method::alipay) co_return notice_result::unknown_payment;
+  co_await lock_orders_of(c, found->id);
+  co_await c.query("SELECT 1 FROM payments WHERE id = $1 FOR UPDATE", params(found->id));
+  auto p = co_await find_payment(c, found->id);  // as it is now that it is locked
+  if (!p) co_return notice_result::unknown_payment;
   if (n.amount_fen != p->amount_fen) co_return notice_result::amount_mismatch;
-  if (n.status == notice_status::succeeded && co_await trade_no_taken(c, n.trade_no, p->id))
-    co_return notice_result::trade_no_reused;
+  if (n.status == notice_status::succeeded) {
+    const bool taken = co_await trade_no_taken(c, n.trade_no, p->id);
+    if (taken) co_return notice_result::trade_no_reused;
+  }
   switch (effect_of(*p, n.status)) {
     case notice_effect::acknowledge: co_return notice_result::acknowledged;
     case notice_effect::close:
@@ -82,7 +92,6 @@ task<notice_result> apply_notice_to(connection& c, payment_notice n) {
       co_return notice_result::recorded;
     case notice_effect::succeed: break;
   }
-  co_await lock_orders_of(c, p->id);
   co_await settle_payment(c, *p, payment_status::succeeded, n.trade_no, true, n.now);
   for (const auto order_id : p->order_ids) {
     auto o = co_await find_order(c, order_id);
@@ -117,7 +126,8 @@ class pg_payment_store final : public payment_store {
   }
 
   task<notice_result> apply_notice(payment_notice n) override {
-    co_return co_await e_.write<notice_result>([&](connection& c) { return apply_notice_to(c, n); });
+    co_return co_await e_.write<notice_result>([&](connection& c) { return apply_notice_to(c, n); },
+                                               isolation::read_committed);
   }
 
   task<result<payment_record>> find(std::int64_t id, account caller) override {

@@ -89,10 +89,11 @@ task<void> close_pending_payments(connection& c, std::int64_t order_id, unix_sec
 
 task<std::int64_t> insert_refund(connection& c, std::int64_t payment_id, std::optional<std::int64_t> order_id,
                                  std::int64_t amount_fen, unix_seconds now) {
-  // The provider's request number: unique per refund, stable across retries of sending it. Two
-  // transactions counting the same payment's refunds at once both read the refunds they then
-  // write to, so SERIALIZABLE fails one (40001) and the engine runs it again; the UNIQUE
-  // out_request_no is the backstop.
+  // The provider's request number: unique per refund, stable across retries of sending it. The
+  // payment's row is locked first, so that two transactions numbering its refunds at once (the
+  // moves of an order run READ COMMITTED) take turns; under SERIALIZABLE one of them would be
+  // failed (40001) and run again. The UNIQUE out_request_no is the backstop.
+  co_await c.query("SELECT 1 FROM payments WHERE id = $1 FOR UPDATE", params(payment_id));
   const auto r = co_await c.query(
       "INSERT INTO refunds (payment_id, order_id, amount_fen, status, out_request_no, created_at) "
       "VALUES ($1::bigint, $2, $3, 'pending', 'R' || $1::bigint || '-' || "

@@ -74,7 +74,8 @@ task<std::vector<county>> list_counties(connection& c, std::optional<bool> pover
 }
 
 task<result<village>> insert_village(connection& c, std::int64_t county_id, std::string name, unix_seconds now) {
-  if (!co_await find_county(c, county_id)) co_return validation({{"county_id", "no such county"}});
+  const auto county_row = co_await find_county(c, county_id);
+  if (!county_row) co_return validation({{"county_id", "no such county"}});
   const auto r = co_await c.query(
       std::string("INSERT INTO villages (county_id, name, created_at) VALUES ($1, $2, $3) RETURNING ") + village_cols,
       params(county_id, name, now));

@@ -23,7 +23,8 @@ task<result<order_return>> open_return(connection& c, return_request r) {
   if (!can_request_return(r.caller, parties))
     co_return error{errc::forbidden, "Only the one who placed the order asks for a return."};
   if (!r.invalid.empty()) co_return validation(r.invalid);
-  if (co_await order_has_return(c, o->id))
+  const bool has_return = co_await order_has_return(c, o->id);
+  if (has_return)
     co_return error{errc::conflict, "This order has a return already; after a rejection, ask an admin to accept it."};
   if (auto closed = r.lost ? check_lost_report(*o, r.now) : check_return_window(*o, r.now))
     co_return std::move(*closed);
