@@ -41,6 +41,19 @@ void unwatch(std::optional<descriptor>& socket) {
 
 }  // namespace
 
+std::string bytea(std::string_view bytes) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 + 2 * bytes.size());
+  out += "\\x";
+  for (const char ch : bytes) {
+    const auto b = static_cast<unsigned char>(ch);
+    out += digits[b >> 4];
+    out += digits[b & 15];
+  }
+  return out;
+}
+
 connection::connection(executor ex, pg_conn* c) noexcept : ex_(std::move(ex)), conn_(c) {}
 
 connection::~connection() {

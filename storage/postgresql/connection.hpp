@@ -3,6 +3,7 @@
 // opens is watched by a posix::stream_descriptor that never owns it (libpq closes it), so an
 // I/O thread waits for the database instead of blocking. A connection serves one coroutine at
 // a time (storage/postgresql/pool.hpp hands them out).
+#include <array>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <chrono>
@@ -33,6 +34,13 @@ inline param to_param(std::nullopt_t) { return std::nullopt; }
 template <class T>
 param to_param(const std::optional<T>& v) {
   return v ? to_param(*v) : std::nullopt;
+}
+
+// Bytes as a bytea parameter (PostgreSQL's hex text form, \x…).
+std::string bytea(std::string_view bytes);
+template <std::size_t N>
+std::string bytea(const std::array<unsigned char, N>& bytes) {
+  return bytea(std::string_view(reinterpret_cast<const char*>(bytes.data()), N));
 }
 
 // The parameters $1, $2… of a statement.

@@ -6,19 +6,6 @@
 
 namespace cunji::storage::pg {
 
-namespace {
-// bytea parameters go as PostgreSQL's hex text form.
-std::string hex_bytea(const request_digest& d) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out = "\\x";
-  for (const unsigned char b : d) {
-    out += digits[b >> 4];
-    out += digits[b & 15];
-  }
-  return out;
-}
-}  // namespace
-
 task<std::optional<stored_answer>> find_answer(connection& c, const idempotency_key& k) {
   const auto r = co_await c.query(
       "SELECT request_hash, status, body FROM idempotency_records WHERE account_id = $1 AND endpoint = $2 AND key = $3",
@@ -37,7 +24,7 @@ task<std::optional<std::int64_t>> claim_key(connection& c, const idempotency_key
   const auto r = co_await c.query(
       "INSERT INTO idempotency_records (account_id, key_hash, endpoint, key, request_hash, status, body, created_at) "
       "VALUES ($1, $2, $3, $4, $5, 0, '', $6) ON CONFLICT (account_id, endpoint, key) DO NOTHING RETURNING id",
-      params(k.caller, idempotency_key_hash(k.scope, k.key), k.scope, k.key, hex_bytea(k.digest), now));
+      params(k.caller, idempotency_key_hash(k.scope, k.key), k.scope, k.key, bytea(k.digest), now));
   if (r.rows() == 0) co_return std::nullopt;
   co_return r.i64(0, 0);
 }

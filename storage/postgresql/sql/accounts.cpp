@@ -19,17 +19,6 @@ account read_account(const row_set& r, int i) {
   return a;
 }
 
-// A token hash as a bytea parameter (PostgreSQL's hex text form).
-std::string hex_bytea(const token_hash& h) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out = "\\x";
-  for (const unsigned char b : h) {
-    out += digits[b >> 4];
-    out += digits[b & 15];
-  }
-  return out;
-}
-
 error phone_taken() {
   return error{errc::conflict, "An account with this phone number already exists.", {{"phone", "is taken"}}};
 }
@@ -85,20 +74,20 @@ task<void> record_login_failure(connection& c, std::string phone, unix_seconds a
 task<void> insert_session(connection& c, token_hash h, std::int64_t account_id, unix_seconds now,
                           unix_seconds expires_at) {
   co_await c.query("INSERT INTO sessions (token_hash, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
-                   params(hex_bytea(h), account_id, now, expires_at));
+                   params(bytea(h), account_id, now, expires_at));
 }
 
 task<std::optional<account>> account_by_session(connection& c, token_hash h, unix_seconds now) {
   const auto r = co_await c.query(
       "SELECT a.id, a.role, a.name, a.phone, a.village_id, a.created_at FROM sessions s "
       "JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = $1 AND s.expires_at > $2",
-      params(hex_bytea(h), now));
+      params(bytea(h), now));
   if (r.rows() == 0) co_return std::nullopt;
   co_return read_account(r, 0);
 }
 
 task<bool> delete_session(connection& c, token_hash h) {
-  const auto r = co_await c.query("DELETE FROM sessions WHERE token_hash = $1", params(hex_bytea(h)));
+  const auto r = co_await c.query("DELETE FROM sessions WHERE token_hash = $1", params(bytea(h)));
   co_return r.affected() > 0;
 }
 
@@ -107,7 +96,7 @@ task<void> insert_page_session(connection& c, token_hash h, std::int64_t account
   co_await c.query(
       "INSERT INTO page_sessions (token_hash, account_id, created_at, last_seen_at, expires_at) "
       "VALUES ($1, $2, $3, $3, $4)",
-      params(hex_bytea(h), account_id, now, expires_at));
+      params(bytea(h), account_id, now, expires_at));
 }
 
 task<void> delete_expired_page_sessions(connection& c, unix_seconds now) {
@@ -119,18 +108,18 @@ task<std::optional<page_session>> find_page_session(connection& c, token_hash h,
   const auto r = co_await c.query(
       "SELECT a.id, a.role, a.name, a.phone, a.village_id, a.created_at, s.last_seen_at FROM page_sessions s "
       "JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3",
-      params(hex_bytea(h), now, now - idle_s));
+      params(bytea(h), now, now - idle_s));
   if (r.rows() == 0) co_return std::nullopt;
   co_return page_session{read_account(r, 0), r.i64(0, 6)};
 }
 
 task<void> touch_page_session(connection& c, token_hash h, unix_seconds now) {
   co_await c.query("UPDATE page_sessions SET last_seen_at = greatest(last_seen_at, $1) WHERE token_hash = $2",
-                   params(now, hex_bytea(h)));
+                   params(now, bytea(h)));
 }
 
 task<void> delete_page_session(connection& c, token_hash h) {
-  co_await c.query("DELETE FROM page_sessions WHERE token_hash = $1", params(hex_bytea(h)));
+  co_await c.query("DELETE FROM page_sessions WHERE token_hash = $1", params(bytea(h)));
 }
 
 namespace {

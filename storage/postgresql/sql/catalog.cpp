@@ -1,17 +1,11 @@
 #include "storage/postgresql/sql/catalog.hpp"
 
 #include "storage/postgresql/connection.hpp"
+#include "storage/postgresql/sql/listing_rows.hpp"
 #include "storage/postgresql/sql/listing_search.hpp"
 #include "storage/postgresql/sql/regions.hpp"
 
 namespace cunji::storage::pg {
-
-namespace {
-std::optional<std::string> opt_text(const row_set& r, int i, int col) {
-  if (r.is_null(i, col)) return std::nullopt;
-  return std::string(r.text(i, col));
-}
-}  // namespace
 
 // --- villagers ---------------------------------------------------------------------------
 
@@ -19,7 +13,7 @@ namespace {
 constexpr const char* villager_cols = "id, village_id, name, phone, registered_by, created_at";
 
 villager read_villager(const row_set& r, int i) {
-  return villager{r.i64(i, 0), r.i64(i, 1), std::string(r.text(i, 2)), opt_text(r, i, 3), r.i64(i, 4), r.i64(i, 5)};
+  return villager{r.i64(i, 0), r.i64(i, 1), std::string(r.text(i, 2)), r.opt_str(i, 3), r.i64(i, 4), r.i64(i, 5)};
 }
 }  // namespace
 
@@ -137,31 +131,6 @@ task<std::vector<shop>> list_active_shops(connection& c, shop_filter f) {
 // --- listings ----------------------------------------------------------------------------
 
 namespace {
-// A listing's columns, `l` being the listing and `c` its county.
-constexpr const char* listing_cols =
-    "l.id, l.shop_id, l.village_id, l.county_id, c.poverty_stricken, l.title, l.description, l.category, l.unit, "
-    "l.price_fen, l.stock, l.status, l.version, l.created_at, l.updated_at";
-
-listing read_listing(const row_set& r, int i) {
-  listing l;
-  l.id = r.i64(i, 0);
-  l.shop_id = r.i64(i, 1);
-  l.village_id = r.i64(i, 2);
-  l.county_id = r.i64(i, 3);
-  l.poverty_relief = r.i64(i, 4) != 0;
-  l.title = std::string(r.text(i, 5));
-  l.description = std::string(r.text(i, 6));
-  l.category = std::string(r.text(i, 7));
-  l.unit = std::string(r.text(i, 8));
-  l.price_fen = r.i64(i, 9);
-  l.stock = r.i64(i, 10);
-  l.status = parse_listing_status(r.text(i, 11)).value_or(listing_status::draft);
-  l.version = r.i64(i, 12);
-  l.created_at = r.i64(i, 13);
-  l.updated_at = r.i64(i, 14);
-  return l;
-}
-
 bool same_fields(const listing& a, const listing& b) {
   return a.title == b.title && a.description == b.description && a.category == b.category && a.unit == b.unit &&
          a.price_fen == b.price_fen && a.stock == b.stock && a.status == b.status;

@@ -9,6 +9,7 @@
 
 #include "storage/cache/search_rankings.hpp"
 #include "storage/postgresql/connection.hpp"
+#include "storage/postgresql/sql/listing_rows.hpp"
 #include "storage/postgresql/sql/search_terms.hpp"
 #include "storage/search/bm25.hpp"
 #include "storage/search/fts_tokenizer.hpp"
@@ -16,33 +17,6 @@
 namespace cunji::storage::pg {
 
 namespace {
-
-// The columns of a listing row, counties joined as c (SQLite's listing_select).
-constexpr const char* listing_cols =
-    "l.id, l.shop_id, l.village_id, l.county_id, c.poverty_stricken, l.title, l.description, l.category, l.unit, "
-    "l.price_fen, l.stock, l.status, l.version, l.created_at, l.updated_at";
-constexpr int title_col = 5;
-constexpr int description_col = 6;
-
-listing read_listing(const row_set& r, int i) {
-  listing l;
-  l.id = r.i64(i, 0);
-  l.shop_id = r.i64(i, 1);
-  l.village_id = r.i64(i, 2);
-  l.county_id = r.i64(i, 3);
-  l.poverty_relief = r.i64(i, 4) != 0;
-  l.title = std::string(r.text(i, title_col));
-  l.description = std::string(r.text(i, description_col));
-  l.category = std::string(r.text(i, 7));
-  l.unit = std::string(r.text(i, 8));
-  l.price_fen = r.i64(i, 9);
-  l.stock = r.i64(i, 10);
-  l.status = parse_listing_status(r.text(i, 11)).value_or(listing_status::draft);
-  l.version = r.i64(i, 12);
-  l.created_at = r.i64(i, 13);
-  l.updated_at = r.i64(i, 14);
-  return l;
-}
 
 // A statement being written: its parameters are numbered as they are added.
 struct statement_builder {
@@ -163,8 +137,9 @@ task<listing_page> browse_relevance(connection& c, listing_query q, std::vector<
   const auto& rows = results.back();
   std::vector<std::pair<ranked_match, int>> ranked;  // the matches after the cursor, and their rows
   for (int i = 0; i < rows.rows(); ++i) {
-    const ranked_match m{rank_of(rows.text(i, title_col), rows.text(i, description_col), terms, idf, coll.avgdl),
-                         rows.i64(i, 0)};
+    const ranked_match m{
+        rank_of(rows.text(i, listing_title_col), rows.text(i, listing_description_col), terms, idf, coll.avgdl),
+        rows.i64(i, 0)};
     if (!after || rank_before(*after, m)) ranked.emplace_back(m, i);
   }
   // The page and one more (whether a next page follows), best first.

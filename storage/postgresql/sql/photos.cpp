@@ -21,23 +21,9 @@ listing_photo read_photo(const row_set& r, int i, int k) {
   return p;
 }
 
-// bytea parameters go as PostgreSQL's hex text form.
-std::string hex_bytea(const std::string& bytes) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 + 2 * bytes.size());
-  out += "\\x";
-  for (const char ch : bytes) {
-    const auto b = static_cast<unsigned char>(ch);
-    out += digits[b >> 4];
-    out += digits[b & 15];
-  }
-  return out;
-}
-
 statement store_file(const photo_file& f) {
   return {"INSERT INTO photo_files (name, bytes) VALUES ($1, $2::bytea) ON CONFLICT (name) DO NOTHING",
-          params(f.name, hex_bytea(f.bytes))};
+          params(f.name, bytea(f.bytes))};
 }
 
 statement drop_file_if_unnamed(const std::string& name) {
