@@ -79,7 +79,8 @@ TEST_CASE("PostgreSQL catalog: villagers by partners, found by name or phone pre
 
   const auto names = [&](const account& caller, std::string prefix) {
     std::vector<std::string> out;
-    for (const auto& v : f.run(cat.list_villagers(caller, std::move(prefix), {{}, 10}))->items) out.push_back(v.name);
+    const auto found = f.run(cat.list_villagers(caller, std::move(prefix), {{}, 10}));  // kept for the loop
+    for (const auto& v : found->items) out.push_back(v.name);
     return out;
   };
   CHECK(names(partner, "王") == std::vector<std::string>{"王小明", "王大山"});
