@@ -93,8 +93,6 @@ class engine {
   task<answer> idempotent(std::optional<idempotency_key> key, work_fn<T> work, renderer<T> render, unix_seconds now,
                           isolation level = isolation::serializable);
 
-  pool& connections() noexcept { return pool_; }
-
  private:
   void committed() {
     if (changes_) {
@@ -123,7 +121,8 @@ task<answer> engine::idempotent(std::optional<idempotency_key> key, work_fn<T> w
                                 unix_seconds now, isolation level) {
   auto c = co_await pool_.acquire();
   if (key) {
-    if (auto stored = co_await find_answer(*c, *key)) co_return replay(*stored, *key, render);
+    const auto stored = co_await find_answer(*c, *key);
+    if (stored) co_return replay(*stored, *key, render);
   }
   for (int attempt = 1;; ++attempt) {
     try {

@@ -221,7 +221,8 @@ task<result<order>> place_order(connection& c, place_order_request r) {
   if (!can_place_orders(r.caller)) co_return error{errc::forbidden, "Admins do not place orders."};
   if (!r.invalid.empty()) co_return validation(r.invalid);
   for (int attempt = 0; attempt < placement_attempts; ++attempt) {
-    if (auto out = co_await try_place_order(c, r)) co_return std::move(*out);
+    auto out = co_await try_place_order(c, r);
+    if (out) co_return std::move(*out);
   }
   co_return stock_moved();
 }
@@ -230,7 +231,8 @@ task<result<purchase>> place_purchase(connection& c, place_purchase_request r) {
   if (!can_place_orders(r.caller)) co_return error{errc::forbidden, "Admins do not place orders."};
   if (!r.invalid.empty()) co_return validation(r.invalid);
   for (int attempt = 0; attempt < placement_attempts; ++attempt) {
-    if (auto out = co_await try_place_purchase(c, r)) co_return std::move(*out);
+    auto out = co_await try_place_purchase(c, r);
+    if (out) co_return std::move(*out);
   }
   co_return stock_moved();
 }
