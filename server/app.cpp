@@ -127,6 +127,11 @@ net::awaitable<response> application::handle(const request& req, const net::ip::
   co_return problem(http::status::internal_server_error, "internal", "The server failed to answer this request.");
 }
 
+bool application::needs_authentication(const request& req, auth_mode mode) {
+  return mode == auth_mode::required || mode == auth_mode::admin ||
+         (mode != auth_mode::none && req.find(http::field::authorization) != req.end());
+}
+
 // The caller of a route that takes a token; an answer when the request must stop here.
 net::awaitable<std::optional<response>> application::authenticate(context& ctx, auth_mode mode) {
   if (auto tok = bearer_token(ctx.req); tok && mode != auth_mode::none) {
@@ -176,7 +181,8 @@ net::awaitable<response> application::dispatch(const request& req, const net::ip
     if (!photos::parse_media_type(req[http::field::content_type]))
       co_return problem(http::status::unsupported_media_type, "unsupported_media_type",
                         "Send the photo as image/jpeg, image/png or image/webp.");
-    if (auto stop = co_await authenticate(ctx, r.auth)) co_return std::move(*stop);
+    if (needs_authentication(req, r.auth))
+      if (auto stop = co_await authenticate(ctx, r.auth)) co_return std::move(*stop);
     co_return co_await r.fn(ctx);
   }
   if (r.body != body_mode::none && (has_body || r.body == body_mode::required)) {
@@ -184,7 +190,8 @@ net::awaitable<response> application::dispatch(const request& req, const net::ip
       co_return problem(http::status::unsupported_media_type, "unsupported_media_type",
                         "Send the body as application/json.");
   }
-  if (auto stop = co_await authenticate(ctx, r.auth)) co_return std::move(*stop);
+  if (needs_authentication(req, r.auth))  // no coroutine frame for a route that reads no token
+    if (auto stop = co_await authenticate(ctx, r.auth)) co_return std::move(*stop);
   if (r.body != body_mode::none) {
     if (has_body || r.body == body_mode::required) {
       std::string why;

@@ -134,6 +134,9 @@ class application {
 
  private:
   net::awaitable<response> dispatch(const request& req, const net::ip::address& remote, std::string& route_out);
+  // Whether authenticate has anything to do: a route that needs a token, or a token sent to one
+  // that takes it.
+  static bool needs_authentication(const request& req, auth_mode mode);
   net::awaitable<std::optional<response>> authenticate(context& ctx, auth_mode mode);
 
   server_config cfg_;

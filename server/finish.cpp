@@ -42,21 +42,28 @@ void drop_body(response& res) {
   if (!res[http::field::content_length].empty()) res.content_length(length);
 }
 
+// Once the coding is settled: the gzip count, Content-Length, and HEAD's empty body.
+void complete(application& app, const request& req, response& res) {
+  if (res[http::field::content_encoding] == "gzip") app.stats().record_gzip_response();
+  res.prepare_payload();
+  if (req.method() == http::verb::head) drop_body(res);
+}
+
+std::string gzip_counted(application& app, const std::string& body) {
+  auto out = gzip(body);
+  app.stats().record_compression(body.size(), out.size());
+  return out;
+}
+
 }  // namespace
 
 net::awaitable<std::string> gzip_body(application& app, const std::string& body) {
-  std::string out;
-  if (body.size() >= gzip_offload_bytes) {
-    auto job = [&body] { return gzip(body); };
-    out = co_await app.on_cpu(std::move(job));
-  } else {
-    out = gzip(body);
-  }
-  app.stats().record_compression(body.size(), out.size());
-  co_return out;
+  if (body.size() < gzip_offload_bytes) co_return gzip_counted(app, body);
+  auto job = [&app, &body] { return gzip_counted(app, body); };
+  co_return co_await app.on_cpu(std::move(job));
 }
 
-net::awaitable<void> finish_response(application& app, const request& req, response& res) {
+finish_step finish_response(application& app, const request& req, response& res) {
   const bool head = req.method() == http::verb::head;
   bool compress = false;
   if (has_body_status(res) && res[http::field::content_encoding].empty() &&
@@ -68,19 +75,24 @@ net::awaitable<void> finish_response(application& app, const request& req, respo
       if (const auto etag = res[http::field::etag]; !etag.empty()) res.set(http::field::etag, gzip_etag(etag));
     }
   }
-  if (answer_not_modified(req, res)) co_return;
+  if (answer_not_modified(req, res)) return finish_step::done;
   if (compress && head) {
     res.body().clear();
     res.erase(http::field::content_length);
-    co_return;
+    return finish_step::done;
   }
   if (compress) {
-    auto zipped = co_await gzip_body(app, res.body());
-    res.body() = std::move(zipped);
+    if (res.body().size() >= gzip_offload_bytes) return finish_step::compress_off_thread;
+    res.body() = gzip_counted(app, res.body());
   }
-  if (res[http::field::content_encoding] == "gzip") app.stats().record_gzip_response();
-  res.prepare_payload();
-  if (head) drop_body(res);
+  complete(app, req, res);
+  return finish_step::done;
+}
+
+net::awaitable<void> finish_compressing(application& app, const request& req, response& res) {
+  auto zipped = co_await gzip_body(app, res.body());
+  res.body() = std::move(zipped);
+  complete(app, req, res);
 }
 
 }  // namespace cunji::server

@@ -27,6 +27,11 @@ net::awaitable<std::string> gzip_body(application& app, const std::string& body)
 //   not (the work would be thrown away): it names the gzip coding and ETag but no Content-Length,
 //   which is then unknown (RFC 9110 §9.3.2 allows omitting it). Cached answers keep their gzip
 //   bytes, so their HEAD answers do carry the Content-Length of GET's.
-net::awaitable<void> finish_response(application& app, const request& req, response& res);
+// It does all of it on this thread (no coroutine frame per answer) unless the body is to be
+// gzip-compressed and has gzip_offload_bytes or more: then it answers compress_off_thread, having
+// set the header fields, and finish_compressing does the rest.
+enum class finish_step { done, compress_off_thread };
+finish_step finish_response(application& app, const request& req, response& res);
+net::awaitable<void> finish_compressing(application& app, const request& req, response& res);
 
 }  // namespace cunji::server

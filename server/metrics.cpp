@@ -2,28 +2,50 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace cunji::server {
 
-histogram::histogram(std::vector<double> upper_bounds)
-    : bounds_(std::move(upper_bounds)), buckets_(new std::atomic<std::uint64_t>[bounds_.size()]) {
-  for (std::size_t i = 0; i < bounds_.size(); ++i) buckets_[i].store(0);
+std::size_t metric_shard() noexcept {
+  static std::atomic<std::size_t> next{0};
+  thread_local const std::size_t mine = next.fetch_add(1, std::memory_order_relaxed) % metric_shards;
+  return mine;
+}
+
+histogram::histogram(std::vector<double> upper_bounds) : bounds_(std::move(upper_bounds)) {
+  for (auto& s : shards_) {
+    s.buckets.reset(new std::atomic<std::uint64_t>[bounds_.size() + 1]);
+    for (std::size_t i = 0; i <= bounds_.size(); ++i) s.buckets[i].store(0);
+  }
 }
 
 void histogram::observe(double v) noexcept {
-  for (std::size_t i = 0; i < bounds_.size(); ++i)
-    if (v <= bounds_[i]) buckets_[i].fetch_add(1, std::memory_order_relaxed);
-  count_.fetch_add(1, std::memory_order_relaxed);
-  sum_micros_.fetch_add(static_cast<std::uint64_t>(std::llround(v * 1e6)), std::memory_order_relaxed);
+  std::size_t i = 0;
+  while (i < bounds_.size() && v > bounds_[i]) ++i;
+  auto& s = shards_[metric_shard()];
+  s.buckets[i].fetch_add(1, std::memory_order_relaxed);
+  s.count.fetch_add(1, std::memory_order_relaxed);
+  s.sum_micros.fetch_add(static_cast<std::uint64_t>(std::llround(v * 1e6)), std::memory_order_relaxed);
+}
+
+std::uint64_t histogram::count() const noexcept {
+  std::uint64_t n = 0;
+  for (const auto& s : shards_) n += s.count.load(std::memory_order_relaxed);
+  return n;
 }
 
 void histogram::render(std::string& out, std::string_view name) const {
-  for (std::size_t i = 0; i < bounds_.size(); ++i)
-    out += fmt::format("{}_bucket{{le=\"{}\"}} {}\n", name, bounds_[i], buckets_[i].load(std::memory_order_relaxed));
-  const auto n = count_.load(std::memory_order_relaxed);
+  std::uint64_t below = 0, sum_micros = 0;
+  for (std::size_t i = 0; i < bounds_.size(); ++i) {
+    for (const auto& s : shards_) below += s.buckets[i].load(std::memory_order_relaxed);
+    out += fmt::format("{}_bucket{{le=\"{}\"}} {}\n", name, bounds_[i], below);
+  }
+  // The count, not the buckets' sum: an observation between the two reads shows in +Inf only.
+  const auto n = std::max(count(), below);
+  for (const auto& s : shards_) sum_micros += s.sum_micros.load(std::memory_order_relaxed);
   out += fmt::format("{}_bucket{{le=\"+Inf\"}} {}\n", name, n);
-  out += fmt::format("{}_sum {}\n", name, static_cast<double>(sum_micros_.load(std::memory_order_relaxed)) / 1e6);
+  out += fmt::format("{}_sum {}\n", name, static_cast<double>(sum_micros) / 1e6);
   out += fmt::format("{}_count {}\n", name, n);
 }
 
@@ -35,8 +57,11 @@ metrics::metrics()
 void metrics::record_request(std::string_view method, std::string_view route, unsigned status,
                              std::chrono::microseconds elapsed) {
   latency_.observe(static_cast<double>(elapsed.count()) / 1e6);
-  std::lock_guard lk(m_);
-  ++requests_[{std::string(method), std::string(route), status}];
+  auto& s = requests_[metric_shard()];
+  std::lock_guard lk(s.m);
+  const auto key = std::make_tuple(method, route, status);
+  if (const auto it = s.counts.find(key); it != s.counts.end()) ++it->second;
+  else s.counts.emplace(request_key{std::string(method), std::string(route), status}, 1);
 }
 
 void metrics::record_batch(std::size_t size, std::chrono::microseconds commit, bool committed) {
@@ -66,13 +91,15 @@ std::string metrics::render() const {
   std::string out;
   out += "# HELP cunji_http_requests_total HTTP requests by method, route template and status.\n";
   out += "# TYPE cunji_http_requests_total counter\n";
-  {
-    std::lock_guard lk(m_);
-    for (const auto& [key, n] : requests_) {
-      const auto& [method, route, status] = key;
-      out += fmt::format("cunji_http_requests_total{{method=\"{}\",route=\"{}\",status=\"{}\"}} {}\n", method, route,
-                         status, n);
-    }
+  std::map<request_key, std::uint64_t> requests;
+  for (const auto& s : requests_) {
+    std::lock_guard lk(s.m);
+    for (const auto& [key, n] : s.counts) requests[key] += n;
+  }
+  for (const auto& [key, n] : requests) {
+    const auto& [method, route, status] = key;
+    out += fmt::format("cunji_http_requests_total{{method=\"{}\",route=\"{}\",status=\"{}\"}} {}\n", method, route,
+                       status, n);
   }
   out +=
       "# HELP cunji_payment_notices_total Payment providers' notifications: recorded, repeats, and each failed "

@@ -1,5 +1,6 @@
 #include "server/router.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 
@@ -51,6 +52,10 @@ std::string decode(std::string_view s) {
 }  // namespace
 
 bool is_well_formed_target(std::string_view target) {
+  // Most targets are plain ASCII without escapes: nothing to decode.
+  if (std::all_of(target.begin(), target.end(),
+                  [](char c) { return c != '%' && static_cast<unsigned char>(c) < 0x80; }))
+    return true;
   std::string decoded;
   decoded.reserve(target.size());
   for (std::size_t i = 0; i < target.size(); ++i) {

@@ -126,11 +126,11 @@ net::awaitable<void> serve_connection(server& srv, std::shared_ptr<connection_st
     stream.expires_after(cfg.request_timeout);
     auto [ec, n1] = co_await http::async_read_header(stream, buf, parser, as_tuple_awaitable);
     const auto start = std::chrono::steady_clock::now();
-    if (!ec) {
+    if (!ec && !parser.is_done()) {  // a body follows: the route's limit applies
       body_limit = srv.app().body_limit_for(parser.get().method(), parser.get().target());
       const auto declared = parser.content_length();
       if (declared && *declared > body_limit) ec = http::error::body_limit;
-      else if (!parser.is_done()) parser.body_limit(body_limit);
+      else parser.body_limit(body_limit);
     } else if (ec == http::error::body_limit) {  // a Content-Length over every route's limit
       body_limit = srv.app().body_limit_for(parser.get().method(), parser.get().target());
     }
@@ -158,7 +158,8 @@ net::awaitable<void> serve_connection(server& srv, std::shared_ptr<connection_st
     const bool keep = req.keep_alive() && !srv.stopping() && !st->stop_requested;
     res.version(req.version());
     res.keep_alive(keep);
-    co_await finish_response(srv.app(), req, res);
+    if (finish_response(srv.app(), req, res) == finish_step::compress_off_thread)
+      co_await finish_compressing(srv.app(), req, res);
     stream.expires_after(cfg.request_timeout);
     auto [wec, wn] = co_await http::async_write(stream, res, as_tuple_awaitable);
     log_request(cfg, srv.app().stats(), req.method_string(), route, res.result_int(), start);
