@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <bit>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <variant>
 
@@ -12,12 +13,13 @@
 #include "storage/search/fts_tokenizer.hpp"
 #include "storage/search/impact_ranking.hpp"
 #include "storage/search/rank_function.hpp"
+#include "storage/sql/catalog.hpp"
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/transaction.hpp"
 
 namespace cunji::storage {
 
-extern const char* const listing_select;
+// listing_select_columns (storage/sql/catalog.hpp) counts these.
 const char* const listing_select =
     "l.id, l.shop_id, l.village_id, l.county_id, c.poverty_stricken, l.title, l.description, l.category, l.unit, "
     "l.price_fen, l.stock, l.status, l.version, l.created_at, l.updated_at";
@@ -171,7 +173,7 @@ class full_ranking {
 std::string rows_sql(const browse_sql& b, std::size_t n) {
   std::string sql = "WITH page(id) AS (VALUES (?)";
   for (std::size_t i = 1; i < n; ++i) sql += ", (?)";
-  return sql + ") SELECT " + listing_select +
+  return sql + ") SELECT " + listing_select + ", " + photos_column +
          " FROM page CROSS JOIN listings l ON l.id = page.id JOIN counties c ON c.id = l.county_id"
          " WHERE l.visible = 1" +
          b.row_filter;
@@ -184,7 +186,10 @@ std::vector<listing> fetch_rows(connection& c, const browse_sql& b, const std::v
   for (const auto& m : batch) row.bind(++i, m.id);
   for (const auto& a : b.row_args) std::visit([&](const auto& v) { row.bind(++i, v); }, a);
   std::vector<listing> out;
-  while (row.step()) out.push_back(read_listing_row(row, 0));
+  while (row.step()) {
+    out.push_back(read_listing_row(row, 0));
+    out.back().photos = read_photos_column(row, listing_select_columns);
+  }
   return out;
 }
 
@@ -294,7 +299,7 @@ browse_sql build_browse_sql(connection& c, const listing_query& q, const std::op
   args.emplace_back(static_cast<std::int64_t>(q.limit) + 1);
   if (s) b.sql = std::move(sql);
   else
-    b.sql = std::string("SELECT ") + listing_select +
+    b.sql = std::string("SELECT ") + listing_select + ", " + photos_column +
             " FROM listings l JOIN counties c ON c.id = l.county_id WHERE l.id IN (" + sql + ")" + order;
   return b;
 }
@@ -314,6 +319,10 @@ listing_page browse_listings(connection& c, const listing_query& q, search_ranki
   const auto s = search_of(q);
   if (s && s->terms.empty()) return {};  // nothing searchable in the text
   if (q.sort == listing_sort::relevance && s) return browse_relevance(c, q, *s, rankings);
+  // A search may sort every match (in price order), so its rows come without their photos,
+  // which are read after the cut, in the same snapshot; the other rows carry them.
+  std::optional<read_transaction> snapshot;
+  if (s) snapshot.emplace(c);
   const auto b = build_browse_sql(c, q, s);
   listing_page page;
   page.items.reserve(static_cast<std::size_t>(q.limit));
@@ -328,7 +337,9 @@ listing_page browse_listings(connection& c, const listing_query& q, search_ranki
       break;
     }
     page.items.push_back(read_listing_row(st, 0));
+    if (!s) page.items.back().photos = read_photos_column(st, listing_select_columns);
   }
+  if (s) attach_photos(c, page.items);
   return page;
 }
 

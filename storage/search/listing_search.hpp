@@ -25,6 +25,7 @@ class search_rankings;
 // page needs. Any other search scores every match in the FTS index (cunji_rank); with
 // `rankings`, that ranking is computed once per match expression, snapshot and search text and
 // shared (storage/cache/search_rankings.hpp). Either way the pages are the same.
+// The page's listings come with their photos, read in the page's snapshot.
 listing_page browse_listings(connection& c, const listing_query& q, search_rankings* rankings = nullptr);
 
 // The query plans SQLite picks for the SQL that browse_listings runs for `q` (same text, same

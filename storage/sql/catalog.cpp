@@ -122,9 +122,6 @@ std::vector<shop> list_active_shops(connection& c, const shop_filter& f) {
 
 // --- listings ----------------------------------------------------------------------------
 
-listing read_listing_row(const query& q, int first_col);  // listing_search.cpp
-extern const char* const listing_select;                  // columns, FROM-less
-
 listing insert_listing(connection& c, const shop& s, const new_listing& l, unix_seconds now) {
   c.run(
       "INSERT INTO listings (shop_id, village_id, county_id, title, description, category, unit, price_fen, stock, "

@@ -13,6 +13,13 @@
 namespace cunji::storage {
 
 class connection;
+class query;
+
+// --- listing rows (defined in storage/search/listing_search.cpp) -------------------------
+// The columns of a listing row, FROM-less (`l` the listing, `c` its county), and how many.
+extern const char* const listing_select;
+inline constexpr int listing_select_columns = 15;
+listing read_listing_row(const query& q, int first_col);
 
 // --- villagers ---------------------------------------------------------------------------
 villager insert_villager(connection& c, std::int64_t village_id, const std::string& name,
@@ -64,6 +71,14 @@ result<listing> update_listing(connection& c, std::int64_t id, const listing_pat
 // A listing's photos in upload order; attach_photos fills the photos of each listing given.
 std::vector<listing_photo> find_listing_photos(connection& c, std::int64_t listing_id);
 void attach_photos(connection& c, std::vector<listing>& ls);
+// A listing's photos as one column of a row whose listing is `l` (a correlated subquery: one
+// index probe per row, so for rows already cut to a page): NULL without photos, else each photo's
+// position, id, width, height and names, fields joined by U+001F and photos by U+001E.
+// read_photos_column reads it, in position order.
+extern const char* const photos_column;
+std::vector<listing_photo> read_photos_column(const query& q, int col);
+// A listing with its photos, read by one statement (so as of one moment without a transaction).
+std::optional<listing> find_listing_with_photos(connection& c, std::int64_t id);
 // Appends a photo, storing each file unless a row of that name exists. Bumps the version.
 listing_photo insert_listing_photo(connection& c, const photo_upload& u);
 // Deletes the photo if it is the listing's (false if not), then each of its files that no

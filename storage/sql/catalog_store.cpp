@@ -6,7 +6,6 @@
 #include "storage/sql/catalog.hpp"
 #include "storage/sql/stores.hpp"
 #include "storage/sqlite/engine.hpp"
-#include "storage/sqlite/transaction.hpp"
 
 namespace cunji::storage {
 
@@ -155,14 +154,12 @@ class sqlite_catalog_store final : public catalog_store {
 
   task<result<listing>> find_listing(std::int64_t id, std::optional<account> caller) override {
     co_return e_.read([&](connection& c) -> result<listing> {
-      read_transaction snapshot(c);  // the listing and its photos as of one moment (and one lock)
-      auto l = storage::find_listing(c, id);
+      auto l = find_listing_with_photos(c, id);
       if (!l) return no_listing();
       if (l->status == listing_status::draft) {
         const auto s = storage::find_shop(c, l->shop_id);
         if (!s || !can_view(caller, *s, *l)) return no_listing();
       }
-      l->photos = find_listing_photos(c, id);
       return std::move(*l);
     });
   }
@@ -174,10 +171,7 @@ class sqlite_catalog_store final : public catalog_store {
 
   task<listing_page> browse(listing_query q) override {
     co_return e_.read([&](connection& c) {
-      read_transaction snapshot(c);  // the page and its photos as of one moment (and one lock)
-      auto found = browse_listings(c, q, &e_.db().rankings());
-      attach_photos(c, found.items);
-      return found;
+      return browse_listings(c, q, &e_.db().rankings());  // with the listings' photos
     });
   }
 

@@ -149,6 +149,23 @@ TEST_CASE("a listing has at most 6 photos", "[server][photos]") {
   REQUIRE(now.size() == 6);
   CHECK(now[2].at("width").as_int64() == 103);
   CHECK(now[5].at("width").as_int64() == 300);
+  // Pages show them in the same order: a browse, a search by relevance, a search by price (each
+  // reads its photos its own way: storage/search/listing_search.cpp).
+  const auto q = catalog::pct("脐橙");
+  for (const auto& target :
+       {std::string("/v1/listings?category=fruit"), "/v1/listings?q=" + q, "/v1/listings?sort=price_asc&q=" + q}) {
+    INFO(target);
+    const auto page = s.get(target);
+    REQUIRE(page.status == 200);
+    const auto doc = page.json();
+    int found = 0;
+    for (const auto& item : doc.at("items").as_array())
+      if (item.at("id").as_int64() == m.listing) {
+        ++found;
+        CHECK(item.at("photos").as_array() == now);
+      }
+    CHECK(found == 1);
+  }
 }
 
 TEST_CASE("bodies that are not acceptable images", "[server][photos]") {
