@@ -70,7 +70,8 @@ TEST_CASE("paying with Alipay: pending until the genuine notification, then paid
   CHECK(s.get("/v1/payments/" + std::to_string(payment.at("id").as_int64()), s.new_user("buyer")).status == 404);
 }
 
-TEST_CASE("forged or mismatched notifications change nothing and are answered failure", "[server][payments][alipay]") {
+TEST_CASE("forged or mismatched notifications change nothing and are answered failure",
+          "[server][payments][alipay][sqlite]") {
   test_server s;
   market m(s, false, 100, 1'000);
   const auto buyer = s.new_user("buyer");

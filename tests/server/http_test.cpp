@@ -124,7 +124,7 @@ TEST_CASE("keep-alive serves several requests on one connection", "[server][http
   CHECK(r.status == 200);
 }
 
-TEST_CASE("an unexpected failure is a 500 problem and the server keeps serving", "[server][http]") {
+TEST_CASE("an unexpected failure is a 500 problem and the server keeps serving", "[server][http][sqlite]") {
   test_server s;
   const auto token = s.new_user("buyer");
   // Break the sessions table under the running server.
@@ -175,7 +175,7 @@ TEST_CASE("connections beyond the limit get a fast 503", "[server][http]") {
   CHECK(a.request(http::verb::get, "/healthz").status == 200);
 }
 
-TEST_CASE("metrics are Prometheus text for loopback callers", "[server][http]") {
+TEST_CASE("metrics are Prometheus text for loopback callers", "[server][http][sqlite]") {
   test_server s;
   s.get("/healthz");
   s.get("/v1/nowhere");
@@ -211,7 +211,7 @@ TEST_CASE("the OpenAPI document is served", "[server][http]") {
   CHECK(doc.at("paths").as_object().contains("/v1/sessions"));
 }
 
-TEST_CASE("graceful stop finishes the request in flight and closes idle connections", "[server][http]") {
+TEST_CASE("graceful stop finishes the request in flight and closes idle connections", "[server][http][sqlite]") {
   test_server s;
   http_client idle(s.port());
   CHECK(idle.request(http::verb::get, "/healthz").status == 200);

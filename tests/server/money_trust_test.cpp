@@ -69,7 +69,8 @@ TEST_CASE("cash is taken only by a partner, who then holds it", "[server][paymen
   CHECK(m.ledger().at("balanced").as_bool());
 }
 
-TEST_CASE("no trading with oneself: each form is 422 on shop_id and changes nothing", "[server][orders][money]") {
+TEST_CASE("no trading with oneself: each form is 422 on shop_id and changes nothing",
+          "[server][orders][money][sqlite]") {
   test_server s;
   market m(s);
   // Another partner of the same village.

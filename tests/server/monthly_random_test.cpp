@@ -139,7 +139,7 @@ void compare(world& w, std::int64_t id, bool county, month_range range) {
 }  // namespace
 
 TEST_CASE("monthly reports match a recomputation from orders over a randomised workload",
-          "[server][reports][monthly]") {
+          "[server][reports][monthly][sqlite]") {
   world w;
   auto& s = w.s;
   const auto admin = s.admin_token();

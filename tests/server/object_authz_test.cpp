@@ -224,7 +224,7 @@ void print_count(const char* what, std::size_t n) {
 
 }  // namespace
 
-TEST_CASE("no outsider reads or changes another's objects by id", "[server][authz]") {
+TEST_CASE("no outsider reads or changes another's objects by id", "[server][authz][sqlite]") {
   test_server s;
   const auto w = build_world(s);
   const auto ops = all_operations(s);
@@ -308,7 +308,7 @@ TEST_CASE("no outsider reads or changes another's objects by id", "[server][auth
   if (!changed.empty()) FAIL_CHECK("the attacks changed the database:\n" << changed.substr(0, 4000));
 }
 
-TEST_CASE("no outsider finds another's private data in lists, searches or its own views", "[server][authz]") {
+TEST_CASE("no outsider finds another's private data in lists, searches or its own views", "[server][authz][sqlite]") {
   test_server s;
   const auto w = build_world(s);
   // Every GET without path parameters, plus the filters and searches that aim at the victim.

@@ -168,7 +168,7 @@ TEST_CASE("a listing has at most 6 photos", "[server][photos]") {
   }
 }
 
-TEST_CASE("bodies that are not acceptable images", "[server][photos]") {
+TEST_CASE("bodies that are not acceptable images", "[server][photos][sqlite]") {
   test_server s;
   market m(s);
   const auto whole = images::jpeg(800, 600);
@@ -213,7 +213,7 @@ TEST_CASE("bodies that are not acceptable images", "[server][photos]") {
   CHECK(ok.status == 201);
 }
 
-TEST_CASE("only the shop's managers upload or delete photos, and others change nothing", "[server][photos]") {
+TEST_CASE("only the shop's managers upload or delete photos, and others change nothing", "[server][photos][sqlite]") {
   test_server s;
   market m(s);
   const auto r = upload(s, m.listing, sample(), m.farmer);
@@ -276,7 +276,7 @@ TEST_CASE("rendition names: unknown, malformed and deleted ones are 404", "[serv
   CHECK(s.get(large).status == 404);  // no photo names it any more: gone
 }
 
-TEST_CASE("identical uploads share their renditions", "[server][photos]") {
+TEST_CASE("identical uploads share their renditions", "[server][photos][sqlite]") {
   test_server s;
   market m(s);
   const auto a = upload(s, m.listing, sample(), m.farmer);
@@ -298,7 +298,7 @@ TEST_CASE("identical uploads share their renditions", "[server][photos]") {
   CHECK(s.get(std::string(b.json().at("small_url").as_string())).status == 200);
 }
 
-TEST_CASE("a backup carries the photos", "[server][photos]") {
+TEST_CASE("a backup carries the photos", "[server][photos][sqlite]") {
   test_server s;
   market m(s);
   const auto r = upload(s, m.listing, sample(), m.farmer);
@@ -317,7 +317,7 @@ TEST_CASE("a backup carries the photos", "[server][photos]") {
   CHECK(storage::find_photo_bytes(c, photos[0].small_name));
 }
 
-TEST_CASE("uploads beyond the image pool's places are 503, and 20 at once stay bounded", "[server][photos]") {
+TEST_CASE("uploads beyond the image pool's places are 503, and 20 at once stay bounded", "[server][photos][sqlite]") {
   SECTION("no place: 503 overloaded with Retry-After, nothing stored") {
     test_server s([](server::server_config& c) { c.photo_jobs_max = 0; });
     market m(s);

@@ -117,7 +117,8 @@ TEST_CASE("a purchase over three shops is one order per shop, each priced as if 
   CHECK(m.stock_of(w.listing3) == 94);  // 3 in the purchase, 3 alone
 }
 
-TEST_CASE("a purchase whose last line lacks stock is 409 naming it, and nothing changes", "[server][purchases]") {
+TEST_CASE("a purchase whose last line lacks stock is 409 naming it, and nothing changes",
+          "[server][purchases][sqlite]") {
   test_server s;
   three_shops w(s, 5);
   auto& m = w.m;
@@ -145,7 +146,7 @@ TEST_CASE("a purchase whose last line lacks stock is 409 naming it, and nothing 
   CHECK(s.get("/v1/orders", buyer).json().at("items").as_array().empty());
 }
 
-TEST_CASE("bad purchase input is 422 naming the field, and changes nothing", "[server][purchases]") {
+TEST_CASE("bad purchase input is 422 naming the field, and changes nothing", "[server][purchases][sqlite]") {
   test_server s;
   three_shops w(s);
   auto& m = w.m;
@@ -197,7 +198,7 @@ TEST_CASE("bad purchase input is 422 naming the field, and changes nothing", "[s
   CHECK(m.stock_of(w.listing3) == 100);
 }
 
-TEST_CASE("a purchase is seen only by whoever may see every one of its orders", "[server][purchases]") {
+TEST_CASE("a purchase is seen only by whoever may see every one of its orders", "[server][purchases][sqlite]") {
   test_server s;
   three_shops w(s);
   auto& m = w.m;
@@ -313,7 +314,7 @@ TEST_CASE("a partner pays its villager's purchase in cash: every order paid, the
 }
 
 TEST_CASE("flash sale through purchases: 300 concurrent buyers, stock 100: exactly 100 sold",
-          "[server][purchases][attack]") {
+          "[server][purchases][attack][sqlite]") {
   test_server s;
   three_shops w(s, 100);
   auto& m = w.m;
@@ -345,7 +346,8 @@ TEST_CASE("flash sale through purchases: 300 concurrent buyers, stock 100: exact
   CHECK(m.ledger().at("balanced").as_bool());
 }
 
-TEST_CASE("retry storm: one purchase per Idempotency-Key, and one payment per key", "[server][purchases][attack]") {
+TEST_CASE("retry storm: one purchase per Idempotency-Key, and one payment per key",
+          "[server][purchases][attack][sqlite]") {
   test_server s;
   three_shops w(s, 1000);
   auto& m = w.m;

@@ -57,7 +57,8 @@ std::string cancelled_paid_order(test_server& s, market& m) {
 
 }  // namespace
 
-TEST_CASE("a cancelled Alipay order's refund is sent, confirmed and posted once", "[server][payments][refunds]") {
+TEST_CASE("a cancelled Alipay order's refund is sent, confirmed and posted once",
+          "[server][payments][refunds][sqlite]") {
   alipay_gateway gateway;
   test_server s(test_server::alipay_gateway_at(gateway.url()));
   market m(s, false, 100, 1'234);
@@ -104,7 +105,7 @@ TEST_CASE("a cancelled Alipay order's refund is sent, confirmed and posted once"
 }
 
 TEST_CASE("a refund Alipay does not confirm is retried later, with the same out_request_no, until it is",
-          "[server][payments][refunds]") {
+          "[server][payments][refunds][sqlite]") {
   alipay_gateway gateway;
   test_server s(test_server::alipay_gateway_at(gateway.url()));
   market m(s, false, 100, 1'234);
@@ -148,7 +149,7 @@ TEST_CASE("a refund Alipay does not confirm is retried later, with the same out_
   CHECK(m.ledger().at("balanced").as_bool());
 }
 
-TEST_CASE("the server sends refunds owed by itself", "[server][payments][refunds]") {
+TEST_CASE("the server sends refunds owed by itself", "[server][payments][refunds][sqlite]") {
   alipay_gateway gateway;
   auto point_at_gateway = test_server::alipay_gateway_at(gateway.url());
   test_server s([&](server::server_config& cfg) {

@@ -236,7 +236,7 @@ TEST_CASE("a village becomes a Taobao village through orders placed and paid ove
   }
 }
 
-TEST_CASE("the GMV window: an order 364 days old counts, 365 and 366 days old do not", "[server][reports]") {
+TEST_CASE("the GMV window: an order 364 days old counts, 365 and 366 days old do not", "[server][reports][sqlite]") {
   test_server s;
   market m(s, false, 100, 2'500);
   set_thresholds(s, m.admin, 1, 2'500);
@@ -281,7 +281,7 @@ TEST_CASE("the GMV window: an order 364 days old counts, 365 and 366 days old do
   }
 }
 
-TEST_CASE("the taobao_village filter walks pages by cursor, each village once", "[server][reports]") {
+TEST_CASE("the taobao_village filter walks pages by cursor, each village once", "[server][reports][sqlite]") {
   test_server s;
   market m(s);
   set_thresholds(s, m.admin, 1, 1'000);
@@ -336,7 +336,7 @@ TEST_CASE("the taobao_village filter walks pages by cursor, each village once", 
   }
 }
 
-TEST_CASE("reports match a brute-force recomputation over a randomised workload", "[server][reports]") {
+TEST_CASE("reports match a brute-force recomputation over a randomised workload", "[server][reports][sqlite]") {
   test_server s;
   const auto admin_made = s.direct_user(role::admin);
   const auto admin_id = admin_made.first;

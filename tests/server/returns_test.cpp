@@ -75,7 +75,7 @@ std::int64_t db_scalar(test_server& s, const char* sql) {
 }  // namespace
 
 TEST_CASE("a return accepted with restock: the order refunded, its money reversed, the figures drop",
-          "[server][returns][money]") {
+          "[server][returns][money][sqlite]") {
   test_server s;
   market m(s, false, 100, 1'000);
   const auto buyer = s.direct_user(role::buyer, m.village).second;
@@ -173,7 +173,7 @@ TEST_CASE("a return after the proceeds were paid out: the balance goes below zer
 }
 
 TEST_CASE("a cash-paid order returned after its cash was handed in: the station pays it back",
-          "[server][returns][station][money]") {
+          "[server][returns][station][money][sqlite]") {
   test_server s;
   market m(s, false, 100, 1'000);
   auto r = s.post("/v1/orders", m.order_body(m.shop, m.listing, 1, R"(,"villager_id":)" + std::to_string(m.villager)),
@@ -202,7 +202,8 @@ TEST_CASE("a cash-paid order returned after its cash was handed in: the station 
   CHECK(m.ledger().at("balanced").as_bool());
 }
 
-TEST_CASE("returns that may not be: late, twice, undelivered, by others, with bad fields", "[server][returns]") {
+TEST_CASE("returns that may not be: late, twice, undelivered, by others, with bad fields",
+          "[server][returns][sqlite]") {
   test_server s;
   market m(s, false, 100, 1'000);
   const auto buyer = s.direct_user(role::buyer, m.village).second;
@@ -313,7 +314,7 @@ TEST_CASE("a rejected lost report lets the clock deliver the parcel", "[server][
   CHECK(order_status_of(s, id, buyer) == "delivered");
 }
 
-TEST_CASE("eight accepts of one return at once: one refund", "[server][returns][money][concurrency]") {
+TEST_CASE("eight accepts of one return at once: one refund", "[server][returns][money][concurrency][sqlite]") {
   test_server s;
   market m(s, false, 100, 1'000);
   const auto buyer = s.direct_user(role::buyer, m.village).second;

@@ -86,7 +86,7 @@ header_list with_key(const std::string& token, const std::string& key) {
 }  // namespace
 
 TEST_CASE("every idempotent write: other spellings of its path replay its answer or are 404",
-          "[server][idempotency][routes]") {
+          "[server][idempotency][routes][sqlite]") {
   std::vector<std::string> idempotent;
   {
     test_server probe;

@@ -15,7 +15,8 @@
 using namespace cunji;
 using namespace cunji::test;
 
-TEST_CASE("stopping under load: whole answers or closed connections, acknowledged writes only", "[server][http]") {
+TEST_CASE("stopping under load: whole answers or closed connections, acknowledged writes only",
+          "[server][http][sqlite]") {
   test_server s;
   constexpr int clients = 8;
   std::atomic<int> answered{0}, registered{0}, wrong{0}, phones{0};

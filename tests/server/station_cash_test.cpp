@@ -132,7 +132,7 @@ TEST_CASE("a partner holding more than it earned is paid nothing, and it stays h
   CHECK(fen(cash_of(s, m.partner_id, m.partner), "held_fen") == 0);
 }
 
-TEST_CASE("bad hand-ins are refused and change nothing", "[server][station][money]") {
+TEST_CASE("bad hand-ins are refused and change nothing", "[server][station][money][sqlite]") {
   test_server s;
   market m(s, false, 100, 1'000);
   cash_order(s, m);
@@ -202,7 +202,7 @@ TEST_CASE("station cash is the partner's and the admins' to read", "[server][sta
   CHECK(old.json().at("days").as_array().empty());
 }
 
-TEST_CASE("the ledger check finds station cash that does not add up", "[server][station][money]") {
+TEST_CASE("the ledger check finds station cash that does not add up", "[server][station][money][sqlite]") {
   test_server s;
   market m(s, false, 100, 1'000);
   cash_order(s, m);

@@ -131,7 +131,7 @@ TEST_CASE("a partner finds a villager by a prefix of the name or the phone", "[s
   CHECK(r.json().at("items").at(0).at("name") == "Wang Wei");
 }
 
-TEST_CASE("bad station input is 422 naming the field and changes nothing", "[server][station]") {
+TEST_CASE("bad station input is 422 naming the field and changes nothing", "[server][station][sqlite]") {
   test_server s;
   market m(s, false, 100, 1'000);
   const auto buyer = s.new_user("buyer", m.village);

@@ -127,7 +127,7 @@ int points_from_env(int fallback) {
 }  // namespace
 
 TEST_CASE("I/O faults: a failed write or fsync is never a 2xx, reads go on, the writer recovers",
-          "[server][storage_faults]") {
+          "[server][storage_faults][sqlite]") {
   auto& vfs = fault_vfs::get();
   vfs.clear();
   constexpr std::int64_t stock = 10'000'000;
@@ -173,7 +173,7 @@ TEST_CASE("I/O faults: a failed write or fsync is never a 2xx, reads go on, the 
 }
 
 TEST_CASE("a full disk: orders get 503 storage_full, reads go on, nothing is lost, and writes resume",
-          "[server][storage_faults]") {
+          "[server][storage_faults][sqlite]") {
   auto& vfs = fault_vfs::get();
   vfs.clear();
   constexpr std::int64_t stock = 10'000'000;
