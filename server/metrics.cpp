@@ -59,7 +59,7 @@ void metrics::record_request(std::string_view method, std::string_view route, un
   latency_.observe(static_cast<double>(elapsed.count()) / 1e6);
   auto& s = requests_[metric_shard()];
   std::lock_guard lk(s.m);
-  const auto key = std::make_tuple(method, route, status);
+  const request_view key{method, route, status};
   if (const auto it = s.counts.find(key); it != s.counts.end()) ++it->second;
   else s.counts.emplace(request_key{std::string(method), std::string(route), status}, 1);
 }

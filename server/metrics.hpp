@@ -64,9 +64,20 @@ class metrics {
 
  private:
   using request_key = std::tuple<std::string, std::string, unsigned>;  // method, route, status
+  using request_view = std::tuple<std::string_view, std::string_view, unsigned>;
+  // Orders keys and views of keys alike, so that counting a request makes no strings.
+  struct request_key_less {
+    using is_transparent = void;
+    static request_view view(const request_key& k) { return {std::get<0>(k), std::get<1>(k), std::get<2>(k)}; }
+    static const request_view& view(const request_view& k) { return k; }
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      return view(a) < view(b);
+    }
+  };
   struct alignas(64) request_shard {
     mutable std::mutex m;
-    std::map<request_key, std::uint64_t, std::less<>> counts;
+    std::map<request_key, std::uint64_t, request_key_less> counts;
   };
   std::array<request_shard, metric_shards> requests_;
   mutable std::mutex m_;  // notices_
