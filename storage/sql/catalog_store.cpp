@@ -38,12 +38,11 @@ result<listing> update_listing_checked(connection& c, const listing_update& u) {
 
 // The listing if the caller may add a photo to it (the 404, 403 and 409 checks of an upload).
 result<listing> photo_target_checked(connection& c, std::int64_t listing_id, const account& caller) {
-  auto l = find_listing(c, listing_id);
+  auto l = find_listing_with_photos(c, listing_id);
   const auto s = l ? find_shop(c, l->shop_id) : std::nullopt;
   if (!l || !s || !can_view(caller, *s, *l)) return no_listing();
   if (!can_manage(caller, *s))
     return error{errc::forbidden, "Only the shop's owner or the partner running it can change its photos."};
-  l->photos = find_listing_photos(c, listing_id);
   if (l->photos.size() >= photos_per_listing_max)
     return error{errc::conflict, "A listing has at most 6 photos: delete one first."};
   return std::move(*l);
@@ -66,9 +65,7 @@ result<listing> create_listing_checked(connection& c, const listing_creation& l)
   u.caller = l.caller;
   u.now = l.now;
   insert_listing_photo(c, u);
-  auto fresh = find_listing(c, made.id);  // the photo bumped its version
-  fresh->photos = find_listing_photos(c, made.id);
-  return std::move(*fresh);
+  return std::move(*find_listing_with_photos(c, made.id));  // the photo bumped its version
 }
 
 result<shop> open_shop_checked(connection& c, const shop_opening& o) {
@@ -198,9 +195,7 @@ class sqlite_catalog_store final : public catalog_store {
         return error{errc::forbidden, "Only the shop's owner or the partner running it can change its photos."};
       if (!delete_listing_photo(c, listing_id, photo_id, now))
         return error{errc::not_found, "The listing has no such photo."};
-      auto l = storage::find_listing(c, listing_id);
-      l->photos = find_listing_photos(c, listing_id);
-      return std::move(*l);
+      return std::move(*find_listing_with_photos(c, listing_id));
     };
     co_return co_await e_.write(std::move(cmd));
   }
