@@ -131,7 +131,8 @@ test_server::test_server(std::function<void(server::server_config&)> tweak, cons
   const char* engine = std::getenv("CUNJI_TEST_ENGINE");
   if (engine && std::string_view(engine) == "postgresql") {
     // A database of its own in the run's throwaway cluster (tests/support/pg_cluster.hpp).
-    store_ = std::make_unique<storage::pg::pg_store>(storage::pg::pg_store_options{fresh_pg_database()});
+    pg_conninfo_ = fresh_pg_database();
+    store_ = std::make_unique<storage::pg::pg_store>(storage::pg::pg_store_options{pg_conninfo_});
   } else {
     auto sqlite = std::make_unique<storage::sqlite_store>(std::move(dbo), std::move(so));
     sqlite_ = sqlite.get();
@@ -152,9 +153,30 @@ test_server::test_server(std::function<void(server::server_config&)> tweak, cons
   cfg.refunds_every = std::chrono::milliseconds(0);  // tests run them with send_refunds()
   cfg.gateway_timeout = std::chrono::milliseconds(2'000);
   if (tweak) tweak(cfg);
+  cfg_ = cfg;
   srv_ = std::make_unique<server::server>(cfg, *store_, metrics_);
   port_ = srv_->listen();
   srv_->start();
+}
+
+struct test_server::twin {
+  server::metrics metrics;
+  std::unique_ptr<storage::store> store;
+  std::unique_ptr<server::server> srv;
+  unsigned short port = 0;
+};
+
+unsigned short test_server::twin_port() {
+  if (pg_conninfo_.empty()) throw std::logic_error("a second server on one database needs PostgreSQL");
+  if (!twin_) {
+    auto t = std::make_unique<twin>();
+    t->store = std::make_unique<storage::pg::pg_store>(storage::pg::pg_store_options{pg_conninfo_});
+    t->srv = std::make_unique<server::server>(cfg_, *t->store, t->metrics);
+    t->port = t->srv->listen();
+    t->srv->start();
+    twin_ = std::move(t);
+  }
+  return twin_->port;
 }
 
 storage::database& test_server::db() {
@@ -163,6 +185,11 @@ storage::database& test_server::db() {
 }
 
 test_server::~test_server() {
+  if (twin_) {
+    twin_->srv->stop();
+    twin_->srv->join();
+    twin_->store->close();
+  }
   srv_->stop();
   srv_->join();     // no request is left in flight ...
   store_->close();  // ... nor any write

@@ -106,6 +106,12 @@ class test_server {
   reply notify(const std::string& body);
   const alipay_fake& alipay() const noexcept { return alipay_; }
 
+  // PostgreSQL only: a second server on this server's database, with a store (pool, change
+  // feed) and metrics of its own, as a second `cunji serve` on another machine would be; the
+  // same clock and Alipay keys. Started on the first call; returns its port. Throws on SQLite,
+  // whose file is served by one process.
+  unsigned short twin_port();
+
   // Runs the order timers now, at the test clock's time (the server's own runs are off in tests,
   // so that a test decides when they happen).
   storage::timer_report run_timers();
@@ -125,6 +131,10 @@ class test_server {
   storage::sqlite_store* sqlite_ = nullptr;
   std::unique_ptr<server::server> srv_;
   unsigned short port_ = 0;
+  std::string pg_conninfo_;  // the PostgreSQL database's, empty on SQLite
+  server::server_config cfg_;
+  struct twin;
+  std::unique_ptr<twin> twin_;
   int next_phone_ = 0;
 };
 
