@@ -29,8 +29,10 @@ struct database_options {
   // Readers' PRAGMA mmap_size: they read the first this many bytes of the file through a
   // shared memory map instead of a pread into a private 2 MiB page cache per connection (which
   // SQLite empties whenever anything was committed). The mapped pages are the OS page cache;
-  // they count in the RSS once touched, so the size bounds that too.
-  std::int64_t reader_mmap_bytes = std::int64_t{64} << 20;
+  // they count in the RSS once touched, so the size bounds that too. In the benchmark's 1.1 GB
+  // file the first 1 GiB holds nearly every page of the listings, their indexes and the search
+  // postings, of which 64 MiB held 46% (docs/performance.md). SQLite caps it at 2047 MiB.
+  std::int64_t reader_mmap_bytes = std::int64_t{1024} << 20;
   // When the checkpointer (storage/sqlite/checkpointer.hpp) copies the WAL into the database on its
   // own thread, and when the WAL starts over (the writer copying the short tail a pass left).
   checkpoint_sizes checkpoints{};
