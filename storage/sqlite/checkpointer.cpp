@@ -14,14 +14,14 @@ constexpr int tail_wait_ms = 10;
 constexpr std::chrono::milliseconds idle_after{200};
 // Passes that may follow one another to catch up before the writer copies whatever is left,
 // so a writer faster than the copying still sees its WAL bounded.
-constexpr int max_catch_up_passes = 4;
+constexpr int max_catch_up_passes = 8;
 }  // namespace
 
 checkpointer::checkpointer(const std::string& path, const connection_options& opts, checkpoint_sizes sizes)
     : conn_(path, open_mode::read_write, opts),
       pass_pages_(sizes.pass_pages > 0 ? sizes.pass_pages : 1),
       restart_pages_(sizes.restart_pages > pass_pages_ ? sizes.restart_pages : pass_pages_),
-      tail_pages_(pass_pages_ / 8),
+      tail_pages_(pass_pages_ / 64 > 0 ? pass_pages_ / 64 : 1),
       busy_timeout_ms_(opts.busy_timeout_ms) {
   // A descriptor of its own on the database file, for start_writeback (none: no hints).
   if (const char* f = sqlite3_db_filename(conn_.handle(), "main"); f && *f) db_fd_ = ::open(f, O_RDONLY | O_CLOEXEC);
@@ -88,7 +88,10 @@ void checkpointer::loop() {
     lk.unlock();
     int log = 0, copied = 0;
     const int rc = sqlite3_wal_checkpoint_v2(conn_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
-    if (rc == SQLITE_OK && copied > copied_before) start_writeback();
+    if (rc == SQLITE_OK && copied > copied_before) {
+      if (frames_before >= restart_pages_) sync_copied_pages();  // catching up: the tail comes next
+      else start_writeback();
+    }
     lk.lock();
     if (generation != generation_) continue;  // the WAL restarted meanwhile: `copied` is of the old one
     if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
@@ -123,6 +126,15 @@ void checkpointer::start_writeback() noexcept {
   // writing its pages back now, in the background. A hint only: what makes them durable is
   // still SQLite's fsync before the WAL starts over.
   if (db_fd_ >= 0) ::sync_file_range(db_fd_, 0, 0, SYNC_FILE_RANGE_WRITE);
+}
+
+void checkpointer::sync_copied_pages() noexcept {
+  // A catch-up pass, shortly before the writer copies the tail: the pages copied so far are
+  // made durable here, on this thread, while the writer goes on, so that the fsync of the
+  // RESTART checkpoint, with every command waiting, has only the tail's pages to write. Only
+  // more durable than SQLite asks for; an I/O error is reported to SQLite's own descriptor
+  // by its own fsync all the same (each open file sees a writeback error).
+  if (db_fd_ >= 0) ::fdatasync(db_fd_);
 }
 
 void checkpointer::restart_while_idle(std::unique_lock<std::mutex>& lk) {

@@ -16,8 +16,11 @@
 //    is asked to start writing the copied pages back (start_writeback);
 //  - a steady writer keeps appending meanwhile, so the WAL is never wholly copied when the
 //    writer starts its next transaction, and only then can SQLite start it over from the
-//    beginning (otherwise it grows without end). So once it holds `restart_pages`, and a pass
-//    has left only a short tail, the checkpointer asks the writer to copy that tail itself,
+//    beginning (otherwise it grows without end). So once it holds `restart_pages`, passes
+//    follow one another to catch up (up to 8), each syncing the database file on this thread
+//    (sync_copied_pages) so that the writer's sync below has only the tail's pages to write,
+//    and once a pass has left only a short tail (pass_pages / 64), the checkpointer asks the
+//    writer to copy that tail itself,
 //    between two batches (copy_tail_if_asked), with a RESTART checkpoint: everything is
 //    copied and the next commit starts the WAL over, unless a reader stays on an old snapshot
 //    for more than a few milliseconds (then it is tried again when the WAL has grown by
@@ -74,6 +77,8 @@ class checkpointer {
   void restart_while_idle(std::unique_lock<std::mutex>& lk);
   // After a pass: the kernel starts writing the copied pages to the database file.
   void start_writeback() noexcept;
+  // After a catch-up pass: the copied pages are synced to the database file (fdatasync).
+  void sync_copied_pages() noexcept;
   // A RESTART checkpoint on `c` that waits only briefly for readers; SQLite's result code.
   int restart_checkpoint(connection& c, int& copied);
   // After a RESTART checkpoint succeeded (m_ held): the next commit starts the WAL over.
@@ -94,7 +99,7 @@ class checkpointer {
   std::atomic<std::uint64_t> passes_{0}, tails_{0}, busy_{0}, idle_restarts_{0};
   std::chrono::steady_clock::time_point last_commit_{};
   bool idle_tried_ = false;  // an idle restart was tried since the last commit
-  int db_fd_ = -1;           // the database file, for start_writeback
+  int db_fd_ = -1;           // the database file, for start_writeback and sync_copied_pages
   std::thread thread_;
 };
 
