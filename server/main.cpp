@@ -108,7 +108,7 @@ int admin_create(const cunji::server::admin_create_command& a) {
   const auto hash = server::hash_password(r.password, {});
   const auto now = static_cast<unix_seconds>(std::time(nullptr));
   if (a.db.starts_with("postgresql://") || a.db.starts_with("postgres://")) {
-    storage::pg::pg_store store(storage::pg::pg_store_options{a.db, 1});
+    storage::pg::pg_store store(storage::pg::pg_store_options{.conninfo = a.db, .connections = 1, .timers_every = {}});
     auto res = run_use_case(store.accounts().register_account(r, hash, now));
     if (!res) throw std::invalid_argument(res.err().detail);
     fmt::print("created admin account {} ({})\n", res->id, res->phone);

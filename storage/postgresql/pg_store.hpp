@@ -4,9 +4,14 @@
 // construction. The database sockets are waited for on a thread of the store's own; the callers'
 // coroutines resume on their own executors, so a server's I/O threads never block on it. Its
 // read caches hear of other servers' writes through the change feed (change_feed.hpp).
+#include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <cstdint>
+#include <functional>
+#include <future>
 #include <memory>
 #include <string>
 #include <thread>
@@ -22,6 +27,12 @@ struct pg_store_options {
   std::string conninfo;
   std::size_t connections = 16;
   std::chrono::milliseconds connect_timeout{10'000};
+  // "Now" for the order timers (by default the system clock) and how often this server runs
+  // them (payment_store::run_timers), as the SQLite engine's writer does. Every server runs
+  // them; a run that finds another server's under way does nothing (an advisory lock). Zero:
+  // never (a command that only opens the database; tests that run them by hand).
+  std::function<unix_seconds()> clock{};
+  std::chrono::milliseconds timers_every{5000};
 };
 
 class pg_store final : public store {
@@ -43,8 +54,8 @@ class pg_store final : public store {
   task<std::optional<answer>> stored_answer(idempotency_key key) override;
   const change_counters& changes() const override { return changes_; }
   void render_metrics(std::string& out) const override;
-  // Nothing is buffered: every write acknowledged has committed.
-  void close() override {}
+  // Nothing is buffered: every write acknowledged has committed. Stops the order timers.
+  void close() override;
 
  private:
   boost::asio::io_context io_;
@@ -63,6 +74,10 @@ class pg_store final : public store {
   std::unique_ptr<return_store> returns_;
   std::unique_ptr<money_store> money_;
   std::unique_ptr<report_store> reports_;
+  std::atomic<bool> stopping_{false};
+  std::unique_ptr<boost::asio::steady_timer> timers_wait_;  // the order timers' period
+  std::future<void> timers_done_;                           // their loop's end
+  std::atomic<std::uint64_t> timer_runs_{0}, timer_failures_{0};
 };
 
 }  // namespace cunji::storage::pg

@@ -2,8 +2,11 @@
 // the provider's notices, the timers, refunds owed; and the races that settle money, each run
 // with its writes gated so that all of them start before any can finish.
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <thread>
 
 #include "order_rows.hpp"
+#include "storage/postgresql/pg_store.hpp"
 #include "storage/postgresql/sql/order_moves.hpp"
 #include "storage/postgresql/sql/payments.hpp"
 #include "storage/postgresql/sql/stores.hpp"
@@ -169,6 +172,75 @@ TEST_CASE("PostgreSQL payments: the timers cancel, deliver and send back, each o
 
   const auto later = run_task(f.ioc, f.payments->run_timers(now));
   CHECK(later.unpaid_cancelled + later.auto_delivered + later.returned_to_shop == 0);
+}
+
+namespace {
+// The unpaid orders the timers cancel while another transaction holds their advisory lock (as
+// another server's run would), then once it has committed.
+task<std::pair<int, int>> timers_while_locked(std::string db, payment_store& s, unix_seconds now) {
+  auto other = co_await pg::connection::open(co_await boost::asio::this_coro::executor, db, std::chrono::seconds(10));
+  co_await other->query("BEGIN");
+  co_await other->query("SELECT pg_advisory_xact_lock($1)", pg::params(pg::order_timers_lock));
+  const auto locked = (co_await s.run_timers(now)).unpaid_cancelled;
+  co_await other->query("COMMIT");
+  const auto after = (co_await s.run_timers(now)).unpaid_cancelled;
+  co_return std::pair{locked, after};
+}
+}  // namespace
+
+TEST_CASE("PostgreSQL payments: the timers run one server at a time") {
+  fixture f;
+  const unix_seconds now = 10'000'000;
+  f.sql(rows::order_sql(1, "placed", now - 1801));
+  const auto [locked, after] = run_task(f.ioc, timers_while_locked(f.db, *f.payments, now));
+  CHECK(locked == 0);  // another run under way: this one does nothing, at once
+  CHECK(after == 1);
+  CHECK(f.value("SELECT status || ' ' || cancel_reason FROM orders WHERE id = 1") == "cancelled unpaid_timeout");
+  CHECK(f.books_balance(1));
+}
+
+TEST_CASE("PostgreSQL payments: each server runs the timers on its own schedule") {
+  fixture f;
+  const unix_seconds now = 10'000'000;
+  f.sql(rows::order_sql(1, "placed", now - 1801) + rows::order_sql(2, "placed", now - 60));
+  const auto stock_before = f.number("SELECT stock FROM listings WHERE id = 1");
+  const auto ordered = f.number("SELECT sum(quantity) FROM order_items WHERE order_id = 1 AND listing_id = 1");
+  REQUIRE(ordered > 0);
+  std::vector<std::unique_ptr<pg::pg_store>> servers;
+  for (int i = 0; i < 2; ++i) {
+    pg::pg_store_options o{.conninfo = f.db, .connections = 2};
+    o.clock = [at = now] { return at; };
+    o.timers_every = std::chrono::milliseconds(20);
+    servers.push_back(std::make_unique<pg::pg_store>(std::move(o)));
+  }
+  std::string status;
+  for (int i = 0; i < 250 && status != "cancelled"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    status = f.value("SELECT status FROM orders WHERE id = 1");
+  }
+  // Both servers ran them (each at least twice more) and nothing failed.
+  const auto runs = [&](std::size_t i) {
+    std::string m;
+    servers[i]->render_metrics(m);
+    return m;
+  };
+  const auto done_after = [&](std::size_t i) {
+    const auto m = runs(i);
+    const auto at = m.find("cunji_order_timer_runs_total{outcome=\"done\"} ");
+    REQUIRE(at != std::string::npos);
+    return std::stoll(m.substr(at + m.substr(at).find(' ') + 1));
+  };
+  const auto first = std::pair{done_after(0), done_after(1)};
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  for (auto& s : servers) s->close();
+  CHECK(status == "cancelled");
+  CHECK(f.value("SELECT status FROM orders WHERE id = 2") == "placed");  // not due
+  CHECK(done_after(0) > first.first);
+  CHECK(done_after(1) > first.second);
+  for (std::size_t i = 0; i < 2; ++i)
+    CHECK(runs(i).find("cunji_order_timer_runs_total{outcome=\"failed\"} 0\n") != std::string::npos);
+  CHECK(f.number("SELECT stock FROM listings WHERE id = 1") == stock_before + ordered);  // given back once
+  CHECK(f.books_balance(1));
 }
 
 TEST_CASE("PostgreSQL payments: refunds owed are listed when due and confirmed once") {

@@ -118,6 +118,16 @@ reply http_client::raw(const std::string& raw) {
   return r;
 }
 
+namespace {
+// A PostgreSQL store whose order timers run only when a test calls run_timers(), at its clock.
+storage::pg::pg_store_options pg_options(const std::string& conninfo, const std::atomic<unix_seconds>& now) {
+  storage::pg::pg_store_options o{.conninfo = conninfo};
+  o.clock = [&now] { return now.load(); };
+  o.timers_every = {};
+  return o;
+}
+}  // namespace
+
 test_server::test_server(std::function<void(server::server_config&)> tweak, const std::string& vfs) {
   // As `cunji serve` does: the writer reports its batches to the metrics, which outlive it.
   const auto file = dir_.file("cunji.db");
@@ -132,7 +142,7 @@ test_server::test_server(std::function<void(server::server_config&)> tweak, cons
   if (engine && std::string_view(engine) == "postgresql") {
     // A database of its own in the run's throwaway cluster (tests/support/pg_cluster.hpp).
     pg_conninfo_ = fresh_pg_database();
-    store_ = std::make_unique<storage::pg::pg_store>(storage::pg::pg_store_options{pg_conninfo_});
+    store_ = std::make_unique<storage::pg::pg_store>(pg_options(pg_conninfo_, now_));
   } else {
     auto sqlite = std::make_unique<storage::sqlite_store>(std::move(dbo), std::move(so));
     sqlite_ = sqlite.get();
@@ -170,7 +180,7 @@ unsigned short test_server::twin_port() {
   if (pg_conninfo_.empty()) throw std::logic_error("a second server on one database needs PostgreSQL");
   if (!twin_) {
     auto t = std::make_unique<twin>();
-    t->store = std::make_unique<storage::pg::pg_store>(storage::pg::pg_store_options{pg_conninfo_});
+    t->store = std::make_unique<storage::pg::pg_store>(pg_options(pg_conninfo_, now_));
     t->srv = std::make_unique<server::server>(cfg_, *t->store, t->metrics);
     t->port = t->srv->listen();
     t->srv->start();

@@ -7,6 +7,7 @@
 #include <latch>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "order_fixture.hpp"

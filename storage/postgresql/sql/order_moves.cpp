@@ -167,6 +167,14 @@ task<std::vector<std::int64_t>> due(connection& c, std::string sql, std::int64_t
 }
 }  // namespace
 
+task<timer_report> run_order_timers_alone(connection& c, unix_seconds now) {
+  // Several servers run the timers on their own schedules; one at a time does the work. The
+  // lock is the transaction's (released at its end); a run that cannot take it does nothing.
+  const auto got = co_await c.query("SELECT pg_try_advisory_xact_lock($1)", params(order_timers_lock));
+  if (got.text(0, 0) != "t") co_return timer_report{};
+  co_return co_await run_order_timers(c, now);
+}
+
 // Ties in each timer's time are taken in id order, as SQLite's index on that time gives them.
 task<timer_report> run_order_timers(connection& c, unix_seconds now) {
   const auto schedule = co_await load_fee_schedule(c);

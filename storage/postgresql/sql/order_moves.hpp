@@ -35,5 +35,10 @@ task<std::vector<unix_seconds>> handover_failures(connection& c, std::int64_t or
 
 // The order timers (payment_store::run_timers) at `now`.
 task<timer_report> run_order_timers(connection& c, unix_seconds now);
+// The advisory lock of a run of the order timers: "cunji-t" in ASCII, for an administrator.
+inline constexpr std::int64_t order_timers_lock = 0x63756e6a692d74;
+// The order timers, unless another transaction holds order_timers_lock (another server's run):
+// then nothing, at once.
+task<timer_report> run_order_timers_alone(connection& c, unix_seconds now);
 
 }  // namespace cunji::storage::pg

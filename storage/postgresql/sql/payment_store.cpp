@@ -135,7 +135,7 @@ class pg_payment_store final : public payment_store {
   }
 
   task<timer_report> run_timers(unix_seconds now) override {
-    co_return co_await e_.write<timer_report>([&](connection& c) { return run_order_timers(c, now); });
+    co_return co_await e_.write<timer_report>([&](connection& c) { return run_order_timers_alone(c, now); });
   }
 
   task<std::vector<due_refund>> due_refunds(unix_seconds now, std::size_t limit) override {
