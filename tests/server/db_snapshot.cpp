@@ -2,10 +2,17 @@
 
 #include <sqlite3.h>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <chrono>
+
 #include <algorithm>
 #include <iterator>
 #include <memory>
 #include <stdexcept>
+
+#include "storage/postgresql/connection.hpp"
+#include "support/run_task.hpp"
 
 namespace cunji::test {
 
@@ -83,6 +90,31 @@ db_snapshot snapshot_of(const std::string& db_path) {
   }
   sqlite3_exec(db.get(), "COMMIT", nullptr, nullptr, nullptr);
   return out;
+}
+
+namespace {
+storage::task<db_snapshot> read_every_table(std::string conninfo) {
+  auto c = co_await storage::pg::connection::open(co_await boost::asio::this_coro::executor, std::move(conninfo),
+                                                  std::chrono::seconds(10));
+  const auto names = co_await c->query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1");
+  db_snapshot out;
+  std::string all;
+  for (int i = 0; i < names.rows(); ++i) {
+    const auto t = names.str(i, 0);
+    out[t];
+    all += (all.empty() ? "" : " UNION ALL ") + ("SELECT '" + t + "', t::text FROM \"" + t + "\" t");
+  }
+  if (all.empty()) co_return out;
+  const auto rows = co_await c->query(all);
+  for (int i = 0; i < rows.rows(); ++i) out[rows.str(i, 0)].push_back(rows.str(i, 1));
+  for (auto& [t, rs] : out) std::sort(rs.begin(), rs.end());
+  co_return out;
+}
+}  // namespace
+
+db_snapshot pg_snapshot_of(const std::string& conninfo) {
+  boost::asio::io_context ioc;
+  return run_task(ioc, read_every_table(conninfo));
 }
 
 std::vector<std::string> differences(const db_snapshot& before, const db_snapshot& after, std::size_t limit) {

@@ -14,6 +14,11 @@ using db_snapshot = std::map<std::string, std::vector<std::string>>;
 // connection.
 db_snapshot snapshot_of(const std::string& db_path);
 
+// The same of a PostgreSQL database (libpq connection string): every table of its public
+// schema in one statement, so at one moment; a row is PostgreSQL's text of it ("(1,李家果园,)").
+// Compare snapshots of one engine only.
+db_snapshot pg_snapshot_of(const std::string& conninfo);
+
 // Human-readable differences ("table: - row" / "table: + row"), at most `limit` lines.
 std::vector<std::string> differences(const db_snapshot& before, const db_snapshot& after, std::size_t limit = 20);
 

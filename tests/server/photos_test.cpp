@@ -168,11 +168,11 @@ TEST_CASE("a listing has at most 6 photos", "[server][photos]") {
   }
 }
 
-TEST_CASE("bodies that are not acceptable images", "[server][photos][sqlite]") {
+TEST_CASE("bodies that are not acceptable images", "[server][photos]") {
   test_server s;
   market m(s);
   const auto whole = images::jpeg(800, 600);
-  const auto before = snapshot_of(s.db().path());
+  const auto before = s.snapshot();
 
   const auto truncated = upload(s, m.listing, whole.substr(0, whole.size() / 2), m.farmer);
   CHECK(truncated.status == 422);
@@ -203,7 +203,7 @@ TEST_CASE("bodies that are not acceptable images", "[server][photos][sqlite]") {
                                         R"({"description":")" + std::string(9 * 1024 * 1024, 'a') + R"("})", m.farmer);
   CHECK(huge_json.status == 413);
   CHECK(huge_json.body.find("larger than 1048576 bytes") != std::string::npos);
-  CHECK(differences(before, snapshot_of(s.db().path())).empty());
+  CHECK(differences(before, s.snapshot()).empty());
 
   // A JPEG of more than 1 MiB is fine here.
   const auto big = images::large_jpeg(3 * 1024 * 1024);
@@ -213,7 +213,7 @@ TEST_CASE("bodies that are not acceptable images", "[server][photos][sqlite]") {
   CHECK(ok.status == 201);
 }
 
-TEST_CASE("only the shop's managers upload or delete photos, and others change nothing", "[server][photos][sqlite]") {
+TEST_CASE("only the shop's managers upload or delete photos, and others change nothing", "[server][photos]") {
   test_server s;
   market m(s);
   const auto r = upload(s, m.listing, sample(), m.farmer);
@@ -223,7 +223,7 @@ TEST_CASE("only the shop's managers upload or delete photos, and others change n
   const auto other_farmer = s.direct_user(role::farmer, m.village).second;
   const auto buyer = s.direct_user(role::buyer).second;
 
-  const auto before = snapshot_of(s.db().path());
+  const auto before = s.snapshot();
   for (const auto& token : {other_farmer, buyer, m.partner}) {  // m.partner runs another shop
     const auto del = s.del(target, token);
     CHECK(del.status == 403);
@@ -235,12 +235,12 @@ TEST_CASE("only the shop's managers upload or delete photos, and others change n
   // Another listing's photo id through this listing, and ids that name nothing.
   const auto theirs = upload(s, m.partner_listing, images::jpeg(64, 64), m.partner);
   REQUIRE(theirs.status == 201);
-  const auto after_theirs = snapshot_of(s.db().path());
+  const auto after_theirs = s.snapshot();
   CHECK(s.del(photos_of(m.listing) + "/" + std::to_string(theirs.json().at("id").as_int64()), m.farmer).status == 404);
   CHECK(s.del(photos_of(m.listing) + "/987654", m.farmer).status == 404);
   CHECK(s.del(photos_of(987654) + "/" + std::to_string(photo_id), m.farmer).status == 404);
   CHECK(upload(s, 987654, sample(), m.farmer).status == 404);
-  CHECK(differences(after_theirs, snapshot_of(s.db().path())).empty());
+  CHECK(differences(after_theirs, s.snapshot()).empty());
   // Nothing but the partner's own upload changed.
   for (const auto& line : differences(before, after_theirs, 100)) {
     INFO(line);
@@ -276,7 +276,7 @@ TEST_CASE("rendition names: unknown, malformed and deleted ones are 404", "[serv
   CHECK(s.get(large).status == 404);  // no photo names it any more: gone
 }
 
-TEST_CASE("identical uploads share their renditions", "[server][photos][sqlite]") {
+TEST_CASE("identical uploads share their renditions", "[server][photos]") {
   test_server s;
   market m(s);
   const auto a = upload(s, m.listing, sample(), m.farmer);
@@ -286,12 +286,7 @@ TEST_CASE("identical uploads share their renditions", "[server][photos][sqlite]"
   CHECK(a.json().at("small_url") == b.json().at("small_url"));
   CHECK(a.json().at("large_url") == b.json().at("large_url"));
   CHECK(a.json().at("id") != b.json().at("id"));
-  {
-    storage::connection c(s.db().path(), storage::open_mode::read_only);
-    auto q = c.prepare("SELECT count(*) FROM photo_files");
-    REQUIRE(q.step());
-    CHECK(q.i64(0) == 2);
-  }
+  CHECK(s.number("SELECT count(*) FROM photo_files") == 2);
   // Deleting one photo keeps the files the other still names.
   REQUIRE(s.del(photos_of(m.listing) + "/" + std::to_string(a.json().at("id").as_int64()), m.farmer).status == 204);
   CHECK(s.get(std::string(b.json().at("large_url").as_string())).status == 200);
@@ -317,16 +312,16 @@ TEST_CASE("a backup carries the photos", "[server][photos][sqlite]") {
   CHECK(storage::find_photo_bytes(c, photos[0].small_name));
 }
 
-TEST_CASE("uploads beyond the image pool's places are 503, and 20 at once stay bounded", "[server][photos][sqlite]") {
+TEST_CASE("uploads beyond the image pool's places are 503, and 20 at once stay bounded", "[server][photos]") {
   SECTION("no place: 503 overloaded with Retry-After, nothing stored") {
     test_server s([](server::server_config& c) { c.photo_jobs_max = 0; });
     market m(s);
-    const auto before = snapshot_of(s.db().path());
+    const auto before = s.snapshot();
     const auto r = upload(s, m.listing, sample(), m.farmer);
     CHECK(r.status == 503);
     CHECK(r.type() == "overloaded");
     CHECK(r.header("retry-after") == "1");
-    CHECK(differences(before, snapshot_of(s.db().path())).empty());
+    CHECK(differences(before, s.snapshot()).empty());
   }
   SECTION("20 concurrent uploads of a 12-megapixel photo") {
     test_server s;

@@ -117,13 +117,12 @@ TEST_CASE("a purchase over three shops is one order per shop, each priced as if 
   CHECK(m.stock_of(w.listing3) == 94);  // 3 in the purchase, 3 alone
 }
 
-TEST_CASE("a purchase whose last line lacks stock is 409 naming it, and nothing changes",
-          "[server][purchases][sqlite]") {
+TEST_CASE("a purchase whose last line lacks stock is 409 naming it, and nothing changes", "[server][purchases]") {
   test_server s;
   three_shops w(s, 5);
   auto& m = w.m;
   const auto buyer = s.direct_user(role::buyer, m.village).second;
-  const auto before = snapshot_of(s.db().path());
+  const auto before = s.snapshot();
   auto r = s.post("/v1/purchases", purchase_body({{m.listing, 1}, {m.partner_listing, 2}, {w.listing3, 6}}, m.village),
                   buyer);
   INFO(r.body);
@@ -134,7 +133,7 @@ TEST_CASE("a purchase whose last line lacks stock is 409 naming it, and nothing 
   REQUIRE(short_ids.size() == 1);
   CHECK(short_ids[0].as_int64() == w.listing3);
   CHECK(r.error_fields() == std::vector<std::string>{"lines[2].quantity"});
-  for (const auto& d : differences(before, snapshot_of(s.db().path()))) FAIL_CHECK(d);
+  for (const auto& d : differences(before, s.snapshot())) FAIL_CHECK(d);
 
   // Every listing short is named, over all shops.
   r = s.post("/v1/purchases", purchase_body({{m.listing, 6}, {m.partner_listing, 2}, {w.listing3, 9}}, m.village),
@@ -142,11 +141,11 @@ TEST_CASE("a purchase whose last line lacks stock is 409 naming it, and nothing 
   CHECK(r.status == 409);
   CHECK(r.json().at("listing_ids").as_array().size() == 2);
   CHECK(r.error_fields() == std::vector<std::string>{"lines[0].quantity", "lines[2].quantity"});
-  for (const auto& d : differences(before, snapshot_of(s.db().path()))) FAIL_CHECK(d);
+  for (const auto& d : differences(before, s.snapshot())) FAIL_CHECK(d);
   CHECK(s.get("/v1/orders", buyer).json().at("items").as_array().empty());
 }
 
-TEST_CASE("bad purchase input is 422 naming the field, and changes nothing", "[server][purchases][sqlite]") {
+TEST_CASE("bad purchase input is 422 naming the field, and changes nothing", "[server][purchases]") {
   test_server s;
   three_shops w(s);
   auto& m = w.m;
@@ -154,7 +153,7 @@ TEST_CASE("bad purchase input is 422 naming the field, and changes nothing", "[s
   lines_t fifty_one;
   for (int i = 0; i < 51; ++i) fifty_one.emplace_back(m.listing, 1);
   const auto no_station = s.make_village();
-  const auto before = snapshot_of(s.db().path());
+  const auto before = s.snapshot();
   const std::vector<std::pair<std::string, std::string>> cases{
       {purchase_body(fifty_one, m.village), "lines"},
       {purchase_body({}, m.village), "lines"},
@@ -174,7 +173,7 @@ TEST_CASE("bad purchase input is 422 naming the field, and changes nothing", "[s
     const auto fields = r.error_fields();
     CHECK(std::find(fields.begin(), fields.end(), field) != fields.end());
   }
-  for (const auto& d : differences(before, snapshot_of(s.db().path()))) FAIL_CHECK(d);
+  for (const auto& d : differences(before, s.snapshot())) FAIL_CHECK(d);
   // A listing of the buyer's own shop, and a draft: named by their line.
   const auto draft = s.post(
       "/v1/shops/" + std::to_string(w.shop3) + "/listings",
@@ -191,14 +190,14 @@ TEST_CASE("bad purchase input is 422 naming the field, and changes nothing", "[s
   // Admins do not buy.
   CHECK(s.post("/v1/purchases", purchase_body({{m.listing, 1}}, m.village), m.admin).status == 403);
   // (The draft changed the listings: compare the tables a purchase would change.)
-  const auto after = snapshot_of(s.db().path());
+  const auto after = s.snapshot();
   for (const char* table : {"orders", "order_items", "purchases", "payments", "ledger_entries"})
     CHECK(rows(after, table) == rows(before, table));
   CHECK(m.stock_of(m.listing) == 100);
   CHECK(m.stock_of(w.listing3) == 100);
 }
 
-TEST_CASE("a purchase is seen only by whoever may see every one of its orders", "[server][purchases][sqlite]") {
+TEST_CASE("a purchase is seen only by whoever may see every one of its orders", "[server][purchases]") {
   test_server s;
   three_shops w(s);
   auto& m = w.m;
@@ -217,14 +216,14 @@ TEST_CASE("a purchase is seen only by whoever may see every one of its orders", 
   CHECK(s.get(path(987654321), buyer).status == 404);
   // The shop side sees its own order, not the purchase.
   CHECK(s.get("/v1/orders/" + std::to_string(r.json().at("orders").at(0).at("id").as_int64()), m.farmer).status == 200);
-  const auto before = snapshot_of(s.db().path());
+  const auto before = s.snapshot();
   CHECK(s.post(path(id, "/pay"), R"({"method":"cash_at_station"})", m.farmer).status == 404);
   CHECK(s.post(path(id, "/pay"), R"({"method":"alipay"})", stranger).status == 404);
   // A buyer may not pay cash: as for one order, 422 on method.
   const auto cash = s.post(path(id, "/pay"), R"({"method":"cash_at_station"})", buyer);
   CHECK(cash.status == 422);
   CHECK(cash.error_fields() == std::vector<std::string>{"method"});
-  for (const auto& d : differences(before, snapshot_of(s.db().path()))) FAIL_CHECK(d);
+  for (const auto& d : differences(before, s.snapshot())) FAIL_CHECK(d);
 }
 
 TEST_CASE("paying a purchase with Alipay: one payment for the total, every order paid by its notice",
@@ -314,7 +313,7 @@ TEST_CASE("a partner pays its villager's purchase in cash: every order paid, the
 }
 
 TEST_CASE("flash sale through purchases: 300 concurrent buyers, stock 100: exactly 100 sold",
-          "[server][purchases][attack][sqlite]") {
+          "[server][purchases][attack]") {
   test_server s;
   three_shops w(s, 100);
   auto& m = w.m;
@@ -340,14 +339,13 @@ TEST_CASE("flash sale through purchases: 300 concurrent buyers, stock 100: exact
   CHECK(sold_out == 200);
   CHECK(other == 0);
   for (const auto l : {m.listing, m.partner_listing, w.listing3}) CHECK(m.stock_of(l) == 0);
-  const auto snap = snapshot_of(s.db().path());
+  const auto snap = s.snapshot();
   CHECK(rows(snap, "purchases") == 100);
   CHECK(rows(snap, "orders") == 300);
   CHECK(m.ledger().at("balanced").as_bool());
 }
 
-TEST_CASE("retry storm: one purchase per Idempotency-Key, and one payment per key",
-          "[server][purchases][attack][sqlite]") {
+TEST_CASE("retry storm: one purchase per Idempotency-Key, and one payment per key", "[server][purchases][attack]") {
   test_server s;
   three_shops w(s, 1000);
   auto& m = w.m;
@@ -380,7 +378,7 @@ TEST_CASE("retry storm: one purchase per Idempotency-Key, and one payment per ke
     }
     ids.push_back(rs.front().json().at("id").as_int64());
   }
-  auto snap = snapshot_of(s.db().path());
+  auto snap = s.snapshot();
   CHECK(rows(snap, "purchases") == clients);
   CHECK(rows(snap, "orders") == 2 * clients);
   CHECK(m.stock_of(m.listing) == 1000 - 2 * clients);
@@ -409,7 +407,7 @@ TEST_CASE("retry storm: one purchase per Idempotency-Key, and one payment per ke
       CHECK(r.body == rs.front().body);
     }
   }
-  snap = snapshot_of(s.db().path());
+  snap = s.snapshot();
   CHECK(rows(snap, "payments") == clients);
   CHECK(rows(snap, "payment_orders") == 2 * clients);
 }

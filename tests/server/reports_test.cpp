@@ -3,6 +3,7 @@
 // taobao_village filter with cursors, reports against a brute-force recomputation over a
 // randomised workload, and who may read what.
 #include <array>
+#include <boost/asio/io_context.hpp>
 #include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
 #include <map>
@@ -17,6 +18,7 @@
 #include "storage/sql/accounts.hpp"
 #include "storage/sql/regions.hpp"
 #include "storage/sqlite/connection.hpp"
+#include "support/run_task.hpp"
 #include "test_client.hpp"
 
 using namespace cunji;
@@ -91,24 +93,20 @@ void act(test_server& s, std::int64_t order, const std::string& action, const st
 std::string fresh_token(test_server& s, std::int64_t account_id) {
   const auto token = server::new_token();
   const auto now = s.now();
-  auto res = s.db().writer().submit_sync([&](storage::connection& c) -> result<unit> {
-    storage::insert_session(c, server::hash_token(token), account_id, now, now + 30 * day_s);
-    return unit{};
-  });
+  boost::asio::io_context ioc;
+  const auto res = run_task(
+      ioc, s.store().accounts().start_session(server::hash_token(token), account_id, now, now + 30 * day_s));
   REQUIRE(res.ok());
   return token;
 }
 
 std::int64_t new_county(test_server& s, bool poverty, const std::string& name = "城口县") {
-  auto res = s.db().writer().submit_sync([&](storage::connection& c) -> result<county> {
-    return storage::insert_county(c, name, "重庆市", poverty, s.now());
-  });
-  REQUIRE(res.ok());
-  return res->id;
+  boost::asio::io_context ioc;
+  return run_task(ioc, s.store().regions().create_county(name, "重庆市", poverty, s.now())).id;
 }
 std::int64_t new_village(test_server& s, std::int64_t county_id) {
-  auto res = s.db().writer().submit_sync(
-      [&](storage::connection& c) { return storage::insert_village(c, county_id, "村", s.now()); });
+  boost::asio::io_context ioc;
+  const auto res = run_task(ioc, s.store().regions().create_village(county_id, "村", s.now()));
   REQUIRE(res.ok());
   return res->id;
 }
@@ -236,7 +234,7 @@ TEST_CASE("a village becomes a Taobao village through orders placed and paid ove
   }
 }
 
-TEST_CASE("the GMV window: an order 364 days old counts, 365 and 366 days old do not", "[server][reports][sqlite]") {
+TEST_CASE("the GMV window: an order 364 days old counts, 365 and 366 days old do not", "[server][reports]") {
   test_server s;
   market m(s, false, 100, 2'500);
   set_thresholds(s, m.admin, 1, 2'500);
@@ -281,7 +279,7 @@ TEST_CASE("the GMV window: an order 364 days old counts, 365 and 366 days old do
   }
 }
 
-TEST_CASE("the taobao_village filter walks pages by cursor, each village once", "[server][reports][sqlite]") {
+TEST_CASE("the taobao_village filter walks pages by cursor, each village once", "[server][reports]") {
   test_server s;
   market m(s);
   set_thresholds(s, m.admin, 1, 1'000);
@@ -336,7 +334,7 @@ TEST_CASE("the taobao_village filter walks pages by cursor, each village once", 
   }
 }
 
-TEST_CASE("reports match a brute-force recomputation over a randomised workload", "[server][reports][sqlite]") {
+TEST_CASE("reports match a brute-force recomputation over a randomised workload", "[server][reports]") {
   test_server s;
   const auto admin_made = s.direct_user(role::admin);
   const auto admin_id = admin_made.first;
@@ -400,7 +398,10 @@ TEST_CASE("reports match a brute-force recomputation over a randomised workload"
   auto compare = [&](const std::string& query, day_range period) {
     INFO("query '" << query << "', period " << date_of(period.from) << " .. " << date_of(period.to));
     const auto today = day_of(s.now());
-    auto& db = s.db().reader();
+    const auto num = [](const std::optional<std::string>& v) { return std::stoll(v.value()); };
+    const auto opt = [](const std::optional<std::string>& v) {
+      return v ? std::optional<std::int64_t>(std::stoll(*v)) : std::nullopt;
+    };
     struct row {
       std::int64_t shop, village, county;
       bool poverty, counts;
@@ -408,25 +409,23 @@ TEST_CASE("reports match a brute-force recomputation over a randomised workload"
       day_number day;
     };
     std::map<std::int64_t, row> all;
-    {
-      auto q = db.prepare(
-          "SELECT id, shop_id, village_id, county_id, poverty_relief, status IN ('paid', 'shipped', 'delivered'), "
-          "buyer_account_id, villager_id, subtotal_fen, created_at FROM orders");
-      while (q.step())
-        all[q.i64(0)] = {q.i64(1),      q.i64(2),        q.i64(3),
-                         q.i64(4) != 0, q.i64(5) != 0,   buyer_key(q.opt_i64(6), q.opt_i64(7)),
-                         q.i64(8),      day_of(q.i64(9))};
-    }
+    for (const auto& q : s.rows("SELECT id, shop_id, village_id, county_id, poverty_relief, "
+                                "CASE WHEN status IN ('paid', 'shipped', 'delivered') THEN 1 ELSE 0 END, "
+                                "buyer_account_id, villager_id, subtotal_fen, created_at FROM orders",
+                                10))
+      all[num(q[0])] = {num(q[1]),      num(q[2]),        num(q[3]),
+                        num(q[4]) != 0, num(q[5]) != 0,   buyer_key(opt(q[6]), opt(q[7])),
+                        num(q[8]),      day_of(num(q[9]))};
     std::map<std::int64_t, partner_earnings_t> earnings;
     {
-      auto q = db.prepare("SELECT order_id, partner_id, kind, amount_fen FROM order_partner_fees ORDER BY order_id");
       std::map<std::int64_t, std::set<std::int64_t>> orders_of;
-      while (q.step()) {
-        const auto& o = all.at(q.i64(0));
+      for (const auto& q :
+           s.rows("SELECT order_id, partner_id, kind, amount_fen FROM order_partner_fees ORDER BY order_id", 4)) {
+        const auto& o = all.at(num(q[0]));
         if (!o.counts || !period.contains(o.day)) continue;
-        auto& e = earnings[q.i64(1)];
-        (q.text(2) == "assisted_buying" ? e.buying : e.selling) += q.i64(3);
-        orders_of[q.i64(1)].insert(q.i64(0));
+        auto& e = earnings[num(q[1])];
+        (q[2].value() == "assisted_buying" ? e.buying : e.selling) += num(q[3]);
+        orders_of[num(q[1])].insert(num(q[0]));
       }
       for (const auto& [p, ids] : orders_of) earnings[p].orders = static_cast<std::int64_t>(ids.size());
     }
@@ -457,13 +456,14 @@ TEST_CASE("reports match a brute-force recomputation over a randomised workload"
     // Villages: active shops recomputed from shops and listings; GMV; Taobao status.
     std::map<std::int64_t, std::int64_t> shops_in_county, taobao_in_county;
     for (const auto v : villages) {
-      auto q = db.prepare(
+      const auto q = s.rows(
           "SELECT v.county_id, (SELECT count(*) FROM shops s WHERE s.village_id = v.id AND s.status = 'active' AND "
           "EXISTS (SELECT 1 FROM listings l WHERE l.shop_id = s.id AND l.status = 'active')) FROM villages v "
-          "WHERE v.id = ?");
-      q.bind(1, v);
-      REQUIRE(q.step());
-      const auto county = q.i64(0), active = q.i64(1);
+          "WHERE v.id = " +
+              std::to_string(v),
+          2);
+      REQUIRE(q.size() == 1);
+      const auto county = num(q[0][0]), active = num(q[0][1]);
       const auto doc = village_of(s, v);
       INFO("village " << v);
       CHECK(doc.at("active_shops").as_int64() == active);
@@ -584,21 +584,13 @@ TEST_CASE("reports match a brute-force recomputation over a randomised workload"
   CHECK(day_of(s.now()) - first_day > 365);
   // The workload did what it is meant to: sales in both kinds of county, on many days,
   // assisted buying, and payments reversed.
-  auto count = [&](const std::string& where) {
-    auto q = s.db().reader().prepare("SELECT count(*) FROM orders WHERE " + where);
-    q.step();
-    return q.i64(0);
-  };
+  auto count = [&](const std::string& where) { return s.number("SELECT count(*) FROM orders WHERE " + where); };
   const std::string sale = "status IN ('paid', 'shipped', 'delivered')";
   CHECK(count(sale + " AND poverty_relief = 1") > 10);
   CHECK(count(sale + " AND poverty_relief = 0") > 10);
   CHECK(count(sale + " AND villager_id IS NOT NULL") > 3);
   CHECK(count("status = 'cancelled' AND payment_method IS NOT NULL") > 3);
-  {
-    auto q = s.db().reader().prepare("SELECT count(DISTINCT created_at / 86400) FROM orders WHERE " + sale);
-    q.step();
-    CHECK(q.i64(0) > 30);
-  }
+  CHECK(s.number("SELECT count(DISTINCT created_at / 86400) FROM orders WHERE " + sale) > 30);
   compare_some();
   s.advance_clock(200 * day_s);  // the window slides on with no new orders
   for (auto& [id, token] : tokens) token = fresh_token(s, id);

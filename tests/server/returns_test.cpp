@@ -6,7 +6,6 @@
 #include <thread>
 
 #include "order_fixture.hpp"
-#include "support/scalar.hpp"
 #include "test_client.hpp"
 
 using namespace cunji;
@@ -67,15 +66,12 @@ std::string order_status_of(test_server& s, std::int64_t id, const std::string& 
   return std::string(r.json().at("status").as_string());
 }
 
-std::int64_t db_scalar(test_server& s, const char* sql) {
-  storage::connection c(s.db().path(), storage::open_mode::read_only);
-  return scalar(c, sql);
-}
+std::int64_t db_scalar(test_server& s, const char* sql) { return s.number(sql); }
 
 }  // namespace
 
 TEST_CASE("a return accepted with restock: the order refunded, its money reversed, the figures drop",
-          "[server][returns][money][sqlite]") {
+          "[server][returns][money]") {
   test_server s;
   market m(s, false, 100, 1'000);
   const auto buyer = s.direct_user(role::buyer, m.village).second;
@@ -173,7 +169,7 @@ TEST_CASE("a return after the proceeds were paid out: the balance goes below zer
 }
 
 TEST_CASE("a cash-paid order returned after its cash was handed in: the station pays it back",
-          "[server][returns][station][money][sqlite]") {
+          "[server][returns][station][money]") {
   test_server s;
   market m(s, false, 100, 1'000);
   auto r = s.post("/v1/orders", m.order_body(m.shop, m.listing, 1, R"(,"villager_id":)" + std::to_string(m.villager)),
@@ -202,8 +198,7 @@ TEST_CASE("a cash-paid order returned after its cash was handed in: the station 
   CHECK(m.ledger().at("balanced").as_bool());
 }
 
-TEST_CASE("returns that may not be: late, twice, undelivered, by others, with bad fields",
-          "[server][returns][sqlite]") {
+TEST_CASE("returns that may not be: late, twice, undelivered, by others, with bad fields", "[server][returns]") {
   test_server s;
   market m(s, false, 100, 1'000);
   const auto buyer = s.direct_user(role::buyer, m.village).second;
@@ -314,7 +309,7 @@ TEST_CASE("a rejected lost report lets the clock deliver the parcel", "[server][
   CHECK(order_status_of(s, id, buyer) == "delivered");
 }
 
-TEST_CASE("eight accepts of one return at once: one refund", "[server][returns][money][concurrency][sqlite]") {
+TEST_CASE("eight accepts of one return at once: one refund", "[server][returns][money][concurrency]") {
   test_server s;
   market m(s, false, 100, 1'000);
   const auto buyer = s.direct_user(role::buyer, m.village).second;

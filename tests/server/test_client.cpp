@@ -194,6 +194,45 @@ storage::database& test_server::db() {
   return sqlite_->db();
 }
 
+db_snapshot test_server::snapshot() {
+  return sqlite_ ? snapshot_of(sqlite_->db().path()) : pg_snapshot_of(pg_conninfo_);
+}
+
+namespace {
+storage::task<storage::pg::row_set> pg_rows(std::string conninfo, std::string sql) {
+  auto c = co_await storage::pg::connection::open(co_await boost::asio::this_coro::executor, std::move(conninfo),
+                                                  std::chrono::seconds(10));
+  co_return co_await c->query(std::move(sql));
+}
+}  // namespace
+
+std::vector<std::vector<std::optional<std::string>>> test_server::rows(const std::string& sql, int columns) {
+  std::vector<std::vector<std::optional<std::string>>> out;
+  if (sqlite_) {
+    storage::connection c(sqlite_->db().path(), storage::open_mode::read_only);
+    auto q = c.prepare(sql);
+    while (q.step()) {
+      auto& row = out.emplace_back();
+      for (int i = 0; i < columns; ++i) row.push_back(q.is_null(i) ? std::nullopt : std::optional(q.str(i)));
+    }
+    return out;
+  }
+  boost::asio::io_context ioc;
+  const auto r = run_task(ioc, pg_rows(pg_conninfo_, sql));
+  if (r.columns() != columns)
+    throw std::logic_error("rows(): the query has " + std::to_string(r.columns()) + " columns");
+  for (int i = 0; i < r.rows(); ++i) {
+    auto& row = out.emplace_back();
+    for (int j = 0; j < columns; ++j) row.push_back(r.is_null(i, j) ? std::nullopt : std::optional(r.str(i, j)));
+  }
+  return out;
+}
+
+std::int64_t test_server::number(const std::string& sql) {
+  const auto r = rows(sql, 1);
+  return r.empty() || !r.front().front() ? 0 : std::stoll(*r.front().front());
+}
+
 test_server::~test_server() {
   if (twin_) {
     twin_->srv->stop();

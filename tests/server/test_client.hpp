@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "db_snapshot.hpp"
 #include "server/server.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "support/alipay_fake.hpp"
@@ -73,6 +74,14 @@ class test_server {
   unsigned short port() const noexcept { return port_; }
   // The SQLite engine's database, for the tests that read it directly (they run on SQLite only).
   storage::database& db();
+  // Every row of the database, on either engine (db_snapshot.hpp): to prove that requests
+  // changed nothing, compare one taken before with one taken after.
+  db_snapshot snapshot();
+  // The rows of a read-only query of `columns` columns, as text (NULL: nullopt), on either
+  // engine: for checks that read the database with SQL both engines take alike.
+  std::vector<std::vector<std::optional<std::string>>> rows(const std::string& sql, int columns);
+  // The query's first column of its first row as a number; 0 if there is no row or it is NULL.
+  std::int64_t number(const std::string& sql);
   storage::store& store() noexcept { return *store_; }
   server::server& srv() noexcept { return *srv_; }
   void advance_clock(std::int64_t seconds) { now_ += seconds; }

@@ -1,6 +1,7 @@
 // Two servers on one PostgreSQL database, as two `cunji serve` processes on two machines would
 // be: each has its own pool, caches and change feed. Hidden ([.]) so that the SQLite pass, whose
-// file one process serves, leaves them out; the PostgreSQL pass asks for [two_servers].
+// file one process serves, leaves them out; the PostgreSQL pass asks for [two_servers] (on
+// SQLite they fail at once: "a second server on one database needs PostgreSQL").
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
