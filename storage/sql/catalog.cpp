@@ -132,8 +132,9 @@ listing insert_listing(connection& c, const shop& s, const new_listing& l, unix_
 }
 
 std::optional<listing> find_listing(connection& c, std::int64_t id) {
-  auto q = c.prepare(std::string("SELECT ") + listing_select +
-                     " FROM listings l JOIN counties c ON c.id = l.county_id WHERE l.id = ?");
+  static const std::string sql = std::string("SELECT ") + listing_select +
+                                 " FROM listings l JOIN counties c ON c.id = l.county_id WHERE l.id = ?";
+  auto q = c.prepare(sql);  // made once: every order line reads its listing
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
   return read_listing_row(q, 0);

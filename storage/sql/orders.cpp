@@ -248,7 +248,8 @@ std::optional<purchase> find_purchase(connection& c, std::int64_t id) {
     p.villager_id = q.opt_i64(3);
     p.created_at = q.i64(4);
   }
-  auto q = c.prepare(std::string("SELECT ") + order_cols + " FROM orders WHERE purchase_id = ? ORDER BY id");
+  static const std::string sql = std::string("SELECT ") + order_cols + " FROM orders WHERE purchase_id = ? ORDER BY id";
+  auto q = c.prepare(sql);
   q.bind(1, id);
   while (q.step()) p.orders.push_back(read_order_row(q));
   for (auto& o : p.orders) load_details(c, o);
@@ -256,7 +257,8 @@ std::optional<purchase> find_purchase(connection& c, std::int64_t id) {
 }
 
 std::optional<order> find_order(connection& c, std::int64_t id) {
-  auto q = c.prepare(std::string("SELECT ") + order_cols + " FROM orders WHERE id = ?");
+  static const std::string sql = std::string("SELECT ") + order_cols + " FROM orders WHERE id = ?";
+  auto q = c.prepare(sql);  // made once: every move of an order reads it
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
   auto o = read_order_row(q);

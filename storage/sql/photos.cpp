@@ -99,8 +99,9 @@ std::vector<listing_photo> read_photos_column(const query& q, int col) {
 }
 
 std::optional<listing> find_listing_with_photos(connection& c, std::int64_t id) {
-  auto q = c.prepare(std::string("SELECT ") + listing_select + ", " + photos_column +
-                     " FROM listings l JOIN counties c ON c.id = l.county_id WHERE l.id = ?");
+  static const std::string sql = std::string("SELECT ") + listing_select + ", " + photos_column +
+                                 " FROM listings l JOIN counties c ON c.id = l.county_id WHERE l.id = ?";
+  auto q = c.prepare(sql);  // made once: a listing's read is the hottest uncached path
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
   auto l = read_listing_row(q, 0);

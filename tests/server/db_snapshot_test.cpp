@@ -15,7 +15,8 @@ TEST_CASE("a snapshot sees a write, and only a write", "[server][snapshot]") {
   CHECK(before.at("listings").size() == 2);  // the fixture's two
   CHECK(differences(before, s.snapshot()).empty());
   const auto r = s.post("/v1/shops/" + std::to_string(m.shop) + "/listings",
-                        R"({"title":"秭归脐橙 5斤","category":"fruit","unit":"box","price_fen":3990,"stock":7})", m.farmer);
+                        R"({"title":"秭归脐橙 5斤","category":"fruit","unit":"box","price_fen":3990,"stock":7})",
+                        m.farmer);
   REQUIRE(r.status == 201);
   const auto changed = differences(before, s.snapshot(), 1000);
   const auto in_listings = std::count_if(changed.begin(), changed.end(),
