@@ -8,6 +8,7 @@
 
 #include "storage/search/fts_tokenizer.hpp"
 #include "storage/search/postings.hpp"
+#include "storage/sqlite/shared_map.hpp"
 #include "storage/sqlite/wal_write_buffer.hpp"
 
 namespace cunji::storage {
@@ -101,22 +102,24 @@ void configure_sqlite_once() {
 }
 
 // A connection that syncs the WAL at every commit writes it through the WAL write buffer
-// (storage/sqlite/wal_write_buffer.hpp), over the VFS it would otherwise use. A URI naming a VFS
-// ("file:x.db?vfs=name") gets the buffer over that one; other paths, over the default.
-// Returns the path to open and the VFS to pass to sqlite3_open_v2 (empty: none).
-std::pair<std::string, std::string> open_target(const std::string& path, bool buffer_wal) {
-  if (!buffer_wal) return {path, {}};
+// (storage/sqlite/wal_write_buffer.hpp), and a reader with a memory map reads through the shared
+// map (storage/sqlite/shared_map.hpp), each a shim over the VFS the connection would otherwise
+// use: a URI naming a VFS ("file:x.db?vfs=name") gets it over that one; other paths, over the
+// default. Returns the path to open and the VFS to pass to sqlite3_open_v2 (empty: none).
+std::pair<std::string, std::string> open_target(const std::string& path,
+                                                std::string (*shim)(const std::string& parent)) {
+  if (!shim) return {path, {}};
   const auto query = path.starts_with("file:") ? path.find('?') : std::string::npos;
-  if (query == std::string::npos) return {path, wal_write_buffer_vfs()};
+  if (query == std::string::npos) return {path, shim({})};
   for (std::size_t at = query + 1; at < path.size();) {
     const auto amp = std::min(path.find('&', at), path.size());
     if (path.compare(at, 4, "vfs=") == 0) {
       const std::string parent = path.substr(at + 4, amp - at - 4);
-      return {path.substr(0, at + 4) + wal_write_buffer_vfs(parent) + path.substr(amp), {}};
+      return {path.substr(0, at + 4) + shim(parent) + path.substr(amp), {}};
     }
     at = amp + 1;
   }
-  return {path, wal_write_buffer_vfs()};
+  return {path, shim({})};
 }
 }  // namespace
 
@@ -128,7 +131,9 @@ connection::connection(const std::string& path, open_mode mode, const connection
   const auto& sync = opts.synchronous;  // for writing connections only
   if (writes && sync != "FULL" && sync != "NORMAL" && sync != "OFF" && sync != "EXTRA")
     throw sqlite_error(SQLITE_MISUSE, "bad synchronous mode " + sync);
-  const auto [target, vfs] = open_target(path, writes && (sync == "FULL" || sync == "EXTRA"));
+  auto* shim = writes ? (sync == "FULL" || sync == "EXTRA" ? &wal_write_buffer_vfs : nullptr)
+                      : (opts.mmap_bytes > 0 ? &shared_map_vfs : nullptr);
+  const auto [target, vfs] = open_target(path, shim);
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(target.c_str(), &raw, flags, vfs.empty() ? nullptr : vfs.c_str());
   db_.reset(raw);
