@@ -3,6 +3,11 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <utility>
 
 namespace cunji::storage {
 
@@ -44,6 +49,32 @@ void forward_vfs_to(sqlite3_vfs& shim, sqlite3_vfs* parent) {
   shim.xCurrentTime = x_current_time;
   shim.xGetLastError = x_last_error;
   if (shim.iVersion >= 2) shim.xCurrentTimeInt64 = x_current_time64;
+}
+
+std::string register_vfs_shim(const std::string& prefix, const std::string& parent_name, std::size_t own_bytes,
+                              int (*open)(sqlite3_vfs*, const char*, sqlite3_file*, int, int*)) {
+  struct registered {
+    std::string name;
+    sqlite3_vfs vfs{};
+  };
+  static std::mutex m;
+  static std::map<std::pair<std::string, std::string>, std::unique_ptr<registered>> shims;
+  std::lock_guard lk(m);
+  const auto key = std::pair{prefix, parent_name};
+  if (auto it = shims.find(key); it != shims.end()) return it->second->name;
+  sqlite3_vfs* parent = sqlite3_vfs_find(parent_name.empty() ? nullptr : parent_name.c_str());
+  if (!parent) throw std::runtime_error(prefix + ": no VFS named " + parent_name);
+  auto r = std::make_unique<registered>();
+  r->name = parent_name.empty() ? prefix : prefix + "+" + parent_name;
+  auto& v = r->vfs;
+  forward_vfs_to(v, parent);
+  v.szOsFile = static_cast<int>(own_bytes) + parent->szOsFile;
+  v.zName = r->name.c_str();
+  v.xOpen = open;
+  if (sqlite3_vfs_register(&v, 0) != SQLITE_OK) throw std::runtime_error(prefix + ": register failed");
+  const std::string name = r->name;
+  shims.emplace(key, std::move(r));
+  return name;
 }
 
 }  // namespace cunji::storage

@@ -1,7 +1,11 @@
 #pragma once
 // For SQLite VFS shims (storage/sqlite/wal_write_buffer.cpp, and the tests' fault_vfs): a VFS that
 // passes every call it does not override to the VFS below it.
+#include <cstddef>
+#include <string>
+
 struct sqlite3_vfs;
+struct sqlite3_file;
 
 namespace cunji::storage {
 
@@ -12,5 +16,11 @@ void forward_vfs_to(sqlite3_vfs& shim, sqlite3_vfs* parent);
 
 // The VFS a shim made by forward_vfs_to passes its calls to.
 sqlite3_vfs* parent_vfs(sqlite3_vfs* shim);
+
+// Registers, once per (prefix, parent), a shim over the VFS `parent_name` (empty: the default)
+// named `prefix` or `prefix+parent`, whose files are `own_bytes` followed by the parent's file,
+// opened by `open`; returns its name. Throws if there is no such parent.
+std::string register_vfs_shim(const std::string& prefix, const std::string& parent_name, std::size_t own_bytes,
+                              int (*open)(sqlite3_vfs*, const char*, sqlite3_file*, int, int*));
 
 }  // namespace cunji::storage

@@ -144,31 +144,10 @@ int x_open(sqlite3_vfs* v, const char* name, sqlite3_file* f, int flags, int* ou
   return SQLITE_OK;
 }
 
-struct registered_vfs {
-  std::string name;
-  sqlite3_vfs vfs{};
-};
-
 }  // namespace
 
 std::string wal_write_buffer_vfs(const std::string& parent_name) {
-  static std::mutex m;
-  static std::map<std::string, std::unique_ptr<registered_vfs>> shims;  // by parent name
-  std::lock_guard lk(m);
-  if (auto it = shims.find(parent_name); it != shims.end()) return it->second->name;
-  sqlite3_vfs* parent = sqlite3_vfs_find(parent_name.empty() ? nullptr : parent_name.c_str());
-  if (!parent) throw std::runtime_error("wal_write_buffer_vfs: no VFS named " + parent_name);
-  auto r = std::make_unique<registered_vfs>();
-  r->name = parent_name.empty() ? std::string("cunji_walbuf") : "cunji_walbuf+" + parent_name;
-  auto& v = r->vfs;
-  forward_vfs_to(v, parent);
-  v.szOsFile = static_cast<int>(real_offset) + parent->szOsFile;
-  v.zName = r->name.c_str();
-  v.xOpen = x_open;
-  if (sqlite3_vfs_register(&v, 0) != SQLITE_OK) throw std::runtime_error("wal_write_buffer_vfs: register failed");
-  const std::string name = r->name;
-  shims.emplace(parent_name, std::move(r));
-  return name;
+  return register_vfs_shim("cunji_walbuf", parent_name, real_offset, x_open);
 }
 
 wal_write_buffer_counts wal_write_buffer_stats() {

@@ -14,14 +14,6 @@
 using namespace cunji;
 using namespace cunji::test;
 
-namespace {
-header_list bearer(const std::string& token, const std::string& key = "") {
-  header_list h{{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}};
-  if (!key.empty()) h.emplace_back("Idempotency-Key", key);
-  return h;
-}
-}  // namespace
-
 TEST_CASE("flash sale: 300 concurrent buyers, stock 100: exactly 100 orders", "[server][orders][attack]") {
   test_server s;
   market m(s, false, 100);

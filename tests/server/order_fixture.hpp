@@ -10,6 +10,13 @@
 
 namespace cunji::test {
 
+// A JSON request's headers as `token`, with an Idempotency-Key when `key` is not empty.
+inline header_list bearer(const std::string& token, const std::string& key = "") {
+  header_list h{{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}};
+  if (!key.empty()) h.emplace_back("Idempotency-Key", key);
+  return h;
+}
+
 struct market {
   explicit market(test_server& server, bool poverty = false, std::int64_t stock = 100, std::int64_t price = 1000)
       : s(server) {

@@ -17,12 +17,6 @@ using namespace cunji::test;
 
 namespace {
 
-header_list bearer(const std::string& token, const std::string& key = "") {
-  header_list h{{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}};
-  if (!key.empty()) h.emplace_back("Idempotency-Key", key);
-  return h;
-}
-
 // The fixture's market with a third shop: another farmer of the village, one listing.
 struct three_shops {
   explicit three_shops(test_server& s, std::int64_t stock = 100) : m(s, false, stock, 1000) {

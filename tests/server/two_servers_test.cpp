@@ -17,11 +17,6 @@ using namespace cunji;
 using namespace cunji::test;
 
 namespace {
-header_list bearer(const std::string& token, const std::string& key = "") {
-  header_list h{{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}};
-  if (!key.empty()) h.emplace_back("Idempotency-Key", key);
-  return h;
-}
 
 std::int64_t stock_through(unsigned short port, std::int64_t listing) {
   http_client c(port);

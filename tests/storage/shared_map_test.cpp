@@ -19,8 +19,9 @@ TEST_CASE("readers share one map of the file, kept across commits and as the fil
   connection w(path, open_mode::read_write, {.synchronous = "FULL"});
   w.exec("PRAGMA wal_autocheckpoint=0");  // the test copies the WAL into the file itself
   w.exec("CREATE TABLE t (k INTEGER PRIMARY KEY, v BLOB NOT NULL) STRICT");
-  w.run("WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 200) "
-        "INSERT INTO t (v) SELECT randomblob(900) FROM s");
+  w.run(
+      "WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 200) "
+      "INSERT INTO t (v) SELECT randomblob(900) FROM s");
   w.exec("PRAGMA wal_checkpoint(TRUNCATE)");
   const connection_options mapped{.mmap_bytes = std::int64_t{64} << 20};
   connection r1(path, open_mode::read_only, mapped), r2(path, open_mode::read_only, mapped);
@@ -28,8 +29,9 @@ TEST_CASE("readers share one map of the file, kept across commits and as the fil
   constexpr int rounds = 30;
   for (int i = 1; i <= rounds; ++i) {
     w.run("BEGIN");
-    w.run("WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 20) "
-          "INSERT INTO t (v) SELECT randomblob(900) FROM s");
+    w.run(
+        "WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 20) "
+        "INSERT INTO t (v) SELECT randomblob(900) FROM s");
     w.run("UPDATE t SET v = zeroblob(900) WHERE k = ?", std::int64_t{i});
     w.run("COMMIT");
     if (i % 3 == 0) w.exec("PRAGMA wal_checkpoint(PASSIVE)");  // the file grows under the map
