@@ -17,8 +17,6 @@ namespace cunji::server {
 
 namespace {
 
-bool is_postgresql_uri(std::string_view db) { return db.starts_with("postgresql://") || db.starts_with("postgres://"); }
-
 struct option {
   std::string_view name;
   bool takes_value = true;
@@ -201,7 +199,7 @@ result<cli_command> admin_create(arg_list args) {
 result<cli_command> seed_demo(arg_list args) {
   static constexpr option known[]{required("db")};
   options o(args, known);
-  auto db = o.db_path("seed-demo writes a SQLite file; seed one and move it with migrate-data");
+  auto db = o.text("db");  // a SQLite file or a PostgreSQL URI
   if (o.error()) return error{errc::validation_failed, *o.error()};
   return cli_command{seed_demo_command{std::move(db)}};
 }
@@ -214,7 +212,19 @@ result<cli_command> backup(arg_list args) {
   return cli_command{backup_command{std::move(db), o.text("to")}};
 }
 
+result<cli_command> migrate_data(arg_list args) {
+  static constexpr option known[]{required("from"), required("to")};
+  options o(args, known);
+  auto from = o.text("from"), to = o.text("to");
+  if (is_postgresql_uri(from)) o.fail("--from is the SQLite file to copy, not a PostgreSQL URI");
+  if (!to.empty() && !is_postgresql_uri(to)) o.fail("--to needs a PostgreSQL URI (postgresql://…)");
+  if (o.error()) return error{errc::validation_failed, *o.error()};
+  return cli_command{migrate_data_command{std::move(from), std::move(to)}};
+}
+
 }  // namespace
+
+bool is_postgresql_uri(std::string_view db) { return db.starts_with("postgresql://") || db.starts_with("postgres://"); }
 
 std::string url_origin(std::string_view url) {
   std::string out;
@@ -246,6 +256,7 @@ result<cli_command> parse_command_line(int argc, const char* const* argv) {
   if (cmd == "serve") return serve(rest.subspan(1));
   if (cmd == "seed-demo") return seed_demo(rest.subspan(1));
   if (cmd == "backup") return backup(rest.subspan(1));
+  if (cmd == "migrate-data") return migrate_data(rest.subspan(1));
   if (cmd == "admin" && rest.size() > 1 && std::string_view(rest[1]) == "create") return admin_create(rest.subspan(2));
   return error{errc::validation_failed, fmt::format("unknown command \"{}\"", cmd)};
 }

@@ -5,7 +5,7 @@
 // Every option must be one its command knows, given once, followed by a value if it takes one
 // (a value may not begin with "--": that is the next option); required options must be there;
 // numbers are decimal integers within the option's range. `--help` or `-h` anywhere asks for
-// the usage. --db is a SQLite file's path, or for serve and admin create a PostgreSQL connection
+// the usage. --db is a SQLite file's path, or for serve, admin create and seed-demo a PostgreSQL connection
 // URI (postgresql:// or postgres://); the URI is never repeated in a message (it may hold a
 // password).
 #include <string>
@@ -29,8 +29,9 @@ inline constexpr std::string_view cli_usage = R"(usage:
               --alipay-public-key FILE --alipay-private-key FILE [--alipay-notify-url URL]
               [--alipay-gateway URL]]
   cunji admin create --db PATH|postgresql://URI --phone PHONE --password PASSWORD [--name NAME]
-  cunji seed-demo --db PATH
+  cunji seed-demo --db PATH|postgresql://URI
   cunji backup --db PATH --to FILE
+  cunji migrate-data --from PATH --to postgresql://URI
   cunji --help
 )";
 
@@ -46,19 +47,27 @@ struct admin_create_command {
 };
 
 struct seed_demo_command {
-  std::string db;
+  std::string db;  // a SQLite path or a PostgreSQL URI
 };
 
 struct backup_command {
   std::string db, to;
 };
 
+// Copies a SQLite marketplace into an empty PostgreSQL database (docs/postgresql.md).
+struct migrate_data_command {
+  std::string from, to;  // a SQLite path, a PostgreSQL URI
+};
 struct help_command {};
 
-using cli_command = std::variant<help_command, serve_command, admin_create_command, seed_demo_command, backup_command>;
+using cli_command = std::variant<help_command, serve_command, admin_create_command, seed_demo_command, backup_command,
+                                 migrate_data_command>;
 
 // argv[0] is the program; errors are errc::validation_failed with the message in `detail`.
 result<cli_command> parse_command_line(int argc, const char* const* argv);
+
+// Whether --db (or --to) names a PostgreSQL database: a postgresql:// or postgres:// URI.
+bool is_postgresql_uri(std::string_view db);
 
 // "https://host[:port]" of an absolute http(s) URL, lower-cased; empty for anything else.
 std::string url_origin(std::string_view url);

@@ -1,4 +1,4 @@
-// cunji: serve | admin create | seed-demo | backup
+// cunji: serve | admin create | seed-demo | backup | migrate-data
 #include <fmt/format.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -8,7 +8,9 @@
 #include <optional>
 
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -19,6 +21,7 @@
 #include "server/cli_args.hpp"
 #include "server/crypto.hpp"
 #include "server/server.hpp"
+#include "storage/postgresql/migrate_data.hpp"
 #include "storage/postgresql/pg_store.hpp"
 #include "storage/sql/accounts.hpp"
 #include "storage/sql/phones.hpp"
@@ -42,6 +45,22 @@ void warn_phone_conflicts(cunji::storage::connection& c) {
              "(account ids {}); they cannot sign in by phone until settled: see table phone_conflicts\n",
              conflicts.size(), ids);
 }
+
+// A new private directory under the system's temporary one, removed with what it holds.
+struct temp_directory {
+  std::filesystem::path path;
+  temp_directory() {
+    std::string name = (std::filesystem::temp_directory_path() / "cunji-XXXXXX").string();
+    if (!mkdtemp(name.data())) throw std::runtime_error("cannot make a temporary directory");
+    path = name;
+  }
+  temp_directory(const temp_directory&) = delete;
+  temp_directory& operator=(const temp_directory&) = delete;
+  ~temp_directory() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+};
 
 // Runs one use case of a store to its end on this thread (for the commands that are not a server).
 template <class T>
@@ -107,7 +126,7 @@ int admin_create(const cunji::server::admin_create_command& a) {
     if (msg) throw std::invalid_argument(std::string(field) + " " + *msg);
   const auto hash = server::hash_password(r.password, {});
   const auto now = static_cast<unix_seconds>(std::time(nullptr));
-  if (a.db.starts_with("postgresql://") || a.db.starts_with("postgres://")) {
+  if (cunji::server::is_postgresql_uri(a.db)) {
     storage::pg::pg_store store(storage::pg::pg_store_options{.conninfo = a.db, .connections = 1, .timers_every = {}});
     auto res = run_use_case(store.accounts().register_account(r, hash, now));
     if (!res) throw std::invalid_argument(res.err().detail);
@@ -125,18 +144,47 @@ int admin_create(const cunji::server::admin_create_command& a) {
   return 0;
 }
 
+// Copies a SQLite marketplace into an empty PostgreSQL database and prints what it checked.
+int migrate_data(const cunji::server::migrate_data_command& m) {
+  const auto report = cunji::storage::pg::migrate_data(m.from, m.to);
+  std::int64_t rows = 0;
+  for (const auto& t : report.tables) {
+    fmt::print("{:<22} {:>10} rows\n", t.table, t.target_rows);
+    rows += t.target_rows;
+  }
+  const auto& l = report.target_ledger;
+  fmt::print(
+      "copied {} rows in {} tables; row counts equal on both sides; ledger check passed on both sides "
+      "({} postings, {} orders checked)\n",
+      rows, report.tables.size(), l.postings, l.orders_checked);
+  return 0;
+}
+
+// The demo marketplace, into a SQLite file; for PostgreSQL into a temporary one first, moved
+// with migrate-data (which checks the copy).
+int seed_demo(const cunji::server::seed_demo_command& c) {
+  if (!cunji::server::is_postgresql_uri(c.db)) {
+    fmt::print("{}\n", cunji::tools::seed_demo(c.db));
+    return 0;
+  }
+  const temp_directory dir;
+  const auto file = dir.path / "demo.db";
+  const auto seeded = cunji::tools::seed_demo(file.string());
+  cunji::storage::pg::migrate_data(file.string(), c.db);
+  fmt::print("{}\n", seeded);
+  return 0;
+}
+
 int run(const cunji::server::cli_command& command) {
   using namespace cunji::server;
   if (const auto* c = std::get_if<serve_command>(&command)) return serve(*c);
   if (const auto* c = std::get_if<admin_create_command>(&command)) return admin_create(*c);
-  if (const auto* c = std::get_if<seed_demo_command>(&command)) {
-    fmt::print("{}\n", cunji::tools::seed_demo(c->db));
-    return 0;
-  }
+  if (const auto* c = std::get_if<seed_demo_command>(&command)) return seed_demo(*c);
   if (const auto* c = std::get_if<backup_command>(&command)) {
     cunji::storage::backup(c->db, c->to);
     return 0;
   }
+  if (const auto* c = std::get_if<migrate_data_command>(&command)) return migrate_data(*c);
   fmt::print("{}", cli_usage);
   return 0;
 }

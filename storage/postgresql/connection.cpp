@@ -188,6 +188,39 @@ task<row_set> connection::finish() {
   co_return last;
 }
 
+task<void> connection::copy_begin(std::string sql) {
+  if (!PQsendQuery(conn_, sql.c_str())) fail("send");
+  co_await flush();
+  PGresult* first = co_await next_result();
+  const row_set owned(first);
+  if (first && PQresultStatus(first) == PGRES_COPY_IN) co_return;
+  // Refused at once (no such table or column): its error, after the rest of its results.
+  if (!first) fail("copy");
+  const auto error = statement_error(first);
+  while (PGresult* r = co_await next_result()) PQclear(r);
+  throw error;
+}
+
+task<void> connection::copy_put(std::string_view rows) {
+  for (;;) {
+    const int sent = PQputCopyData(conn_, rows.data(), static_cast<int>(rows.size()));
+    if (sent < 0) fail("send");
+    if (sent > 0) break;
+    co_await wait(true);  // libpq's buffer is full: wait until the socket takes more
+  }
+  co_await flush();
+}
+
+task<void> connection::copy_end() {
+  for (;;) {
+    const int sent = PQputCopyEnd(conn_, nullptr);
+    if (sent < 0) fail("send");
+    if (sent > 0) break;
+    co_await wait(true);
+  }
+  co_await finish();
+}
+
 task<std::vector<row_set>> connection::pipeline(std::vector<statement> statements) {
   if (!PQenterPipelineMode(conn_)) fail("pipeline");
   for (const auto& s : statements) {

@@ -81,6 +81,13 @@ class connection {
   // with that error. Inside one, its statements join it. Results are in statement order.
   task<std::vector<row_set>> pipeline(std::vector<statement> statements);
 
+  // COPY … FROM STDIN: copy_begin sends the statement, copy_put the rows in COPY's text format
+  // (any split into chunks), copy_end ends the data and returns once the server has taken or
+  // refused all of it (throwing pg_failure then, as query does).
+  task<void> copy_begin(std::string sql);
+  task<void> copy_put(std::string_view rows);
+  task<void> copy_end();
+
   // Waits until at least one notification (of a LISTEN this connection made) has arrived, and
   // returns the payloads of those that have, in order. Throws pg_failure if the connection is lost.
   task<std::vector<std::string>> notifications();

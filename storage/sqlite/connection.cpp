@@ -74,6 +74,15 @@ void query::run() {
 }
 
 bool query::is_null(int col) const noexcept { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
+query::value_kind query::kind(int col) const noexcept {
+  switch (sqlite3_column_type(s_, col)) {
+    case SQLITE_INTEGER: return value_kind::integer;
+    case SQLITE_FLOAT: return value_kind::real;
+    case SQLITE_TEXT: return value_kind::text;
+    case SQLITE_BLOB: return value_kind::blob;
+    default: return value_kind::null;
+  }
+}
 std::int64_t query::i64(int col) const noexcept { return sqlite3_column_int64(s_, col); }
 double query::f64(int col) const noexcept { return sqlite3_column_double(s_, col); }
 std::string_view query::text(int col) const noexcept {

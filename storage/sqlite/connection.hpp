@@ -90,6 +90,9 @@ class query {
   void run();
 
   bool is_null(int col) const noexcept;
+  // The storage class of the column's value in the current row.
+  enum class value_kind { integer, real, text, blob, null };
+  value_kind kind(int col) const noexcept;
   std::int64_t i64(int col) const noexcept;
   double f64(int col) const noexcept;
   std::string_view text(int col) const noexcept;

@@ -139,9 +139,8 @@ TEST_CASE("a PostgreSQL URI for --db: served, or refused by name and never echoe
   CHECK(on_pg.database.path.empty());
   CHECK(parsed<serve_command>("serve --db postgres://h/cunji --listen h:1").postgresql == "postgres://h/cunji");
   CHECK(parsed<admin_create_command>("admin create --db " + uri + " --phone 1 --password p").db == uri);
-  // Commands that only work on a SQLite file say what to do instead.
-  const auto seed = refused("seed-demo --db " + uri);
-  CHECK(seed.starts_with("--db names a PostgreSQL database; seed-demo writes a SQLite file"));
+  CHECK(parsed<seed_demo_command>("seed-demo --db " + uri).db == uri);
+  // A command that only works on a SQLite file says what to do instead.
   const auto backup = refused("backup --db " + uri + " --to b.db");
   CHECK(backup.starts_with("--db names a PostgreSQL database; back it up with PostgreSQL's own pg_dump"));
   // Options of the SQLite engine are refused with a URI.
@@ -149,7 +148,7 @@ TEST_CASE("a PostgreSQL URI for --db: served, or refused by name and never echoe
   CHECK(sync == "--synchronous is for a SQLite database, not PostgreSQL");
   CHECK(refused("serve --db " + uri + " --listen h:1 --mmap-mib 8") ==
         "--mmap-mib is for a SQLite database, not PostgreSQL");
-  for (const auto& message : {seed, backup, sync}) CHECK(message.find("s3cret") == std::string::npos);
+  for (const auto& message : {backup, sync}) CHECK(message.find("s3cret") == std::string::npos);
   CHECK(serve().database.path == "x.db");  // a path still is one
   CHECK(serve().postgresql.empty());
   CHECK(parsed<serve_command>("serve --db ./postgresql-data.db --listen h:1").database.path == "./postgresql-data.db");
@@ -195,6 +194,16 @@ TEST_CASE("the other commands are as strict", "[cli]") {
   CHECK(refused("seed-demo --db d --db e") == "--db given twice");
   CHECK(refused("seed-demo --db d --seed 1") == "unknown option --seed");
   CHECK(refused("seed-demo") == "missing --db");
+
+  const auto m = parsed<migrate_data_command>("migrate-data --from market.db --to postgresql://h/cunji");
+  CHECK(m.from == "market.db");
+  CHECK(m.to == "postgresql://h/cunji");
+  CHECK(refused("migrate-data --from market.db") == "missing --to");
+  CHECK(refused("migrate-data --to postgresql://h/c") == "missing --from");
+  CHECK(refused("migrate-data --from market.db --to other.db") == "--to needs a PostgreSQL URI (postgresql://…)");
+  CHECK(refused("migrate-data --from postgresql://u:s3cret@h/a --to postgresql://h/b") ==
+        "--from is the SQLite file to copy, not a PostgreSQL URI");
+  CHECK(refused("migrate-data --from a.db --to postgresql://h/b --db c") == "unknown option --db");
 
   CHECK(parsed<backup_command>("backup --db d --to f").to == "f");
   CHECK(refused("backup --db d --to") == "--to needs a value");
