@@ -21,11 +21,11 @@ def main():
         load_after = " ".join(f.read().split()[:3])
     meta = {
         "timestamp": e["B_STAMP"], "commit": e["B_COMMIT"], "dirty": e["B_DIRTY"] == "true",
-        "quick": e["B_QUICK"] == "1", "seed": int(e["B_SEED"]), "tag": e["B_TAG"],
+        "engine": e.get("B_ENGINE", "sqlite"), "quick": e["B_QUICK"] == "1", "seed": int(e["B_SEED"]), "tag": e["B_TAG"],
         "data": {"counties": c, "villages": v, "shops": s, "listings": l, "buyers": b, "orders": o, "days": 730,
                  "file": e["B_DB"]},
         "generation": e["B_GENERATION"].strip(), "duration": e["B_DURATION"], "flash_duration": e["B_FLASH_DURATION"],
-        "cpus": os.cpu_count(), "server_threads": int(e["B_THREADS"]), "synchronous": "FULL", "wrk_threads": 2,
+        "cpus": os.cpu_count(), "server_threads": int(e["B_THREADS"]), "synchronous": "FULL" if e.get("B_ENGINE", "sqlite") == "sqlite" else "synchronous_commit=on", "wrk_threads": 2,
         "wrk": e["B_WRK"], "build": "build/ (Release, as scripts/test)", "loadavg_before": e["B_LOAD_BEFORE"],
         "loadavg_after": load_after, "hwm_reset": e["B_HWM_RESET"] == "1", "problems": problems,
     }
