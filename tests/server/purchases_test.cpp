@@ -405,3 +405,45 @@ TEST_CASE("retry storm: one purchase per Idempotency-Key, and one payment per ke
   CHECK(rows(snap, "payments") == clients);
   CHECK(rows(snap, "payment_orders") == 2 * clients);
 }
+
+TEST_CASE("cash pays of one purchase at once, each with its own key: one payment, the others 409",
+          "[server][purchases][station][attack]") {
+  test_server s;
+  three_shops w(s, 1000);
+  auto& m = w.m;
+  constexpr int purchases = 10, pays = 4;
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < purchases; ++i) {
+    const auto r = s.post(
+        "/v1/purchases",
+        purchase_body({{m.listing, 1}, {w.listing3, 1}}, m.village, R"(,"villager_id":)" + std::to_string(m.villager)),
+        m.partner);
+    REQUIRE(r.status == 201);
+    ids.push_back(r.json().at("id").as_int64());
+  }
+  std::atomic<int> paid{0}, refused{0}, other{0};
+  {
+    std::latch go(purchases * pays);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < purchases; ++i)
+      for (int k = 0; k < pays; ++k)
+        threads.emplace_back([&, i, k] {
+          http_client c(s.port());
+          go.arrive_and_wait();
+          const auto r = c.request(http::verb::post, path(ids[static_cast<std::size_t>(i)], "/pay"),
+                                   R"({"method":"cash_at_station"})",
+                                   bearer(m.partner, "cash-" + std::to_string(i) + "-" + std::to_string(k)));
+          if (r.status == 200) ++paid;
+          else if (r.status == 409 && r.type() == "invalid_transition") ++refused;
+          else ++other;
+        });
+    for (auto& t : threads) t.join();
+  }
+  CHECK(paid == purchases);
+  CHECK(refused == purchases * (pays - 1));
+  CHECK(other == 0);
+  const auto snap = s.snapshot();
+  CHECK(rows(snap, "payments") == purchases);
+  CHECK(rows(snap, "payment_orders") == 2 * purchases);
+  CHECK(m.ledger().at("balanced").as_bool());
+}

@@ -54,7 +54,11 @@ std::optional<error> pay_refusal(const pay_purchase_request& r, const purchase& 
   return std::nullopt;
 }
 
+// Runs READ COMMITTED: the purchase's orders are locked (in id order, as the timers and the
+// notices lock orders) before they are read, so that two pays of one purchase, or a pay and the
+// unpaid timer, take turns and each sees what the one before it did.
 task<result<purchase_pay_outcome>> pay_purchase(connection& c, pay_purchase_request r) {
+  co_await c.query("SELECT 1 FROM orders WHERE purchase_id = $1 ORDER BY id FOR NO KEY UPDATE", params(r.purchase_id));
   auto pu = co_await find_purchase(c, r.purchase_id);
   if (!pu) co_return no_purchase();
   const auto parties = co_await parties_of_all(c, *pu);
@@ -112,7 +116,8 @@ class pg_purchase_store final : public purchase_store {
                    renderer<purchase_pay_outcome> render) override {
     const auto now = r.now;
     work_fn<purchase_pay_outcome> work = [r = std::move(r)](connection& c) { return pay_purchase(c, r); };
-    co_return co_await e_.idempotent<purchase_pay_outcome>(std::move(key), std::move(work), std::move(render), now);
+    co_return co_await e_.idempotent<purchase_pay_outcome>(std::move(key), std::move(work), std::move(render), now,
+                                                           isolation::read_committed);
   }
 
  private:
