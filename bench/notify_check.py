@@ -3,7 +3,11 @@
 lines, from notify_prep.py) is paid, by exactly one succeeded payment, and the ledger check is
 balanced. Prints a JSON line; exits 1 otherwise.
 
-    notify_check.py --port PORT --orders FILE --admin-token TOKEN
+    notify_check.py --port PORT --orders FILE --admin-token TOKEN --notices FILE
+
+First every notification of NOTICES (one form body per line) is sent once more, one at a time:
+a storm that ended before it had sent them all (a slower engine) still leaves every payment
+notified, and each is one more duplicate for those it had sent.
 """
 import argparse
 import json
@@ -16,11 +20,17 @@ from harness import Client  # noqa: E402
 
 def main():
     ap = argparse.ArgumentParser()
-    for flag in ("--port", "--orders", "--admin-token"):
+    for flag in ("--port", "--orders", "--admin-token", "--notices"):
         ap.add_argument(flag, required=True)
     a = ap.parse_args()
     c = Client(int(a.port), timeout=30)
     paid, problems = 0, []
+    form = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
+    for line in open(a.notices):
+        if line.strip():
+            status, _, text = c.request("POST", "/v1/payments/alipay/notify", line.strip(), None, form)
+            if status != 200 or text.strip() != "success":
+                problems.append(f"a notification sent again: {status} {text[:80]}")
     for line in open(a.orders):
         if not line.strip():
             continue

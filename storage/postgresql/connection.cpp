@@ -88,12 +88,23 @@ task<std::unique_ptr<connection>> connection::open(executor ex, std::string conn
     poll = PQconnectPoll(raw);
   }
   if (PQsetnonblocking(raw, 1) != 0) c->fail("connection");
-  // Notices (warnings, such as a ROLLBACK outside a transaction) would go to stderr.
-  PQsetNoticeProcessor(
-      raw, [](void*, const char*) {}, nullptr);
+  // Notices would go to stderr; they are only looked at for commit() (and never logged: their
+  // DETAIL may quote a row).
+  PQsetNoticeReceiver(raw, &connection::on_notice, c.get());
   unwatch(c->socket_);
   c->watch_socket();
   co_return c;
+}
+
+void connection::on_notice(void* self, const PGresult* notice) {
+  const char* severity = PQresultErrorField(notice, PG_DIAG_SEVERITY_NONLOCALIZED);
+  if (severity && std::string_view(severity) == "WARNING") static_cast<connection*>(self)->warned_ = true;
+}
+
+task<bool> connection::commit() {
+  warned_ = false;
+  co_await query("COMMIT");
+  co_return !warned_;
 }
 
 void connection::watch_socket() {

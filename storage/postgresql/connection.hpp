@@ -71,6 +71,12 @@ class connection {
   task<row_set> query(std::string sql, std::vector<param> values);
   task<row_set> query(std::string sql);
 
+  // Runs COMMIT. Returns false if the server warned while committing: with synchronous
+  // replication, a commit whose wait for the standby was cancelled (an administrator's
+  // pg_cancel_backend, say) has committed here but may be on no standby, and PostgreSQL says so
+  // only in a WARNING. Its outcome is unknown to the client.
+  task<bool> commit();
+
   // Runs SQL text of several statements separated by ';', without parameters (a migration).
   // Without BEGIN in it, the text is one transaction.
   task<void> script(std::string sql);
@@ -107,10 +113,12 @@ class connection {
   task<pg_result*> next_result();
   task<row_set> finish();
   [[noreturn]] void fail(const char* doing) const;
+  static void on_notice(void* self, const pg_result* notice);
 
   executor ex_;
   pg_conn* conn_ = nullptr;
   std::optional<boost::asio::posix::stream_descriptor> socket_;
+  bool warned_ = false;  // a WARNING arrived since commit() began
 };
 
 }  // namespace cunji::storage::pg

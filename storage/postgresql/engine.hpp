@@ -72,8 +72,7 @@ class engine {
       try {
         co_await c->query(begin(level));
         auto out = co_await fn(*c);
-        co_await c->query("COMMIT");
-        committed();
+        co_await commit(*c);
         co_return out;
       } catch (const pg_failure& e) {
         if (!run_again(e) || attempt == write_attempts || !c->connected()) throw;
@@ -100,6 +99,25 @@ class engine {
       changes_->bump_search_text();
     }
     if (feed_) feed_->committed();
+  }
+  // COMMIT, then the caches and the feed hear of it. They hear of it too when the outcome is
+  // unknown (the connection lost during COMMIT, or a COMMIT that may be on no synchronous
+  // standby, which throws here): a needless miss is better than a stale answer. The unknown
+  // outcome is thrown as "unavailable" (503): the client's retry with its Idempotency-Key finds
+  // the stored answer if the write stayed, or writes it again if it did not (the primary was
+  // lost before the standby had it).
+  task<void> commit(connection& c) {
+    bool replicated = false;
+    try {
+      replicated = co_await c.commit();
+    } catch (const pg_failure&) {
+      committed();
+      throw;
+    }
+    committed();
+    if (!replicated)
+      throw pg_failure("PostgreSQL: the commit's wait for a synchronous standby was cancelled; it may be on no standby",
+                       "");
   }
   // Ends the failed attempt's transaction (a failed COMMIT has ended it already) and waits a
   // random while, longer after each attempt, so that the transactions that failed each other
@@ -146,8 +164,7 @@ task<answer> engine::idempotent(std::optional<idempotency_key> key, work_fn<T> w
         co_return a;
       }
       if (record) co_await record_answer(*c, *record, a);
-      co_await c->query("COMMIT");
-      committed();
+      co_await commit(*c);
       co_return a;
     } catch (const pg_failure& e) {
       if (!run_again(e) || attempt == write_attempts || !c->connected()) throw;

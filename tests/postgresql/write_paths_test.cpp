@@ -8,6 +8,7 @@
 #include <set>
 #include <thread>
 
+#include "postgresql/order_like.hpp"
 #include "storage/postgresql/connection.hpp"
 #include "storage/postgresql/engine.hpp"
 #include "storage/postgresql/migrations.hpp"
@@ -19,28 +20,10 @@
 using namespace cunji;
 using namespace cunji::storage;
 using namespace cunji::storage::pg;
-using cunji::test::run_task;
+using namespace cunji::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-// A migrated database with one farmer's shop and listings 1..n, each with `stock`.
-task<void> market(std::string db, int listings, std::int64_t stock) {
-  auto c = co_await connection::open(co_await boost::asio::this_coro::executor, db, 10s);
-  co_await migrate(*c);
-  co_await c->script(
-      "INSERT INTO counties (id, name, province, poverty_stricken, created_at) VALUES (1, '昭阳区', '云南省', 1, 0);"
-      "INSERT INTO villages (id, county_id, name, created_at) VALUES (1, 1, '苹果村', 0);"
-      "INSERT INTO accounts (id, role, name, phone, password_hash, village_id, created_at) "
-      "  VALUES (1, 'farmer', '王', '13900000001', 'x', 1, 0);"
-      "INSERT INTO shops (id, village_id, county_id, name, status, owner_account_id, created_at) "
-      "  VALUES (1, 1, 1, '王家果园', 'active', 1, 0);");
-  for (int i = 1; i <= listings; ++i)
-    co_await c->query(
-        "INSERT INTO listings (id, shop_id, village_id, county_id, title, category, unit, price_fen, stock, status, "
-        "visible, created_at, updated_at) VALUES ($1, 1, 1, 1, '昭通苹果', 'fruit', 'kg', 1500, $2, 'active', 1, 0, 0)",
-        params(std::int64_t{i}, stock));
-}
 
 task<std::int64_t> stock_of(std::string db, std::int64_t listing) {
   auto c = co_await connection::open(co_await boost::asio::this_coro::executor, db, 10s);
@@ -57,31 +40,6 @@ task<std::int64_t> deadlocks(std::string db) {
   co_return (co_await c->query("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")).i64(0, 0);
 }
 
-// An order-like write: take the lines' stock, or 409 naming the listings short of it.
-task<result<std::int64_t>> take(connection& c, std::vector<stock_line> lines) {
-  const auto short_of = co_await take_stock(c, std::move(lines), 1'000);
-  if (!short_of.empty()) {
-    error e{errc::insufficient_stock, "Not enough stock."};
-    e.listing_ids = short_of;
-    co_return e;
-  }
-  co_return std::int64_t{1};
-}
-
-answer render(const result<std::int64_t>& r) {
-  if (r.ok()) return {201, "taken"};
-  std::string ids;
-  for (const auto id : r.err().listing_ids) ids += std::to_string(id) + " ";
-  return {r.err().code == errc::insufficient_stock ? 409 : 422, ids};
-}
-
-task<answer> buy(pool& p, std::vector<stock_line> lines, std::optional<idempotency_key> key,
-                 isolation level = isolation::read_committed) {
-  work_fn<std::int64_t> work = [lines](connection& c) { return take(c, lines); };
-  engine e(p);
-  co_return co_await e.idempotent<std::int64_t>(std::move(key), std::move(work), render, 1'000, level);
-}
-
 // Runs `n` clients at once on two threads; their answers.
 std::vector<answer> crowd(pool& p, boost::asio::io_context& ioc, int n,
                           const std::function<task<answer>(pool&, int)>& client) {
@@ -94,12 +52,6 @@ std::vector<answer> crowd(pool& p, boost::asio::io_context& ioc, int n,
   std::vector<answer> out;
   for (auto& f : all) out.push_back(f.get());
   return out;
-}
-
-idempotency_key key_of(std::int64_t caller, std::string key, unsigned char body) {
-  idempotency_key k{caller, "POST /v1/orders", std::move(key), {}};
-  k.digest.fill(body);
-  return k;
 }
 
 }  // namespace

@@ -23,6 +23,15 @@ class pg_cluster {
   pg_cluster() : dir_(make_dir()), owned_(true) { run("start"); }
   // Uses the cluster already running in `dir`.
   explicit pg_cluster(std::string dir) : dir_(std::move(dir)), owned_(false) {}
+  // A new cluster with PostgreSQL's durable settings (fsync and synchronous_commit on), as a
+  // primary with a synchronous standby needs.
+  struct durable_t {};
+  explicit pg_cluster(durable_t) : dir_(make_dir()), owned_(true), env_("CUNJI_PG_DURABLE=1 ") { run("start"); }
+  // A new streaming standby of `primary`, connecting to it as application_name `name`.
+  pg_cluster(const pg_cluster& primary, const std::string& name)
+      : dir_(make_dir()), owned_(true), env_("CUNJI_PG_DURABLE=1 ") {
+    run(("standby " + dir_ + " " + primary.dir() + " " + name).c_str(), false);
+  }
   pg_cluster(const pg_cluster&) = delete;
   pg_cluster& operator=(const pg_cluster&) = delete;
   ~pg_cluster() {
@@ -35,9 +44,11 @@ class pg_cluster {
   }
   // Stops the server at once (as a crash would) and starts it again.
   void restart() { run("restart"); }
-  // Stops the server at once, then starts it again (the data kept).
+  // Stops the server at once, keeping its data; resume() starts it again.
   void halt() { run("halt"); }
   void resume() { run("resume"); }
+  // Makes a standby a primary.
+  void promote() { run("promote"); }
   const std::string& dir() const { return dir_; }
 
  private:
@@ -46,15 +57,18 @@ class pg_cluster {
     if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
     return tmpl;
   }
-  std::string command(const char* verb) const {
-    return std::string(CUNJI_TEST_SOURCE_DIR) + "/support/pg_cluster " + verb + " " + dir_ + " >/dev/null";
+  // The script's command line: `verb` and the directory, or `verb` alone when it names them.
+  std::string command(const char* verb, bool with_dir = true) const {
+    return env_ + std::string(CUNJI_TEST_SOURCE_DIR) + "/support/pg_cluster " + verb + (with_dir ? " " + dir_ : "") +
+           " >/dev/null";
   }
-  void run(const char* verb) const {
-    if (std::system(command(verb).c_str()) != 0)
+  void run(const char* verb, bool with_dir = true) const {
+    if (std::system(command(verb, with_dir).c_str()) != 0)
       throw std::runtime_error(std::string("tests/support/pg_cluster ") + verb + " failed");
   }
   std::string dir_;
   bool owned_;
+  std::string env_;  // environment for the script
 };
 
 inline pg_cluster& shared_pg() {
