@@ -68,7 +68,7 @@ void change_feed::committed() {
 // One sender at a time (sending_): it sends as long as commits keep asking, then leaves; a
 // commit that asked just as it left starts it again (the exchange after the store).
 task<void> change_feed::send() {
-  std::unique_ptr<connection> c;
+  auto& c = notifier_;
   for (;;) {
     while (wanted_.exchange(false)) {
       try {

@@ -12,6 +12,7 @@
 // once the notification has travelled (after the writer's COMMIT, one NOTIFY and one delivery),
 // and at once by the writer's own cached reads.
 #include <atomic>
+#include <memory>
 #include <chrono>
 #include <string>
 
@@ -47,6 +48,9 @@ class change_feed {
   std::chrono::milliseconds connect_timeout_;
   std::string id_;  // this server's: its own notifications are not news to it
   std::atomic<bool> wanted_{false}, sending_{false};
+  // The sender's connection, kept between bursts of commits (only the one sender uses it): a
+  // new connection per burst costs PostgreSQL a new backend process each time.
+  std::unique_ptr<connection> notifier_;
   std::atomic<std::uint64_t> sent_{0}, heard_{0};
 };
 

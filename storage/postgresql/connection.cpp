@@ -101,9 +101,14 @@ void connection::on_notice(void* self, const PGresult* notice) {
   if (severity && std::string_view(severity) == "WARNING") static_cast<connection*>(self)->warned_ = true;
 }
 
-task<bool> connection::commit() {
+task<bool> connection::commit(std::vector<statement> before) {
   warned_ = false;
-  co_await query("COMMIT");
+  if (before.empty()) {
+    co_await query("COMMIT");
+  } else {
+    before.push_back({"COMMIT", {}});
+    co_await pipeline(std::move(before));
+  }
   co_return !warned_;
 }
 

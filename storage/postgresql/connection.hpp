@@ -71,11 +71,11 @@ class connection {
   task<row_set> query(std::string sql, std::vector<param> values);
   task<row_set> query(std::string sql);
 
-  // Runs COMMIT. Returns false if the server warned while committing: with synchronous
-  // replication, a commit whose wait for the standby was cancelled (an administrator's
-  // pg_cancel_backend, say) has committed here but may be on no standby, and PostgreSQL says so
-  // only in a WARNING. Its outcome is unknown to the client.
-  task<bool> commit();
+  // Runs `before` (if any) and COMMIT, in one round trip. Returns false if the server warned
+  // while committing: with synchronous replication, a commit whose wait for the standby was
+  // cancelled (an administrator's pg_cancel_backend, say) has committed here but may be on no
+  // standby, and PostgreSQL says so only in a WARNING. Its outcome is unknown to the client.
+  task<bool> commit(std::vector<statement> before = {});
 
   // Runs SQL text of several statements separated by ';', without parameters (a migration).
   // Without BEGIN in it, the text is one transaction.

@@ -87,7 +87,8 @@ class engine {
   // claimed in the same transaction (storage/postgresql/idempotency.hpp), so concurrent
   // duplicates make one write. Run again as write() is. A lost connection is thrown as
   // pg_failure (503): whether a COMMIT in flight took effect is unknown, and the client's retry
-  // with the same key settles it.
+  // with the same key settles it. Two round trips besides the work's own: BEGIN with the claim
+  // and the savepoint, then the stored answer with COMMIT (pipelines).
   template <class T>
   task<answer> idempotent(std::optional<idempotency_key> key, work_fn<T> work, renderer<T> render, unix_seconds now,
                           isolation level = isolation::serializable);
@@ -106,10 +107,10 @@ class engine {
   // outcome is thrown as "unavailable" (503): the client's retry with its Idempotency-Key finds
   // the stored answer if the write stayed, or writes it again if it did not (the primary was
   // lost before the standby had it).
-  task<void> commit(connection& c) {
+  task<void> commit(connection& c, std::vector<statement> before = {}) {
     bool replicated = false;
     try {
-      replicated = co_await c.commit();
+      replicated = co_await c.commit(std::move(before));
     } catch (const pg_failure&) {
       committed();
       throw;
@@ -138,16 +139,16 @@ template <class T>
 task<answer> engine::idempotent(std::optional<idempotency_key> key, work_fn<T> work, renderer<T> render,
                                 unix_seconds now, isolation level) {
   auto c = co_await pool_.acquire();
-  if (key) {
-    const auto stored = co_await find_answer(*c, *key);
-    if (stored) co_return replay(*stored, *key, render);
-  }
   for (int attempt = 1;; ++attempt) {
     try {
-      co_await c->query(begin(level));
+      // BEGIN, the key's claim and the work's savepoint: one round trip.
+      std::vector<statement> start{{begin(level), {}}};
+      if (key) start.push_back(claim_statement(*key, now));
+      start.push_back({"SAVEPOINT work", {}});
+      const auto started = co_await c->pipeline(std::move(start));
       std::optional<std::int64_t> record;
       if (key) {
-        record = co_await claim_key(*c, *key, now);
+        record = claimed(started[1]);
         if (!record) {  // a duplicate committed first: its answer
           co_await c->query("ROLLBACK");
           auto stored = co_await find_answer(*c, *key);
@@ -155,16 +156,17 @@ task<answer> engine::idempotent(std::optional<idempotency_key> key, work_fn<T> w
           co_return replay(*stored, *key, render);
         }
       }
-      co_await c->query("SAVEPOINT work");
       auto outcome = co_await work(*c);
-      if (!outcome.ok()) co_await c->query("ROLLBACK TO SAVEPOINT work");
       auto a = render(outcome);
       if (a.status >= 500) {
         co_await c->query("ROLLBACK");
         co_return a;
       }
-      if (record) co_await record_answer(*c, *record, a);
-      co_await commit(*c);
+      // A failed outcome's writes undone, the answer stored, COMMIT: one round trip.
+      std::vector<statement> end;
+      if (!outcome.ok()) end.push_back({"ROLLBACK TO SAVEPOINT work", {}});
+      if (record) end.push_back(record_statement(*record, a));
+      co_await commit(*c, std::move(end));
       co_return a;
     } catch (const pg_failure& e) {
       if (!run_again(e) || attempt == write_attempts || !c->connected()) throw;

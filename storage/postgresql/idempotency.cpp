@@ -20,18 +20,29 @@ task<std::optional<stored_answer>> find_answer(connection& c, const idempotency_
   co_return a;
 }
 
+statement claim_statement(const idempotency_key& k, unix_seconds now) {
+  return {"INSERT INTO idempotency_records (account_id, key_hash, endpoint, key, request_hash, status, body, created_at) "
+          "VALUES ($1, $2, $3, $4, $5, 0, '', $6) ON CONFLICT (account_id, endpoint, key) DO NOTHING RETURNING id",
+          params(k.caller, idempotency_key_hash(k.scope, k.key), k.scope, k.key, bytea(k.digest), now)};
+}
+
+std::optional<std::int64_t> claimed(const row_set& claim) {
+  if (claim.rows() == 0) return std::nullopt;
+  return claim.i64(0, 0);
+}
+
+statement record_statement(std::int64_t record_id, const answer& a) {
+  return {"UPDATE idempotency_records SET status = $2, body = $3 WHERE id = $1", params(record_id, a.status, a.body)};
+}
+
 task<std::optional<std::int64_t>> claim_key(connection& c, const idempotency_key& k, unix_seconds now) {
-  const auto r = co_await c.query(
-      "INSERT INTO idempotency_records (account_id, key_hash, endpoint, key, request_hash, status, body, created_at) "
-      "VALUES ($1, $2, $3, $4, $5, 0, '', $6) ON CONFLICT (account_id, endpoint, key) DO NOTHING RETURNING id",
-      params(k.caller, idempotency_key_hash(k.scope, k.key), k.scope, k.key, bytea(k.digest), now));
-  if (r.rows() == 0) co_return std::nullopt;
-  co_return r.i64(0, 0);
+  auto st = claim_statement(k, now);
+  co_return claimed(co_await c.query(std::move(st.sql), std::move(st.values)));
 }
 
 task<void> record_answer(connection& c, std::int64_t record_id, const answer& a) {
-  co_await c.query("UPDATE idempotency_records SET status = $2, body = $3 WHERE id = $1",
-                   params(record_id, a.status, a.body));
+  auto st = record_statement(record_id, a);
+  co_await c.query(std::move(st.sql), std::move(st.values));
 }
 
 }  // namespace cunji::storage::pg

@@ -26,6 +26,10 @@ task<std::optional<stored_answer>> find_answer(connection& c, const idempotency_
 // SERIALIZABLE one that committed after this transaction began fails it with 40001 instead).
 task<std::optional<std::int64_t>> claim_key(connection& c, const idempotency_key& k, unix_seconds now);
 task<void> record_answer(connection& c, std::int64_t record_id, const answer& a);
+// The same as statements, for a pipeline: the claim, what its rows say, and the record.
+statement claim_statement(const idempotency_key& k, unix_seconds now);
+std::optional<std::int64_t> claimed(const row_set& claim);
+statement record_statement(std::int64_t record_id, const answer& a);
 
 // The answer a stored one gives to `key`: itself (replayed), or idempotency_key_reused if the
 // body differs.
