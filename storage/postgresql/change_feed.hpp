@@ -12,8 +12,8 @@
 // once the notification has travelled (after the writer's COMMIT, one NOTIFY and one delivery),
 // and at once by the writer's own cached reads.
 #include <atomic>
-#include <memory>
 #include <chrono>
+#include <memory>
 #include <string>
 
 #include "storage/cache/change_counters.hpp"

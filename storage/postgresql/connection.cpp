@@ -170,11 +170,38 @@ task<std::vector<std::string>> connection::notifications() {
 
 task<row_set> connection::query(std::string sql) { co_return co_await query(std::move(sql), std::vector<param>{}); }
 
-task<row_set> connection::query(std::string sql, std::vector<param> values) {
+namespace {
+
+// Statements worth preparing: those PostgreSQL plans (not BEGIN, SAVEPOINT, DDL, LISTEN…).
+bool planned(std::string_view sql) {
+  for (const std::string_view head : {"SELECT ", "INSERT ", "UPDATE ", "DELETE ", "WITH "})
+    if (sql.starts_with(head)) return true;
+  return false;
+}
+
+}  // namespace
+
+task<const char*> connection::prepared(const std::string& sql) {
+  if (const auto it = prepared_.find(sql); it != prepared_.end()) co_return it->second.c_str();
+  if (!planned(sql) || prepared_.size() >= max_prepared) co_return nullptr;
+  std::string name = "cunji_" + std::to_string(prepared_.size() + 1);
+  if (!PQsendPrepare(conn_, name.c_str(), sql.c_str(), 0, nullptr)) fail("send");
+  co_await finish();  // throws if the text is refused: then it stays unprepared
+  co_return prepared_.emplace(sql, std::move(name)).first->second.c_str();
+}
+
+void connection::send(const std::string& sql, const std::vector<param>& values, const char* name) {
   std::vector<const char*> raw(values.size());
   for (std::size_t i = 0; i < values.size(); ++i) raw[i] = values[i] ? values[i]->c_str() : nullptr;
-  if (!PQsendQueryParams(conn_, sql.c_str(), static_cast<int>(raw.size()), nullptr, raw.data(), nullptr, nullptr, 0))
-    fail("send");
+  const int n = static_cast<int>(raw.size());
+  const int sent = name ? PQsendQueryPrepared(conn_, name, n, raw.data(), nullptr, nullptr, 0)
+                        : PQsendQueryParams(conn_, sql.c_str(), n, nullptr, raw.data(), nullptr, nullptr, 0);
+  if (!sent) fail("send");
+}
+
+task<row_set> connection::query(std::string sql, std::vector<param> values) {
+  const char* name = co_await prepared(sql);
+  send(sql, values, name);
   co_return co_await finish();
 }
 
@@ -238,14 +265,11 @@ task<void> connection::copy_end() {
 }
 
 task<std::vector<row_set>> connection::pipeline(std::vector<statement> statements) {
+  // Those not prepared yet are prepared first (once per connection), one at a time.
+  std::vector<const char*> names;
+  for (const auto& s : statements) names.push_back(co_await prepared(s.sql));
   if (!PQenterPipelineMode(conn_)) fail("pipeline");
-  for (const auto& s : statements) {
-    std::vector<const char*> raw(s.values.size());
-    for (std::size_t i = 0; i < s.values.size(); ++i) raw[i] = s.values[i] ? s.values[i]->c_str() : nullptr;
-    if (!PQsendQueryParams(conn_, s.sql.c_str(), static_cast<int>(raw.size()), nullptr, raw.data(), nullptr, nullptr,
-                           0))
-      fail("send");
-  }
+  for (std::size_t i = 0; i < statements.size(); ++i) send(statements[i].sql, statements[i].values, names[i]);
   if (!PQpipelineSync(conn_)) fail("send");
   co_await flush();
   // Each statement's results end with nullptr; after an error the rest come back as

@@ -21,9 +21,10 @@ task<std::optional<stored_answer>> find_answer(connection& c, const idempotency_
 }
 
 statement claim_statement(const idempotency_key& k, unix_seconds now) {
-  return {"INSERT INTO idempotency_records (account_id, key_hash, endpoint, key, request_hash, status, body, created_at) "
-          "VALUES ($1, $2, $3, $4, $5, 0, '', $6) ON CONFLICT (account_id, endpoint, key) DO NOTHING RETURNING id",
-          params(k.caller, idempotency_key_hash(k.scope, k.key), k.scope, k.key, bytea(k.digest), now)};
+  return {
+      "INSERT INTO idempotency_records (account_id, key_hash, endpoint, key, request_hash, status, body, created_at) "
+      "VALUES ($1, $2, $3, $4, $5, 0, '', $6) ON CONFLICT (account_id, endpoint, key) DO NOTHING RETURNING id",
+      params(k.caller, idempotency_key_hash(k.scope, k.key), k.scope, k.key, bytea(k.digest), now)};
 }
 
 std::optional<std::int64_t> claimed(const row_set& claim) {

@@ -183,3 +183,50 @@ TEST_CASE("PostgreSQL pool: after the server restarts, a lost connection is repl
   const auto after = run_task(ioc, backend_of_a_lease(p));
   CHECK(after != before);
 }
+
+namespace {
+
+// What a connection prepares: a SELECT from its first use on (and the server has it), utility
+// statements never, at most max_prepared; a refused text is not counted and leaves the
+// connection usable.
+task<void> prepares(std::string db) {
+  auto c = co_await connect(db);
+  const auto prepared_on_server = [&]() -> task<std::int64_t> {
+    co_return (co_await c->query("SELECT count(*) FROM pg_prepared_statements")).i64(0, 0);
+  };
+  for (int i = 0; i < 3; ++i) CHECK((co_await c->query("SELECT $1::int + 1", params(i))).i64(0, 0) == i + 1);
+  CHECK(c->prepared_count() == 1);
+  CHECK(co_await prepared_on_server() == 2);  // that one, and the count itself
+  CHECK(c->prepared_count() == 2);
+  co_await c->query("BEGIN");
+  co_await c->query("SAVEPOINT s");
+  co_await c->query("ROLLBACK");
+  CHECK(c->prepared_count() == 2);
+  bool refused = false;
+  try {
+    co_await c->query(std::string("SELECT FROM WHERE"));
+  } catch (const pg_failure&) {
+    refused = true;
+  }
+  CHECK(refused);
+  CHECK(c->prepared_count() == 2);
+  CHECK((co_await c->query("SELECT 7")).i64(0, 0) == 7);
+  for (std::size_t i = 0; i < connection::max_prepared + 50; ++i)
+    CHECK((co_await c->query("SELECT " + std::to_string(i))).i64(0, 0) == static_cast<std::int64_t>(i));
+  CHECK(c->prepared_count() == connection::max_prepared);
+  CHECK(co_await prepared_on_server() == static_cast<std::int64_t>(connection::max_prepared));
+  // A pipeline prepares what it has not seen, and runs what it has.
+  std::vector<statement> two;  // (GCC 12: no braced lists in a coroutine's calls)
+  two.push_back(statement{std::string("SELECT $1::int * 2"), params(21)});
+  two.push_back(statement{std::string("SELECT 7"), {}});
+  const auto rows = co_await c->pipeline(std::move(two));
+  CHECK(rows[0].i64(0, 0) == 42);
+  CHECK(rows[1].i64(0, 0) == 7);
+}
+
+}  // namespace
+
+TEST_CASE("PostgreSQL connection: statements are prepared once, utility statements never, at most 512") {
+  boost::asio::io_context ioc;
+  run_task(ioc, prepares(cunji::test::fresh_pg_database()));
+}

@@ -57,7 +57,7 @@ inline answer render(const result<std::int64_t>& r) {
 }
 
 inline task<answer> buy(pool& p, std::vector<stock_line> lines, std::optional<idempotency_key> key,
-                 isolation level = isolation::read_committed) {
+                        isolation level = isolation::read_committed) {
   work_fn<std::int64_t> work = [lines](connection& c) { return take(c, lines); };
   engine e(p);
   co_return co_await e.idempotent<std::int64_t>(std::move(key), std::move(work), render, 1'000, level);

@@ -102,8 +102,9 @@ TEST_CASE("PostgreSQL synchronous standby: a cancelled wait is a 503, and failov
   // whichever accepts writes, and finds both acknowledged writes there (their retries replay).
   primary.halt();
   standby.promote();
-  pool q(ioc.get_executor(), "host=" + primary.dir() + "," + standby.dir() +
-                                 " dbname=postgres user=postgres target_session_attrs=read-write connect_timeout=5",
+  pool q(ioc.get_executor(),
+         "host=" + primary.dir() + "," + standby.dir() +
+             " dbname=postgres user=postgres target_session_attrs=read-write connect_timeout=5",
          4);
   CHECK(run_task(ioc, try_buy(q, "first")) == "201 taken");
   CHECK(run_task(ioc, try_buy(q, "second")) == "201 taken");
