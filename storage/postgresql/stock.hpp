@@ -4,10 +4,9 @@
 #include <vector>
 
 #include "storage/common.hpp"
+#include "storage/postgresql/connection.hpp"
 
 namespace cunji::storage::pg {
-
-class connection;
 
 struct stock_line {
   std::int64_t listing_id = 0;
@@ -20,6 +19,8 @@ struct stock_line {
 // listings lock them in the same order and never deadlock; all in one pipeline (one round
 // trip). Returns the ids of the listings that had too little, in id order; if there are any,
 // the caller must roll back (the other lines were taken). CHECK (stock >= 0) is the backstop.
-task<std::vector<std::int64_t>> take_stock(connection& c, std::vector<stock_line> lines, unix_seconds now);
+// `before` runs first in the same pipeline (a SAVEPOINT, say).
+task<std::vector<std::int64_t>> take_stock(connection& c, std::vector<stock_line> lines, unix_seconds now,
+                                           std::vector<statement> before = {});
 
 }  // namespace cunji::storage::pg

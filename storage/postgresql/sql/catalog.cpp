@@ -27,10 +27,18 @@ task<villager> insert_villager(connection& c, std::int64_t village_id, std::stri
   co_return read_villager(r, 0);
 }
 
+statement villager_by_id(std::int64_t id) {
+  return {std::string("SELECT ") + villager_cols + " FROM villagers WHERE id = $1", params(id)};
+}
+
+std::optional<villager> villager_in(const row_set& r) {
+  if (r.rows() == 0) return std::nullopt;
+  return read_villager(r, 0);
+}
+
 task<std::optional<villager>> find_villager(connection& c, std::int64_t id) {
-  const auto r = co_await c.query(std::string("SELECT ") + villager_cols + " FROM villagers WHERE id = $1", params(id));
-  if (r.rows() == 0) co_return std::nullopt;
-  co_return read_villager(r, 0);
+  auto st = villager_by_id(id);
+  co_return villager_in(co_await c.query(std::move(st.sql), std::move(st.values)));
 }
 
 task<std::vector<villager>> list_villagers(connection& c, std::int64_t village_id, std::string prefix,
@@ -83,10 +91,18 @@ task<result<shop>> insert_shop(connection& c, new_shop s, unix_seconds now) {
   co_return read_shop(r, 0);
 }
 
+statement shop_by_id(std::int64_t id) {
+  return {std::string("SELECT ") + shop_cols + " FROM shops WHERE id = $1", params(id)};
+}
+
+std::optional<shop> shop_in(const row_set& r) {
+  if (r.rows() == 0) return std::nullopt;
+  return read_shop(r, 0);
+}
+
 task<std::optional<shop>> find_shop(connection& c, std::int64_t id) {
-  const auto r = co_await c.query(std::string("SELECT ") + shop_cols + " FROM shops WHERE id = $1", params(id));
-  if (r.rows() == 0) co_return std::nullopt;
-  co_return read_shop(r, 0);
+  auto st = shop_by_id(id);
+  co_return shop_in(co_await c.query(std::move(st.sql), std::move(st.values)));
 }
 
 task<shop> update_shop(connection& c, shop current, shop_patch p) {
@@ -149,12 +165,20 @@ task<listing> insert_listing(connection& c, shop s, new_listing l, unix_seconds 
   co_return read_listing(r, 0);
 }
 
-task<std::optional<listing>> find_listing(connection& c, std::int64_t id) {
-  const auto r = co_await c.query(
+statement listing_by_id(std::int64_t id) {
+  return {
       std::string("SELECT ") + listing_cols + " FROM listings l JOIN counties c ON c.id = l.county_id WHERE l.id = $1",
-      params(id));
-  if (r.rows() == 0) co_return std::nullopt;
-  co_return read_listing(r, 0);
+      params(id)};
+}
+
+std::optional<listing> listing_in(const row_set& r) {
+  if (r.rows() == 0) return std::nullopt;
+  return read_listing(r, 0);
+}
+
+task<std::optional<listing>> find_listing(connection& c, std::int64_t id) {
+  auto st = listing_by_id(id);
+  co_return listing_in(co_await c.query(std::move(st.sql), std::move(st.values)));
 }
 
 task<result<listing>> update_listing(connection& c, std::int64_t id, listing_patch p,

@@ -9,6 +9,7 @@
 #include "core/catalog.hpp"
 #include "core/error.hpp"
 #include "storage/catalog.hpp"
+#include "storage/postgresql/connection.hpp"
 
 namespace cunji::storage::pg {
 
@@ -18,6 +19,13 @@ class connection;
 task<villager> insert_villager(connection& c, std::int64_t village_id, std::string name,
                                std::optional<std::string> phone, std::int64_t registered_by, unix_seconds now);
 task<std::optional<villager>> find_villager(connection& c, std::int64_t id);
+// The same lookups as statements for a pipeline, and what their rows hold.
+statement villager_by_id(std::int64_t id);
+std::optional<villager> villager_in(const row_set& r);
+statement shop_by_id(std::int64_t id);
+std::optional<shop> shop_in(const row_set& r);
+statement listing_by_id(std::int64_t id);
+std::optional<listing> listing_in(const row_set& r);
 // A village's villagers in id order after `after_id`, at most `limit`; with a prefix (not
 // empty), those whose name or phone starts with it.
 task<std::vector<villager>> list_villagers(connection& c, std::int64_t village_id, std::string prefix,

@@ -4,12 +4,20 @@
 
 namespace cunji::storage::pg {
 
-task<fee_schedule> load_fee_schedule(connection& c) {
+std::vector<statement> fee_schedule_statements() {
+  std::vector<statement> out;
+  out.push_back(
+      {"SELECT platform_commission_bps, poverty_county_commission_bps, assisted_buying_fee_bps, "
+       "assisted_selling_fee_bps, address_delivery_fee_fen, taobao_village_min_shops, "
+       "taobao_village_min_gmv_fen, unpaid_timeout_minutes, auto_deliver_days, station_hold_days "
+       "FROM fee_schedule WHERE id = 1",
+       {}});
+  out.push_back({"SELECT category, bps FROM category_commission ORDER BY category", {}});
+  return out;
+}
+
+fee_schedule fee_schedule_in(const row_set& r, const row_set& rates) {
   fee_schedule s;
-  const auto r = co_await c.query(
-      "SELECT platform_commission_bps, poverty_county_commission_bps, assisted_buying_fee_bps, "
-      "assisted_selling_fee_bps, address_delivery_fee_fen, taobao_village_min_shops, taobao_village_min_gmv_fen, "
-      "unpaid_timeout_minutes, auto_deliver_days, station_hold_days FROM fee_schedule WHERE id = 1");
   if (r.rows() == 1) {
     s.platform_commission_bps = r.i64(0, 0);
     s.poverty_county_commission_bps = r.i64(0, 1);
@@ -22,9 +30,13 @@ task<fee_schedule> load_fee_schedule(connection& c) {
     s.auto_deliver_days = r.i64(0, 8);
     s.station_hold_days = r.i64(0, 9);
   }
-  const auto rates = co_await c.query("SELECT category, bps FROM category_commission ORDER BY category");
   for (int i = 0; i < rates.rows(); ++i) s.category_commission_bps[std::string(rates.text(i, 0))] = rates.i64(i, 1);
-  co_return s;
+  return s;
+}
+
+task<fee_schedule> load_fee_schedule(connection& c) {
+  const auto rows = co_await c.pipeline(fee_schedule_statements());
+  co_return fee_schedule_in(rows[0], rows[1]);
 }
 
 task<void> save_fee_schedule(connection& c, const fee_schedule& s, unix_seconds now) {

@@ -22,10 +22,13 @@ namespace {
 constexpr int placement_attempts = 3;
 
 // Every village with a partner is a service station.
+statement station_check(std::int64_t village_id) {
+  return {"SELECT 1 FROM accounts WHERE role = 'partner' AND village_id = $1 LIMIT 1", params(village_id)};
+}
+
 task<bool> is_station(connection& c, std::int64_t village_id) {
-  const auto r = co_await c.query("SELECT 1 FROM accounts WHERE role = 'partner' AND village_id = $1 LIMIT 1",
-                                  params(village_id));
-  co_return r.rows() > 0;
+  auto st = station_check(village_id);
+  co_return (co_await c.query(std::move(st.sql), std::move(st.values))).rows() > 0;
 }
 
 // How the placer wants its order(s): delivery, the villager, the station. A station that is not
@@ -48,57 +51,98 @@ task<checked_terms> terms_for(connection& c, account caller, delivery_method del
   co_return t;
 }
 
-// The rows a placement is checked against (core::check_placement).
-task<placement> read_placement(connection& c, const place_order_request& r) {
+// What an order is checked and priced against, read in one round trip: the station's check
+// (for station pickup), the shop, the villager, each listing, the fee schedule.
+struct order_reads {
+  checked_terms terms;
   placement p;
+  fee_schedule schedule;
+};
+task<order_reads> read_for_order(connection& c, const place_order_request& r) {
+  order_reads out;
+  out.terms = {order_terms{r.delivery, r.address, r.villager_id, std::nullopt, std::nullopt}, std::nullopt};
+  auto& t = out.terms;
+  std::vector<statement> reads;
+  if (r.delivery == delivery_method::station_pickup) {
+    t.terms.station = station_for(r.caller, r.station_village_id);
+    t.terms.pickup_code = r.pickup_code;
+    if (t.terms.station) reads.push_back(station_check(*t.terms.station));
+  }
+  const bool station_read = !reads.empty();
+  reads.push_back(shop_by_id(r.shop_id));
+  if (r.villager_id) reads.push_back(villager_by_id(*r.villager_id));
+  for (const auto& item : r.items) reads.push_back(listing_by_id(item.listing_id));
+  for (auto& st : fee_schedule_statements()) reads.push_back(std::move(st));
+  const auto rows = co_await c.pipeline(std::move(reads));
+
+  std::size_t k = 0;
+  if (r.delivery == delivery_method::station_pickup && !(station_read && rows[k++].rows() > 0))
+    t.no_station = field_error{"delivery.station_village_id", "is not a village with a service station (a partner)"};
+  auto& p = out.p;
   p.placer = r.caller;
   p.shop_id = r.shop_id;
-  p.shop_row = co_await find_shop(c, r.shop_id);
+  p.shop_row = shop_in(rows[k++]);
   p.villager_id = r.villager_id;
-  if (r.villager_id) p.villager_row = co_await find_villager(c, *r.villager_id);
+  if (r.villager_id) p.villager_row = villager_in(rows[k++]);
   for (const auto& item : r.items) {
     p.lines.push_back({item.listing_id, item.quantity});
-    p.listings.push_back(co_await find_listing(c, item.listing_id));
+    p.listings.push_back(listing_in(rows[k++]));
   }
-  co_return p;
+  out.schedule = fee_schedule_in(rows[k], rows[k + 1]);
+  co_return out;
 }
 
-// Inserts a new order with its lines and partner fees; sets its id.
-task<void> insert_order(connection& c, order& o) {
+// Inserts a new order with its lines and partner fees, after `before` (the release of the
+// stock's savepoint), in one round trip; sets its id. The lines and fees take the order's id
+// from the sequence the INSERT just used.
+task<void> insert_order(connection& c, order& o, std::vector<statement> before = {}) {
   const auto& m = o.money;
-  const auto id = co_await c.query(
-      "INSERT INTO orders (shop_id, village_id, county_id, poverty_relief, status, placed_by, buyer_account_id, "
-      "villager_id, subtotal_fen, delivery_method, delivery_address, delivery_fee_fen, total_fen, "
-      "platform_commission_fen, shop_proceeds_fen, created_at, updated_at, station_village_id, pickup_code, "
-      "purchase_id) VALUES ($1, $2, $3, $4, 'placed', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
-      "$18, $19) RETURNING id",
-      params(o.shop_id, o.village_id, o.county_id, o.poverty_relief ? 1 : 0, o.placed_by, o.buyer_account_id,
-             o.villager_id, m.subtotal_fen, std::string(to_string(o.delivery)), o.address, m.delivery_fee_fen,
-             m.total_fen, m.platform_commission_fen, m.shop_proceeds_fen, o.created_at, o.updated_at,
-             o.station_village_id, o.pickup_code, o.purchase_id));
-  o.id = id.i64(0, 0);
-  // The lines and fees in one round trip.
-  std::vector<statement> rows;
+  std::vector<statement> rows = std::move(before);
+  const auto at = rows.size();
+  rows.push_back(
+      {"INSERT INTO orders (shop_id, village_id, county_id, poverty_relief, status, placed_by, buyer_account_id, "
+       "villager_id, subtotal_fen, delivery_method, delivery_address, delivery_fee_fen, total_fen, "
+       "platform_commission_fen, shop_proceeds_fen, created_at, updated_at, station_village_id, pickup_code, "
+       "purchase_id) VALUES ($1, $2, $3, $4, 'placed', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
+       "$18, $19) RETURNING id",
+       params(o.shop_id, o.village_id, o.county_id, o.poverty_relief ? 1 : 0, o.placed_by, o.buyer_account_id,
+              o.villager_id, m.subtotal_fen, std::string(to_string(o.delivery)), o.address, m.delivery_fee_fen,
+              m.total_fen, m.platform_commission_fen, m.shop_proceeds_fen, o.created_at, o.updated_at,
+              o.station_village_id, o.pickup_code, o.purchase_id)});
   for (std::size_t i = 0; i < o.items.size(); ++i) {
     const auto& it = o.items[i];
     rows.push_back(
         {"INSERT INTO order_items (order_id, line_no, listing_id, title, unit, category, unit_price_fen, "
-         "quantity, line_total_fen, commission_fen) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-         params(o.id, static_cast<std::int64_t>(i), it.listing_id, it.title, it.unit, it.category, it.unit_price_fen,
+         "quantity, line_total_fen, commission_fen) VALUES (currval(pg_get_serial_sequence('orders', 'id')), $1, "
+         "$2, $3, $4, $5, $6, $7, $8, $9)",
+         params(static_cast<std::int64_t>(i), it.listing_id, it.title, it.unit, it.category, it.unit_price_fen,
                 it.quantity, it.line_total_fen, it.commission_fen)});
   }
   for (const auto& f : m.partner_fees)
-    rows.push_back({"INSERT INTO order_partner_fees (order_id, kind, partner_id, amount_fen) VALUES ($1, $2, $3, $4)",
-                    params(o.id, std::string(to_string(f.kind)), f.partner_id, f.amount_fen)});
-  co_await c.pipeline(std::move(rows));
+    rows.push_back(
+        {"INSERT INTO order_partner_fees (order_id, kind, partner_id, amount_fen) "
+         "VALUES (currval(pg_get_serial_sequence('orders', 'id')), $1, $2, $3)",
+         params(std::string(to_string(f.kind)), f.partner_id, f.amount_fen)});
+  const auto done = co_await c.pipeline(std::move(rows));
+  o.id = done[at].i64(0, 0);
 }
 
-// Takes the stock of every line, or (another order took some since it was read) none of it.
+// Takes the stock of every line inside savepoint "stock" (one round trip), or (another order
+// took some since it was read) none of it: then it is rolled back to the savepoint and false is
+// returned. When it is taken, the savepoint is left for the next statements to release
+// (release_stock), in their round trip.
 task<bool> took_stock(connection& c, std::vector<stock_line> lines, unix_seconds now) {
-  co_await c.query("SAVEPOINT stock");
-  const auto short_of = co_await take_stock(c, std::move(lines), now);
-  co_await c.query(short_of.empty() ? "RELEASE SAVEPOINT stock" : "ROLLBACK TO SAVEPOINT stock");
+  std::vector<statement> before;
+  before.push_back({"SAVEPOINT stock", {}});
+  const auto short_of = co_await take_stock(c, std::move(lines), now, std::move(before));
+  if (!short_of.empty()) co_await c.query("ROLLBACK TO SAVEPOINT stock");
   co_return short_of.empty();
+}
+
+std::vector<statement> release_stock() {
+  std::vector<statement> out;
+  out.push_back({"RELEASE SAVEPOINT stock", {}});
+  return out;
 }
 
 void add_lines(std::vector<stock_line>& to, const std::vector<checked_line>& lines) {
@@ -111,9 +155,9 @@ error stock_moved() {
 
 // One attempt at place_order: its outcome, or nullopt if the stock went between check and take.
 task<std::optional<result<order>>> try_place_order(connection& c, const place_order_request& r) {
-  auto t = co_await terms_for(c, r.caller, r.delivery, r.address, r.villager_id, r.station_village_id);
-  if (r.delivery == delivery_method::station_pickup) t.terms.pickup_code = r.pickup_code;
-  const auto p = co_await read_placement(c, r);
+  auto reads = co_await read_for_order(c, r);
+  const auto& t = reads.terms;
+  const auto& p = reads.p;
   auto checked = check_placement(p);
   if (t.no_station) {  // with the other bad fields, before any stock is looked at
     auto e = !checked && checked.err().code == errc::validation_failed ? std::move(checked).err() : validation({});
@@ -125,9 +169,8 @@ task<std::optional<result<order>>> try_place_order(connection& c, const place_or
   add_lines(take, checked.value());
   const bool taken = co_await took_stock(c, std::move(take), r.now);
   if (!taken) co_return std::nullopt;
-  const auto schedule = co_await load_fee_schedule(c);
-  auto o = make_order(r.caller, *p.shop_row, checked.value(), t.terms, schedule, r.now);
-  co_await insert_order(c, o);
+  auto o = make_order(r.caller, *p.shop_row, checked.value(), t.terms, reads.schedule, r.now);
+  co_await insert_order(c, o, release_stock());
   co_return o;
 }
 
@@ -148,6 +191,7 @@ task<std::optional<result<purchase>>> store_purchase(connection& c, const place_
   for (const auto& g : to_store) add_lines(take, g.second);
   const bool taken = co_await took_stock(c, std::move(take), r.now);
   if (!taken) co_return std::nullopt;
+  co_await c.query("RELEASE SAVEPOINT stock");
   purchase out;
   out.placed_by = r.caller.id;
   if (!r.villager_id) out.buyer_account_id = r.caller.id;
