@@ -107,12 +107,9 @@ void put_value(std::string& out, const storage::query& q, int col) {
       return;
     }
     case kind::blob: {
-      static constexpr char digits[] = "0123456789abcdef";
-      out += "\\\\x";
-      for (const unsigned char b : q.blob(col)) {
-        out += digits[b >> 4];
-        out += digits[b & 15];
-      }
+      const auto b = q.blob(col);
+      out += '\\';  // COPY's escape of bytea's own backslash
+      out += bytea(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
       return;
     }
     case kind::text: break;

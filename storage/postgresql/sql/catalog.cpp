@@ -27,18 +27,28 @@ task<villager> insert_villager(connection& c, std::int64_t village_id, std::stri
   co_return read_villager(r, 0);
 }
 
+namespace {
+// The first row of `r` as `read` reads it, or nullopt if there is none; and the same for a
+// lookup statement run on its own.
+template <class T>
+std::optional<T> first_row(const row_set& r, T (*read)(const row_set&, int)) {
+  if (r.rows() == 0) return std::nullopt;
+  return read(r, 0);
+}
+template <class T>
+task<std::optional<T>> find_one(connection& c, statement st, T (*read)(const row_set&, int)) {
+  co_return first_row(co_await c.query(std::move(st.sql), std::move(st.values)), read);
+}
+}  // namespace
+
 statement villager_by_id(std::int64_t id) {
   return {std::string("SELECT ") + villager_cols + " FROM villagers WHERE id = $1", params(id)};
 }
 
-std::optional<villager> villager_in(const row_set& r) {
-  if (r.rows() == 0) return std::nullopt;
-  return read_villager(r, 0);
-}
+std::optional<villager> villager_in(const row_set& r) { return first_row(r, read_villager); }
 
 task<std::optional<villager>> find_villager(connection& c, std::int64_t id) {
-  auto st = villager_by_id(id);
-  co_return villager_in(co_await c.query(std::move(st.sql), std::move(st.values)));
+  co_return co_await find_one(c, villager_by_id(id), read_villager);
 }
 
 task<std::vector<villager>> list_villagers(connection& c, std::int64_t village_id, std::string prefix,
@@ -95,14 +105,10 @@ statement shop_by_id(std::int64_t id) {
   return {std::string("SELECT ") + shop_cols + " FROM shops WHERE id = $1", params(id)};
 }
 
-std::optional<shop> shop_in(const row_set& r) {
-  if (r.rows() == 0) return std::nullopt;
-  return read_shop(r, 0);
-}
+std::optional<shop> shop_in(const row_set& r) { return first_row(r, read_shop); }
 
 task<std::optional<shop>> find_shop(connection& c, std::int64_t id) {
-  auto st = shop_by_id(id);
-  co_return shop_in(co_await c.query(std::move(st.sql), std::move(st.values)));
+  co_return co_await find_one(c, shop_by_id(id), read_shop);
 }
 
 task<shop> update_shop(connection& c, shop current, shop_patch p) {
@@ -171,14 +177,10 @@ statement listing_by_id(std::int64_t id) {
       params(id)};
 }
 
-std::optional<listing> listing_in(const row_set& r) {
-  if (r.rows() == 0) return std::nullopt;
-  return read_listing(r, 0);
-}
+std::optional<listing> listing_in(const row_set& r) { return first_row(r, read_listing); }
 
 task<std::optional<listing>> find_listing(connection& c, std::int64_t id) {
-  auto st = listing_by_id(id);
-  co_return listing_in(co_await c.query(std::move(st.sql), std::move(st.values)));
+  co_return co_await find_one(c, listing_by_id(id), read_listing);
 }
 
 task<result<listing>> update_listing(connection& c, std::int64_t id, listing_patch p,
