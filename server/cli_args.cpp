@@ -143,8 +143,7 @@ result<cli_command> serve(arg_list args) {
   auto& db = s.database;
   if (is_postgresql_uri(o.text("db"))) {
     s.postgresql = o.text("db");
-    for (const auto* sqlite_only :
-         {"synchronous", "mmap-mib", "ranking-cache-mib", "checkpoint-pages", "wal-restart-pages"})
+    for (const auto* sqlite_only : {"synchronous", "mmap-mib", "checkpoint-pages", "wal-restart-pages"})
       if (o.has(sqlite_only)) o.fail(fmt::format("--{} is for a SQLite database, not PostgreSQL", sqlite_only));
   } else {
     db.path = o.db_path();

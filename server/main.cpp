@@ -91,7 +91,8 @@ int serve(cunji::server::serve_command cmd) {
   server::metrics metrics;
   std::unique_ptr<storage::store> store;
   if (!cmd.postgresql.empty()) {
-    store = std::make_unique<storage::pg::pg_store>(storage::pg::pg_store_options{cmd.postgresql});
+    store = std::make_unique<storage::pg::pg_store>(storage::pg::pg_store_options{
+        .conninfo = cmd.postgresql, .ranking_cache_bytes = cmd.database.ranking_cache_bytes});
   } else {
     dbo.on_batch = [&metrics](const storage::writer_stats& s) {
       metrics.record_batch(s.batch_size, s.commit_time, s.committed);

@@ -45,12 +45,13 @@ std::string joined(const std::vector<std::string>& names) {
   return out;
 }
 
-// PostgreSQL's tables (but schema_version), parents before children: an order in which every
+// PostgreSQL's tables (but schema_version, and search_stats, PostgreSQL's own: recounted after
+// the copy), parents before children: an order in which every
 // foreign key refers to a table copied earlier (or to its own).
 task<std::vector<std::string>> tables_in_key_order(connection& to) {
   const auto tables = co_await to.query(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
-      "AND table_type = 'BASE TABLE' AND table_name <> 'schema_version' ORDER BY table_name");
+      "AND table_type = 'BASE TABLE' AND table_name NOT IN ('schema_version', 'search_stats') ORDER BY table_name");
   const auto keys = co_await to.query(
       "SELECT conrelid::regclass::text, confrelid::regclass::text FROM pg_constraint "
       "WHERE contype = 'f' AND connamespace = current_schema()::regnamespace AND conrelid <> confrelid");
@@ -208,6 +209,11 @@ task<data_move_report> copy_all(storage::connection& from, connection& to) {
     out.tables.push_back({t, rows, 0});
   }
   for (const auto& t : order) co_await to.query("ALTER TABLE " + ident(t) + " ENABLE TRIGGER USER");
+  // The listings came in with their triggers off: bm25's statistics are counted once, and their
+  // generation moves on (no ranking a server keeps can be taken for this text's).
+  co_await to.query(
+      "UPDATE search_stats SET (listings, positions, generation) = (SELECT count(*), coalesce(sum(search_length), 0), "
+      "search_stats.generation + 1 FROM listings)");
 
   // New rows take ids after the copied ones.
   const auto identities = co_await to.query(

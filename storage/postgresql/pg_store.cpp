@@ -55,6 +55,7 @@ task<std::optional<answer>> committed_answer(pool& p, idempotency_key key) {
 pg_store::pg_store(pg_store_options o)
     : keep_running_(io_.get_executor()),
       thread_([this] { io_.run(); }),
+      rankings_(o.ranking_cache_bytes),
       feed_(io_.get_executor(), o.conninfo, changes_, o.connect_timeout),
       pool_(io_.get_executor(), o.conninfo, o.connections, o.connect_timeout),
       engine_(pool_, &changes_, &feed_) {
@@ -69,7 +70,7 @@ pg_store::pg_store(pg_store_options o)
   feed_.start();
   accounts_ = make_account_store(engine_);
   regions_ = make_region_store(engine_);
-  catalog_ = make_catalog_store(engine_);
+  catalog_ = make_catalog_store(engine_, o.ranking_cache_bytes > 0 ? &rankings_ : nullptr);
   orders_ = make_order_store(engine_);
   payments_ = make_payment_store(engine_);
   purchases_ = make_purchase_store(engine_);
@@ -108,6 +109,7 @@ task<std::optional<answer>> pg_store::stored_answer(idempotency_key key) {
 
 void pg_store::render_metrics(std::string& out) const {
   const auto n = [](auto v) { return std::to_string(v); };
+  append_cache_metrics(out, "cunji_search_rankings", rankings_.counts());
   out +=
       "# HELP cunji_postgresql_connections Size of the pool of PostgreSQL connections.\n"
       "# TYPE cunji_postgresql_connections gauge\n"

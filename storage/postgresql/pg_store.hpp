@@ -16,6 +16,7 @@
 #include <string>
 #include <thread>
 
+#include "storage/cache/search_rankings.hpp"
 #include "storage/postgresql/change_feed.hpp"
 #include "storage/postgresql/engine.hpp"
 #include "storage/postgresql/pool.hpp"
@@ -27,6 +28,8 @@ struct pg_store_options {
   std::string conninfo;
   std::size_t connections = 16;
   std::chrono::milliseconds connect_timeout{10'000};
+  // The relevance rankings' budget (storage/postgresql/sql/listing_search.hpp); 0: none kept.
+  std::size_t ranking_cache_bytes = 8 << 20;
   // "Now" for the order timers (by default the system clock) and how often this server runs
   // them (payment_store::run_timers), as the SQLite engine's writer does. Every server runs
   // them; a run that finds another server's under way does nothing (an advisory lock). Zero:
@@ -62,6 +65,7 @@ class pg_store final : public store {
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> keep_running_;
   std::thread thread_;
   change_counters changes_;
+  versioned_cache<std::vector<ranked_match>> rankings_;
   change_feed feed_;
   pool pool_;
   engine engine_;

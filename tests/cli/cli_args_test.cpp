@@ -148,6 +148,10 @@ TEST_CASE("a PostgreSQL URI for --db: served, or refused by name and never echoe
   CHECK(sync == "--synchronous is for a SQLite database, not PostgreSQL");
   CHECK(refused("serve --db " + uri + " --listen h:1 --mmap-mib 8") ==
         "--mmap-mib is for a SQLite database, not PostgreSQL");
+  // Both engines keep relevance rankings.
+  CHECK(
+      parsed<serve_command>("serve --db " + uri + " --listen h:1 --ranking-cache-mib 0").database.ranking_cache_bytes ==
+      0);
   for (const auto& message : {backup, sync}) CHECK(message.find("s3cret") == std::string::npos);
   CHECK(serve().database.path == "x.db");  // a path still is one
   CHECK(serve().postgresql.empty());

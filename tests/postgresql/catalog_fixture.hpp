@@ -25,7 +25,7 @@ class pg_catalog_fixture {
     run(migrated(db_));
     p_ = std::make_unique<storage::pg::pool>(ioc_.get_executor(), db_, 4);
     e_ = std::make_unique<storage::pg::engine>(*p_);
-    catalog_ = storage::pg::make_catalog_store(*e_);
+    catalog_ = storage::pg::make_catalog_store(*e_, &rankings_);
     county_a = scalar(
         "INSERT INTO counties (name, province, poverty_stricken, created_at) "
         "VALUES ('昭阳区', '云南省', 1, 0) RETURNING id");
@@ -58,6 +58,11 @@ class pg_catalog_fixture {
   }
 
   storage::catalog_store& catalog() { return *catalog_; }
+  storage::pg::ranking_cache& rankings() { return rankings_; }
+  // Another catalog on the same database with a ranking cache of its own: another server's.
+  std::unique_ptr<storage::catalog_store> other_catalog(storage::pg::ranking_cache& rankings) {
+    return storage::pg::make_catalog_store(*e_, &rankings);
+  }
 
   // An account of `r` (in `village`, if any), stored so that rows may name it.
   account make_account(role r, std::optional<std::int64_t> village) {
@@ -93,6 +98,7 @@ class pg_catalog_fixture {
   std::string db_ = fresh_pg_database();
   std::unique_ptr<storage::pg::pool> p_;
   std::unique_ptr<storage::pg::engine> e_;
+  storage::pg::ranking_cache rankings_{1 << 20};
   std::unique_ptr<storage::catalog_store> catalog_;
   int accounts_ = 0;
 };

@@ -382,3 +382,52 @@ TEST_CASE("PostgreSQL catalog: listing updates under If-Match, counters kept by 
   CHECK(village_count() == 1);
   CHECK(f.scalar("SELECT count(*) FROM listings WHERE visible = 1") == 2);
 }
+
+TEST_CASE("PostgreSQL catalog: a kept relevance ranking follows text edits on any server, not stock") {
+  pg_catalog_fixture f;
+  auto& cat = f.catalog();
+  storage::pg::ranking_cache theirs_cache{1 << 20};
+  const auto theirs = f.other_catalog(theirs_cache);
+  const auto farmer = f.make_account(role::farmer, f.village_a);
+  const auto s = f.run(cat.open_shop({farmer, "王家果园", "", std::nullopt, 10})).value();
+  const auto make = [&](std::string title) {
+    auto l = apples(s.id, farmer);
+    l.fields.title = std::move(title);
+    l.fields.description = "";
+    return f.run(cat.create_listing(l)).value().id;
+  };
+  const auto twice = make("苹果 苹果");
+  const auto once = make("苹果 红富士");
+  make("梨");
+  listing_query q;
+  q.text = "苹果";
+  q.sort = listing_sort::relevance;
+  const auto ids = [&f, &q](storage::catalog_store& c) {
+    std::vector<std::int64_t> out;
+    for (const auto& l : f.run(c.browse(q)).items) out.push_back(l.id);
+    return out;
+  };
+  CHECK(ids(cat) == std::vector<std::int64_t>{twice, once});
+  CHECK(ids(*theirs) == std::vector<std::int64_t>{twice, once});
+  CHECK(f.rankings().counts().entries == 1);
+
+  // Stock is not search text: the kept ranking serves, with the row read afresh.
+  const auto hits = f.rankings().counts().hits;
+  listing_update stock{twice, farmer, {}, {}, std::nullopt, 2000};
+  stock.patch.stock = 7;
+  REQUIRE(f.run(cat.update_listing(stock)).ok());
+  const auto page = f.run(cat.browse(q));
+  REQUIRE(page.items.size() == 2);
+  CHECK(page.items[0].stock == 7);
+  CHECK(f.rankings().counts().hits == hits + 1);
+
+  // A title edited through one server reorders the other's next search at once.
+  listing_update title{once, farmer, {}, {}, std::nullopt, 2100};
+  title.patch.title = "苹果苹果苹果";
+  REQUIRE(f.run(cat.update_listing(title)).ok());
+  CHECK(ids(*theirs) == std::vector<std::int64_t>{once, twice});
+  CHECK(ids(cat) == std::vector<std::int64_t>{once, twice});
+  // bm25's statistics, kept by the triggers, are the listings' own.
+  CHECK(f.scalar("SELECT listings FROM search_stats") == 3);
+  CHECK(f.scalar("SELECT positions FROM search_stats") == f.scalar("SELECT sum(search_length) FROM listings"));
+}

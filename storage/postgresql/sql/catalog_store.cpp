@@ -129,8 +129,8 @@ task<result<listing>> update_listing_checked(connection& c, listing_update u) {
   co_return res;
 }
 
-task<listing_page> browse_in(connection& c, listing_query q) {
-  auto found = co_await browse_listings(c, std::move(q));
+task<listing_page> browse_in(connection& c, listing_query q, ranking_cache* rankings) {
+  auto found = co_await browse_listings(c, std::move(q), rankings);
   co_await attach_photos(c, found.items);
   co_return found;
 }
@@ -173,7 +173,7 @@ task<result<listing>> remove_photo_checked(connection& c, std::int64_t listing_i
 
 class pg_catalog_store final : public catalog_store {
  public:
-  explicit pg_catalog_store(engine& e) : e_(e) {}
+  pg_catalog_store(engine& e, ranking_cache* rankings) : e_(e), rankings_(rankings) {}
 
   task<result<villager>> register_villager(new_villager v) override {
     if (!can_manage_villagers(v.caller)) co_return partners_only();
@@ -230,7 +230,7 @@ class pg_catalog_store final : public catalog_store {
 
   // The page and its photos as of one moment.
   task<listing_page> browse(listing_query q) override {
-    co_return co_await e_.snapshot<listing_page>([&](connection& c) { return browse_in(c, q); });
+    co_return co_await e_.snapshot<listing_page>([&](connection& c) { return browse_in(c, q, rankings_); });
   }
 
   task<result<listing>> check_photo_upload(std::int64_t listing_id, account caller) override {
@@ -254,10 +254,13 @@ class pg_catalog_store final : public catalog_store {
 
  private:
   engine& e_;
+  ranking_cache* rankings_;
 };
 
 }  // namespace
 
-std::unique_ptr<catalog_store> make_catalog_store(engine& e) { return std::make_unique<pg_catalog_store>(e); }
+std::unique_ptr<catalog_store> make_catalog_store(engine& e, ranking_cache* rankings) {
+  return std::make_unique<pg_catalog_store>(e, rankings);
+}
 
 }  // namespace cunji::storage::pg

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <bit>
+#include <memory>
 #include <optional>
+#include <unordered_map>
 #include <utility>
 
 #include "storage/cache/search_rankings.hpp"
@@ -88,25 +90,6 @@ task<listing_page> browse_ordered(connection& c, listing_query q, std::optional<
   co_return page;
 }
 
-// The statements of a relevance page, run in one round trip: bm25's collection as of the
-// snapshot (listings of any status up to its id, as FTS5 holds them: their number and total
-// length), each term's number of matching listings up to it, and the browsable matches up to it
-// that pass the filters.
-std::vector<statement> relevance_statements(const listing_query& q, const std::vector<search_term>& terms,
-                                            std::int64_t snapshot) {
-  std::vector<statement> out;
-  out.push_back({"SELECT count(*), coalesce(sum(search_length), 0) FROM listings WHERE id <= $1", params(snapshot)});
-  for (const auto& t : terms)
-    out.push_back({"SELECT count(*) FROM listings WHERE search_vector @@ $1::tsquery AND id <= $2",
-                   params(term_tsquery(t), snapshot)});
-  auto b = browsable();
-  b.st.sql += " AND l.search_vector @@ " + b.arg(search_tsquery(terms)) +
-              "::tsquery AND l.id <= " + b.arg(to_param(snapshot));
-  add_filters(q, b);
-  out.push_back(std::move(b.st));
-  return out;
-}
-
 // SQLite's cunji_rank (storage/search/rank_function.cpp): the same terms, statistics and
 // arithmetic in the same order, so the same score to the last bit.
 double rank_of(std::string_view title, std::string_view description, const std::vector<search_term>& terms,
@@ -117,57 +100,134 @@ double rank_of(std::string_view title, std::string_view description, const std::
   return -1.0 * score;
 }
 
-task<listing_page> browse_relevance(connection& c, listing_query q, std::vector<search_term> terms) {
-  // Keyset: [snapshot max id, bit pattern of the last score, last id].
+using ranking = std::vector<ranked_match>;
+
+// Every match up to the snapshot, of any status (the collection FTS5 holds on SQLite), scored
+// with the collection's statistics and ranked best first. One round trip: the matches' text,
+// and each term's number of matching listings up to the snapshot (a search of one term: the
+// matches themselves).
+task<std::shared_ptr<const ranking>> rank_matches(connection& c, const std::vector<search_term>& terms,
+                                                  std::int64_t snapshot, bm25_collection coll) {
+  std::vector<statement> statements;
+  statements.push_back({"SELECT id, title, description FROM listings WHERE search_vector @@ $1::tsquery AND id <= $2",
+                        params(search_tsquery(terms), snapshot)});
+  if (terms.size() > 1)
+    for (const auto& t : terms)
+      statements.push_back({"SELECT count(*) FROM listings WHERE search_vector @@ $1::tsquery AND id <= $2",
+                            params(term_tsquery(t), snapshot)});
+  const auto results = co_await c.pipeline(std::move(statements));
+  const auto& rows = results[0];
+  std::vector<double> idf;
+  for (std::size_t i = 0; i < terms.size(); ++i)
+    idf.push_back(bm25_idf(coll.rows, terms.size() == 1 ? rows.rows() : results[1 + i].i64(0, 0)));
+  auto out = std::make_shared<ranking>();
+  out->reserve(static_cast<std::size_t>(rows.rows()));
+  for (int i = 0; i < rows.rows(); ++i)
+    out->push_back({rank_of(rows.text(i, 1), rows.text(i, 2), terms, idf, coll.avgdl), rows.i64(i, 0)});
+  std::sort(out->begin(), out->end(), rank_before);
+  co_return out;
+}
+
+// An array literal of ids ({1,2,3}).
+std::string id_array(const std::vector<std::int64_t>& ids) {
+  std::string out = "{";
+  for (const auto id : ids) {
+    if (out.size() > 1) out += ',';
+    out += std::to_string(id);
+  }
+  return out + '}';
+}
+
+// The rows of `ids` that are browsable and pass the filters, by id.
+task<std::unordered_map<std::int64_t, listing>> browsable_rows(connection& c, const listing_query& q,
+                                                               const std::vector<std::int64_t>& ids) {
+  auto b = browsable();
+  b.st.sql += " AND l.id = ANY (" + b.arg(id_array(ids)) + "::bigint[])";
+  add_filters(q, b);
+  const auto r = co_await c.query(std::move(b.st.sql), std::move(b.st.values));
+  std::unordered_map<std::int64_t, listing> out;
+  for (int i = 0; i < r.rows(); ++i) {
+    auto l = read_listing(r, i);
+    const auto id = l.id;
+    out.emplace(id, std::move(l));
+  }
+  co_return out;
+}
+
+task<listing_page> browse_relevance(connection& c, listing_query q, std::vector<search_term> terms,
+                                    versioned_cache<ranking>* rankings) {
+  // Keyset: [snapshot max id, bit pattern of the last score, last id]. The first page reads
+  // the snapshot id; every page reads the collection's statistics (search_stats, kept by the
+  // listings' triggers, less the listings after the snapshot) and their generation, which a
+  // change of any listing's text moves on: a ranking kept under it is exact while it stays.
   std::optional<ranked_match> after;
   std::int64_t snapshot = 0;
+  std::vector<statement> first;
   if (q.after && q.after->size() == 3) {
     snapshot = (*q.after)[0];
     after = ranked_match{std::bit_cast<double>((*q.after)[1]), (*q.after)[2]};
+    first.push_back({"SELECT count(*), coalesce(sum(search_length), 0) FROM listings WHERE id > $1", params(snapshot)});
   } else {
-    const auto r = co_await c.query("SELECT coalesce(max(id), 0) FROM listings");
-    snapshot = r.i64(0, 0);
+    first.push_back({"SELECT coalesce(max(id), 0) FROM listings", {}});
   }
-  auto statements = relevance_statements(q, terms, snapshot);
-  const auto results = co_await c.pipeline(std::move(statements));
+  first.push_back({"SELECT listings, positions, generation FROM search_stats", {}});
+  const auto stats = co_await c.pipeline(std::move(first));
+  bm25_counts later;
+  if (after) later = {stats[0].i64(0, 0), stats[0].i64(0, 1)};
+  else snapshot = stats[0].i64(0, 0);
+  const auto coll = bm25_collection_of({stats[1].i64(0, 0), stats[1].i64(0, 1)}, later);
+  const auto generation = static_cast<std::uint64_t>(stats[1].i64(0, 2));
 
-  const auto coll = bm25_collection_of({results[0].i64(0, 0), results[0].i64(0, 1)}, {});
-  std::vector<double> idf;
-  for (std::size_t i = 0; i < terms.size(); ++i) idf.push_back(bm25_idf(coll.rows, results[1 + i].i64(0, 0)));
-  const auto& rows = results.back();
-  std::vector<std::pair<ranked_match, int>> ranked;  // the matches after the cursor, and their rows
-  for (int i = 0; i < rows.rows(); ++i) {
-    const ranked_match m{
-        rank_of(rows.text(i, listing_title_col), rows.text(i, listing_description_col), terms, idf, coll.avgdl),
-        rows.i64(i, 0)};
-    if (!after || rank_before(*after, m)) ranked.emplace_back(m, i);
+  auto key = search_tsquery(terms);
+  key += '\0';
+  key += std::to_string(snapshot);
+  std::shared_ptr<const ranking> ranked;
+  if (rankings) ranked = rankings->find(key, generation);
+  if (!ranked) {
+    ranked = co_await rank_matches(c, terms, snapshot, coll);
+    if (rankings) rankings->store(key, generation, ranked, ranked->size() * sizeof(ranked_match));
   }
-  // The page and one more (whether a next page follows), best first.
-  const auto n = std::min(ranked.size(), static_cast<std::size_t>(q.limit) + 1);
-  const auto before = [](const auto& a, const auto& b) { return rank_before(a.first, b.first); };
-  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(n), ranked.end(), before);
 
+  // The page: the browsable matches that pass the filters, in rank order from just after the
+  // cursor. Their rows are read a batch of matches at a time: as many as the page still needs
+  // (and one more: whether a next page follows) at first, four times more after each batch
+  // that the filters thinned, up to 4,096.
+  auto it = after ? std::upper_bound(ranked->begin(), ranked->end(), *after, rank_before) : ranked->begin();
   listing_page page;
-  for (std::size_t k = 0; k < n; ++k) {
-    if (static_cast<int>(page.items.size()) == q.limit) {
-      const auto& last = ranked[k - 1].first;
-      page.next_keys = {snapshot, std::bit_cast<std::int64_t>(last.score), last.id};
-      break;
+  double last_score = 0;
+  std::size_t batch_size = static_cast<std::size_t>(q.limit) + 1;
+  while (it != ranked->end()) {
+    const auto end = it +
+                     static_cast<std::ptrdiff_t>(std::min(batch_size, static_cast<std::size_t>(ranked->end() - it)));
+    std::vector<std::int64_t> ids;
+    for (auto m = it; m != end; ++m) ids.push_back(m->id);
+    auto rows = co_await browsable_rows(c, q, ids);
+    for (; it != end; ++it) {
+      const auto row = rows.find(it->id);
+      if (row == rows.end()) continue;  // filtered out, or not browsable
+      if (static_cast<int>(page.items.size()) == q.limit) {
+        page.next_keys = {snapshot, std::bit_cast<std::int64_t>(last_score), page.items.back().id};
+        co_return page;
+      }
+      page.items.push_back(std::move(row->second));
+      last_score = it->score;
     }
-    page.items.push_back(read_listing(rows, ranked[k].second));
+    batch_size = std::min<std::size_t>(batch_size * 4, 4096);
   }
   co_return page;
 }
 
 }  // namespace
 
-task<listing_page> browse_listings(connection& c, listing_query q) {
+task<listing_page> browse_listings(connection& c, listing_query q,
+                                   versioned_cache<std::vector<ranked_match>>* rankings) {
   if (q.limit < 1) co_return listing_page{};
   std::optional<std::string> tsquery;
   if (q.text) {
     auto terms = search_terms_of(*q.text);
     if (terms.empty()) co_return listing_page{};  // nothing searchable in the text: nothing matches
-    if (q.sort == listing_sort::relevance) co_return co_await browse_relevance(c, std::move(q), std::move(terms));
+    if (q.sort == listing_sort::relevance)
+      co_return co_await browse_relevance(c, std::move(q), std::move(terms), rankings);
     tsquery = search_tsquery(terms);
   }
   co_return co_await browse_ordered(c, std::move(q), std::move(tsquery));

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "storage/cache/search_rankings.hpp"
 #include "storage/catalog.hpp"
 
 namespace cunji::storage::pg {
@@ -21,9 +22,13 @@ std::string search_vector(std::string_view title, std::string_view description);
 // Browsable listings (active, in active shops) matching the query, in the query's order, with
 // the same contract and keysets as storage::browse_listings. Relevance gives SQLite's scores to
 // the last bit (bm25 over the listings up to the snapshot: their count and total
-// listings.search_length, each term's matching listings), computed here for every match up to
-// the snapshot that passes the filters, on each page. A relevance page runs several statements:
-// call it inside one snapshot (engine::snapshot) so that they agree.
-task<listing_page> browse_listings(connection& c, listing_query q);
+// listings.search_length, from search_stats, each term's matching listings), computed here for
+// every match up to the snapshot, of any status; the page's rows are then read in rank order and
+// filtered. That ranking is kept in `rankings`, if given, under search_stats.generation (which
+// every change of a listing's text moves on, on any server): a stock, price, status or shop
+// change leaves it exact, as on SQLite (storage/cache/search_rankings.hpp). A relevance page
+// runs several statements: call it inside one snapshot (engine::snapshot) so that they agree.
+task<listing_page> browse_listings(connection& c, listing_query q,
+                                   versioned_cache<std::vector<ranked_match>>* rankings = nullptr);
 
 }  // namespace cunji::storage::pg

@@ -1,5 +1,5 @@
 // The rollups the schema's triggers keep (sales_daily, sales_cum, buyer_days, partner_daily,
-// shop_months, and the active counters) recomputed from orders on PostgreSQL, and every
+// shop_months, the active counters, and search_stats) recomputed from orders on PostgreSQL, and every
 // difference described (check_rollups; the SQLite engine's: storage/sql/rollup_check.cpp).
 // unix_day and day_month are the schema's forms of core::day_of and core::month_of_day.
 #include <algorithm>
@@ -191,6 +191,17 @@ task<void> check_active_counters(connection& c, findings& bad) {
             n(villages.i64(i, 2)));
 }
 
+// bm25's collection statistics (search_stats): the listings and their total search length.
+task<void> check_search_stats(connection& c, findings& bad) {
+  const auto r = co_await c.query(
+      "SELECT s.listings, s.positions, l.n, l.positions FROM search_stats s, (SELECT count(*) AS n, "
+      "coalesce(sum(search_length), 0) AS positions FROM listings) l WHERE (s.listings, s.positions) <> (l.n, "
+      "l.positions)");
+  for (int i = 0; i < r.rows(); ++i)
+    bad.add("search_stats counts " + n(r.i64(i, 0)) + " listings of " + n(r.i64(i, 1)) + " search positions, not " +
+            n(r.i64(i, 2)) + " of " + n(r.i64(i, 3)));
+}
+
 }  // namespace
 
 task<std::vector<std::string>> check_rollups(connection& c, std::size_t max_mismatches) {
@@ -201,6 +212,7 @@ task<std::vector<std::string>> check_rollups(connection& c, std::size_t max_mism
   co_await check_sales_cum(c, bad);
   co_await check_buyer_days(c, bad);
   co_await check_active_counters(c, bad);
+  co_await check_search_stats(c, bad);
   co_return bad.take();
 }
 

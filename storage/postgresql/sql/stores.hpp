@@ -3,16 +3,23 @@
 // file each (storage/postgresql/sql/*_store.cpp), over the engine's pool
 // (storage/postgresql/engine.hpp).
 #include <memory>
+#include <vector>
 
+#include "storage/cache/search_rankings.hpp"
 #include "storage/store.hpp"
 
 namespace cunji::storage::pg {
 
 class engine;
 
+// Relevance rankings by search and snapshot, under search_stats.generation
+// (storage/postgresql/sql/listing_search.hpp).
+using ranking_cache = versioned_cache<std::vector<ranked_match>>;
+
 std::unique_ptr<account_store> make_account_store(engine& e);
 std::unique_ptr<region_store> make_region_store(engine& e);
-std::unique_ptr<catalog_store> make_catalog_store(engine& e);
+// Without `rankings`, every relevance page ranks its matches.
+std::unique_ptr<catalog_store> make_catalog_store(engine& e, ranking_cache* rankings);
 std::unique_ptr<order_store> make_order_store(engine& e);
 std::unique_ptr<payment_store> make_payment_store(engine& e);
 std::unique_ptr<purchase_store> make_purchase_store(engine& e);
