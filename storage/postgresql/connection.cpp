@@ -102,6 +102,7 @@ void connection::on_notice(void* self, const PGresult* notice) {
 }
 
 task<bool> connection::commit(std::vector<statement> before) {
+  if (before.empty() && drop_deferred()) co_return true;  // no transaction was begun
   warned_ = false;
   if (before.empty()) {
     co_await query("COMMIT");
@@ -127,7 +128,7 @@ bool connection::connected() const noexcept { return PQstatus(conn_) == CONNECTI
 
 bool connection::reusable() const noexcept {
   return PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) == PQTRANS_IDLE &&
-         PQpipelineStatus(conn_) == PQ_PIPELINE_OFF;
+         PQpipelineStatus(conn_) == PQ_PIPELINE_OFF && !deferred_;
 }
 
 task<void> connection::wait(bool for_write) {
@@ -200,12 +201,25 @@ void connection::send(const std::string& sql, const std::vector<param>& values, 
 }
 
 task<row_set> connection::query(std::string sql, std::vector<param> values) {
+  if (deferred_) {
+    std::vector<statement> one;
+    one.push_back({std::move(sql), std::move(values)});
+    auto out = co_await pipeline(std::move(one));
+    co_return std::move(out.front());
+  }
   const char* name = co_await prepared(sql);
   send(sql, values, name);
   co_return co_await finish();
 }
 
+task<void> connection::send_deferred() {
+  if (!deferred_) co_return;
+  std::vector<statement> none;
+  co_await pipeline(std::move(none));
+}
+
 task<void> connection::script(std::string sql) {
+  co_await send_deferred();
   if (!PQsendQuery(conn_, sql.c_str())) fail("send");
   co_await finish();
 }
@@ -232,6 +246,7 @@ task<row_set> connection::finish() {
 }
 
 task<void> connection::copy_begin(std::string sql) {
+  co_await send_deferred();
   if (!PQsendQuery(conn_, sql.c_str())) fail("send");
   co_await flush();
   PGresult* first = co_await next_result();
@@ -265,6 +280,12 @@ task<void> connection::copy_end() {
 }
 
 task<std::vector<row_set>> connection::pipeline(std::vector<statement> statements) {
+  // defer()'s statement first, its (empty) result left out.
+  const bool with_deferred = deferred_.has_value();
+  if (with_deferred) {
+    statements.insert(statements.begin(), statement{std::move(*deferred_), {}});
+    deferred_.reset();
+  }
   // Those not prepared yet are prepared first (once per connection), one at a time.
   std::vector<const char*> names;
   for (const auto& s : statements) names.push_back(co_await prepared(s.sql));
@@ -295,6 +316,7 @@ task<std::vector<row_set>> connection::pipeline(std::vector<statement> statement
   if (!synced) fail("pipeline");
   if (!PQexitPipelineMode(conn_)) fail("pipeline");
   if (error) throw *error;
+  if (with_deferred) out.erase(out.begin());
   co_return out;
 }
 

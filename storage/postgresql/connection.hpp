@@ -76,6 +76,16 @@ class connection {
   task<row_set> query(std::string sql, std::vector<param> values);
   task<row_set> query(std::string sql);
 
+  // Sends `sql` (a BEGIN) with the next query or pipeline, in the same round trip, instead of
+  // on its own. drop_deferred() forgets it if nothing was sent since (and says so): a
+  // transaction that ran no statement has nothing to end.
+  void defer(std::string sql) { deferred_ = std::move(sql); }
+  bool drop_deferred() noexcept {
+    const bool pending = deferred_.has_value();
+    deferred_.reset();
+    return pending;
+  }
+
   // Runs `before` (if any) and COMMIT, in one round trip. Returns false if the server warned
   // while committing: with synchronous replication, a commit whose wait for the standby was
   // cancelled (an administrator's pg_cancel_backend, say) has committed here but may be on no
@@ -107,7 +117,8 @@ class connection {
   bool in_transaction() const noexcept;
   // Whether the connection to the server is up (inside a transaction or not).
   bool connected() const noexcept;
-  // Whether the connection can take another statement: connected and outside any transaction.
+  // Whether the connection can take another statement: connected, outside any transaction, and
+  // no deferred statement pending.
   bool reusable() const noexcept;
 
  private:
@@ -117,6 +128,7 @@ class connection {
   task<void> flush();
   task<pg_result*> next_result();
   task<row_set> finish();
+  task<void> send_deferred();  // defer()'s statement on its own, if it is still pending
   [[noreturn]] void fail(const char* doing) const;
   // The name `sql` is prepared under, preparing it first if it should be; nullptr: run unnamed.
   task<const char*> prepared(const std::string& sql);
@@ -127,6 +139,7 @@ class connection {
   pg_conn* conn_ = nullptr;
   std::optional<boost::asio::posix::stream_descriptor> socket_;
   bool warned_ = false;                                    // a WARNING arrived since commit() began
+  std::optional<std::string> deferred_;                    // defer()'s statement, not sent yet
   std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
 
  public:

@@ -51,14 +51,21 @@ class engine {
     co_return co_await fn(*c);
   }
 
-  // `fn` in one read-only transaction: all its statements see the same snapshot.
+  // `fn` in one read-only transaction: all its statements see the same snapshot. Its BEGIN goes
+  // with fn's first statement, in the same round trip.
   template <class R>
   task<R> snapshot(use_fn<R> fn) {
     auto c = co_await pool_.acquire();
-    co_await c->query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    auto out = co_await fn(*c);
-    co_await c->query("COMMIT");
-    co_return out;
+    c->defer("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    std::optional<R> out;
+    try {
+      out.emplace(co_await fn(*c));
+    } catch (...) {
+      c->drop_deferred();  // the connection goes back to the pool without a BEGIN pending
+      throw;
+    }
+    if (!c->drop_deferred()) co_await c->query("COMMIT");
+    co_return std::move(*out);
   }
 
   // `fn` in one transaction, committed when it returns (whatever it returns: a use case that

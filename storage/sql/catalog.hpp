@@ -72,9 +72,8 @@ result<listing> update_listing(connection& c, std::int64_t id, const listing_pat
 std::vector<listing_photo> find_listing_photos(connection& c, std::int64_t listing_id);
 void attach_photos(connection& c, std::vector<listing>& ls);
 // A listing's photos as one column of a row whose listing is `l` (a correlated subquery: one
-// index probe per row, so for rows already cut to a page): NULL without photos, else each photo's
-// position, id, width, height and names, fields joined by U+001F and photos by U+001E.
-// read_photos_column reads it, in position order.
+// index probe per row, so for rows already cut to a page): NULL without photos, else as
+// storage/photo_column.hpp packs them. read_photos_column reads it, in position order.
 extern const char* const photos_column;
 std::vector<listing_photo> read_photos_column(const query& q, int col);
 // A listing with its photos, read by one statement (so as of one moment without a transaction).

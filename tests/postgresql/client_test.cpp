@@ -230,3 +230,50 @@ TEST_CASE("PostgreSQL connection: statements are prepared once, utility statemen
   boost::asio::io_context ioc;
   run_task(ioc, prepares(cunji::test::fresh_pg_database()));
 }
+
+namespace {
+
+// A deferred BEGIN goes with the next statement or pipeline (whose results leave it out), and
+// is forgotten, with nothing to end, when no statement follows.
+task<void> defers(std::string db) {
+  auto c = co_await connect(db);
+  const std::string isolation = "SELECT current_setting('transaction_isolation')";
+  c->defer("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  CHECK_FALSE(c->in_transaction());
+  CHECK_FALSE(c->reusable());  // never back to a pool with a BEGIN pending
+  CHECK((co_await c->query(isolation)).text(0, 0) == "repeatable read");
+  CHECK(c->in_transaction());
+  CHECK_FALSE(c->drop_deferred());
+  co_await c->query("COMMIT");
+  CHECK(c->reusable());
+
+  c->defer("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  std::vector<statement> two;
+  two.push_back(statement{isolation, {}});
+  two.push_back(statement{std::string("SELECT 7"), {}});
+  const auto rows = co_await c->pipeline(std::move(two));
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].text(0, 0) == "repeatable read");
+  CHECK(rows[1].i64(0, 0) == 7);
+  CHECK(c->in_transaction());
+  const bool committed = co_await c->commit();
+  CHECK(committed);
+  CHECK_FALSE(c->in_transaction());
+
+  c->defer("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  CHECK(c->drop_deferred());
+  CHECK(c->reusable());
+  CHECK((co_await c->query(isolation)).text(0, 0) == "read committed");
+  c->defer("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  const bool nothing_to_commit = co_await c->commit();  // nothing began: no COMMIT sent, no warning
+  CHECK(nothing_to_commit);
+  CHECK(c->reusable());
+  CHECK((co_await c->query(isolation)).text(0, 0) == "read committed");
+}
+
+}  // namespace
+
+TEST_CASE("PostgreSQL connection: a deferred BEGIN goes with the next statement, or not at all") {
+  boost::asio::io_context ioc;
+  run_task(ioc, defers(cunji::test::fresh_pg_database()));
+}

@@ -105,6 +105,11 @@ statement shop_by_id(std::int64_t id) {
   return {std::string("SELECT ") + shop_cols + " FROM shops WHERE id = $1", params(id)};
 }
 
+statement shop_of_listing(std::int64_t listing_id) {
+  return {std::string("SELECT ") + shop_cols + " FROM shops WHERE id = (SELECT shop_id FROM listings WHERE id = $1)",
+          params(listing_id)};
+}
+
 std::optional<shop> shop_in(const row_set& r) { return first_row(r, read_shop); }
 
 task<std::optional<shop>> find_shop(connection& c, std::int64_t id) {

@@ -23,6 +23,7 @@ task<std::optional<villager>> find_villager(connection& c, std::int64_t id);
 statement villager_by_id(std::int64_t id);
 std::optional<villager> villager_in(const row_set& r);
 statement shop_by_id(std::int64_t id);
+statement shop_of_listing(std::int64_t listing_id);
 std::optional<shop> shop_in(const row_set& r);
 statement listing_by_id(std::int64_t id);
 std::optional<listing> listing_in(const row_set& r);

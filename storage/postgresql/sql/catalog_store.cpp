@@ -104,14 +104,23 @@ task<result<listing>> create_listing_checked(connection& c, const listing_creati
   co_return std::move(*fresh);
 }
 
+// The listing, its shop (for a draft's viewers) and its photos as of one moment, in one round
+// trip: the statements and their read-only transaction in one pipeline.
 task<result<listing>> find_listing_in(connection& c, std::int64_t id, std::optional<account> caller) {
-  auto l = co_await find_listing(c, id);
+  std::vector<statement> steps;
+  steps.push_back({"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", {}});
+  steps.push_back(listing_by_id(id));
+  steps.push_back(shop_of_listing(id));
+  steps.push_back(listing_photos_of(id));
+  steps.push_back({"COMMIT", {}});
+  const auto r = co_await c.pipeline(std::move(steps));
+  auto l = listing_in(r[1]);
   if (!l) co_return no_listing();
   if (l->status == listing_status::draft) {
-    const auto s = co_await find_shop(c, l->shop_id);
+    const auto s = shop_in(r[2]);
     if (!s || !can_view(caller, *s, *l)) co_return no_listing();
   }
-  l->photos = co_await find_listing_photos(c, id);
+  l->photos = photos_in(r[3]);
   co_return std::move(*l);
 }
 
@@ -127,12 +136,6 @@ task<result<listing>> update_listing_checked(connection& c, listing_update u) {
   auto res = co_await update_listing(c, u.listing_id, u.patch, expected_version(u.if_match, cur->version), u.now);
   if (res) res->photos = co_await find_listing_photos(c, u.listing_id);
   co_return res;
-}
-
-task<listing_page> browse_in(connection& c, listing_query q, ranking_cache* rankings) {
-  auto found = co_await browse_listings(c, std::move(q), rankings);
-  co_await attach_photos(c, found.items);
-  co_return found;
 }
 
 // --- photos ------------------------------------------------------------------------------
@@ -221,16 +224,19 @@ class pg_catalog_store final : public catalog_store {
 
   // The listing and its photos as of one moment.
   task<result<listing>> find_listing(std::int64_t id, std::optional<account> caller) override {
-    co_return co_await e_.snapshot<result<listing>>([&](connection& c) { return find_listing_in(c, id, caller); });
+    co_return co_await e_.read<result<listing>>([&](connection& c) { return find_listing_in(c, id, caller); });
   }
 
   task<result<listing>> update_listing(listing_update u) override {
     co_return co_await e_.write<result<listing>>([&](connection& c) { return update_listing_checked(c, u); });
   }
 
-  // The page and its photos as of one moment.
+  // The page and its photos as of one moment: one statement, or a relevance page's several in
+  // one snapshot.
   task<listing_page> browse(listing_query q) override {
-    co_return co_await e_.snapshot<listing_page>([&](connection& c) { return browse_in(c, q, rankings_); });
+    use_fn<listing_page> fn = [&](connection& c) { return browse_listings(c, q, rankings_); };
+    if (browse_in_one_statement(q)) co_return co_await e_.read<listing_page>(std::move(fn));
+    co_return co_await e_.snapshot<listing_page>(std::move(fn));
   }
 
   task<result<listing>> check_photo_upload(std::int64_t listing_id, account caller) override {

@@ -32,7 +32,7 @@ struct statement_builder {
 // Browsable listings with their county: the start of every browse statement.
 statement_builder browsable() {
   statement_builder b;
-  b.st.sql = std::string("SELECT ") + listing_cols +
+  b.st.sql = "SELECT " + listing_with_photos_cols +
              " FROM listings l JOIN counties c ON c.id = l.county_id WHERE l.visible = 1";
   return b;
 }
@@ -85,7 +85,7 @@ task<listing_page> browse_ordered(connection& c, listing_query q, std::optional<
       else page.next_keys = {last.id};
       break;
     }
-    page.items.push_back(read_listing(r, i));
+    page.items.push_back(read_listing_with_photos(r, i));
   }
   co_return page;
 }
@@ -147,7 +147,7 @@ task<std::unordered_map<std::int64_t, listing>> browsable_rows(connection& c, co
   const auto r = co_await c.query(std::move(b.st.sql), std::move(b.st.values));
   std::unordered_map<std::int64_t, listing> out;
   for (int i = 0; i < r.rows(); ++i) {
-    auto l = read_listing(r, i);
+    auto l = read_listing_with_photos(r, i);
     const auto id = l.id;
     out.emplace(id, std::move(l));
   }
@@ -218,6 +218,8 @@ task<listing_page> browse_relevance(connection& c, listing_query q, std::vector<
 }
 
 }  // namespace
+
+bool browse_in_one_statement(const listing_query& q) { return !(q.text && q.sort == listing_sort::relevance); }
 
 task<listing_page> browse_listings(connection& c, listing_query q,
                                    versioned_cache<std::vector<ranked_match>>* rankings) {

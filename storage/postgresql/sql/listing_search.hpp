@@ -20,7 +20,7 @@ class connection;
 std::string search_vector(std::string_view title, std::string_view description);
 
 // Browsable listings (active, in active shops) matching the query, in the query's order, with
-// the same contract and keysets as storage::browse_listings. Relevance gives SQLite's scores to
+// their photos, with the same contract and keysets as storage::browse_listings. Relevance gives SQLite's scores to
 // the last bit (bm25 over the listings up to the snapshot: their count and total
 // listings.search_length, from search_stats, each term's matching listings), computed here for
 // every match up to the snapshot, of any status; the page's rows are then read in rank order and
@@ -30,5 +30,9 @@ std::string search_vector(std::string_view title, std::string_view description);
 // runs several statements: call it inside one snapshot (engine::snapshot) so that they agree.
 task<listing_page> browse_listings(connection& c, listing_query q,
                                    versioned_cache<std::vector<ranked_match>>* rankings = nullptr);
+
+// Whether browse_listings reads `q`'s page in one statement (every sort but relevance with a
+// search), so as of one moment without a transaction of its own.
+bool browse_in_one_statement(const listing_query& q);
 
 }  // namespace cunji::storage::pg

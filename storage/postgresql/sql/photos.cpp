@@ -1,8 +1,6 @@
 // Listing photos on PostgreSQL: rows of listing_photos, files of photo_files (bytea).
 #include "storage/postgresql/sql/photos.hpp"
 
-#include <unordered_map>
-
 #include "storage/postgresql/connection.hpp"
 
 namespace cunji::storage::pg {
@@ -39,34 +37,20 @@ statement bump_listing(std::int64_t listing_id, unix_seconds now) {
 
 }  // namespace
 
-task<std::vector<listing_photo>> find_listing_photos(connection& c, std::int64_t listing_id) {
-  const auto r = co_await c.query(
-      std::string("SELECT ") + photo_cols + " FROM listing_photos WHERE listing_id = $1 ORDER BY position",
-      params(listing_id));
-  std::vector<listing_photo> out;
-  for (int i = 0; i < r.rows(); ++i) out.push_back(read_photo(r, i, 0));
-  co_return out;
+statement listing_photos_of(std::int64_t listing_id) {
+  return {std::string("SELECT ") + photo_cols + " FROM listing_photos WHERE listing_id = $1 ORDER BY position",
+          params(listing_id)};
 }
 
-task<void> attach_photos(connection& c, std::vector<listing>& ls) {
-  if (ls.empty()) co_return;
-  // One query for the page: the ids as an array literal (a page has at most 100 listings).
-  std::string ids = "{";
-  std::unordered_map<std::int64_t, listing*> by_id;
-  for (auto& l : ls) {
-    if (ids.size() > 1) ids += ',';
-    ids += std::to_string(l.id);
-    by_id.emplace(l.id, &l);
-  }
-  ids += '}';
-  const auto r = co_await c.query(std::string("SELECT listing_id, ") + photo_cols +
-                                      " FROM listing_photos WHERE listing_id = ANY ($1::bigint[]) "
-                                      "ORDER BY listing_id, position",
-                                  params(ids));
-  for (int i = 0; i < r.rows(); ++i) {
-    const auto it = by_id.find(r.i64(i, 0));
-    if (it != by_id.end()) it->second->photos.push_back(read_photo(r, i, 1));
-  }
+std::vector<listing_photo> photos_in(const row_set& r) {
+  std::vector<listing_photo> out;
+  for (int i = 0; i < r.rows(); ++i) out.push_back(read_photo(r, i, 0));
+  return out;
+}
+
+task<std::vector<listing_photo>> find_listing_photos(connection& c, std::int64_t listing_id) {
+  auto st = listing_photos_of(listing_id);
+  co_return photos_in(co_await c.query(std::move(st.sql), std::move(st.values)));
 }
 
 task<listing_photo> insert_listing_photo(connection& c, const photo_upload& u) {

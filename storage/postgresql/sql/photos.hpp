@@ -8,15 +8,15 @@
 
 #include "core/catalog.hpp"
 #include "storage/catalog.hpp"
+#include "storage/postgresql/connection.hpp"
 
 namespace cunji::storage::pg {
 
-class connection;
-
-// A listing's photos in upload order; attach_photos fills the photos of each listing given
-// (`ls` must outlive the task).
+// A listing's photos in upload order (a page's come with its rows: listing_rows.hpp).
 task<std::vector<listing_photo>> find_listing_photos(connection& c, std::int64_t listing_id);
-task<void> attach_photos(connection& c, std::vector<listing>& ls);
+// The same as a statement for a pipeline, and what its rows hold.
+statement listing_photos_of(std::int64_t listing_id);
+std::vector<listing_photo> photos_in(const row_set& r);
 // Appends a photo, storing each file unless a row of that name exists. Bumps the listing's
 // version. `u` must outlive the task (its files are not copied).
 task<listing_photo> insert_listing_photo(connection& c, const photo_upload& u);
