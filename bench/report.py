@@ -5,7 +5,7 @@
 
 WORKDIR holds meta.json (run parameters), rows.jsonl (one line per wrk run: the WRK_JSON of
 bench/wrk/market.lua plus the server's peak RSS and writer deltas), and optionally
-flash.json, idle.json and notify.json (the checks of those scenarios). Prints the table, writes RESULT_JSON,
+flash.json, idle.json, notify.json and visibility.json (the checks of those scenarios). Prints the table, writes RESULT_JSON,
 and exits 1 if anything was wrong: an unexpected non-2xx response, a socket error, a wrong
 flash-sale count, idle connections refused or dropped, or a dead server. Never on speed.
 """
@@ -31,6 +31,7 @@ def main():
     flash = load(os.path.join(work, "flash.json"))
     idle = load(os.path.join(work, "idle.json"))
     notify = load(os.path.join(work, "notify.json"))
+    visibility = load(os.path.join(work, "visibility.json"))
     problems = list(meta.get("problems", []))
 
     ceiling = {r["connections"]: r["wrk"]["rps"] for r in rows if r["name"] == "healthz"}
@@ -94,6 +95,8 @@ def main():
         if flash.get("stock_after") != 0:
             problems.append("flash_sale: GET /v1/listings/%s shows stock %s afterwards, not 0"
                             % (flash.get("listing_id"), flash.get("stock_after")))
+    if visibility is not None:
+        problems.extend("visibility: " + p for p in visibility["problems"])
     if idle is not None:
         if idle["opened"] != idle["count"]:
             problems.append("idle: only %d of %d connections could be opened (%s)"
@@ -151,6 +154,12 @@ def main():
         print("paid orders: at most %.0f/s (an order, an Alipay pay request and a notification each: "
               "1 / (1/%.0f + 1/%.0f + 1/%.0f), the notification rate being the storm's), %.0f%% of the unpaid-order "
               "rate" % (paid, by_name["order"], by_name["pay"], by_name["notify_storm"], 100 * paid / by_name["order"]))
+    if visibility is not None:
+        d_ms = visibility["delay_ms"]
+        print("visibility: a stock change answered by one server, seen in the other's cached read after "
+              "p50 %s ms, p99 %s ms, max %s ms over %d rounds, under the mixed load on the first"
+              % tuple(["%.1f" % d_ms[k] if d_ms[k] is not None else "-" for k in ("p50", "p99", "max")] +
+                      [visibility["rounds"]]))
     if idle is not None:
         print("idle: %d of %d keep-alive connections opened in %.1f s (server gauge: %s open) and %d still open at "
               "the end; server RSS %.1f MiB before, %.1f MiB while held (+%.1f MiB, x%.2f, %.1f KiB per "
@@ -184,6 +193,7 @@ def main():
     result["flash_sale"] = flash
     result["idle"] = idle
     result["notify_storm"] = notify
+    result["visibility"] = visibility
     with open(result_path, "w") as f:
         json.dump(result, f, ensure_ascii=False, indent=1)
         f.write("\n")

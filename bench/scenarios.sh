@@ -90,3 +90,37 @@ idle_scenario() {
   fi
   idle_pid=""
 }
+
+# Cache visibility across servers (PostgreSQL only): a second server on the same database; while
+# the mixed load runs on the first, a listing's stock is changed through the first and looked
+# for in the second's cached reads (bench/visibility_probe.py).
+visibility_scenario() {
+  [[ $engine == postgresql ]] || return 0
+  wanted visibility || return 0
+  local shop token made listing second_pid second_port load_pid rounds=$((quick ? 10 : 60))
+  read -r shop token <"$prefix.farmer"
+  made=$(curl -sS --max-time 10 -X POST "$base/v1/shops/$shop/listings" \
+    -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    -d '{"title":"看得见的库存 visibility probe","category":"fruit","unit":"box","price_fen":990,"stock":1000}' \
+    -w '\n%{http_code}' || true)
+  listing=""
+  [[ $(tail -n1 <<<"$made") == 201 ]] && listing=$(sed '$d' <<<"$made" | python3 bench/json_field.py id || true)
+  if [[ -z $listing ]] || ! start_server "$work/second.log"; then
+    problems+=("visibility: could not create the listing or start the second server")
+    return 0
+  fi
+  second_pid=$started_pid second_port=$started_port
+  # The load (not recorded): the mixed scenario on the first server until the probe is done.
+  CUNJI_SCENARIO=mixed CUNJI_WRK_THREADS=2 CUNJI_RUN_ID="$run_id-visibility" wrk -t 2 -c 64 -d 120s --timeout 5s \
+    -s bench/wrk/market.lua "$base" >/dev/null 2>&1 &
+  load_pid=$!
+  sleep 0.5
+  if ! python3 bench/visibility_probe.py --writer "$port" --reader "$second_port" --token="$token" \
+      --listing "$listing" --rounds "$rounds" >"$work/visibility.json" 2>"$work/visibility.err"; then
+    problems+=("visibility: the probe failed: $(tail -n1 "$work/visibility.err")")
+    rm -f "$work/visibility.json"
+  fi
+  kill "$load_pid" 2>/dev/null || true
+  wait "$load_pid" 2>/dev/null || true
+  stop_server "$second_pid"
+}

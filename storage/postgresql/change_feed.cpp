@@ -72,7 +72,14 @@ task<void> change_feed::send() {
   for (;;) {
     while (wanted_.exchange(false)) {
       try {
-        if (!c || !c->reusable()) c = co_await connection::open(ex_, conninfo_, connect_timeout_);
+        if (!c || !c->reusable()) {
+          c = co_await connection::open(ex_, conninfo_, connect_timeout_);
+          // A NOTIFY's transaction takes a transaction id, so its commit would wait for the WAL
+          // flush (and a synchronous standby) behind the writes: several ms under load, for a
+          // message that needs no durability (a primary lost before the flush takes every
+          // listener's connection with it, and they stop serving their caches).
+          co_await c->query("SET synchronous_commit = off");
+        }
         co_await c->query("SELECT pg_notify($1, $2)", params(channel, id_));
         ++sent_;
       } catch (const std::exception&) {
