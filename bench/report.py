@@ -5,7 +5,7 @@
 
 WORKDIR holds meta.json (run parameters), rows.jsonl (one line per wrk run: the WRK_JSON of
 bench/wrk/market.lua plus the server's peak RSS and writer deltas), and optionally
-flash.json, idle.json, notify.json and visibility.json (the checks of those scenarios). Prints the table, writes RESULT_JSON,
+flash.json, idle.json, notify.json, visibility.json and pgbench.json (the checks and baselines of those scenarios). Prints the table, writes RESULT_JSON,
 and exits 1 if anything was wrong: an unexpected non-2xx response, a socket error, a wrong
 flash-sale count, idle connections refused or dropped, or a dead server. Never on speed.
 """
@@ -32,6 +32,7 @@ def main():
     idle = load(os.path.join(work, "idle.json"))
     notify = load(os.path.join(work, "notify.json"))
     visibility = load(os.path.join(work, "visibility.json"))
+    pgbench = load(os.path.join(work, "pgbench.json"))
     problems = list(meta.get("problems", []))
 
     ceiling = {r["connections"]: r["wrk"]["rps"] for r in rows if r["name"] == "healthz"}
@@ -154,6 +155,11 @@ def main():
         print("paid orders: at most %.0f/s (an order, an Alipay pay request and a notification each: "
               "1 / (1/%.0f + 1/%.0f + 1/%.0f), the notification rate being the storm's), %.0f%% of the unpaid-order "
               "rate" % (paid, by_name["order"], by_name["pay"], by_name["notify_storm"], 100 * paid / by_name["order"]))
+    if pgbench is not None:
+        order_rps = next((r["wrk"]["rps"] for r in rows if r["name"] == "order" and r["connections"] == 64), None)
+        pgbench["order_ratio"] = round(order_rps / pgbench["tps"], 2) if order_rps and pgbench["tps"] else None
+        print("pgbench_order: the SQL of one order, %d clients: B = %.0f transactions/s; order / B = %s"
+              % (pgbench["clients"], pgbench["tps"], pgbench["order_ratio"]))
     if visibility is not None:
         d_ms = visibility["delay_ms"]
         print("visibility: a stock change answered by one server, seen in the other's cached read after "
@@ -194,6 +200,7 @@ def main():
     result["idle"] = idle
     result["notify_storm"] = notify
     result["visibility"] = visibility
+    result["pgbench_order"] = pgbench
     with open(result_path, "w") as f:
         json.dump(result, f, ensure_ascii=False, indent=1)
         f.write("\n")

@@ -124,3 +124,26 @@ visibility_scenario() {
   wait "$load_pid" 2>/dev/null || true
   stop_server "$second_pid"
 }
+
+# The order scenario's baseline B (PostgreSQL only): pgbench running the SQL of one order on the
+# same cluster, with order's connections and duration.
+pgbench_baseline() {
+  [[ $engine == postgresql ]] || return 0
+  wanted order || return 0
+  local out tps ranges p_listings p_shops p_first p_last
+  ranges=$(psql -qAt -F ' ' "host=$pg_dir user=postgres dbname=bench" -c \
+    "SELECT (SELECT max(id) FROM listings), (SELECT max(id) FROM shops), min(id), max(id) FROM accounts WHERE role = 'buyer'")
+  read -r p_listings p_shops p_first p_last <<<"$ranges"
+  if out=$(/usr/lib/postgresql/15/bin/pgbench -n -M prepared -c 64 -j 2 -T "${duration%s}" -D listings="$p_listings" \
+      -D shops="$p_shops" -D buyer_first="$p_first" -D buyer_last="$p_last" \
+      -f bench/pgbench_order.sql "host=$pg_dir user=postgres dbname=bench" 2>&1); then
+    tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)$/\1/p' <<<"$out")
+  fi
+  if [[ -z ${tps:-} ]]; then
+    echo "bench: pgbench failed: $out" >&2
+    problems+=("pgbench_order: pgbench failed")
+    return 0
+  fi
+  echo "bench: pgbench_order c=64 tps=$tps" >&2
+  printf '{"clients":64,"duration":"%s","tps":%s}\n' "$duration" "$tps" >"$work/pgbench.json"
+}
