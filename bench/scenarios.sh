@@ -6,21 +6,27 @@
 # (if given) asks for it, and uses the script's globals (base, port, prefix, work, duration,
 # problems, ...).
 
+# new_listing SHOP TOKEN JSON: creates a listing in SHOP as its farmer (TOKEN); prints its id, or
+# nothing (and the answer on stderr) if it was not created.
+new_listing() {
+  local made
+  made=$(curl -sS --max-time 10 -X POST "$base/v1/shops/$1/listings" \
+    -H "Authorization: Bearer $2" -H 'Content-Type: application/json' -d "$3" -w '\n%{http_code}' || true)
+  if [[ $(tail -n1 <<<"$made") == 201 ]]; then
+    sed '$d' <<<"$made" | python3 bench/json_field.py id || true
+  else
+    echo "bench: a listing was not created: $made" >&2
+  fi
+}
+
 # Flash sale: the farmer of the first shop lists 1,000 boxes, then everyone orders them.
 flash_sale_scenario() {
   wanted flash_sale || return 0
-  local flash_shop farmer_token created flash_id stock_after
+  local flash_shop farmer_token flash_id stock_after
   read -r flash_shop farmer_token <"$prefix.farmer"
-  created=$(curl -sS --max-time 10 -X POST "$base/v1/shops/$flash_shop/listings" \
-    -H "Authorization: Bearer $farmer_token" -H 'Content-Type: application/json' \
-    -d "{\"title\":\"限时秒杀 红富士苹果 5斤装\",\"description\":\"Flash sale: $flash_stock boxes.\",\"category\":\"fruit\",\"unit\":\"box\",\"price_fen\":990,\"stock\":$flash_stock}" \
-    -w '\n%{http_code}' || true)
-  flash_id=""
-  if [[ $(tail -n1 <<<"$created") == 201 ]]; then
-    flash_id=$(sed '$d' <<<"$created" | python3 bench/json_field.py id || true)
-  fi
+  flash_id=$(new_listing "$flash_shop" "$farmer_token" \
+    "{\"title\":\"限时秒杀 红富士苹果 5斤装\",\"description\":\"Flash sale: $flash_stock boxes.\",\"category\":\"fruit\",\"unit\":\"box\",\"price_fen\":990,\"stock\":$flash_stock}")
   if [[ -z $flash_id ]]; then
-    echo "bench: could not create the flash-sale listing: $created" >&2
     problems+=("flash_sale: could not create the listing")
   else
     CUNJI_FLASH_SHOP=$flash_shop CUNJI_FLASH_LISTING=$flash_id run flash_sale flash_sale 64 2 "$flash_duration"
@@ -33,15 +39,13 @@ flash_sale_scenario() {
 # Photo uploads: 200 new listings of the first shop's farmer, a 2 MiB JPEG uploaded to them in turn.
 photo_scenarios() {
   wanted photo_upload || return 0
-  local photo_shop photo_token made photo_bytes i
+  local photo_shop photo_token photo_bytes i
   read -r photo_shop photo_token <"$prefix.farmer"
   : >"$work/photo_listings"
   for i in $(seq 200); do
-    made=$(curl -sS --max-time 10 -X POST "$base/v1/shops/$photo_shop/listings" \
-      -H "Authorization: Bearer $photo_token" -H 'Content-Type: application/json' \
-      -d "{\"title\":\"带照片的脐橙 $i\",\"category\":\"fruit\",\"unit\":\"box\",\"price_fen\":3900,\"stock\":10}" \
-      -w '\n%{http_code}' || true)
-    if [[ $(tail -n1 <<<"$made") == 201 ]]; then sed '$d' <<<"$made" | python3 bench/json_field.py id >>"$work/photo_listings"; fi
+    new_listing "$photo_shop" "$photo_token" \
+      "{\"title\":\"带照片的脐橙 $i\",\"category\":\"fruit\",\"unit\":\"box\",\"price_fen\":3900,\"stock\":10}" \
+      >>"$work/photo_listings"
   done
   photo_bytes=$(build/cunji_benchphoto "$work/photo.jpg" $((2 * 1024 * 1024)) || true)
   if [[ $(wc -l <"$work/photo_listings") -lt 200 || -z $photo_bytes ]]; then
@@ -97,14 +101,10 @@ idle_scenario() {
 visibility_scenario() {
   [[ $engine == postgresql ]] || return 0
   wanted visibility || return 0
-  local shop token made listing second_pid second_port load_pid rounds=$((quick ? 10 : 60))
+  local shop token listing second_pid second_port load_pid rounds=$((quick ? 10 : 60))
   read -r shop token <"$prefix.farmer"
-  made=$(curl -sS --max-time 10 -X POST "$base/v1/shops/$shop/listings" \
-    -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-    -d '{"title":"看得见的库存 visibility probe","category":"fruit","unit":"box","price_fen":990,"stock":1000}' \
-    -w '\n%{http_code}' || true)
-  listing=""
-  [[ $(tail -n1 <<<"$made") == 201 ]] && listing=$(sed '$d' <<<"$made" | python3 bench/json_field.py id || true)
+  listing=$(new_listing "$shop" "$token" \
+    '{"title":"看得见的库存 visibility probe","category":"fruit","unit":"box","price_fen":990,"stock":1000}')
   if [[ -z $listing ]] || ! start_server "$work/second.log"; then
     problems+=("visibility: could not create the listing or start the second server")
     return 0
