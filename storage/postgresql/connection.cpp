@@ -41,6 +41,15 @@ void unwatch(std::optional<descriptor>& socket) {
 
 }  // namespace
 
+std::string bigint_array(const std::vector<std::int64_t>& values) {
+  std::string out = "{";
+  for (const auto v : values) {
+    if (out.size() > 1) out += ',';
+    out += std::to_string(v);
+  }
+  return out + '}';
+}
+
 std::string bytea(std::string_view bytes) {
   static constexpr char digits[] = "0123456789abcdef";
   std::string out;

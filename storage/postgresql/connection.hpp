@@ -44,6 +44,9 @@ std::string bytea(const std::array<unsigned char, N>& bytes) {
   return bytea(std::string_view(reinterpret_cast<const char*>(bytes.data()), N));
 }
 
+// Integers as a bigint[] parameter (an array literal, "{1,2,3}"): `$n::bigint[]`.
+std::string bigint_array(const std::vector<std::int64_t>& values);
+
 // The parameters $1, $2… of a statement.
 template <class... A>
 std::vector<param> params(const A&... a) {

@@ -128,21 +128,11 @@ task<std::shared_ptr<const ranking>> rank_matches(connection& c, const std::vect
   co_return out;
 }
 
-// An array literal of ids ({1,2,3}).
-std::string id_array(const std::vector<std::int64_t>& ids) {
-  std::string out = "{";
-  for (const auto id : ids) {
-    if (out.size() > 1) out += ',';
-    out += std::to_string(id);
-  }
-  return out + '}';
-}
-
 // The rows of `ids` that are browsable and pass the filters, by id.
 task<std::unordered_map<std::int64_t, listing>> browsable_rows(connection& c, const listing_query& q,
                                                                const std::vector<std::int64_t>& ids) {
   auto b = browsable();
-  b.st.sql += " AND l.id = ANY (" + b.arg(id_array(ids)) + "::bigint[])";
+  b.st.sql += " AND l.id = ANY (" + b.arg(bigint_array(ids)) + "::bigint[])";
   add_filters(q, b);
   const auto r = co_await c.query(std::move(b.st.sql), std::move(b.st.values));
   std::unordered_map<std::int64_t, listing> out;

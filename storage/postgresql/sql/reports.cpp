@@ -51,12 +51,6 @@ constexpr const char* poverty_shops_sql =
 
 }  // namespace
 
-std::string bigint_array(const std::vector<std::int64_t>& values) {
-  std::string out = "{";
-  for (const auto v : values) out += (out.size() > 1 ? "," : "") + std::to_string(v);
-  return out + "}";
-}
-
 task<std::vector<sales_totals>> sales_through(connection& c, sales_scope scope, std::int64_t id,
                                               std::vector<day_number> days) {
   const auto r = co_await c.query(

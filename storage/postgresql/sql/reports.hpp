@@ -56,7 +56,4 @@ task<std::vector<month_figures>> village_monthly(connection& c, std::int64_t vil
 // (at most `max_mismatches`); empty when they agree. check_ledger runs it too.
 task<std::vector<std::string>> check_rollups(connection& c, std::size_t max_mismatches = 100);
 
-// A PostgreSQL array literal of integers ("{1,2,3}"), for a `$n::bigint[]` parameter.
-std::string bigint_array(const std::vector<std::int64_t>& values);
-
 }  // namespace cunji::storage::pg
