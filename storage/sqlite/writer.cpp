@@ -166,7 +166,11 @@ void writer::run_batch(std::deque<std::unique_ptr<detail::command>>& batch) {
     ++batches_;
   }
   if (opts_.on_batch) opts_.on_batch(writer_stats{batch.size(), elapsed, committed});
-  for (auto& cmd : batch) cmd->complete();
+  // Each command is destroyed as soon as it has answered (see op::complete).
+  for (auto& cmd : batch) {
+    cmd->complete();
+    cmd.reset();
+  }
   batch.clear();
 }
 

@@ -101,10 +101,10 @@ class writer {
   template <class Fn, class Handler, class R>
   struct op final : detail::command {
     op(Fn f, Handler h)
-        : fn(std::move(f)),
-          handler(std::move(h)),
-          work(boost::asio::prefer(boost::asio::get_associated_executor(handler),
-                                   boost::asio::execution::outstanding_work.tracked)) {}
+        : work(boost::asio::prefer(boost::asio::get_associated_executor(h),
+                                   boost::asio::execution::outstanding_work.tracked)),
+          fn(std::move(f)),
+          handler(std::move(h)) {}
     bool run(connection& c) override {
       out.emplace(fn(c));
       return out->ok();
@@ -113,25 +113,27 @@ class writer {
       err = e;
       out.reset();
     }
+    // The answer goes out without the work guard: the guard stays in the op, declared first so
+    // that it is destroyed last, after every other copy of the caller's executor this thread
+    // holds (a moved-from bound handler still holds one). Until then the caller's io_context
+    // cannot run out of work, so it cannot be destroyed under the writer thread's feet.
     void complete() noexcept override {
-      auto ex = work;
       // The error moves with the answer, so the thread that answers is the only owner of the
       // exception object (the reference counts of exception_ptr are invisible to TSan).
-      boost::asio::post(
-          ex, [h = std::move(handler), e = std::move(err), o = std::move(out), w = std::move(work)]() mutable {
-            if (e || !o) {
-              std::move(h)(e ? e : std::make_exception_ptr(std::runtime_error("writer stopped")),
-                           R(cunji::error{cunji::errc::conflict, "failed"}));
-            } else {
-              std::move(h)(nullptr, std::move(*o));
-            }
-          });
+      boost::asio::post(work, [h = std::move(handler), e = std::move(err), o = std::move(out)]() mutable {
+        if (e || !o) {
+          std::move(h)(e ? e : std::make_exception_ptr(std::runtime_error("writer stopped")),
+                       R(cunji::error{cunji::errc::conflict, "failed"}));
+        } else {
+          std::move(h)(nullptr, std::move(*o));
+        }
+      });
     }
-    Fn fn;
-    Handler handler;
     std::decay_t<decltype(boost::asio::prefer(std::declval<boost::asio::associated_executor_t<Handler>>(),
                                               boost::asio::execution::outstanding_work.tracked))>
         work;
+    Fn fn;
+    Handler handler;
     std::optional<R> out;
     std::exception_ptr err;
   };
