@@ -81,7 +81,7 @@ struct listing {
   std::vector<listing_photo> photos;  // in upload order
 };
 
-// Limits (docs/http-api.md).
+// Limits (docs/http.md).
 inline constexpr std::size_t shop_name_max = 80;
 inline constexpr std::size_t description_max = 2000;
 inline constexpr std::size_t title_max = 120;

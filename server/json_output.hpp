@@ -1,5 +1,5 @@
 #pragma once
-// Domain types to their JSON representation (the resource shapes of docs/http-api.md and server/openapi.json).
+// Domain types to their JSON representation (the resource shapes of docs/http.md and server/openapi.json).
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <optional>

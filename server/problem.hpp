@@ -9,7 +9,7 @@
 
 namespace cunji::server {
 
-// `type` is one of the API's slugs (docs/http-api.md) (e.g. "validation_failed"); the title is derived from it.
+// `type` is one of the API's slugs (docs/http.md) (e.g. "validation_failed"); the title is derived from it.
 response problem(http::status status, std::string_view type, std::string_view detail,
                  const std::vector<field_error>& errors = {});
 

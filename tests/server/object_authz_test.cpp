@@ -3,7 +3,7 @@
 // victim's objects, and with ids that name nothing, by every outsider (authz_world.hpp). A route
 // without a fixture below fails the test, so a new one cannot go untested.
 //
-// The API (docs/http-api.md): without a token where one is needed, 401; an object the caller may not see (or none),
+// The API (docs/http.md): without a token where one is needed, 401; an object the caller may not see (or none),
 // 404, never 403; a visible object the caller may not change, 403. The only successes allowed
 // are the public reads of published data listed in `public_reads`, and their bodies may hold
 // only the fields the API lists. No answer may hold the victim's private texts, and the database
