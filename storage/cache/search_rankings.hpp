@@ -19,6 +19,9 @@ inline bool rank_before(const ranked_match& a, const ranked_match& b) {
   return a.score < b.score || (a.score == b.score && a.id < b.id);
 }
 
+// Rankings by key (a search and its snapshot), each kept under the version it was computed at.
+using ranking_cache = versioned_cache<std::vector<ranked_match>>;
+
 // For a MATCH expression and a walk's snapshot id: every match up to the snapshot, best first
 // (score, then id), with the scores the walk's cursor keys carry. A ranking depends only on the
 // indexed text (title, description) of the listings up to the snapshot, so it stays exact until
@@ -30,12 +33,12 @@ class search_rankings {
       : counters_(counters), entries_(budget_bytes) {}
 
   const change_counters& counters() const noexcept { return counters_; }
-  versioned_cache<std::vector<ranked_match>>& entries() noexcept { return entries_; }
-  const versioned_cache<std::vector<ranked_match>>& entries() const noexcept { return entries_; }
+  ranking_cache& entries() noexcept { return entries_; }
+  const ranking_cache& entries() const noexcept { return entries_; }
 
  private:
   const change_counters& counters_;
-  versioned_cache<std::vector<ranked_match>> entries_;
+  ranking_cache entries_;
 };
 
 }  // namespace cunji::storage

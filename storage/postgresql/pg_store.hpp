@@ -65,7 +65,7 @@ class pg_store final : public store {
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> keep_running_;
   std::thread thread_;
   change_counters changes_;
-  versioned_cache<std::vector<ranked_match>> rankings_;
+  ranking_cache rankings_;
   change_feed feed_;
   pool pool_;
   engine engine_;

@@ -58,9 +58,9 @@ class pg_catalog_fixture {
   }
 
   storage::catalog_store& catalog() { return *catalog_; }
-  storage::pg::ranking_cache& rankings() { return rankings_; }
+  storage::ranking_cache& rankings() { return rankings_; }
   // Another catalog on the same database with a ranking cache of its own: another server's.
-  std::unique_ptr<storage::catalog_store> other_catalog(storage::pg::ranking_cache& rankings) {
+  std::unique_ptr<storage::catalog_store> other_catalog(storage::ranking_cache& rankings) {
     return storage::pg::make_catalog_store(*e_, &rankings);
   }
 
@@ -98,7 +98,7 @@ class pg_catalog_fixture {
   std::string db_ = fresh_pg_database();
   std::unique_ptr<storage::pg::pool> p_;
   std::unique_ptr<storage::pg::engine> e_;
-  storage::pg::ranking_cache rankings_{1 << 20};
+  storage::ranking_cache rankings_{1 << 20};
   std::unique_ptr<storage::catalog_store> catalog_;
   int accounts_ = 0;
 };

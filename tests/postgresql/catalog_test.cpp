@@ -386,7 +386,7 @@ TEST_CASE("PostgreSQL catalog: listing updates under If-Match, counters kept by 
 TEST_CASE("PostgreSQL catalog: a kept relevance ranking follows text edits on any server, not stock") {
   pg_catalog_fixture f;
   auto& cat = f.catalog();
-  storage::pg::ranking_cache theirs_cache{1 << 20};
+  storage::ranking_cache theirs_cache{1 << 20};
   const auto theirs = f.other_catalog(theirs_cache);
   const auto farmer = f.make_account(role::farmer, f.village_a);
   const auto s = f.run(cat.open_shop({farmer, "王家果园", "", std::nullopt, 10})).value();

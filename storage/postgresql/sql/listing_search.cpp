@@ -145,7 +145,7 @@ task<std::unordered_map<std::int64_t, listing>> browsable_rows(connection& c, co
 }
 
 task<listing_page> browse_relevance(connection& c, listing_query q, std::vector<search_term> terms,
-                                    versioned_cache<ranking>* rankings) {
+                                    ranking_cache* rankings) {
   // Keyset: [snapshot max id, bit pattern of the last score, last id]. The first page reads
   // the snapshot id; every page reads the collection's statistics (search_stats, kept by the
   // listings' triggers, less the listings after the snapshot) and their generation, which a
@@ -211,8 +211,7 @@ task<listing_page> browse_relevance(connection& c, listing_query q, std::vector<
 
 bool browse_in_one_statement(const listing_query& q) { return !(q.text && q.sort == listing_sort::relevance); }
 
-task<listing_page> browse_listings(connection& c, listing_query q,
-                                   versioned_cache<std::vector<ranked_match>>* rankings) {
+task<listing_page> browse_listings(connection& c, listing_query q, ranking_cache* rankings) {
   if (q.limit < 1) co_return listing_page{};
   std::optional<std::string> tsquery;
   if (q.text) {

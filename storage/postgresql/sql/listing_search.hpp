@@ -28,8 +28,7 @@ std::string search_vector(std::string_view title, std::string_view description);
 // every change of a listing's text moves on, on any server): a stock, price, status or shop
 // change leaves it exact, as on SQLite (storage/cache/search_rankings.hpp). A relevance page
 // runs several statements: call it inside one snapshot (engine::snapshot) so that they agree.
-task<listing_page> browse_listings(connection& c, listing_query q,
-                                   versioned_cache<std::vector<ranked_match>>* rankings = nullptr);
+task<listing_page> browse_listings(connection& c, listing_query q, ranking_cache* rankings = nullptr);
 
 // Whether browse_listings reads `q`'s page in one statement (every sort but relevance with a
 // search), so as of one moment without a transaction of its own.

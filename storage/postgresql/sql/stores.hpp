@@ -3,7 +3,6 @@
 // file each (storage/postgresql/sql/*_store.cpp), over the engine's pool
 // (storage/postgresql/engine.hpp).
 #include <memory>
-#include <vector>
 
 #include "storage/cache/search_rankings.hpp"
 #include "storage/store.hpp"
@@ -11,10 +10,6 @@
 namespace cunji::storage::pg {
 
 class engine;
-
-// Relevance rankings by search and snapshot, under search_stats.generation
-// (storage/postgresql/sql/listing_search.hpp).
-using ranking_cache = versioned_cache<std::vector<ranked_match>>;
 
 std::unique_ptr<account_store> make_account_store(engine& e);
 std::unique_ptr<region_store> make_region_store(engine& e);
