@@ -17,19 +17,18 @@ namespace {
 // A VFS over the default one that counts the savepoint journals SQLite writes to a file.
 int subjournal_files = 0;
 sqlite3_vfs counting_vfs;
+sqlite3_vfs* default_vfs = nullptr;
 
 int count_open(sqlite3_vfs*, const char* name, sqlite3_file* f, int flags, int* out_flags) {
   if (flags & SQLITE_OPEN_SUBJOURNAL) ++subjournal_files;
-  auto* parent = static_cast<sqlite3_vfs*>(counting_vfs.pAppData);
-  return parent->xOpen(parent, name, f, flags, out_flags);
+  return default_vfs->xOpen(default_vfs, name, f, flags, out_flags);
 }
 
 const char* register_counting_vfs() {
   static const bool done = [] {
-    auto* parent = sqlite3_vfs_find(nullptr);
-    counting_vfs = *parent;
+    default_vfs = sqlite3_vfs_find(nullptr);
+    counting_vfs = *default_vfs;  // its other methods, with their own pAppData
     counting_vfs.zName = "cunji_count_subjournals";
-    counting_vfs.pAppData = parent;
     counting_vfs.xOpen = count_open;
     return sqlite3_vfs_register(&counting_vfs, 0) == SQLITE_OK;
   }();
