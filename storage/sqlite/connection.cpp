@@ -106,8 +106,8 @@ namespace {
 //    kept in memory, however large, in pieces of 1 KiB: a command holds a copy of each page it
 //    changes until it is released. SQLite's default writes the journal to a temporary file once
 //    it passes 64 KiB (15 pages), and the file then serves every later command of the batch: a
-//    purchase of three orders changes about 25 pages, so every batch of purchases wrote its
-//    journals to a file, two system calls a page (docs/adr/0006-tcmalloc.md). One larger piece
+//    purchase of three orders often changes more, so batches of purchases wrote their journals
+//    to files, two system calls a page (docs/adr/0006-tcmalloc.md). One larger piece
 //    instead (a positive size) must stay under 128 KiB: SQLite's unix VFS writes at most
 //    128 KiB - 1 bytes at a time, and a larger piece fails to spill.
 constexpr int statement_journal_bytes = -1;  // never written to a file
