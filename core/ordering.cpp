@@ -21,10 +21,15 @@ void check_parties(const placement& p, const std::string& items, std::vector<fie
   if (!p.shop_row || p.shop_row->status != shop_status::active) shop_error("is not an open shop");
   else if (is_self_dealing(p.placer, p.villager_id, *p.shop_row))
     shop_error("is a shop of the buyer's own (its owner, its villager or the partner running it)");
-  if (p.villager_id && (!p.villager_row || !can_order_for(p.placer, *p.villager_row)))
-    errors.push_back({"villager_id", "is not a villager of your village"});
+  if (auto e = villager_error(p.placer, p.villager_id, p.villager_row)) errors.push_back(std::move(*e));
 }
 }  // namespace
+
+std::optional<field_error> villager_error(const account& placer, std::optional<std::int64_t> villager_id,
+                                          const std::optional<villager>& row) {
+  if (!villager_id || (row && can_order_for(placer, *row))) return std::nullopt;
+  return field_error{"villager_id", "is not a villager of your village"};
+}
 
 bool is_self_dealing(const account& placer, std::optional<std::int64_t> villager_id, const shop& s) noexcept {
   const bool placer_is_seller = s.owner_account_id == placer.id || s.partner_id == placer.id;

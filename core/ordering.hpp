@@ -46,6 +46,11 @@ struct checked_line {
 // otherwise be collected on both sides, and poverty-relief sales inflated.)
 bool is_self_dealing(const account& placer, std::optional<std::int64_t> villager_id, const shop& s) noexcept;
 
+// The error of `villager_id` when the placer may not order for that villager (none there, or
+// not of the placer's village); nullopt when it may, or when the placement names no villager.
+std::optional<field_error> villager_error(const account& placer, std::optional<std::int64_t> villager_id,
+                                          const std::optional<villager>& row);
+
 // Checks a placement in this order:
 //  1. 422 validation_failed, every bad field at once: the shop is missing or closed, or one of
 //     the buyer's own (is_self_dealing); the villager is not one of the placer's village; a line names a listing

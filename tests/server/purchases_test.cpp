@@ -167,6 +167,14 @@ TEST_CASE("bad purchase input is 422 naming the field, and changes nothing", "[s
     const auto fields = r.error_fields();
     CHECK(std::find(fields.begin(), fields.end(), field) != fields.end());
   }
+  // A partner's villager is named even when no line names a listing (no shop to check it with).
+  const auto r0 = s.post("/v1/purchases", purchase_body({{987654321, 1}}, m.village, R"(,"villager_id":987654322)"),
+                         m.partner);
+  CHECK(r0.status == 422);
+  for (const char* field : {"lines[0].listing_id", "villager_id"}) {
+    const auto fields = r0.error_fields();
+    CHECK(std::find(fields.begin(), fields.end(), field) != fields.end());
+  }
   for (const auto& d : differences(before, s.snapshot())) FAIL_CHECK(d);
   // A listing of the buyer's own shop, and a draft: named by their line.
   const auto draft = s.post(

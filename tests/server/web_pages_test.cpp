@@ -162,6 +162,18 @@ TEST_CASE("page POSTs need the form's CSRF token and a same-site origin", "[serv
   }
 }
 
+TEST_CASE("ten wrong passwords lock the sign-in page, with Retry-After", "[server][web]") {
+  test_server s(insecure());
+  browser b(s);
+  const auto page = b.get("/signin");
+  const std::string creds = "phone=%2B8613800000000&password=wrongpass";
+  for (int i = 0; i < 10; ++i) REQUIRE(b.submit(page.body, "/signin", creds).status == 422);
+  const auto r = b.submit(page.body, "/signin", creds);
+  CHECK(r.status == 429);
+  CHECK(r.header("retry-after") == "900");
+  CHECK(r.body.find("失败次数太多，请稍后再试。") != std::string::npos);
+}
+
 TEST_CASE("page sessions: renewed at sign-in, idle and absolute expiry, sign-out", "[server][web]") {
   test_server s(insecure(std::chrono::seconds(600), std::chrono::seconds(3600)));
   browser b(s);

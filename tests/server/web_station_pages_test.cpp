@@ -254,6 +254,7 @@ TEST_CASE("five wrong codes lock the parcel, with the wait", "[server][web][stat
     REQUIRE(st.b.submit(page.body, path + "/hand-over", "pickup_code=" + wrong_code(code)).status == 422);
   auto r = st.b.submit(page.body, path + "/hand-over", "pickup_code=" + code);
   CHECK(r.status == 429);
+  CHECK(r.header("retry-after") == "900");  // as the API's 429 says it
   CHECK(r.body.find("取件码错误太多次。请等 15 分钟后再试。") != std::string::npos);
   CHECK(s.get("/v1/orders/" + std::to_string(id), st.m.admin).json().at("status").as_string() == "at_station");
   s.advance_clock(16 * 60);

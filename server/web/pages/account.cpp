@@ -54,8 +54,11 @@ net::awaitable<response> signin_post(page_context& ctx) {
   const login_throttle policy;
   auto& accounts = ctx.store().accounts();
   const auto attempt = co_await accounts.begin_login(phone, now - policy.window_s, policy.max_failures);
-  if (login_retry_after(attempt.recent_failures, now, policy))
-    co_return signin_form(ctx, http::status::too_many_requests, typed, ctx.t("signin.throttled"));
+  if (const auto wait = login_retry_after(attempt.recent_failures, now, policy)) {
+    auto res = signin_form(ctx, http::status::too_many_requests, typed, ctx.t("signin.throttled"));
+    res.set(http::field::retry_after, std::to_string(*wait));
+    co_return res;
+  }
   const auto& creds = attempt.found;
   auto verify = [hash = creds ? creds->password_hash : ctx.app.dummy_password_hash(), pw = password] {
     return verify_password(hash, pw);

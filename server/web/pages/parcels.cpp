@@ -153,7 +153,9 @@ net::awaitable<response> hand_over(page_context& ctx) {
   const auto st = status_of(o.err().code);
   if (st == http::status::not_found || st == http::status::forbidden)
     co_return ctx.pages.error_page(ctx, st, st == http::status::not_found ? "error.not_found" : "error.forbidden");
-  co_return co_await render_parcel(ctx, st, refusal(ctx, o.err(), shaped));
+  auto res = co_await render_parcel(ctx, st, refusal(ctx, o.err(), shaped));
+  if (o.err().code == errc::rate_limited) res.set(http::field::retry_after, std::to_string(o.err().retry_after_s));
+  co_return res;
 }
 
 net::awaitable<response> cash_get(page_context& ctx) {
