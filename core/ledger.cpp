@@ -122,8 +122,12 @@ std::vector<posting> settlement_postings(std::int64_t partner_id, std::int64_t k
 }
 
 payout_split split_partner_payout(std::int64_t available_fen, std::int64_t held_fen) noexcept {
+  if (held_fen < 0) {  // the partner is owed the cash it paid back, with its fees
+    const auto paid = available_fen - held_fen;
+    return paid > 0 ? payout_split{held_fen, paid} : payout_split{};
+  }
   if (available_fen <= 0) return {};
-  const auto kept = std::clamp<std::int64_t>(held_fen, 0, available_fen);
+  const auto kept = std::min(held_fen, available_fen);
   return {kept, available_fen - kept};
 }
 

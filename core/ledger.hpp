@@ -102,13 +102,16 @@ std::vector<posting> payout_postings(payee_type t, std::int64_t payee_id, std::i
 // station cash for the platform's cash.
 std::vector<posting> handin_postings(std::int64_t partner_id, std::int64_t amount_fen);
 // A payout to a partner that keeps back `kept_fen` of its fees to settle the cash it holds: the
-// fees owed shrink by what the partner already has in hand.
+// fees owed shrink by what the partner already has in hand. A negative `kept_fen` settles cash
+// the partner paid back out of its own pocket (held below zero): the platform owes it that.
 std::vector<posting> settlement_postings(std::int64_t partner_id, std::int64_t kept_fen);
 
 // A payout to a partner pays max(0, available − held): the rest of what is available settles
-// the cash the partner holds, so cash is never withdrawable before it is handed in.
+// the cash the partner holds, so cash is never withdrawable before it is handed in. Held below
+// zero (cash refunded after it was handed in) is paid back with the fees: kept is then the
+// negative held, and the payout is available + |held| (when that is above zero).
 struct payout_split {
-  std::int64_t kept_fen = 0;  // settles held cash (0 when the partner holds none)
+  std::int64_t kept_fen = 0;  // settles held cash (0 when the partner holds none; < 0: paid back)
   std::int64_t paid_fen = 0;  // paid out
   bool operator==(const payout_split&) const = default;
 };

@@ -85,9 +85,14 @@ std::vector<statement_entry> payee_statement(connection& c, payee_type type, con
 std::vector<payout_record> run_payouts(connection& c, unix_seconds now) {
   std::vector<payout_record> due;
   {
+    // Every payee owed money, and every partner owed the cash it paid back (held below zero)
+    // even if owed no fees.
     auto q = c.prepare(
         "SELECT account, owner_id, -amount_fen FROM ledger_balances "
-        "WHERE account IN ('shop_available', 'partner_available') AND amount_fen < 0 ORDER BY account, owner_id");
+        "WHERE account IN ('shop_available', 'partner_available') AND amount_fen < 0 "
+        "UNION ALL SELECT 'partner_available', s.owner_id, -coalesce(a.amount_fen, 0) FROM ledger_balances s "
+        "LEFT JOIN ledger_balances a ON a.account = 'partner_available' AND a.owner_id = s.owner_id "
+        "WHERE s.account = 'station_cash' AND s.amount_fen < 0 AND coalesce(a.amount_fen, 0) >= 0 ORDER BY 1, 2");
     while (q.step())
       due.push_back(
           {0, q.text(0) == "shop_available" ? payee_type::shop : payee_type::partner, q.i64(1), q.i64(2), now});
@@ -96,7 +101,7 @@ std::vector<payout_record> run_payouts(connection& c, unix_seconds now) {
   for (auto p : due) {
     if (p.type == payee_type::partner) {
       const auto split = split_partner_payout(p.amount_fen, station_cash_held(c, p.payee_id));
-      if (split.kept_fen > 0) {
+      if (split.kept_fen != 0) {
         c.run("INSERT INTO cash_handins (partner_id, amount_fen, reference, created_at) VALUES (?, ?, 'payout', ?)",
               p.payee_id, split.kept_fen, now);
         post(c, entry_kind::settlement, {.handin_id = c.last_insert_rowid()},

@@ -65,6 +65,12 @@ void allow_refunds_sent(connection& c) {
                            "CHECK (kind IN " + sql_list(now) + ")");
 }
 
+// 0019: payout settlements of cash paid back (a negative amount, reference 'payout').
+void allow_payback_settlements(connection& c) {
+  rewrite_table_definition(c, "cash_handins", "CHECK (amount_fen > 0)",
+                           "CHECK (amount_fen > 0 OR (amount_fen < 0 AND reference = 'payout'))");
+}
+
 }  // namespace
 
 void run_migration_step(connection& c, int version) {
@@ -73,6 +79,7 @@ void run_migration_step(connection& c, int version) {
   if (version == 11) normalize_stored_phones(c);  // core's normalize_phone, not written again in SQL
   if (version == 12) allow_handins(c);
   if (version == 17) allow_refunds_sent(c);
+  if (version == 19) allow_payback_settlements(c);
 }
 
 void rewrite_table_definition(connection& c, std::string_view table, std::string_view from, std::string_view to) {

@@ -185,8 +185,12 @@ TEST_CASE("a payout to a partner keeps back the cash it holds", "[core][ledger]"
   CHECK(split_partner_payout(1'000, 300) == payout_split{300, 700});
   CHECK(split_partner_payout(1'000, 1'000) == payout_split{1'000, 0});
   CHECK(split_partner_payout(1'000, 5'000) == payout_split{1'000, 0});
-  // Held below zero (cash refunded after it was handed in) keeps nothing back.
-  CHECK(split_partner_payout(1'000, -200) == payout_split{0, 1'000});
+  // Held below zero (cash refunded after it was handed in) is paid back with the fees.
+  CHECK(split_partner_payout(1'000, -200) == payout_split{-200, 1'200});
+  CHECK(split_partner_payout(0, -200) == payout_split{-200, 200});
+  CHECK(split_partner_payout(-50, -200) == payout_split{-200, 150});
+  CHECK(split_partner_payout(-200, -200) == payout_split{});
+  CHECK(split_partner_payout(-300, -200) == payout_split{});
   CHECK(split_partner_payout(0, 300) == payout_split{});
   CHECK(split_partner_payout(-50, 300) == payout_split{});
 }

@@ -196,6 +196,26 @@ TEST_CASE("a cash-paid order returned after its cash was handed in: the station 
   CHECK(balance(s, m.farmer, "available_fen") == 0);
   CHECK(db_scalar(s, "SELECT count(*) FROM refunds") == 0);  // nothing owed through Alipay
   CHECK(m.ledger().at("balanced").as_bool());
+
+  // The next payout pays it back, though it is owed no fees: max(0, available - held) = 1,000,
+  // settled as a negative hand-in, so nothing is held either way afterwards.
+  r = s.post("/v1/payouts", "", m.admin);
+  REQUIRE(r.status == 201);
+  std::int64_t paid_to_partner = -1;
+  const auto payouts = r.json().at("payouts").as_array();
+  for (const auto& p : payouts)
+    if (p.at("payee").at("type") == "partner" && p.at("payee").at("id").as_int64() == m.partner_id)
+      paid_to_partner = p.at("amount_fen").as_int64();
+  CHECK(paid_to_partner == 1'000);
+  r = s.get(cash, m.partner);
+  CHECK(r.json().at("held_fen").as_int64() == 0);
+  CHECK(r.json().at("handed_in_fen").as_int64() == 0);  // 1,000 in, then 1,000 settled back
+  CHECK(balance(s, m.partner, "available_fen") == 0);
+  CHECK(balance(s, m.partner, "paid_out_fen") == 1'000);
+  CHECK(m.ledger().at("balanced").as_bool());
+  r = s.post("/v1/payouts", "", m.admin);  // once only
+  REQUIRE(r.status == 201);
+  CHECK(r.json().at("payouts").as_array().empty());
 }
 
 TEST_CASE("returns that may not be: late, twice, undelivered, by others, with bad fields", "[server][returns]") {

@@ -89,9 +89,15 @@ task<std::vector<statement_entry>> payee_statement(connection& c, payee_type typ
 task<std::vector<payout_record>> run_payouts(connection& c, unix_seconds now) {
   std::vector<payout_record> due;
   {
+    // Every payee owed money, and every partner owed the cash it paid back (held below zero)
+    // even if owed no fees.
     const auto r = co_await c.query(
-        "SELECT account, owner_id, -amount_fen FROM ledger_balances WHERE account IN ('shop_available', "
-        "'partner_available') AND amount_fen < 0 ORDER BY account COLLATE \"C\", owner_id");
+        "SELECT account, owner_id, owed FROM (SELECT account, owner_id, -amount_fen AS owed FROM ledger_balances "
+        "WHERE account IN ('shop_available', 'partner_available') AND amount_fen < 0 "
+        "UNION ALL SELECT 'partner_available', s.owner_id, -coalesce(a.amount_fen, 0) FROM ledger_balances s "
+        "LEFT JOIN ledger_balances a ON a.account = 'partner_available' AND a.owner_id = s.owner_id "
+        "WHERE s.account = 'station_cash' AND s.amount_fen < 0 AND coalesce(a.amount_fen, 0) >= 0) due "
+        "ORDER BY account COLLATE \"C\", owner_id");
     for (int i = 0; i < r.rows(); ++i)
       due.push_back({0, r.text(i, 0) == "shop_available" ? payee_type::shop : payee_type::partner, r.i64(i, 1),
                      r.i64(i, 2), now});
@@ -100,7 +106,7 @@ task<std::vector<payout_record>> run_payouts(connection& c, unix_seconds now) {
   for (auto p : due) {
     if (p.type == payee_type::partner) {
       const auto split = split_partner_payout(p.amount_fen, co_await station_cash_held(c, p.payee_id));
-      if (split.kept_fen > 0) {
+      if (split.kept_fen != 0) {
         const auto h = co_await c.query(
             "INSERT INTO cash_handins (partner_id, amount_fen, reference, created_at) VALUES ($1, $2, 'payout', $3) "
             "RETURNING id",
