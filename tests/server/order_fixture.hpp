@@ -80,4 +80,12 @@ struct market {
   std::string admin, farmer, partner;
 };
 
+// What a run of POST /v1/payouts (its 201 answer) paid the partner `partner_id`; -1 if nothing.
+inline std::int64_t paid_to_partner(const boost::json::value& answer, std::int64_t partner_id) {
+  for (const auto& p : answer.at("payouts").as_array())
+    if (p.at("payee").at("type") == "partner" && p.at("payee").at("id").as_int64() == partner_id)
+      return p.at("amount_fen").as_int64();
+  return -1;
+}
+
 }  // namespace cunji::test

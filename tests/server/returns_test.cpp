@@ -201,12 +201,7 @@ TEST_CASE("a cash-paid order returned after its cash was handed in: the station 
   // settled as a negative hand-in, so nothing is held either way afterwards.
   r = s.post("/v1/payouts", "", m.admin);
   REQUIRE(r.status == 201);
-  std::int64_t paid_to_partner = -1;
-  const auto payouts = r.json().at("payouts").as_array();
-  for (const auto& p : payouts)
-    if (p.at("payee").at("type") == "partner" && p.at("payee").at("id").as_int64() == m.partner_id)
-      paid_to_partner = p.at("amount_fen").as_int64();
-  CHECK(paid_to_partner == 1'000);
+  CHECK(paid_to_partner(r.json(), m.partner_id) == 1'000);
   r = s.get(cash, m.partner);
   CHECK(r.json().at("held_fen").as_int64() == 0);
   CHECK(r.json().at("handed_in_fen").as_int64() == 0);  // 1,000 in, then 1,000 settled back

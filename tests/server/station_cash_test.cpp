@@ -83,12 +83,7 @@ TEST_CASE("a day of station cash: hand-ins, a cash refund, and a payout that kee
   REQUIRE(s.post(handin_path(m.partner_id), amount(980), m.admin).status == 201);
   r = s.post("/v1/payouts", "", m.admin);
   REQUIRE(r.status == 201);
-  std::int64_t paid_to_partner = -1;
-  const auto payouts = r.json().at("payouts").as_array();
-  for (const auto& p : payouts)
-    if (p.at("payee").at("type") == "partner" && p.at("payee").at("id").as_int64() == m.partner_id)
-      paid_to_partner = p.at("amount_fen").as_int64();
-  CHECK(paid_to_partner == 40);
+  CHECK(paid_to_partner(r.json(), m.partner_id) == 40);
   cash = cash_of(s, m.partner_id, m.admin);
   CHECK(fen(cash, "held_fen") == 0);
   CHECK(fen(cash, "collected_fen") == 3'000);
