@@ -253,9 +253,8 @@ task<std::optional<result<purchase>>> try_place_purchase(connection& c, const pl
       co_return std::move(checked).err();
     }
   }
-  // A villager is checked with each shop's lines; with no line naming a listing, on its own.
-  if (groups.empty())
-    if (auto e = villager_error(r.caller, r.villager_id, villager_row)) invalid.push_back(std::move(*e));
+  // Also when no line names a listing (no shop's lines to check it with); named once.
+  if (auto e = villager_error(r.caller, r.villager_id, villager_row)) add_unique(invalid, {*e});
   if (t.no_station) invalid.push_back(*t.no_station);
   if (!invalid.empty()) co_return validation(std::move(invalid));
   if (!short_of.listing_ids.empty()) co_return short_of;
