@@ -34,6 +34,51 @@ std::vector<field_error> missing_listings(const std::vector<std::optional<listin
   return out;
 }
 
+namespace {
+void add_unique(std::vector<field_error>& to, const std::vector<field_error>& more) {
+  for (const auto& e : more)
+    if (std::none_of(to.begin(), to.end(), [&](const auto& x) { return x.field == e.field && x.message == e.message; }))
+      to.push_back(e);
+}
+}  // namespace
+
+result<checked_shops> check_purchase(const purchase_placement& p) {
+  auto invalid = missing_listings(p.listings, "lines");
+  error short_of{errc::insufficient_stock, "Not enough stock for some listings; nothing was ordered."};
+  checked_shops out;
+  for (std::size_t k = 0; k < p.groups.size(); ++k) {
+    placement one;
+    one.placer = p.placer;
+    one.shop_id = p.groups[k].shop_id;
+    one.shop_row = k < p.shops.size() ? p.shops[k] : std::nullopt;
+    one.villager_id = p.villager_id;
+    one.villager_row = p.villager_row;
+    one.positions = p.groups[k].positions;
+    for (const auto i : one.positions) {
+      one.lines.push_back(p.lines[i]);
+      one.listings.push_back(p.listings[i]);
+    }
+    auto checked = check_placement(one, "lines");
+    if (checked) {
+      out.emplace_back(*one.shop_row, std::move(checked.value()));
+    } else if (checked.err().code == errc::validation_failed) {
+      add_unique(invalid, checked.err().errors);
+    } else if (checked.err().code == errc::insufficient_stock) {
+      const auto& e = checked.err();
+      short_of.listing_ids.insert(short_of.listing_ids.end(), e.listing_ids.begin(), e.listing_ids.end());
+      short_of.errors.insert(short_of.errors.end(), e.errors.begin(), e.errors.end());
+    } else {
+      return std::move(checked).err();
+    }
+  }
+  // Also when no line names a listing (no shop's lines to check it with); named once.
+  if (auto e = villager_error(p.placer, p.villager_id, p.villager_row)) add_unique(invalid, {*e});
+  if (p.station_error) invalid.push_back(*p.station_error);
+  if (!invalid.empty()) return validation(std::move(invalid));
+  if (!short_of.listing_ids.empty()) return short_of;
+  return out;
+}
+
 bool can_see_all(const account& caller, const std::vector<order_parties>& orders) noexcept {
   return !orders.empty() &&
          std::all_of(orders.begin(), orders.end(), [&](const auto& p) { return can_see(caller, p); });

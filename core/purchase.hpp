@@ -4,10 +4,12 @@
 // the sum over its orders. Each order then lives on by itself (core/order_state.hpp).
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "core/catalog.hpp"
 #include "core/order.hpp"
+#include "core/ordering.hpp"
 #include "core/policy.hpp"
 #include "core/time.hpp"
 
@@ -46,6 +48,27 @@ std::vector<shop_group> group_by_shop(const std::vector<std::optional<listing>>&
 // The lines of a purchase that do not name a listing: `lines[i].listing_id` for each missing one.
 std::vector<field_error> missing_listings(const std::vector<std::optional<listing>>& listings,
                                           const std::string& items = "lines");
+
+// The rows of one purchase as storage found them (nullopt: no such row).
+struct purchase_placement {
+  account placer;
+  std::vector<order_line> lines;
+  std::vector<std::optional<listing>> listings;  // one per line, in order
+  std::vector<shop_group> groups;                // group_by_shop(listings)
+  std::vector<std::optional<shop>> shops;        // one per group, in order
+  std::optional<std::int64_t> villager_id;       // assisted buying: the villager asked for
+  std::optional<villager> villager_row;          // ... and that villager's row
+  std::optional<field_error> station_error;      // the station asked for has no partner
+};
+
+// Each shop's lines that passed, with its shop, in the order of the groups.
+using checked_shops = std::vector<std::pair<shop, std::vector<checked_line>>>;
+
+// Checks a purchase as check_placement checks an order, over all its shops before any stock is
+// taken: first 422 with every bad field at once (lines naming no listing, each shop's bad
+// fields, the villager, the station; each named once), then 409 with every line short of stock
+// over all shops; else each shop's checked lines. Pure, like check_placement.
+result<checked_shops> check_purchase(const purchase_placement& p);
 
 // A purchase is seen by whoever may see every one of its orders (else: 404, as for an order).
 bool can_see_all(const account& caller, const std::vector<order_parties>& orders) noexcept;

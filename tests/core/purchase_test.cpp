@@ -1,5 +1,7 @@
 #include "core/purchase.hpp"
 
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
 #include "core/ordering.hpp"
@@ -84,4 +86,80 @@ TEST_CASE("a purchase's money is the sum of its orders', and it is seen by who s
   CHECK(can_see_all(buyer, parties));
   CHECK_FALSE(can_see_all(farmer, parties));  // the shop side of one order only
   CHECK_FALSE(can_see_all(buyer, {}));
+}
+
+namespace {
+// Lines 0 and 3 of shop 7, line 1 of shop 9, line 2 naming no listing.
+purchase_placement three_shops_lines() {
+  purchase_placement p;
+  p.placer = buyer;
+  p.lines = {{10, 1}, {20, 5}, {99, 1}, {11, 2}};
+  p.listings = {of_shop(10, 7), of_shop(20, 9, 4), std::nullopt, of_shop(11, 7)};
+  p.groups = group_by_shop(p.listings);
+  for (const auto& g : p.groups) {
+    shop s;
+    s.id = g.shop_id;
+    s.owner_account_id = 100 + g.shop_id;
+    p.shops.push_back(s);
+  }
+  return p;
+}
+
+std::size_t count_of(const std::vector<std::string>& fields, const std::string& f) {
+  return static_cast<std::size_t>(std::count(fields.begin(), fields.end(), f));
+}
+}  // namespace
+
+TEST_CASE("a purchase is checked over all its shops: every bad field first, then every short line",
+          "[core][purchase]") {
+  auto p = three_shops_lines();
+  // A line naming no listing is a 422, even with line 1 short of stock.
+  auto r = check_purchase(p);
+  REQUIRE(!r);
+  CHECK(r.err().code == errc::validation_failed);
+  CHECK(fields_of(r.err()) == std::vector<std::string>{"lines[2].listing_id"});
+
+  // A villager the buyer may not order for is named once, not once per shop; a station
+  // without a partner after it.
+  p.villager_id = 5;
+  p.station_error = field_error{"station_village_id", "has no partner"};
+  r = check_purchase(p);
+  REQUIRE(!r);
+  const auto fields = fields_of(r.err());
+  CHECK(count_of(fields, "villager_id") == 1);
+  CHECK(count_of(fields, "lines[2].listing_id") == 1);
+  CHECK(fields.back() == "station_village_id");
+
+  // ... and so when no line names a listing, with no shop to check it with.
+  auto none = p;
+  none.listings = {std::nullopt, std::nullopt, std::nullopt, std::nullopt};
+  none.groups = group_by_shop(none.listings);
+  none.shops.clear();
+  r = check_purchase(none);
+  REQUIRE(!r);
+  CHECK(count_of(fields_of(r.err()), "villager_id") == 1);
+
+  // With every line naming a listing, every line short of stock over all shops is a 409.
+  p = three_shops_lines();
+  p.lines[2] = {12, 1};
+  p.listings[2] = of_shop(12, 9, 0);
+  p.groups = group_by_shop(p.listings);
+  r = check_purchase(p);
+  REQUIRE(!r);
+  CHECK(r.err().code == errc::insufficient_stock);
+  CHECK(fields_of(r.err()) == std::vector<std::string>{"lines[1].quantity", "lines[2].quantity"});
+  CHECK(r.err().listing_ids == std::vector<std::int64_t>{20, 12});
+
+  // Enough stock: each shop with its own lines, shops in the order of their first line.
+  p.listings[1] = of_shop(20, 9, 5);
+  p.listings[2] = of_shop(12, 9, 1);
+  r = check_purchase(p);
+  REQUIRE(r);
+  REQUIRE(r.value().size() == 2);
+  CHECK(r.value()[0].first.id == 7);
+  CHECK(r.value()[0].second.size() == 2);
+  CHECK(r.value()[0].second[1].quantity == 2);
+  CHECK(r.value()[1].first.id == 9);
+  CHECK(r.value()[1].second.size() == 2);
+  CHECK(r.value()[1].second[0].l.id == 20);
 }

@@ -174,19 +174,11 @@ task<std::optional<result<order>>> try_place_order(connection& c, const place_or
   co_return o;
 }
 
-void add_unique(std::vector<field_error>& to, const std::vector<field_error>& more) {
-  for (const auto& e : more)
-    if (std::none_of(to.begin(), to.end(), [&](const auto& x) { return x.field == e.field && x.message == e.message; }))
-      to.push_back(e);
-}
-
-using shop_lines = std::vector<std::pair<shop, std::vector<checked_line>>>;
-
 // Takes the stock of every shop's lines at once (in listing-id order across the shops), then
 // stores the purchase and one order per shop, each with its own pickup code; nullopt if the
 // stock went.
 task<std::optional<result<purchase>>> store_purchase(connection& c, const place_purchase_request& r, order_terms terms,
-                                                     const shop_lines& to_store) {
+                                                     const checked_shops& to_store) {
   std::vector<stock_line> take;
   for (const auto& g : to_store) add_lines(take, g.second);
   const bool taken = co_await took_stock(c, std::move(take), r.now);
@@ -217,48 +209,20 @@ task<std::optional<result<purchase>>> store_purchase(connection& c, const place_
 // One attempt at place_purchase, as try_place_order.
 task<std::optional<result<purchase>>> try_place_purchase(connection& c, const place_purchase_request& r) {
   auto t = co_await terms_for(c, r.caller, r.delivery, r.address, r.villager_id, r.station_village_id);
-  std::vector<std::optional<listing>> listings;
-  for (const auto& line : r.lines) listings.push_back(co_await find_listing(c, line.listing_id));
-  const auto groups = group_by_shop(listings);
-  std::optional<villager> villager_row;
-  if (r.villager_id) villager_row = co_await find_villager(c, *r.villager_id);
-
-  // Every shop's lines are checked before any stock is taken: all bad fields, then every
-  // listing short of stock, over all shops at once.
-  auto invalid = missing_listings(listings, "lines");
-  error short_of{errc::insufficient_stock, "Not enough stock for some listings; nothing was ordered."};
-  shop_lines to_store;
-  for (const auto& g : groups) {
-    placement p;
-    p.placer = r.caller;
-    p.shop_id = g.shop_id;
-    p.shop_row = co_await find_shop(c, g.shop_id);
-    p.villager_id = r.villager_id;
-    p.villager_row = villager_row;
-    p.positions = g.positions;
-    for (const auto i : g.positions) {
-      p.lines.push_back({r.lines[i].listing_id, r.lines[i].quantity});
-      p.listings.push_back(listings[i]);
-    }
-    auto checked = check_placement(p, "lines");
-    if (checked) {
-      to_store.emplace_back(*p.shop_row, std::move(checked.value()));
-    } else if (checked.err().code == errc::validation_failed) {
-      add_unique(invalid, checked.err().errors);
-    } else if (checked.err().code == errc::insufficient_stock) {
-      const auto& e = checked.err();
-      short_of.listing_ids.insert(short_of.listing_ids.end(), e.listing_ids.begin(), e.listing_ids.end());
-      short_of.errors.insert(short_of.errors.end(), e.errors.begin(), e.errors.end());
-    } else {
-      co_return std::move(checked).err();
-    }
+  purchase_placement p;
+  p.placer = r.caller;
+  for (const auto& line : r.lines) {
+    p.lines.push_back({line.listing_id, line.quantity});
+    p.listings.push_back(co_await find_listing(c, line.listing_id));
   }
-  // Also when no line names a listing (no shop's lines to check it with); named once.
-  if (auto e = villager_error(r.caller, r.villager_id, villager_row)) add_unique(invalid, {*e});
-  if (t.no_station) invalid.push_back(*t.no_station);
-  if (!invalid.empty()) co_return validation(std::move(invalid));
-  if (!short_of.listing_ids.empty()) co_return short_of;
-  co_return co_await store_purchase(c, r, t.terms, to_store);
+  p.groups = group_by_shop(p.listings);
+  for (const auto& g : p.groups) p.shops.push_back(co_await find_shop(c, g.shop_id));
+  p.villager_id = r.villager_id;
+  if (r.villager_id) p.villager_row = co_await find_villager(c, *r.villager_id);
+  p.station_error = t.no_station;
+  auto checked = check_purchase(p);
+  if (!checked) co_return std::move(checked).err();
+  co_return co_await store_purchase(c, r, t.terms, checked.value());
 }
 
 }  // namespace
