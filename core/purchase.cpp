@@ -46,14 +46,15 @@ result<checked_shops> check_purchase(const purchase_placement& p) {
   auto invalid = missing_listings(p.listings, "lines");
   error short_of{errc::insufficient_stock, "Not enough stock for some listings; nothing was ordered."};
   checked_shops out;
-  for (std::size_t k = 0; k < p.groups.size(); ++k) {
+  for (const auto& g : group_by_shop(p.listings)) {
     placement one;
     one.placer = p.placer;
-    one.shop_id = p.groups[k].shop_id;
-    one.shop_row = k < p.shops.size() ? p.shops[k] : std::nullopt;
+    one.shop_id = g.shop_id;
+    const auto s = std::find_if(p.shops.begin(), p.shops.end(), [&](const auto& x) { return x.id == g.shop_id; });
+    if (s != p.shops.end()) one.shop_row = *s;
     one.villager_id = p.villager_id;
     one.villager_row = p.villager_row;
-    one.positions = p.groups[k].positions;
+    one.positions = g.positions;
     for (const auto i : one.positions) {
       one.lines.push_back(p.lines[i]);
       one.listings.push_back(p.listings[i]);

@@ -49,19 +49,19 @@ std::vector<shop_group> group_by_shop(const std::vector<std::optional<listing>>&
 std::vector<field_error> missing_listings(const std::vector<std::optional<listing>>& listings,
                                           const std::string& items = "lines");
 
-// The rows of one purchase as storage found them (nullopt: no such row).
+// The rows of one purchase as storage found them (nullopt: no such row; a shop not found is
+// left out of `shops`).
 struct purchase_placement {
   account placer;
   std::vector<order_line> lines;
   std::vector<std::optional<listing>> listings;  // one per line, in order
-  std::vector<shop_group> groups;                // group_by_shop(listings)
-  std::vector<std::optional<shop>> shops;        // one per group, in order
+  std::vector<shop> shops;                       // the rows found of the listings' shops
   std::optional<std::int64_t> villager_id;       // assisted buying: the villager asked for
   std::optional<villager> villager_row;          // ... and that villager's row
   std::optional<field_error> station_error;      // the station asked for has no partner
 };
 
-// Each shop's lines that passed, with its shop, in the order of the groups.
+// Each shop's lines that passed, with its shop; shops in the order of their first line.
 using checked_shops = std::vector<std::pair<shop, std::vector<checked_line>>>;
 
 // Checks a purchase as check_placement checks an order, over all its shops before any stock is

@@ -95,11 +95,10 @@ purchase_placement three_shops_lines() {
   p.placer = buyer;
   p.lines = {{10, 1}, {20, 5}, {99, 1}, {11, 2}};
   p.listings = {of_shop(10, 7), of_shop(20, 9, 4), std::nullopt, of_shop(11, 7)};
-  p.groups = group_by_shop(p.listings);
-  for (const auto& g : p.groups) {
+  for (const auto shop_id : {7, 9}) {
     shop s;
-    s.id = g.shop_id;
-    s.owner_account_id = 100 + g.shop_id;
+    s.id = shop_id;
+    s.owner_account_id = 100 + shop_id;
     p.shops.push_back(s);
   }
   return p;
@@ -133,17 +132,22 @@ TEST_CASE("a purchase is checked over all its shops: every bad field first, then
   // ... and so when no line names a listing, with no shop to check it with.
   auto none = p;
   none.listings = {std::nullopt, std::nullopt, std::nullopt, std::nullopt};
-  none.groups = group_by_shop(none.listings);
-  none.shops.clear();
   r = check_purchase(none);
   REQUIRE(!r);
   CHECK(count_of(fields_of(r.err()), "villager_id") == 1);
+
+  // A shop storage did not find: each of its lines is named.
+  auto no_shop = three_shops_lines();
+  no_shop.listings[2] = of_shop(12, 9);
+  no_shop.shops.pop_back();  // shop 9
+  r = check_purchase(no_shop);
+  REQUIRE(!r);
+  CHECK(fields_of(r.err()) == std::vector<std::string>{"lines[1].listing_id", "lines[2].listing_id"});
 
   // With every line naming a listing, every line short of stock over all shops is a 409.
   p = three_shops_lines();
   p.lines[2] = {12, 1};
   p.listings[2] = of_shop(12, 9, 0);
-  p.groups = group_by_shop(p.listings);
   r = check_purchase(p);
   REQUIRE(!r);
   CHECK(r.err().code == errc::insufficient_stock);

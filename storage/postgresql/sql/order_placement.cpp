@@ -215,8 +215,10 @@ task<std::optional<result<purchase>>> try_place_purchase(connection& c, const pl
     p.lines.push_back({line.listing_id, line.quantity});
     p.listings.push_back(co_await find_listing(c, line.listing_id));
   }
-  p.groups = group_by_shop(p.listings);
-  for (const auto& g : p.groups) p.shops.push_back(co_await find_shop(c, g.shop_id));
+  for (const auto& g : group_by_shop(p.listings)) {
+    auto s = co_await find_shop(c, g.shop_id);
+    if (s) p.shops.push_back(std::move(*s));
+  }
   p.villager_id = r.villager_id;
   if (r.villager_id) p.villager_row = co_await find_villager(c, *r.villager_id);
   p.station_error = t.no_station;
