@@ -14,7 +14,7 @@
 #include "storage/postgresql/engine.hpp"
 #include "storage/postgresql/migrations.hpp"
 #include "storage/postgresql/sql/stores.hpp"
-#include "support/pg_cluster.hpp"
+#include "support/pg_migrated.hpp"
 #include "support/run_task.hpp"
 
 namespace cunji::test {
@@ -95,7 +95,7 @@ class pg_catalog_fixture {
   }
 
   boost::asio::io_context ioc_;
-  std::string db_ = fresh_pg_database();
+  std::string db_ = fresh_migrated_pg_database();  // migrate() below finds nothing to do
   std::unique_ptr<storage::pg::pool> p_;
   std::unique_ptr<storage::pg::engine> e_;
   storage::ranking_cache rankings_{1 << 20};

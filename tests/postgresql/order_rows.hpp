@@ -17,7 +17,7 @@
 #include "storage/postgresql/engine.hpp"
 #include "storage/postgresql/migrations.hpp"
 #include "storage/postgresql/sql/orders.hpp"
-#include "support/pg_cluster.hpp"
+#include "support/pg_migrated.hpp"
 #include "support/run_task.hpp"
 
 namespace cunji::test::rows {
@@ -149,7 +149,7 @@ inline std::string code_of(const error& e) {
 // A new database with market()'s rows, and an engine over a pool of 4 connections to it.
 struct market_fixture {
   boost::asio::io_context ioc;
-  std::string db = fresh_pg_database();
+  std::string db = fresh_migrated_pg_database();  // market()'s migrate() finds nothing to do
   pg::pool pool{ioc.get_executor(), db, 4};
   pg::engine e{pool};
 

@@ -15,7 +15,7 @@
 #include "payments/alipay.hpp"
 #include "server/crypto.hpp"
 #include "storage/postgresql/pg_store.hpp"
-#include "support/pg_cluster.hpp"
+#include "support/pg_migrated.hpp"
 #include "support/run_task.hpp"
 
 namespace cunji::test {
@@ -140,8 +140,8 @@ test_server::test_server(std::function<void(server::server_config&)> tweak, cons
   so.timers_every = std::chrono::hours(24 * 365);  // tests run them with run_timers()
   const char* engine = std::getenv("CUNJI_TEST_ENGINE");
   if (engine && std::string_view(engine) == "postgresql") {
-    // A database of its own in the run's throwaway cluster (tests/support/pg_cluster.hpp).
-    pg_conninfo_ = fresh_pg_database();
+    // A database of its own in the run's throwaway cluster, migrated (tests/support/pg_migrated.hpp).
+    pg_conninfo_ = fresh_migrated_pg_database();
     store_ = std::make_unique<storage::pg::pg_store>(pg_options(pg_conninfo_, now_));
   } else {
     auto sqlite = std::make_unique<storage::sqlite_store>(std::move(dbo), std::move(so));

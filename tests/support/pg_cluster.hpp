@@ -79,10 +79,16 @@ inline pg_cluster& shared_pg() {
   return cluster;
 }
 
-// A new, empty database in the shared cluster; its connection string.
-inline std::string fresh_pg_database() {
+// A name for a new database in the shared cluster, unique across the run's processes.
+inline std::string next_pg_database_name() {
   static std::atomic<int> made{0};
-  const std::string name = "test_" + std::to_string(getpid()) + "_" + std::to_string(++made);
+  return "test_" + std::to_string(getpid()) + "_" + std::to_string(++made);
+}
+
+// A new, empty database in the shared cluster; its connection string. (Migrated:
+// fresh_migrated_pg_database() in support/pg_migrated.hpp.)
+inline std::string fresh_pg_database() {
+  const std::string name = next_pg_database_name();
   const std::string create = "psql -qAt -v ON_ERROR_STOP=1 \"" + shared_pg().conninfo() + "\" -c 'CREATE DATABASE " +
                              name + "' >/dev/null";
   if (std::system(create.c_str()) != 0) throw std::runtime_error("CREATE DATABASE " + name + " failed");
