@@ -64,7 +64,9 @@ inline storage::task<void> migrate_database(std::string conninfo) {
 class file_lock {
  public:
   explicit file_lock(const std::string& path) : fd_(::open(path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0666)) {
-    if (fd_ < 0 || ::flock(fd_, LOCK_EX) != 0) throw std::runtime_error("cannot lock " + path);
+    if (fd_ >= 0 && ::flock(fd_, LOCK_EX) == 0) return;
+    if (fd_ >= 0) ::close(fd_);
+    throw std::runtime_error("cannot lock " + path);
   }
   file_lock(const file_lock&) = delete;
   file_lock& operator=(const file_lock&) = delete;
