@@ -85,13 +85,19 @@ inline std::string next_pg_database_name() {
   return "test_" + std::to_string(getpid()) + "_" + std::to_string(++made);
 }
 
+// Runs one SQL statement (no double quotes in it) through psql on the shared cluster's `postgres`
+// database; throws if it fails.
+inline void shared_pg_sql(const std::string& sql) {
+  const std::string cmd = "psql -qAt -v ON_ERROR_STOP=1 \"" + shared_pg().conninfo() + "\" -c \"" + sql +
+                          "\" >/dev/null";
+  if (std::system(cmd.c_str()) != 0) throw std::runtime_error("psql failed: " + sql);
+}
+
 // A new, empty database in the shared cluster; its connection string. (Migrated:
 // fresh_migrated_pg_database() in support/pg_migrated.hpp.)
 inline std::string fresh_pg_database() {
   const std::string name = next_pg_database_name();
-  const std::string create = "psql -qAt -v ON_ERROR_STOP=1 \"" + shared_pg().conninfo() + "\" -c 'CREATE DATABASE " +
-                             name + "' >/dev/null";
-  if (std::system(create.c_str()) != 0) throw std::runtime_error("CREATE DATABASE " + name + " failed");
+  shared_pg_sql("CREATE DATABASE " + name);
   return shared_pg().conninfo(name);
 }
 

@@ -1,12 +1,13 @@
 #pragma once
 // fresh_migrated_pg_database(): a new database in the run's cluster (tests/support/pg_cluster.hpp)
 // with the schema already at latest_schema_version(), for the tests that would migrate it first
-// (the server suite's PostgreSQL pass makes about 300). It is a copy (CREATE DATABASE ...
-// TEMPLATE) of a database migrated once per cluster, by the first test process to need it: a copy
-// took 0.17 s where creating and migrating took 0.43 s. The template's name carries a hash of the
-// migrations, so a cluster kept across builds never hands out an older schema; it is made under
-// another name and renamed when complete, under a file lock in the cluster's directory, so the
-// test processes ctest runs at once make it once and never copy half of one.
+// (the server suite's PostgreSQL pass makes one for each server it starts, in 205 test cases).
+// It is a copy (CREATE DATABASE ... TEMPLATE) of a database migrated once per cluster, by the
+// first test process to need it: a copy took 0.17 s where creating and migrating took 0.43 s.
+// The template's name carries a hash of the migrations, so a cluster kept across builds never
+// hands out an older schema; it is made under another name and renamed when complete, under a
+// file lock in the cluster's directory, so the test processes ctest runs at once make it once
+// and never copy half of one.
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -40,12 +41,6 @@ inline std::string migrated_template_name() {
     for (const auto text : {name, sql}) h = h * 31 + std::hash<std::string_view>{}(text);
   return "cunji_migrated_" + std::to_string(storage::pg::latest_schema_version()) + "_" +
          std::to_string(h % 1'000'000'007);
-}
-
-inline void psql(const std::string& sql, const std::string& database = "postgres") {
-  const std::string cmd = "psql -qAt -v ON_ERROR_STOP=1 \"" + shared_pg().conninfo(database) + "\" -c \"" + sql +
-                          "\" >/dev/null";
-  if (std::system(cmd.c_str()) != 0) throw std::runtime_error("psql failed: " + sql);
 }
 
 inline bool pg_database_exists(const std::string& name) {
@@ -84,16 +79,16 @@ inline std::string fresh_migrated_pg_database() {
     detail::file_lock lock(shared_pg().dir() + "/migrated-template.lock");
     if (!detail::pg_database_exists(name)) {
       const auto partial = name + "_partial";
-      detail::psql("DROP DATABASE IF EXISTS " + partial);  // left by a process that died making it
-      detail::psql("CREATE DATABASE " + partial);
+      shared_pg_sql("DROP DATABASE IF EXISTS " + partial);  // left by a process that died making it
+      shared_pg_sql("CREATE DATABASE " + partial);
       boost::asio::io_context ioc;
       run_task(ioc, detail::migrate_database(shared_pg().conninfo(partial)));
-      detail::psql("ALTER DATABASE " + partial + " RENAME TO " + name);
+      shared_pg_sql("ALTER DATABASE " + partial + " RENAME TO " + name);
     }
     return name;
   }();
   const std::string name = next_pg_database_name();
-  detail::psql("CREATE DATABASE " + name + " TEMPLATE " + tmpl);
+  shared_pg_sql("CREATE DATABASE " + name + " TEMPLATE " + tmpl);
   return shared_pg().conninfo(name);
 }
 
