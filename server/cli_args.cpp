@@ -120,6 +120,7 @@ result<cli_command> serve(arg_list args) {
       flag("quiet"),
       flag("insecure-cookies"),
       optional("synchronous"),
+      optional("sync-behind"),
       optional("max-connections"),
       optional("header-limit"),
       optional("body-limit"),
@@ -143,7 +144,7 @@ result<cli_command> serve(arg_list args) {
   auto& db = s.database;
   if (is_postgresql_uri(o.text("db"))) {
     s.postgresql = o.text("db");
-    for (const auto* sqlite_only : {"synchronous", "mmap-mib", "checkpoint-pages", "wal-restart-pages"})
+    for (const auto* sqlite_only : {"synchronous", "sync-behind", "mmap-mib", "checkpoint-pages", "wal-restart-pages"})
       if (o.has(sqlite_only)) o.fail(fmt::format("--{} is for a SQLite database, not PostgreSQL", sqlite_only));
   } else {
     db.path = o.db_path();
@@ -154,6 +155,9 @@ result<cli_command> serve(arg_list args) {
   cfg.insecure_cookies = o.has("insecure-cookies");
   db.synchronous = o.text("synchronous", db.synchronous);
   if (db.synchronous != "FULL" && db.synchronous != "NORMAL") o.fail("--synchronous needs FULL or NORMAL");
+  const auto behind = o.text("sync-behind", "on");
+  if (behind != "on" && behind != "off") o.fail("--sync-behind needs on or off");
+  db.sync_behind = behind == "on";
   cfg.max_connections = o.number<std::size_t>("max-connections", cfg.max_connections, 1, 1'000'000);
   cfg.header_limit = o.number<std::size_t>("header-limit", cfg.header_limit, 1, std::size_t{16} << 20);
   cfg.body_limit = o.number<std::size_t>("body-limit", cfg.body_limit, 1, std::size_t{1} << 30);

@@ -21,7 +21,7 @@ namespace cunji::server {
 
 inline constexpr std::string_view cli_usage = R"(usage:
   cunji serve --db PATH|postgresql://URI --listen HOST:PORT [--threads N] [--quiet] [--insecure-cookies]
-              [--synchronous FULL|NORMAL]
+              [--synchronous FULL|NORMAL] [--sync-behind on|off]
               [--max-connections N] [--header-limit BYTES] [--body-limit BYTES]
               [--request-timeout-ms MS] [--idle-timeout-ms MS] [--mmap-mib N]
               [--response-cache-mib N] [--ranking-cache-mib N] [--checkpoint-pages N]

@@ -102,8 +102,14 @@ class sqlite_payment_store final : public payment_store {
     co_return (co_await e_.write(std::move(cmd))).value();
   }
 
+  // Read by the writer, not a reader: the refunds are then sent to the provider, and a reader
+  // may see a refund committed a sync before it is durable (writer::all_durable); the writer's
+  // answer comes after that sync.
   task<std::vector<due_refund>> due_refunds(unix_seconds now, std::size_t limit) override {
-    co_return e_.read([&](connection& c) { return list_due_refunds(c, now, limit); });
+    auto cmd = [now, limit](connection& c) -> result<std::vector<due_refund>> {
+      return list_due_refunds(c, now, limit);
+    };
+    co_return (co_await e_.write(std::move(cmd))).value();
   }
 
   task<refund_recorded> record_refund(refund_attempt a) override {

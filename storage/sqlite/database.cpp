@@ -33,6 +33,7 @@ database::database(database_options opts) : opts_(std::move(opts)), id_(next_dat
   wo.periodic.push_back({opts_.maintenance_every, [this](connection& c) {
                            purge_expired(c, answers_, static_cast<std::int64_t>(std::time(nullptr)));
                          }});
+  wo.sync_behind = opts_.sync_behind && (opts_.synchronous == "FULL" || opts_.synchronous == "EXTRA");
   wo.between_batches = [ck = checkpointer_.get()](connection& c) { ck->copy_tail_if_asked(c); };
   writer_ = std::make_unique<storage::writer>(std::move(w), std::move(wo));
   rankings_ = std::make_unique<search_rankings>(writer_->changes(), opts_.ranking_cache_bytes);

@@ -19,6 +19,9 @@ namespace cunji::storage {
 struct database_options {
   std::string path;
   std::string synchronous = "FULL";
+  // With FULL: the writer's syncer makes each batch durable while the writer runs the next one
+  // (writer_options::sync_behind; readers may see a write a sync before its caller is answered).
+  bool sync_behind = true;
   int busy_timeout_ms = 5000;
   std::size_t max_batch = 1024;
   std::function<void(const writer_stats&)> on_batch{};

@@ -60,7 +60,10 @@ template <class T, class Work>
 task<answer> engine::idempotent(std::optional<idempotency_key> key, Work work, renderer<T> render, unix_seconds now) {
   // A repeat that finds its answer committed needs no writer.
   if (key) {
-    if (auto a = replay(find_answer(db_.reader(), db_.answers(), *key), *key, render)) co_return std::move(*a);
+    auto a = replay(find_answer(db_.reader(), db_.answers(), *key), *key, render);
+    // Only an answer already on disk (writer::all_durable, asked after the read); else the
+    // writer's command below answers it once it is.
+    if (a && db_.writer().all_durable()) co_return std::move(*a);
   }
   auto cmd = [this, key = std::move(key), work = std::move(work), render = std::move(render),
               now](connection& c) -> result<answer> {

@@ -34,7 +34,9 @@ sqlite_store::~sqlite_store() { db_.close_writer(); }
 
 task<std::optional<answer>> sqlite_store::stored_answer(idempotency_key key) {
   auto a = find_answer(db_.reader(), db_.answers(), key);
-  if (!a || a->digest != key.digest) co_return std::nullopt;
+  // Committed is not yet durable (writer::all_durable, asked after the read): the use case's
+  // write replays such an answer once it is.
+  if (!a || a->digest != key.digest || !db_.writer().all_durable()) co_return std::nullopt;
   co_return answer{a->status, std::move(a->body), true};
 }
 

@@ -17,6 +17,10 @@ namespace {
 
 std::atomic<std::int64_t> writes_in{0};
 std::atomic<std::int64_t> writes_out{0};
+std::atomic<std::int64_t> syncs_deferred{0};
+// Set by wal_sync_deferral on the writer's thread around a COMMIT; counts the syncs put off.
+thread_local bool deferring = false;
+thread_local std::uint64_t deferred = 0;
 
 // One open file. For a WAL file, the parent's file follows this struct in the same allocation
 // (SQLite allocates szOsFile bytes); for any other file the parent's file *is* the allocation.
@@ -91,6 +95,11 @@ int x_truncate(sqlite3_file* f, sqlite3_int64 size) {
 int x_sync(sqlite3_file* f, int flags) {
   auto* w = me(f);
   if (const int rc = flush(w); rc != SQLITE_OK) return rc;
+  if (deferring) {
+    ++deferred;
+    syncs_deferred.fetch_add(1, std::memory_order_relaxed);
+    return SQLITE_OK;
+  }
   return real_methods(w)->xSync(w->real, flags);
 }
 int x_file_size(sqlite3_file* f, sqlite3_int64* size) {
@@ -150,8 +159,19 @@ std::string wal_write_buffer_vfs(const std::string& parent_name) {
   return register_vfs_shim("cunji_walbuf", parent_name, real_offset, x_open);
 }
 
+wal_sync_deferral::wal_sync_deferral(bool on) noexcept : was_(deferring) { deferring = on; }
+wal_sync_deferral::~wal_sync_deferral() { deferring = was_; }
+std::uint64_t wal_syncs_deferred() noexcept { return deferred; }
+
+int sync_deferred_wal(sqlite3_file* wal) noexcept {
+  if (!wal || wal->pMethods != &wal_methods) return SQLITE_OK;  // not buffered: never deferred
+  auto* w = me(wal);
+  return real_methods(w)->xSync(w->real, SQLITE_SYNC_NORMAL);
+}
+
 wal_write_buffer_counts wal_write_buffer_stats() {
-  return {writes_in.load(std::memory_order_relaxed), writes_out.load(std::memory_order_relaxed)};
+  return {writes_in.load(std::memory_order_relaxed), writes_out.load(std::memory_order_relaxed),
+          syncs_deferred.load(std::memory_order_relaxed)};
 }
 
 }  // namespace cunji::storage

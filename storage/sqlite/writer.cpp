@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "storage/sqlite/transaction.hpp"
+#include "storage/sqlite/wal_write_buffer.hpp"
 
 namespace cunji::storage {
 
@@ -33,6 +34,11 @@ writer::writer(connection conn, writer_options opts) : conn_(std::move(conn)), o
         on_row_change(self, operation, db, table, rowid);
       },
       this);
+  if (opts_.sync_behind)
+    syncer_ = std::thread([this] {
+      pthread_setname_np(pthread_self(), "cunji-syncer");
+      sync_loop();
+    });
   thread_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "cunji-writer");  // as top -H and perf show it
     loop();
@@ -81,6 +87,12 @@ void writer::stop() {
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
+  {
+    std::lock_guard lk(sm_);
+    sync_stopping_ = true;
+  }
+  scv_.notify_all();
+  if (syncer_.joinable()) syncer_.join();
 }
 
 std::size_t writer::batches() const noexcept {
@@ -132,6 +144,8 @@ void writer::loop() {
 void writer::run_batch(std::deque<std::unique_ptr<detail::command>>& batch) {
   const auto start = std::chrono::steady_clock::now();
   bool committed = false;
+  const auto deferred_before = wal_syncs_deferred();
+  std::uint64_t seq = 0;
   try {
     transaction tx(conn_, transaction::mode::immediate);
     for (auto& c : batch) {
@@ -147,7 +161,11 @@ void writer::run_batch(std::deque<std::unique_ptr<detail::command>>& batch) {
       if (good) sp.release();
       else sp.rollback();
     }
-    tx.commit();
+    {
+      const wal_sync_deferral defer(opts_.sync_behind);
+      seq = committing_.fetch_add(1, std::memory_order_seq_cst) + 1;
+      tx.commit();
+    }
     committed = true;
   } catch (...) {
     // BEGIN, a savepoint or COMMIT failed (the guard rolled back): nothing of this batch is
@@ -166,12 +184,55 @@ void writer::run_batch(std::deque<std::unique_ptr<detail::command>>& batch) {
     ++batches_;
   }
   if (opts_.on_batch) opts_.on_batch(writer_stats{batch.size(), elapsed, committed});
-  // Each command is destroyed as soon as it has answered (see op::complete).
-  for (auto& cmd : batch) {
+  if (opts_.sync_behind && seq != 0) {
+    // Committed or not, its answers wait for the batches before it to be durable.
+    sqlite3_file* wal = nullptr;
+    sqlite3_file_control(conn_.handle(), "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal);
+    {
+      std::lock_guard lk(sm_);
+      unsynced_.push_back(unsynced{seq, wal_syncs_deferred() != deferred_before, wal, std::move(batch)});
+    }
+    scv_.notify_one();
+    batch.clear();
+    return;
+  }
+  if (seq != 0) durable_.store(seq, std::memory_order_seq_cst);
+  answer(batch);
+}
+
+// Each command is destroyed as soon as it has answered (see op::complete).
+void writer::answer(command_list& commands) noexcept {
+  for (auto& cmd : commands) {
     cmd->complete();
     cmd.reset();
   }
-  batch.clear();
+  commands.clear();
+}
+
+// One sync serves every batch committed since the last one; then their commands are answered
+// in order. A failed sync fails them all: their writes are committed and readers may have seen
+// them, but whether they reached the disk is unknown, so no caller is told they did (a retry
+// with the same Idempotency-Key finds the stored answer if it survived, or runs again).
+void writer::sync_loop() {
+  std::deque<unsynced> group;
+  for (;;) {
+    {
+      std::unique_lock lk(sm_);
+      scv_.wait(lk, [&] { return sync_stopping_ || !unsynced_.empty(); });
+      if (unsynced_.empty()) return;
+      group.swap(unsynced_);
+    }
+    bool owed = false;
+    for (const auto& u : group) owed = owed || u.owed;
+    const int rc = owed ? sync_deferred_wal(group.back().wal) : SQLITE_OK;
+    if (rc == SQLITE_OK) durable_.store(group.back().seq, std::memory_order_seq_cst);
+    for (auto& u : group) {
+      if (rc != SQLITE_OK)
+        for (auto& cmd : u.commands) cmd->fail(std::make_exception_ptr(sqlite_error(rc, "syncing the WAL failed")));
+      answer(u.commands);
+    }
+    group.clear();
+  }
 }
 
 }  // namespace cunji::storage

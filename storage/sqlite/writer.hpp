@@ -3,8 +3,11 @@
 // the writer drains its queue into one transaction, runs each command inside its own SAVEPOINT
 // (a command that fails rolls back alone), commits once per batch (group commit: one fsync
 // serves the whole batch), and only then completes every command on its caller's executor.
+// With sync behind, that fsync and the answers are the syncer thread's, while the writer runs
+// the next batch (docs/adr/0010-sync-behind.md).
 // Between the two it bumps the change counters (storage/cache/change_counters.hpp) of whatever the
 // batch's statements touched, so readers' caches never outlive an acknowledged write.
+#include <atomic>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
@@ -25,6 +28,8 @@
 #include "core/error.hpp"
 #include "storage/cache/change_counters.hpp"
 #include "storage/sqlite/connection.hpp"
+
+struct sqlite3_file;
 
 namespace cunji::storage {
 
@@ -60,6 +65,11 @@ struct writer_options {
   // Called on the writer thread after every batch has been answered, outside any transaction
   // (the checkpointer's tail copy). Errors are swallowed.
   std::function<void(connection&)> between_batches;
+  // Sync behind: the batch's COMMIT writes its WAL frames without waiting for the disk, and a
+  // second thread (the syncer) syncs the WAL and only then answers the batch's commands, while
+  // the writer runs the next batch. For a connection whose WAL the write buffer shim holds
+  // (synchronous FULL or EXTRA); elsewhere COMMIT syncs by itself and this changes nothing.
+  bool sync_behind = false;
 };
 
 class writer {
@@ -96,6 +106,14 @@ class writer {
   // Bumped after every committed batch (or maintenance run) that wrote to the tables they
   // stand for, before its commands are answered.
   const change_counters& changes() const noexcept { return changes_; }
+
+  // True when every batch committed so far is on disk. With sync behind, a batch's writes are
+  // visible to readers from its COMMIT, a little before the syncer has made them durable; a
+  // reader that is about to acknowledge a write it found (a replayed answer) asks this after
+  // its read, and leaves the answer to the writer when it is false.
+  bool all_durable() const noexcept {
+    return durable_.load(std::memory_order_seq_cst) == committing_.load(std::memory_order_seq_cst);
+  }
 
  private:
   template <class Fn, class Handler, class R>
@@ -138,8 +156,19 @@ class writer {
     std::exception_ptr err;
   };
 
+  using command_list = std::deque<std::unique_ptr<detail::command>>;
+  // A committed batch waiting for the syncer.
+  struct unsynced {
+    std::uint64_t seq;
+    bool owed;  // its COMMIT put off a sync
+    sqlite3_file* wal;
+    command_list commands;
+  };
+
   void enqueue(std::unique_ptr<detail::command> cmd);
   void loop();
+  void sync_loop();
+  static void answer(command_list& commands) noexcept;
   void run_batch(std::deque<std::unique_ptr<detail::command>>& batch);
   // SQLite's update hook: notes which counters the current transaction's row changes concern.
   static void on_row_change(void* self, int op, const char* db, const char* table, std::int64_t rowid);
@@ -155,6 +184,13 @@ class writer {
   std::deque<std::unique_ptr<detail::command>> queue_;
   bool stopping_ = false;
   std::size_t batches_ = 0;
+  std::atomic<std::uint64_t> committing_{0};  // the batches that began their COMMIT
+  std::atomic<std::uint64_t> durable_{0};     // the first this many batches are on disk
+  std::mutex sm_;
+  std::condition_variable scv_;
+  std::deque<unsynced> unsynced_;
+  bool sync_stopping_ = false;
+  std::thread syncer_;
   std::thread thread_;
 };
 

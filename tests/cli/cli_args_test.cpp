@@ -58,7 +58,7 @@ TEST_CASE("serve takes every option of the usage", "[cli]") {
   const auto s = serve(
       "--threads 3 --quiet --synchronous NORMAL --max-connections 6000 --header-limit 4096 --body-limit 2048 "
       "--request-timeout-ms 2000 --idle-timeout-ms 500 --mmap-mib 0 --response-cache-mib 16 --ranking-cache-mib 0 "
-      "--checkpoint-pages 100 --wal-restart-pages 400");
+      "--checkpoint-pages 100 --wal-restart-pages 400 --sync-behind off");
   CHECK(s.database.path == "x.db");
   CHECK(s.server.host == "127.0.0.1");
   CHECK(s.server.port == 8080);
@@ -75,6 +75,7 @@ TEST_CASE("serve takes every option of the usage", "[cli]") {
   CHECK(s.database.ranking_cache_bytes == 0);
   CHECK(s.database.checkpoints.pass_pages == 100);
   CHECK(s.database.checkpoints.restart_pages == 400);
+  CHECK_FALSE(s.database.sync_behind);
 }
 
 TEST_CASE("serve keeps the defaults of what is not given", "[cli]") {
@@ -87,6 +88,7 @@ TEST_CASE("serve keeps the defaults of what is not given", "[cli]") {
   CHECK(s.server.request_timeout == cfg.request_timeout);
   CHECK(s.server.response_cache_bytes == cfg.response_cache_bytes);
   CHECK(s.database.synchronous == "FULL");
+  CHECK(s.database.sync_behind);
   CHECK(s.database.reader_mmap_bytes == db.reader_mmap_bytes);
   CHECK(s.database.checkpoints.pass_pages == db.checkpoints.pass_pages);
   CHECK(s.database.checkpoints.restart_pages == db.checkpoints.restart_pages);
@@ -148,6 +150,8 @@ TEST_CASE("a PostgreSQL URI for --db: served, or refused by name and never echoe
   CHECK(sync == "--synchronous is for a SQLite database, not PostgreSQL");
   CHECK(refused("serve --db " + uri + " --listen h:1 --mmap-mib 8") ==
         "--mmap-mib is for a SQLite database, not PostgreSQL");
+  CHECK(refused("serve --db " + uri + " --listen h:1 --sync-behind off") ==
+        "--sync-behind is for a SQLite database, not PostgreSQL");
   // Both engines keep relevance rankings.
   CHECK(
       parsed<serve_command>("serve --db " + uri + " --listen h:1 --ranking-cache-mib 0").database.ranking_cache_bytes ==
@@ -180,6 +184,7 @@ TEST_CASE("numbers must be whole, decimal and in range", "[cli]") {
   CHECK(number_refused("--wal-restart-pages 100") == "--wal-restart-pages must be at least --checkpoint-pages");
   CHECK(number_refused("--synchronous full") == "--synchronous needs FULL or NORMAL");
   CHECK(number_refused("--synchronous OFF") == "--synchronous needs FULL or NORMAL");
+  CHECK(number_refused("--sync-behind yes") == "--sync-behind needs on or off");
 }
 
 TEST_CASE("the other commands are as strict", "[cli]") {

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <map>
 #include <mutex>
@@ -62,6 +63,7 @@ struct shim {
   int fault_code = SQLITE_IOERR;
   std::int64_t budget = -1, grown = 0;  // growth limit (-1: none)
   std::int64_t failures = 0;
+  std::function<void()> before_sync;  // called outside the lock, before each watched sync
 
   std::int64_t ops(io_op k) const { return k == io_op::write ? writes : k == io_op::sync ? syncs : writes + syncs; }
 
@@ -142,6 +144,12 @@ int x_sync(sqlite3_file* f, int flags) {
   auto* sf = me(f);
   if (!sf->watched) return sf->real->pMethods->xSync(sf->real, flags);
   auto& s = state();
+  std::function<void()> hook;
+  {
+    std::lock_guard lk(s.m);
+    hook = s.before_sync;
+  }
+  if (hook) hook();
   std::lock_guard lk(s.m);
   if (const int rc = s.admit(io_op::sync, SQLITE_IOERR_FSYNC)) return rc;
   if (!s.track) return sf->real->pMethods->xSync(sf->real, flags);
@@ -226,6 +234,12 @@ fault_vfs& fault_vfs::get() {
   }();
   (void)registered;
   return instance;
+}
+
+void fault_vfs::before_sync(std::function<void()> hook) {
+  auto& s = state();
+  std::lock_guard lk(s.m);
+  s.before_sync = std::move(hook);
 }
 
 void fault_vfs::track_durability(bool on) {

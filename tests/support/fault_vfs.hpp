@@ -10,6 +10,7 @@
 // Open a database through it with `uri(path)` (connections are opened with SQLITE_OPEN_URI).
 // Only main databases, WALs and rollback journals are watched; temporary files pass through.
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace cunji::test {
@@ -46,6 +47,9 @@ class fault_vfs {
   void limit_growth(std::int64_t bytes);
   // Ends injected faults and the growth limit (not a crash).
   void clear();
+  // Calls `hook` at the start of every watched sync, on the syncing thread (a test holds a sync
+  // there); an empty function removes it.
+  void before_sync(std::function<void()> hook);
 
   // How many watched operations of `kind` ran (or were refused) so far.
   std::int64_t count(io_op kind) const;
