@@ -141,7 +141,8 @@ std::string metrics::render() const {
   out += "# HELP cunji_writer_batch_size Write commands committed together in one transaction.\n";
   out += "# TYPE cunji_writer_batch_size histogram\n";
   batch_size_.render(out, "cunji_writer_batch_size");
-  out += "# HELP cunji_writer_commit_seconds Time from BEGIN to COMMIT of a writer batch, fsync included.\n";
+  out +=
+      "# HELP cunji_writer_commit_seconds Time from BEGIN to COMMIT of a writer batch; its fsync comes after, on the syncer thread, unless --sync-behind off.\n";
   out += "# TYPE cunji_writer_commit_seconds histogram\n";
   commit_latency_.render(out, "cunji_writer_commit_seconds");
   out += "# HELP cunji_writer_failed_batches_total Writer batches whose transaction failed.\n";

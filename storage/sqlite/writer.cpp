@@ -95,6 +95,11 @@ void writer::stop() {
   if (syncer_.joinable()) syncer_.join();
 }
 
+bool writer::commands_waiting() const {
+  std::lock_guard lk(m_);
+  return !queue_.empty();
+}
+
 std::size_t writer::batches() const noexcept {
   std::lock_guard lk(m_);
   return batches_;
@@ -162,7 +167,9 @@ void writer::run_batch(std::deque<std::unique_ptr<detail::command>>& batch) {
       else sp.rollback();
     }
     {
-      const wal_sync_deferral defer(opts_.sync_behind);
+      // Behind only while commands wait for the writer: with none, there is no next batch for
+      // the sync to overlap, and the COMMIT syncs by itself (no hand-over to the syncer).
+      const wal_sync_deferral defer(opts_.sync_behind && commands_waiting());
       seq = committing_.fetch_add(1, std::memory_order_seq_cst) + 1;
       tx.commit();
     }
@@ -184,24 +191,32 @@ void writer::run_batch(std::deque<std::unique_ptr<detail::command>>& batch) {
     ++batches_;
   }
   if (opts_.on_batch) opts_.on_batch(writer_stats{batch.size(), elapsed, committed});
+  const bool owed = wal_syncs_deferred() != deferred_before;
+  // A batch that put off no sync (it synced by itself, or wrote nothing) behind batches all
+  // durable is answered here, without waking the syncer.
+  if (opts_.sync_behind && seq != 0 && !owed && durable_.load(std::memory_order_seq_cst) == seq - 1) {
+    durable_.store(seq, std::memory_order_seq_cst);
+    answer_all(batch);
+    return;
+  }
   if (opts_.sync_behind && seq != 0) {
     // Committed or not, its answers wait for the batches before it to be durable.
     sqlite3_file* wal = nullptr;
     sqlite3_file_control(conn_.handle(), "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal);
     {
       std::lock_guard lk(sm_);
-      unsynced_.push_back(unsynced{seq, wal_syncs_deferred() != deferred_before, wal, std::move(batch)});
+      unsynced_.push_back(unsynced{seq, owed, wal, std::move(batch)});
     }
     scv_.notify_one();
     batch.clear();
     return;
   }
   if (seq != 0) durable_.store(seq, std::memory_order_seq_cst);
-  answer(batch);
+  answer_all(batch);
 }
 
 // Each command is destroyed as soon as it has answered (see op::complete).
-void writer::answer(command_list& commands) noexcept {
+void writer::answer_all(command_list& commands) noexcept {
   for (auto& cmd : commands) {
     cmd->complete();
     cmd.reset();
@@ -215,6 +230,7 @@ void writer::answer(command_list& commands) noexcept {
 // with the same Idempotency-Key finds the stored answer if it survived, or runs again).
 void writer::sync_loop() {
   std::deque<unsynced> group;
+  bool failed = false;
   for (;;) {
     {
       std::unique_lock lk(sm_);
@@ -222,14 +238,16 @@ void writer::sync_loop() {
       if (unsynced_.empty()) return;
       group.swap(unsynced_);
     }
-    bool owed = false;
+    // After a failed sync, only a sync that succeeds makes anything durable again.
+    bool owed = failed;
     for (const auto& u : group) owed = owed || u.owed;
     const int rc = owed ? sync_deferred_wal(group.back().wal) : SQLITE_OK;
-    if (rc == SQLITE_OK) durable_.store(group.back().seq, std::memory_order_seq_cst);
+    failed = rc != SQLITE_OK;
+    if (!failed) durable_.store(group.back().seq, std::memory_order_seq_cst);
     for (auto& u : group) {
-      if (rc != SQLITE_OK)
+      if (failed)
         for (auto& cmd : u.commands) cmd->fail(std::make_exception_ptr(sqlite_error(rc, "syncing the WAL failed")));
-      answer(u.commands);
+      answer_all(u.commands);
     }
     group.clear();
   }

@@ -46,7 +46,7 @@ struct command {
 
 struct writer_stats {
   std::size_t batch_size;
-  std::chrono::microseconds commit_time;  // BEGIN to COMMIT done, fsync included
+  std::chrono::microseconds commit_time;  // BEGIN to COMMIT done (the fsync only without sync behind)
   bool committed;
 };
 
@@ -65,9 +65,9 @@ struct writer_options {
   // Called on the writer thread after every batch has been answered, outside any transaction
   // (the checkpointer's tail copy). Errors are swallowed.
   std::function<void(connection&)> between_batches;
-  // Sync behind: the batch's COMMIT writes its WAL frames without waiting for the disk, and a
-  // second thread (the syncer) syncs the WAL and only then answers the batch's commands, while
-  // the writer runs the next batch. For a connection whose WAL the write buffer shim holds
+  // Sync behind: while more commands wait, the batch's COMMIT writes its WAL frames without
+  // waiting for the disk, and a second thread (the syncer) syncs the WAL and only then answers
+  // the batch's commands, while the writer runs the next batch. For a connection whose WAL the write buffer shim holds
   // (synchronous FULL or EXTRA); elsewhere COMMIT syncs by itself and this changes nothing.
   bool sync_behind = false;
 };
@@ -166,9 +166,10 @@ class writer {
   };
 
   void enqueue(std::unique_ptr<detail::command> cmd);
+  bool commands_waiting() const;
   void loop();
   void sync_loop();
-  static void answer(command_list& commands) noexcept;
+  static void answer_all(command_list& commands) noexcept;
   void run_batch(std::deque<std::unique_ptr<detail::command>>& batch);
   // SQLite's update hook: notes which counters the current transaction's row changes concern.
   static void on_row_change(void* self, int op, const char* db, const char* table, std::int64_t rowid);

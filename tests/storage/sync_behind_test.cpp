@@ -40,6 +40,18 @@ auto insert(std::int64_t k) {
   };
 }
 
+// The writer syncs behind only while more commands wait: `fn`, followed by a command that does
+// nothing, submitted from inside `fn`, so that the batch of `fn` commits with it waiting.
+template <class Fn>
+auto followed(database& db, Fn fn) {
+  return [&db, fn = std::move(fn)](connection& c) {
+    auto r = fn(c);
+    db.writer().async_submit([](connection&) -> result<unit> { return unit{}; },
+                             net::bind_executor(net::system_executor(), [](std::exception_ptr, result<unit>) {}));
+    return r;
+  };
+}
+
 // Holds the next watched sync (the syncer's) until release(); entered() says it is being held.
 class held_sync {
  public:
@@ -89,9 +101,9 @@ TEST_CASE("sync behind: a batch is answered only after its sync, though readers 
   held_sync hold;
   std::promise<bool> answered;
   db.writer().async_submit(
-      insert(1), net::bind_executor(net::system_executor(), [&](std::exception_ptr e, result<std::int64_t> r) {
-        answered.set_value(!e && r.ok());
-      }));
+      followed(db, insert(1)),
+      net::bind_executor(net::system_executor(),
+                         [&](std::exception_ptr e, result<std::int64_t> r) { answered.set_value(!e && r.ok()); }));
   auto answer = answered.get_future();
   // The syncer is syncing the batch: it committed.
   REQUIRE(hold.entered());
@@ -100,7 +112,8 @@ TEST_CASE("sync behind: a batch is answered only after its sync, though readers 
   CHECK_FALSE(db.writer().all_durable());
   CHECK(count_rows(db.reader()) == 1);  // readers see the committed row already
 
-  // The next batch commits meanwhile (the writer does not wait), and is answered after it.
+  // The next batch commits meanwhile (the writer does not wait), and is answered after it (with
+  // nothing waiting behind it, its COMMIT syncs by itself; the hold is for the syncer's sync).
   std::promise<bool> second;
   db.writer().async_submit(
       insert(2), net::bind_executor(net::system_executor(), [&](std::exception_ptr e, result<std::int64_t> r) {
@@ -138,7 +151,7 @@ TEST_CASE("sync behind: a retry that finds a stored answer not yet durable waits
   std::optional<answer> first, retry;
   auto work = [&] { ioc.run(); };
   held_sync hold;
-  net::co_spawn(ioc, e.idempotent<std::int64_t>(key, insert(1), render, 1000),
+  net::co_spawn(ioc, e.idempotent<std::int64_t>(key, followed(db, insert(1)), render, 1000),
                 [&](std::exception_ptr, answer a) { first = std::move(a); });
   std::thread io(work);
   REQUIRE(hold.entered());  // the first request's answer is stored and committed, not durable
@@ -159,6 +172,23 @@ TEST_CASE("sync behind: a retry that finds a stored answer not yet durable waits
   CHECK(count_rows(db.reader()) == 1);  // the retry did not run the work again
 }
 
+TEST_CASE("sync behind: a batch that wrote nothing, behind durable ones, is answered at once",
+          "[storage][writer][sync_behind]") {
+  test::temp_dir dir;
+  database db(on_fault_vfs(dir));
+  db.writer().submit_sync([](connection& c) -> result<unit> {
+    c.exec("CREATE TABLE scratch (k INTEGER PRIMARY KEY, v TEXT) STRICT");
+    return unit{};
+  });
+  auto& vfs = test::fault_vfs::get();
+  const auto syncs = vfs.count(test::io_op::sync);
+  CHECK(db.writer().submit_sync([](connection& c) -> result<std::int64_t> { return count_rows(c); }).value() == 0);
+  CHECK(vfs.count(test::io_op::sync) == syncs);
+  CHECK(db.writer().submit_sync(followed(db, insert(1))).value() == 1);
+  CHECK(vfs.count(test::io_op::sync) == syncs + 1);  // the syncer's (the follower wrote nothing)
+  CHECK(db.writer().all_durable());
+}
+
 TEST_CASE("sync behind: a failed sync fails the commands it was to make durable, and the writer goes on",
           "[storage][writer][sync_behind]") {
   test::temp_dir dir;
@@ -168,8 +198,8 @@ TEST_CASE("sync behind: a failed sync fails the commands it was to make durable,
     return unit{};
   });
   auto& vfs = test::fault_vfs::get();
-  vfs.fail_nth(test::io_op::sync, 1, false, SQLITE_IOERR_FSYNC);
-  CHECK_THROWS_AS(db.writer().submit_sync(insert(1)), sqlite_error);
+  vfs.fail_nth(test::io_op::sync, 1, true, SQLITE_IOERR_FSYNC);
+  CHECK_THROWS_AS(db.writer().submit_sync(followed(db, insert(1))), sqlite_error);
   CHECK_FALSE(db.writer().all_durable());
   vfs.clear();
   CHECK(db.writer().submit_sync(insert(2)).value() == 2);
