@@ -3,10 +3,10 @@
 // the writer drains its queue into one transaction, runs each command inside its own SAVEPOINT
 // (a command that fails rolls back alone), commits once per batch (group commit: one fsync
 // serves the whole batch), and only then completes every command on its caller's executor.
-// With sync behind, that fsync and the answers are the syncer thread's, while the writer runs
-// the next batch (docs/adr/0010-sync-behind.md).
 // Between the two it bumps the change counters (storage/cache/change_counters.hpp) of whatever the
-// batch's statements touched, so readers' caches never outlive an acknowledged write.
+// batch's statements touched, so readers' caches never outlive an acknowledged write. With sync
+// behind, while more commands wait, the fsync and the answers are the syncer thread's, and the
+// writer runs the next batch meanwhile (docs/adr/0010-sync-behind.md).
 #include <atomic>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
