@@ -80,6 +80,13 @@ class held_sync {
   std::promise<void> released_;
 };
 
+void make_scratch(database& db) {
+  db.writer().submit_sync([](connection& c) -> result<unit> {
+    c.exec("CREATE TABLE scratch (k INTEGER PRIMARY KEY, v TEXT) STRICT");
+    return unit{};
+  });
+}
+
 database_options on_fault_vfs(const test::temp_dir& dir) {
   test::fault_vfs::get();  // registered before the first open
   return database_options{.path = test::fault_vfs::uri(dir.file("s.db"))};
@@ -91,10 +98,7 @@ TEST_CASE("sync behind: a batch is answered only after its sync, though readers 
           "[storage][writer][sync_behind]") {
   test::temp_dir dir;
   database db(on_fault_vfs(dir));
-  db.writer().submit_sync([](connection& c) -> result<unit> {
-    c.exec("CREATE TABLE scratch (k INTEGER PRIMARY KEY, v TEXT) STRICT");
-    return unit{};
-  });
+  make_scratch(db);
   REQUIRE(db.writer().all_durable());
   const auto deferred_before = wal_write_buffer_stats().syncs_deferred;
 
@@ -140,10 +144,7 @@ TEST_CASE("sync behind: a retry that finds a stored answer not yet durable waits
   const renderer<std::int64_t> render = [](const result<std::int64_t>& r) {
     return answer{r.ok() ? 201 : 409, r.ok() ? std::to_string(r.value()) : "no", false};
   };
-  db.writer().submit_sync([](connection& c) -> result<unit> {
-    c.exec("CREATE TABLE scratch (k INTEGER PRIMARY KEY, v TEXT) STRICT");
-    return unit{};
-  });
+  make_scratch(db);
   idempotency_key key{7, "POST /v1/scratch", "k-1"};
   key.digest.fill(0x5a);
 
@@ -176,10 +177,7 @@ TEST_CASE("sync behind: a batch that wrote nothing, behind durable ones, is answ
           "[storage][writer][sync_behind]") {
   test::temp_dir dir;
   database db(on_fault_vfs(dir));
-  db.writer().submit_sync([](connection& c) -> result<unit> {
-    c.exec("CREATE TABLE scratch (k INTEGER PRIMARY KEY, v TEXT) STRICT");
-    return unit{};
-  });
+  make_scratch(db);
   auto& vfs = test::fault_vfs::get();
   const auto syncs = vfs.count(test::io_op::sync);
   CHECK(db.writer().submit_sync([](connection& c) -> result<std::int64_t> { return count_rows(c); }).value() == 0);
@@ -193,10 +191,7 @@ TEST_CASE("sync behind: a failed sync fails the commands it was to make durable,
           "[storage][writer][sync_behind]") {
   test::temp_dir dir;
   database db(on_fault_vfs(dir));
-  db.writer().submit_sync([](connection& c) -> result<unit> {
-    c.exec("CREATE TABLE scratch (k INTEGER PRIMARY KEY, v TEXT) STRICT");
-    return unit{};
-  });
+  make_scratch(db);
   auto& vfs = test::fault_vfs::get();
   vfs.fail_nth(test::io_op::sync, 1, true, SQLITE_IOERR_FSYNC);
   CHECK_THROWS_AS(db.writer().submit_sync(followed(db, insert(1))), sqlite_error);
