@@ -97,6 +97,7 @@ int serve(cunji::server::serve_command cmd) {
     dbo.on_batch = [&metrics](const storage::writer_stats& s) {
       metrics.record_batch(s.batch_size, s.commit_time, s.committed);
     };
+    dbo.on_sync = [&metrics](const storage::sync_stats& s) { metrics.record_sync(s.sync_time, s.ok); };
     auto sqlite = std::make_unique<storage::sqlite_store>(dbo);
     warn_phone_conflicts(sqlite->db().reader());
     store = std::move(sqlite);

@@ -52,7 +52,8 @@ void histogram::render(std::string& out, std::string_view name) const {
 metrics::metrics()
     : latency_({0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5}),
       batch_size_({1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024}),
-      commit_latency_({0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1}) {}
+      commit_latency_({0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1}),
+      sync_latency_({0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1}) {}
 
 void metrics::record_request(std::string_view method, std::string_view route, unsigned status,
                              std::chrono::microseconds elapsed) {
@@ -68,6 +69,11 @@ void metrics::record_batch(std::size_t size, std::chrono::microseconds commit, b
   batch_size_.observe(static_cast<double>(size));
   commit_latency_.observe(static_cast<double>(commit.count()) / 1e6);
   if (!committed) failed_batches_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void metrics::record_sync(std::chrono::microseconds took, bool ok) {
+  sync_latency_.observe(static_cast<double>(took.count()) / 1e6);
+  if (!ok) failed_syncs_.fetch_add(1, std::memory_order_relaxed);
 }
 
 void metrics::record_notice(std::string_view provider, std::string_view outcome) {
@@ -142,12 +148,20 @@ std::string metrics::render() const {
   out += "# TYPE cunji_writer_batch_size histogram\n";
   batch_size_.render(out, "cunji_writer_batch_size");
   out +=
-      "# HELP cunji_writer_commit_seconds Time from BEGIN to COMMIT of a writer batch; its fsync comes after, on the syncer thread, unless --sync-behind off.\n";
+      "# HELP cunji_writer_commit_seconds Time from BEGIN to COMMIT of a writer batch, with its fsync only if the COMMIT synced by itself (--sync-behind off, or no command waiting).\n";
   out += "# TYPE cunji_writer_commit_seconds histogram\n";
   commit_latency_.render(out, "cunji_writer_commit_seconds");
   out += "# HELP cunji_writer_failed_batches_total Writer batches whose transaction failed.\n";
   out += "# TYPE cunji_writer_failed_batches_total counter\n";
   out += fmt::format("cunji_writer_failed_batches_total {}\n", failed_batches_.load());
+  out +=
+      "# HELP cunji_writer_sync_seconds Time of one fsync of the WAL by the syncer thread, for every batch committed since the last (sync behind).\n";
+  out += "# TYPE cunji_writer_sync_seconds histogram\n";
+  sync_latency_.render(out, "cunji_writer_sync_seconds");
+  out +=
+      "# HELP cunji_writer_failed_syncs_total Syncs of the WAL by the syncer thread that failed (their commands answered 503).\n";
+  out += "# TYPE cunji_writer_failed_syncs_total counter\n";
+  out += fmt::format("cunji_writer_failed_syncs_total {}\n", failed_syncs_.load());
   return out;
 }
 

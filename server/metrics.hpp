@@ -1,6 +1,6 @@
 #pragma once
 // Prometheus text exposition: requests by route and status, request latency, connections,
-// the writer's batch sizes and commit latency, the tries to send refunds, and gzip compression.
+// the writer's batch sizes, commit latency and WAL syncs, the tries to send refunds, and gzip compression.
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -48,6 +48,8 @@ class metrics {
   void record_request(std::string_view method, std::string_view route, unsigned status,
                       std::chrono::microseconds elapsed);
   void record_batch(std::size_t size, std::chrono::microseconds commit, bool committed);
+  // A sync of the WAL by the syncer thread (sync behind): how long it took, and whether it failed.
+  void record_sync(std::chrono::microseconds took, bool ok);
   // A payment provider's notification: "recorded", "repeat", or the check it failed.
   void record_notice(std::string_view provider, std::string_view outcome);
   // A try to send a refund owed: confirmed by the provider, or not (retried later).
@@ -86,6 +88,8 @@ class metrics {
   histogram batch_size_;
   histogram commit_latency_;
   std::atomic<std::uint64_t> failed_batches_{0};
+  histogram sync_latency_;
+  std::atomic<std::uint64_t> failed_syncs_{0};
   std::atomic<std::uint64_t> refunds_confirmed_{0};
   std::atomic<std::uint64_t> refunds_not_confirmed_{0};
   std::atomic<std::uint64_t> gzip_compressions_{0};

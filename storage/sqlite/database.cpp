@@ -29,6 +29,7 @@ database::database(database_options opts) : opts_(std::move(opts)), id_(next_dat
   writer_options wo;
   wo.max_batch = opts_.max_batch;
   wo.on_batch = opts_.on_batch;
+  wo.on_sync = opts_.on_sync;
   wo.periodic = opts_.jobs;
   wo.periodic.push_back({opts_.maintenance_every, [this](connection& c) {
                            purge_expired(c, answers_, static_cast<std::int64_t>(std::time(nullptr)));

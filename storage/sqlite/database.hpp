@@ -25,7 +25,8 @@ struct database_options {
   int busy_timeout_ms = 5000;
   std::size_t max_batch = 1024;
   std::function<void(const writer_stats&)> on_batch{};
-  std::chrono::seconds maintenance_every{60};  // purging expired sessions, failures and answers
+  std::function<void(const sync_stats&)> on_sync{};  // the syncer's syncs (sync behind)
+  std::chrono::seconds maintenance_every{60};        // purging expired sessions, failures and answers
   // More jobs for the writer to run between batches (the order timers: sqlite_store).
   std::vector<writer_options::periodic_job> jobs{};
   std::size_t ranking_cache_bytes = 8 << 20;  // search_rankings' budget

@@ -241,7 +241,13 @@ void writer::sync_loop() {
     // After a failed sync, only a sync that succeeds makes anything durable again.
     bool owed = failed;
     for (const auto& u : group) owed = owed || u.owed;
-    const int rc = owed ? sync_deferred_wal(group.back().wal) : SQLITE_OK;
+    int rc = SQLITE_OK;
+    if (owed) {
+      const auto start = std::chrono::steady_clock::now();
+      rc = sync_deferred_wal(group.back().wal);
+      const auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
+      if (opts_.on_sync) opts_.on_sync(sync_stats{group.size(), took, rc == SQLITE_OK});
+    }
     failed = rc != SQLITE_OK;
     if (!failed) durable_.store(group.back().seq, std::memory_order_seq_cst);
     for (auto& u : group) {

@@ -50,10 +50,21 @@ struct writer_stats {
   bool committed;
 };
 
+// One sync of the syncer thread (sync behind), which makes every batch committed since the last
+// one durable.
+struct sync_stats {
+  std::size_t batches;  // the batches it made durable (or failed to)
+  std::chrono::microseconds sync_time;
+  bool ok;
+};
+
 struct writer_options {
   std::size_t max_batch = 1024;
   // Called on the writer thread after every batch (metrics). Must not block.
   std::function<void(const writer_stats&)> on_batch;
+  // Called on the syncer thread after every sync it makes, before it answers (metrics). Must
+  // not block. A COMMIT that syncs by itself is not reported here: on_batch's time includes it.
+  std::function<void(const sync_stats&)> on_sync;
   // Jobs run on the writer thread between batches, each about once per its period and in a
   // transaction of its own (purging expired rows, the order timers). A job that throws is rolled
   // back and runs again next period.

@@ -196,6 +196,8 @@ TEST_CASE("metrics are Prometheus text for loopback callers", "[server][http][sq
   CHECK(r.body.find("cunji_http_request_duration_seconds_bucket") != std::string::npos);
   CHECK(r.body.find("cunji_writer_batch_size_bucket") != std::string::npos);
   CHECK(r.body.find("cunji_writer_commit_seconds_count") != std::string::npos);
+  CHECK(r.body.find("cunji_writer_sync_seconds_count") != std::string::npos);
+  CHECK(r.body.find("\ncunji_writer_failed_syncs_total 0\n") != std::string::npos);
   // The writer thread's batch reports reach the histogram (registration and login: 2 writes).
   const auto at = r.body.find("\ncunji_writer_batch_size_count ");
   REQUIRE(at != std::string::npos);

@@ -59,3 +59,18 @@ TEST_CASE("requests are counted by method, route and status across threads", "[m
   CHECK(has_line(out, R"(cunji_http_request_duration_seconds_bucket{le="0.0001"} 2000)"));
   CHECK(has_line(out, R"(cunji_http_request_duration_seconds_bucket{le="+Inf"} 4004)"));
 }
+
+TEST_CASE("the syncer's syncs are timed and the failed ones counted", "[metrics]") {
+  metrics m;
+  m.record_sync(std::chrono::microseconds(800), true);     // le 0.001
+  m.record_sync(std::chrono::microseconds(30'000), true);  // le 0.05
+  m.record_sync(std::chrono::microseconds(4'000), false);  // le 0.005, failed
+  const auto out = m.render();
+  CHECK(has_line(out, R"(cunji_writer_sync_seconds_bucket{le="0.0005"} 0)"));
+  CHECK(has_line(out, R"(cunji_writer_sync_seconds_bucket{le="0.001"} 1)"));
+  CHECK(has_line(out, R"(cunji_writer_sync_seconds_bucket{le="0.005"} 2)"));
+  CHECK(has_line(out, R"(cunji_writer_sync_seconds_bucket{le="0.05"} 3)"));
+  CHECK(has_line(out, "cunji_writer_sync_seconds_sum 0.0348"));
+  CHECK(has_line(out, "cunji_writer_sync_seconds_count 3"));
+  CHECK(has_line(out, "cunji_writer_failed_syncs_total 1"));
+}

@@ -135,6 +135,7 @@ test_server::test_server(std::function<void(server::server_config&)> tweak, cons
   dbo.on_batch = [this](const storage::writer_stats& st) {
     metrics_.record_batch(st.batch_size, st.commit_time, st.committed);
   };
+  dbo.on_sync = [this](const storage::sync_stats& st) { metrics_.record_sync(st.sync_time, st.ok); };
   storage::store_options so;
   so.clock = [this] { return now_.load(); };
   so.timers_every = std::chrono::hours(24 * 365);  // tests run them with run_timers()

@@ -11,8 +11,10 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <future>
+#include <mutex>
 #include <optional>
 #include <thread>
+#include <vector>
 
 #include "storage/sqlite/database.hpp"
 #include "storage/sqlite/engine.hpp"
@@ -85,6 +87,12 @@ void make_scratch(database& db) {
     c.exec("CREATE TABLE scratch (k INTEGER PRIMARY KEY, v TEXT) STRICT");
     return unit{};
   });
+}
+
+// The follower of `followed` may still be in its batch when the command before it is answered.
+bool becomes_durable(database& db) {
+  for (int i = 0; i < 500 && !db.writer().all_durable(); ++i) std::this_thread::sleep_for(10ms);
+  return db.writer().all_durable();
 }
 
 database_options on_fault_vfs(const test::temp_dir& dir) {
@@ -184,22 +192,41 @@ TEST_CASE("sync behind: a batch that wrote nothing, behind durable ones, is answ
   CHECK(vfs.count(test::io_op::sync) == syncs);
   CHECK(db.writer().submit_sync(followed(db, insert(1))).value() == 1);
   CHECK(vfs.count(test::io_op::sync) == syncs + 1);  // the syncer's (the follower wrote nothing)
-  CHECK(db.writer().all_durable());
+  CHECK(becomes_durable(db));
 }
 
 TEST_CASE("sync behind: a failed sync fails the commands it was to make durable, and the writer goes on",
           "[storage][writer][sync_behind]") {
   test::temp_dir dir;
-  database db(on_fault_vfs(dir));
+  auto opts = on_fault_vfs(dir);
+  std::mutex m;
+  std::vector<sync_stats> reported;  // by the syncer thread
+  opts.on_sync = [&](const sync_stats& s) {
+    std::lock_guard lk(m);
+    reported.push_back(s);
+  };
+  database db(opts);
   make_scratch(db);
   auto& vfs = test::fault_vfs::get();
+  CHECK(db.writer().submit_sync(followed(db, insert(1))).value() == 1);
+  {
+    std::lock_guard lk(m);  // reported before the answer
+    REQUIRE(reported.size() == 1);
+    CHECK(reported[0].ok);
+    CHECK(reported[0].batches >= 1);  // with the follower's batch, if it came in time
+  }
   vfs.fail_nth(test::io_op::sync, 1, true, SQLITE_IOERR_FSYNC);
-  CHECK_THROWS_AS(db.writer().submit_sync(followed(db, insert(1))), sqlite_error);
+  CHECK_THROWS_AS(db.writer().submit_sync(followed(db, insert(2))), sqlite_error);
   CHECK_FALSE(db.writer().all_durable());
+  {
+    std::lock_guard lk(m);  // (and maybe the follower's: after a failure, the next sync is forced)
+    REQUIRE(reported.size() >= 2);
+    CHECK_FALSE(reported[1].ok);
+  }
   vfs.clear();
-  CHECK(db.writer().submit_sync(insert(2)).value() == 2);
+  CHECK(db.writer().submit_sync(insert(3)).value() == 3);
   CHECK(db.writer().all_durable());
-  // The first row committed all the same: its caller was told the outcome is unknown (a retry
+  // The second row committed all the same: its caller was told the outcome is unknown (a retry
   // with its Idempotency-Key would find what it stored).
-  CHECK(count_rows(db.reader()) == 2);
+  CHECK(count_rows(db.reader()) == 3);
 }
