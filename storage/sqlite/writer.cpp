@@ -167,9 +167,11 @@ void writer::run_batch(std::deque<std::unique_ptr<detail::command>>& batch) {
       else sp.rollback();
     }
     {
-      // Behind only while commands wait for the writer: with none, there is no next batch for
-      // the sync to overlap, and the COMMIT syncs by itself (no hand-over to the syncer).
-      const wal_sync_deferral defer(opts_.sync_behind && commands_waiting());
+      // Behind while commands wait for the writer (the next batch overlaps the sync), or while a
+      // batch before this one waits for the syncer: this batch's answers wait for that sync
+      // anyway, and a sync of its own would queue behind it at the disk with the writer stopped.
+      // Otherwise there is nothing to overlap, and the COMMIT syncs by itself (no hand-over).
+      const wal_sync_deferral defer(opts_.sync_behind && (commands_waiting() || !all_durable()));
       seq = committing_.fetch_add(1, std::memory_order_seq_cst) + 1;
       tx.commit();
     }

@@ -5,8 +5,9 @@
 // serves the whole batch), and only then completes every command on its caller's executor.
 // Between the two it bumps the change counters (storage/cache/change_counters.hpp) of whatever the
 // batch's statements touched, so readers' caches never outlive an acknowledged write. With sync
-// behind, while more commands wait, the fsync and the answers are the syncer thread's, and the
-// writer runs the next batch meanwhile (docs/adr/0010-sync-behind.md).
+// behind, while more commands wait (or an earlier batch still waits for its sync), the fsync and
+// the answers are the syncer thread's, and the writer runs the next batch meanwhile
+// (docs/adr/0010-sync-behind.md).
 #include <atomic>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
@@ -76,7 +77,8 @@ struct writer_options {
   // Called on the writer thread after every batch has been answered, outside any transaction
   // (the checkpointer's tail copy). Errors are swallowed.
   std::function<void(connection&)> between_batches;
-  // Sync behind: while more commands wait, the batch's COMMIT writes its WAL frames without
+  // Sync behind: while more commands wait, or while an earlier batch waits for the syncer, the
+  // batch's COMMIT writes its WAL frames without
   // waiting for the disk, and a second thread (the syncer) syncs the WAL and only then answers
   // the batch's commands, while the writer runs the next batch. For a connection whose WAL the write buffer shim holds
   // (synchronous FULL or EXTRA); elsewhere COMMIT syncs by itself and this changes nothing.

@@ -124,8 +124,9 @@ TEST_CASE("sync behind: a batch is answered only after its sync, though readers 
   CHECK_FALSE(db.writer().all_durable());
   CHECK(count_rows(db.reader()) == 1);  // readers see the committed row already
 
-  // The next batch commits meanwhile (the writer does not wait), and is answered after it (with
-  // nothing waiting behind it, its COMMIT syncs by itself; the hold is for the syncer's sync).
+  // The next batch commits meanwhile (the writer does not wait), and is answered after it. With
+  // nothing waiting behind it, its COMMIT still leaves its sync to the syncer: its answer waits
+  // for the first batch's sync anyway.
   std::promise<bool> second;
   db.writer().async_submit(
       insert(2), net::bind_executor(net::system_executor(), [&](std::exception_ptr e, result<std::int64_t> r) {
@@ -134,6 +135,7 @@ TEST_CASE("sync behind: a batch is answered only after its sync, though readers 
   auto second_answer = second.get_future();
   for (int i = 0; i < 100 && count_rows(db.reader()) < 2; ++i) std::this_thread::sleep_for(10ms);
   CHECK(count_rows(db.reader()) == 2);
+  CHECK(wal_write_buffer_stats().syncs_deferred >= deferred_before + 2);
   CHECK(second_answer.wait_for(100ms) == std::future_status::timeout);
 
   hold.release();
