@@ -431,14 +431,31 @@ def check_no_duplicates_and_stock(c, buyers, initial_stock):
             violation(f"listing {lid}: stock {stock} + {units[lid]} units in open orders != {start} at the start")
 
 
+def payout_settlements(c, station):
+    """The station cash the payouts settled (the hand-ins with reference `payout`), from the
+    partner's statement: each `settlement_available` entry is one, negated. Below zero when a
+    payout paid back cash refunded after it was handed in."""
+    kept, cursor = 0, ""
+    while True:
+        page = must(c, "GET", f"/v1/statements/me?limit=100{cursor}", token=station["token"])
+        kept -= sum(e["amount_fen"] for e in page["items"] if e["kind"] == "settlement_available")
+        if page["next_cursor"] is None:
+            return kept
+        cursor = f"&cursor={page['next_cursor']}"
+
+
 def check_station_cash(c, st, station):
-    """Every acknowledged hand-in is in the station's cash (payouts' settlements add to it)."""
+    """The station's cash has every acknowledged hand-in and nothing more, besides what the
+    payouts settled. Every hand-in whose answer was lost was settled (retried) before this, so
+    the two sides must be equal."""
     cash = must(c, "GET", f"/v1/stations/{station['id']}/cash?from=2000-01-01", token=station["token"])
-    if cash["handed_in_fen"] < st.handed_in:
-        violation(f"station cash: {cash['handed_in_fen']} fen handed in, {st.handed_in} acknowledged")
+    settled = payout_settlements(c, station)
+    if cash["handed_in_fen"] != st.handed_in + settled:
+        violation(f"station cash: {cash['handed_in_fen']} fen handed in, {st.handed_in} acknowledged "
+                  f"and {settled} settled by payouts")
     if cash["collected_fen"] - cash["handed_in_fen"] - cash["refunded_fen"] != cash["held_fen"]:
         violation(f"station cash does not add up: {cash}")
-    return cash
+    return cash, settled
 
 
 def check_ledger(c, admin_token):
@@ -506,10 +523,11 @@ def main():
                 check_replay(c, key)
             check_no_duplicates_and_stock(c, buyers, initial_stock)
             ledger = check_ledger(c, admin)
-            cash = check_station_cash(c, st, station)
+            cash, settled = check_station_cash(c, st, station)
             print(f"round {rnd}: {len(this_round)} keys acknowledged; {lost} answers lost in the kill "
                   f"({lost_committed} had committed: replayed); {st.acked_orders} orders so far, {checked} checked; "
-                  f"station cash held {cash['held_fen']}, handed in {cash['handed_in_fen']}; "
+                  f"station cash held {cash['held_fen']}, handed in {cash['handed_in_fen']} "
+                  f"({settled} of it settled by payouts); "
                   f"ledger postings {ledger['postings']}; violations {len(violations)}", flush=True)
         c = Client(srv.port)
         for key in [k for k in st.keys if k.ack]:
