@@ -148,7 +148,7 @@ std::string metrics::render() const {
   out += "# TYPE cunji_writer_batch_size histogram\n";
   batch_size_.render(out, "cunji_writer_batch_size");
   out +=
-      "# HELP cunji_writer_commit_seconds Time from BEGIN to COMMIT of a writer batch, with its fsync only if the COMMIT synced by itself (--sync-behind off, or no command waiting).\n";
+      "# HELP cunji_writer_commit_seconds Time from BEGIN to COMMIT of a writer batch, with its fsync only if the COMMIT synced by itself (--sync-behind off, or no command waiting and no batch waiting for the syncer).\n";
   out += "# TYPE cunji_writer_commit_seconds histogram\n";
   commit_latency_.render(out, "cunji_writer_commit_seconds");
   out += "# HELP cunji_writer_failed_batches_total Writer batches whose transaction failed.\n";

@@ -47,6 +47,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import uuid
 
 import alipay_play
@@ -441,7 +442,7 @@ def payout_settlements(c, station):
         kept -= sum(e["amount_fen"] for e in page["items"] if e["kind"] == "settlement_available")
         if page["next_cursor"] is None:
             return kept
-        cursor = f"&cursor={page['next_cursor']}"
+        cursor = f"&cursor={urllib.parse.quote(page['next_cursor'])}"
 
 
 def check_station_cash(c, st, station):
