@@ -193,16 +193,16 @@ void writer::run_batch(std::deque<std::unique_ptr<detail::command>>& batch) {
     ++batches_;
   }
   if (opts_.on_batch) opts_.on_batch(writer_stats{batch.size(), elapsed, committed});
-  const bool owed = wal_syncs_deferred() != deferred_before;
-  // A batch that put off no sync (it synced by itself, or wrote nothing) behind batches all
-  // durable is answered here, without waking the syncer.
-  if (opts_.sync_behind && seq != 0 && !owed && durable_.load(std::memory_order_seq_cst) == seq - 1) {
-    durable_.store(seq, std::memory_order_seq_cst);
-    answer_all(batch);
-    return;
-  }
   if (opts_.sync_behind && seq != 0) {
-    // Committed or not, its answers wait for the batches before it to be durable.
+    const bool owed = wal_syncs_deferred() != deferred_before;
+    // A batch that put off no sync (it synced by itself, or wrote nothing) behind batches all
+    // durable is answered here, without waking the syncer.
+    if (!owed && durable_.load(std::memory_order_seq_cst) == seq - 1) {
+      durable_.store(seq, std::memory_order_seq_cst);
+      answer_all(batch);
+      return;
+    }
+    // Otherwise, committed or not, its answers wait for the batches before it to be durable.
     sqlite3_file* wal = nullptr;
     sqlite3_file_control(conn_.handle(), "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal);
     {

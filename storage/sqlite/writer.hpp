@@ -47,7 +47,7 @@ struct command {
 
 struct writer_stats {
   std::size_t batch_size;
-  std::chrono::microseconds commit_time;  // BEGIN to COMMIT done (the fsync only without sync behind)
+  std::chrono::microseconds commit_time;  // BEGIN to COMMIT done (its fsync if the COMMIT synced by itself)
   bool committed;
 };
 
@@ -78,10 +78,10 @@ struct writer_options {
   // (the checkpointer's tail copy). Errors are swallowed.
   std::function<void(connection&)> between_batches;
   // Sync behind: while more commands wait, or while an earlier batch waits for the syncer, the
-  // batch's COMMIT writes its WAL frames without
-  // waiting for the disk, and a second thread (the syncer) syncs the WAL and only then answers
-  // the batch's commands, while the writer runs the next batch. For a connection whose WAL the write buffer shim holds
-  // (synchronous FULL or EXTRA); elsewhere COMMIT syncs by itself and this changes nothing.
+  // batch's COMMIT writes its WAL frames without waiting for the disk, and a second thread (the
+  // syncer) syncs the WAL and only then answers the batch's commands, while the writer runs the
+  // next batch. For a connection whose WAL the write buffer shim holds (synchronous FULL or
+  // EXTRA); elsewhere COMMIT syncs by itself and this changes nothing.
   bool sync_behind = false;
 };
 

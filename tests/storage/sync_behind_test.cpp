@@ -42,8 +42,9 @@ auto insert(std::int64_t k) {
   };
 }
 
-// The writer syncs behind only while more commands wait: `fn`, followed by a command that does
-// nothing, submitted from inside `fn`, so that the batch of `fn` commits with it waiting.
+// With every earlier batch durable, the writer syncs behind only while more commands wait: `fn`,
+// followed by a command that does nothing, submitted from inside `fn`, so that the batch of `fn`
+// commits with it waiting.
 template <class Fn>
 auto followed(database& db, Fn fn) {
   return [&db, fn = std::move(fn)](connection& c) {
